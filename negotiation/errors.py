@@ -1,0 +1,96 @@
+"""The one error family of the package.
+
+::
+
+    NegotiationError
+    ├── ScenarioError (ValueError)      a scenario file or model is invalid; carries
+    │                                   file, line, column and field path per problem
+    ├── ConditionError (ValueError)     a condition does not parse or names unknowns
+    ├── MoveError (ValueError)          a move string does not parse
+    ├── RuleLoopError (RuntimeError)    reactive rules did not settle
+    └── SessionError (ValueError)       a saved session is corrupt, foreign or newer
+
+Every error builds its message from the context it carries, so a caller (the CLI) can
+print ``str(error)`` and exit with code 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class NegotiationError(Exception):
+    """Root of every error this package raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: a file, a 1-based line and column, and a field path."""
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    path: tuple[str | int, ...] = field(default_factory=tuple)
+
+    def __str__(self) -> str:
+        where = self.file or "<scenario>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        if self.path:
+            where += " (" + ".".join(str(p) for p in self.path) + ")"
+        return where
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem: where it is and what was expected."""
+
+    location: Location
+    message: str
+    offset: int | None = None  # a character offset inside the located string value
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class ScenarioError(NegotiationError, ValueError):
+    """A scenario is invalid. Holds every problem found, each located."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems:"]
+        lines += [f"  {p}" for p in self.problems]
+        return "\n".join(lines)
+
+    @classmethod
+    def single(cls, message: str, location: Location | None = None) -> ScenarioError:
+        return cls([Problem(location or Location(), message)])
+
+
+class ConditionError(NegotiationError, ValueError):
+    """A condition failed to parse or named something the scenario does not have."""
+
+    def __init__(self, message: str, text: str, position: int) -> None:
+        self.text = text
+        self.position = position
+        self.reason = message
+        super().__init__(f"{message} at column {position + 1} of condition {text!r}")
+
+
+class MoveError(NegotiationError, ValueError):
+    """A move string (``ukraine signs twenty_point_plan``) does not parse."""
+
+
+class RuleLoopError(NegotiationError, RuntimeError):
+    """Reactive rules kept firing without settling."""
+
+
+class SessionError(NegotiationError, ValueError):
+    """A saved session cannot be resumed."""

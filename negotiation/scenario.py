@@ -1,0 +1,118 @@
+"""The scenario: one frozen model that is both the engine's input and the YAML schema."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator, model_validator
+
+from ._base import Frozen, Id
+from .attribution import Attribution, Source
+from .dates import FuzzyDate
+from .deadlines import Deadline
+from .documents import Document
+from .events import Event
+from .lifecycles import LifecycleSpec
+from .parties import Party, Relation
+from .positions import Position
+from .rules import Rule
+
+SCHEMA_VERSION = 1
+"""The newest scenario schema version this package reads."""
+
+
+class FactSpec(Frozen):
+    """A named boolean fact; the state records since when it has been true."""
+
+    id: Id
+    summary: str | None = None
+    initially: bool = False
+    since: FuzzyDate | None = None
+    attribution: Attribution | None = None
+    assumption: str | None = None
+
+
+class Expectation(Frozen):
+    """An assertion on the state at the close of a date, checked on every run.
+
+    ``branch`` None means the base timeline; otherwise the named branch.
+    """
+
+    at: FuzzyDate
+    that: str
+    branch: Id | None = None
+    summary: str | None = None
+
+
+class Invariant(Frozen):
+    """A property of every reachable state: exactly one of ``never`` / ``always``."""
+
+    id: Id
+    never: str | None = None
+    always: str | None = None
+    summary: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Invariant:
+        if (self.never is None) == (self.always is None):
+            raise ValueError("an invariant needs exactly one of 'never' or 'always'")
+        return self
+
+    @property
+    def condition(self) -> str:
+        """The condition that must hold in every state."""
+        return self.always if self.always is not None else f"not ({self.never})"
+
+
+class Branch(Frozen):
+    """An alternative timeline: the base timeline with events removed and added.
+
+    ``after`` drops every base event dated after it; ``horizon`` overrides the run's.
+    ``probability`` is an assumption unless attributed, and is labelled as one.
+    """
+
+    id: Id
+    summary: str | None = None
+    remove: list[Id] = []
+    add: list[Event] = []
+    after: FuzzyDate | None = None
+    horizon: FuzzyDate | None = None
+    probability: float | None = Field(default=None, ge=0.0, le=1.0)
+    assumption: str | None = None
+
+
+class Scenario(Frozen):
+    """A whole scenario script."""
+
+    version: int = SCHEMA_VERSION
+    id: Id
+    title: str
+    summary: str | None = None
+    illustrative: bool = False
+    extends: str | None = None
+    sources: list[Source] = []
+    start: FuzzyDate | None = None
+    horizon: FuzzyDate | None = None
+    parties: list[Party] = []
+    documents: list[Document] = []
+    lifecycles: list[LifecycleSpec] = []
+    positions: list[Position] = []
+    relations: list[Relation] = []
+    facts: list[FactSpec] = []
+    deadlines: list[Deadline] = []
+    rules: list[Rule] = []
+    timeline: list[Event] = []
+    branches: list[Branch] = []
+    expect: list[Expectation] = []
+    invariants: list[Invariant] = []
+    assumptions: list[str] = []
+
+    @field_validator("version")
+    @classmethod
+    def _supported(cls, value: int) -> int:
+        if value > SCHEMA_VERSION:
+            raise ValueError(
+                f"schema version {value} is newer than this negotiation package reads "
+                f"({SCHEMA_VERSION}); upgrade the package"
+            )
+        if value < 1:
+            raise ValueError("schema version must be 1 or more")
+        return value
