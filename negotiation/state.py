@@ -57,7 +57,11 @@ class State(Frozen):
 
     ``closed`` says whether the close-of-day processing of ``date`` (deadlines due that
     day, extension cut-offs) has been done. The canonical ``key()`` hashes the date,
-    documents, points, positions, relations, facts, deadlines and rule memory.
+    documents (state, points, signatures, ratifications), positions (stance), relations,
+    facts (with the day each became true, since durations depend on it), deadlines
+    (status, due, opening day, binding) and rule memory. Not hashed: ``step`` (a
+    counter), version labels, position conditions and since-dates, extension history
+    (recorded in the trace).
     """
 
     date: dt.date
@@ -84,8 +88,8 @@ class State(Frozen):
                 for k, d in sorted(self.documents.items())
             ),
             tuple(sorted((k, p.stance) for k, p in self.positions.items())),
-            tuple(sorted(self.relations)),
-            tuple(sorted(self.facts)),
+            tuple(sorted(self.relations)),  # since-dates of relations are history only
+            tuple(sorted(self.facts.items(), key=lambda kv: kv[0])),
             tuple(
                 (k, d.status.value, d.due, d.opens, d.binding)
                 for k, d in sorted(self.deadlines.items())
