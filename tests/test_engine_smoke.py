@@ -23,8 +23,13 @@ def _scenario() -> Scenario:
                     "consequence": {
                         "mode": "threatened",
                         "effects": [
-                            {"kind": "set_relation", "source": "a", "relation": "supports",
-                             "target": "b", "active": False}
+                            {
+                                "kind": "set_relation",
+                                "source": "a",
+                                "relation": "supports",
+                                "target": "b",
+                                "active": False,
+                            }
                         ],
                     },
                 }
@@ -38,12 +43,28 @@ def _scenario() -> Scenario:
             ],
             "timeline": [
                 {"id": "p", "date": "2025-11", "kind": "propose", "by": "a", "document": "plan"},
-                {"id": "x", "date": "2025-11-28", "kind": "extend_deadline", "by": "a",
-                 "deadline": "dl", "to": "2025-12-25"},
-                {"id": "acc", "date": "2025-12-20", "kind": "accept", "by": ["a", "b"],
-                 "document": "plan"},
-                {"id": "sg", "date": "2025-12-21", "kind": "sign", "by": ["a", "b"],
-                 "document": "plan"},
+                {
+                    "id": "x",
+                    "date": "2025-11-28",
+                    "kind": "extend_deadline",
+                    "by": "a",
+                    "deadline": "dl",
+                    "to": "2025-12-25",
+                },
+                {
+                    "id": "acc",
+                    "date": "2025-12-20",
+                    "kind": "accept",
+                    "by": ["a", "b"],
+                    "document": "plan",
+                },
+                {
+                    "id": "sg",
+                    "date": "2025-12-21",
+                    "kind": "sign",
+                    "by": ["a", "b"],
+                    "document": "plan",
+                },
             ],
             "expect": [{"at": "2025-12-21", "that": "plan is signed and deadline dl is met"}],
         }
