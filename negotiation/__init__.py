@@ -10,7 +10,14 @@ from __future__ import annotations
 from .attribution import Attribution, ClaimStatus, Source, SourceKind
 from .conditions import evaluate, explain, parse
 from .dates import FuzzyDate
-from .deadlines import Anchor, ConditionalExtension, Consequence, Deadline, DeadlineKind, DeadlineStatus
+from .deadlines import (
+    Anchor,
+    ConditionalExtension,
+    Consequence,
+    Deadline,
+    DeadlineKind,
+    DeadlineStatus,
+)
 from .documents import Document, Guard, Point, PointStatus
 from .engine import Engine, StepResult
 from .errors import (

@@ -19,9 +19,11 @@ against a state, and able to *explain* why a condition is false. Grammar::
                | PARTY "has" "signed" DOC | PARTY "has" "ratified" DOC
                | "all" "required" "parties" "accept" DOC
                | "fact" FACT ["is" ("true" | "false")]
-               | "fact" FACT "has" "held" "for" ("at" "least" | "more" "than" | "less" "than") N "days"
+               | "fact" FACT "has" "held" "for" DURATION N "days"
                | "deadline" DEADLINE "is" ["not"] STATUS
-               | "date" "is" ("before" | "after" | "on" | "on" "or" "after" | "on" "or" "before") YYYY-MM-DD
+               | "date" "is" WHEN YYYY-MM-DD
+    DURATION  := "at" "least" | "more" "than" | "less" "than"
+    WHEN      := "before" | "after" | "on" | "on" "or" "after" | "on" "or" "before"
 
 ``TARGET`` is a document or ``doc.point``; a party named where a target is expected
 makes ``supports``/``opposes`` a relation between parties. Words are case-insensitive.
@@ -288,8 +290,8 @@ class _Parser:
         if not self.toks:
             raise self.fail("empty condition")
         node = self.or_()
-        if self.peek() is not None:
-            t = self.peek()
+        t = self.peek()
+        if t is not None:
             raise self.fail(f"unexpected {t.value!r} (expected 'and', 'or' or the end)", t)
         return node
 
@@ -578,8 +580,29 @@ def _fact_held(facts: Facts, node: FactHeld) -> tuple[bool, str]:
 
 def _atom(node: Node, facts: Facts) -> tuple[bool, str]:
     """Evaluate an atom; return its value and a sentence saying what is the case."""
+    if isinstance(node, FactHolds | FactHeld | DeadlineIs | DateCmp | Const):
+        return _calendar_atom(node, facts)
+    return _document_atom(node, facts)
+
+
+def _calendar_atom(node: Node, facts: Facts) -> tuple[bool, str]:
+    if isinstance(node, FactHolds):
+        ok = facts.fact_since(node.fact) is not False
+        return ok == node.value, f"fact {node.fact} is {'true' if ok else 'false'}"
+    if isinstance(node, FactHeld):
+        return _fact_held(facts, node)
+    if isinstance(node, DeadlineIs):
+        status = facts.deadline_status(node.deadline)
+        return status == node.status, f"deadline {node.deadline} is {status}"
+    if isinstance(node, DateCmp):
+        ok = _date_cmp(node.op, facts.today, node.day)
+        return ok, f"the date is {facts.today}"
     if isinstance(node, Const):
         return node.value, f"{str(node.value).lower()} is {str(node.value).lower()}"
+    raise TypeError(f"not a condition node: {node!r}")  # pragma: no cover
+
+
+def _document_atom(node: Node, facts: Facts) -> tuple[bool, str]:
     if isinstance(node, DocState):
         current = facts.document_state(node.document)
         if node.reached:
@@ -613,17 +636,6 @@ def _atom(node: Node, facts: Facts) -> tuple[bool, str]:
         if missing:
             return False, f"not yet accepted {node.document}: {', '.join(missing)}"
         return True, f"all required parties ({', '.join(required)}) accept {node.document}"
-    if isinstance(node, FactHolds):
-        ok = facts.fact_since(node.fact) is not False
-        return ok == node.value, f"fact {node.fact} is {'true' if ok else 'false'}"
-    if isinstance(node, FactHeld):
-        return _fact_held(facts, node)
-    if isinstance(node, DeadlineIs):
-        status = facts.deadline_status(node.deadline)
-        return status == node.status, f"deadline {node.deadline} is {status}"
-    if isinstance(node, DateCmp):
-        ok = _date_cmp(node.op, facts.today, node.day)
-        return ok, f"the date is {facts.today}"
     raise TypeError(f"not a condition node: {node!r}")  # pragma: no cover
 
 

@@ -116,9 +116,9 @@ class Deadline(Frozen):
     @model_validator(mode="after")
     def _shape(self) -> Deadline:
         kind = self.kind
-        if kind in (DeadlineKind.deadline, DeadlineKind.option, DeadlineKind.sunset):
-            if self.due is None and self.active:
-                raise ValueError(f"a {kind.value} needs a 'due' date")
+        dated = (DeadlineKind.deadline, DeadlineKind.option, DeadlineKind.sunset)
+        if kind in dated and self.due is None and self.active:
+            raise ValueError(f"a {kind.value} needs a 'due' date")
         if kind is DeadlineKind.window:
             if self.anchor is None or self.earliest_days is None or self.latest_days is None:
                 raise ValueError("a window needs 'anchor', 'earliest_days' and 'latest_days'")

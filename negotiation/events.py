@@ -273,3 +273,23 @@ DOCUMENT_TRIGGERS: dict[str, str] = {
     "breach": "breach",
 }
 """Event kinds that fire the document lifecycle trigger of the same name."""
+
+
+def describe(event: Event) -> str:
+    """A plain one-line description of an event, for trace lines without a summary."""
+    who = ", ".join(event.by) or "someone"
+    if isinstance(event, SetRelation):
+        change = "starts" if event.active else "ends"
+        return f"relation {event.source} {event.relation.value} {event.target} {change}"
+    if isinstance(event, StatePosition):
+        return f"{who}: {event.stance.value} on {event.document}"
+    if isinstance(event, ExtendDeadline):
+        return f"{who} extends {event.deadline} to {event.to.display()}"
+    if isinstance(event, Meet):
+        return f"meeting of {', '.join(event.attendees) or who}"
+    if isinstance(event, Transition):
+        return f"{who}: {event.trigger.replace('_', ' ')} {event.document}"
+    target = getattr(event, "document", None) or getattr(event, "deadline", None)
+    target = target or getattr(event, "fact", None)
+    verb = event.kind.replace("_", " ")
+    return f"{who}: {verb} {target}" if target else f"{who}: {verb}"

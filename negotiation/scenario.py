@@ -116,3 +116,33 @@ class Scenario(Frozen):
         if value < 1:
             raise ValueError("schema version must be 1 or more")
         return value
+
+
+def list_assumptions(scenario: Scenario) -> list[tuple[str, str]]:
+    """Every ``assumption`` in a scenario, with where it stands; branch probabilities
+    without their own assumption are listed as assumed."""
+    out: list[tuple[str, str]] = [("scenario", a) for a in scenario.assumptions]
+    labelled: list[tuple[str, object]] = [
+        *((f"document {d.id} guard", g) for d in scenario.documents for g in d.depends_on),
+        *(
+            (f"lifecycle {lc.id} {t.trigger}", t)
+            for lc in scenario.lifecycles
+            for t in lc.transitions
+        ),
+        *((f"position {p.party} on {p.on}", p) for p in scenario.positions),
+        *((f"relation {r.key}", r) for r in scenario.relations),
+        *((f"fact {f.id}", f) for f in scenario.facts),
+        *((f"deadline {d.id}", d) for d in scenario.deadlines),
+        *((f"rule {r.id}", r) for r in scenario.rules),
+        *((f"event {e.id or i}", e) for i, e in enumerate(scenario.timeline)),
+        *((f"branch {b.id}", b) for b in scenario.branches),
+        *((f"branch {b.id} event {e.id}", e) for b in scenario.branches for e in b.add),
+    ]
+    for where, item in labelled:
+        text = getattr(item, "assumption", None)
+        if isinstance(text, str):
+            out.append((where, text))
+    for b in scenario.branches:
+        if b.probability is not None and b.assumption is None:
+            out.append((f"branch {b.id}", f"probability {b.probability} (assumed)"))
+    return out

@@ -8,6 +8,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 
 from . import conditions as cond
+from .documents import Document
 from .errors import ConditionError, Location, Problem
 from .events import Event
 from .scenario import Scenario
@@ -86,8 +87,10 @@ class _Checker:
             field = "never" if inv.never is not None else "always"
             self.condition(("invariants", i, field), inv.never or inv.always or "")
         if s.start is not None and s.horizon is not None and s.horizon.last_day < s.start.sort_date:
-            self.add(("horizon",), f"the horizon {s.horizon.display()} precedes the start "
-                     f"{s.start.display()}")
+            self.add(
+                ("horizon",),
+                f"the horizon {s.horizon.display()} precedes the start {s.start.display()}",
+            )
         return self.problems
 
     def check_parties(self) -> None:
@@ -101,7 +104,6 @@ class _Checker:
             self.ref(("relations", i, "target"), r.target, self.parties, "party")
 
     def check_documents(self) -> None:
-        specs = self.v.lifecycle_specs
         for i, d in enumerate(self.s.documents):
             base: Path = ("documents", i)
             if d.points != "unknown":
@@ -116,16 +118,7 @@ class _Checker:
                 self.ref((*base, "ratification_by", j), a, self.parties, "party or body")
             if d.derived_from is not None:
                 self.ref((*base, "derived_from"), d.derived_from, self.docs, "document")
-            lc = specs.get(d.lifecycle)
-            if lc is None:
-                self.add((*base, "lifecycle"),
-                         f"unknown lifecycle {d.lifecycle!r}{_hint(d.lifecycle, specs)}")
-            elif lc.applies_to != "document":
-                self.add((*base, "lifecycle"), f"lifecycle {lc.id!r} is for positions")
-            elif d.initial_state is not None and d.initial_state not in lc.states:
-                self.add((*base, "initial_state"),
-                         f"{d.initial_state!r} is not a state of lifecycle {lc.id!r}"
-                         f"{_hint(d.initial_state, lc.states)}")
+            self.check_lifecycle_choice(base, d)
             for j, g in enumerate(d.depends_on):
                 self.condition((*base, "depends_on", j, "condition"), g.condition)
         self.check_derivation_cycles()
@@ -133,6 +126,23 @@ class _Checker:
             for j, t in enumerate(lc.transitions):
                 if t.guard is not None:
                     self.condition(("lifecycles", i, "transitions", j, "guard"), t.guard)
+
+    def check_lifecycle_choice(self, base: Path, d: Document) -> None:
+        specs = self.v.lifecycle_specs
+        lc = specs.get(d.lifecycle)
+        if lc is None:
+            self.add(
+                (*base, "lifecycle"),
+                f"unknown lifecycle {d.lifecycle!r}{_hint(d.lifecycle, specs)}",
+            )
+        elif lc.applies_to != "document":
+            self.add((*base, "lifecycle"), f"lifecycle {lc.id!r} is for positions")
+        elif d.initial_state is not None and d.initial_state not in lc.states:
+            self.add(
+                (*base, "initial_state"),
+                f"{d.initial_state!r} is not a state of lifecycle {lc.id!r}"
+                f"{_hint(d.initial_state, lc.states)}",
+            )
 
     def check_derivation_cycles(self) -> None:
         parent = {d.id: d.derived_from for d in self.s.documents}
@@ -143,8 +153,9 @@ class _Checker:
                 if cur in seen:
                     if cur == d.id:
                         chain = " -> ".join([*seen, cur])
-                        self.add(("documents", i, "derived_from"),
-                                 f"derived_from forms a cycle: {chain}")
+                        self.add(
+                            ("documents", i, "derived_from"), f"derived_from forms a cycle: {chain}"
+                        )
                     break
                 seen.append(cur)
                 cur = parent.get(cur)
@@ -171,8 +182,9 @@ class _Checker:
             if d.anchor is not None and d.anchor.condition is not None:
                 self.condition((*base, "anchor", "condition"), d.anchor.condition)
             if d.conditional_extension is not None:
-                self.condition((*base, "conditional_extension", "condition"),
-                               d.conditional_extension.condition)
+                self.condition(
+                    (*base, "conditional_extension", "condition"), d.conditional_extension.condition
+                )
             if d.consequence is not None:
                 for j, e in enumerate(d.consequence.effects):
                     self.event((*base, "consequence", "effects", j), e)
@@ -195,8 +207,10 @@ class _Checker:
             self.unique(("branches", i, "add"), [e.id for e in b.add], "event")
             for j, e in enumerate(b.add):
                 if e.id is not None and e.id in ids:
-                    self.add(("branches", i, "add", j, "id"),
-                             f"event id {e.id!r} is already used by the base timeline")
+                    self.add(
+                        ("branches", i, "add", j, "id"),
+                        f"event id {e.id!r} is already used by the base timeline",
+                    )
                 self.event(("branches", i, "add", j), e, dated=True)
 
     def event(self, path: Path, e: Event, dated: bool = False) -> None:  # noqa: C901
@@ -242,14 +256,20 @@ class _Checker:
                 self.ref((*path, "to", j), who, self.parties, "party")
         if e.kind == "statement":
             for j, who in enumerate(e.about):
-                self.ref((*path, "about", j), who.partition(".")[0],
-                         self.parties | self.docs | {p.partition(".")[0] for p in self.parties},
-                         "party or document")
+                self.ref(
+                    (*path, "about", j),
+                    who.partition(".")[0],
+                    self.parties | self.docs | {p.partition(".")[0] for p in self.parties},
+                    "party or document",
+                )
         if e.kind == "extend_deadline" and isinstance(d_id, str):
             spec = next((d for d in self.s.deadlines if d.id == d_id), None)
             if spec is not None and spec.due is not None and e.to.last_day <= spec.due.last_day:
-                self.add((*path, "to"), f"extension to {e.to.display()} is not after "
-                         f"{d_id}'s due date {spec.due.display()}")
+                self.add(
+                    (*path, "to"),
+                    f"extension to {e.to.display()} is not after "
+                    f"{d_id}'s due date {spec.due.display()}",
+                )
 
     def lifecycle_of(self, doc: str) -> str:
         return next((d.lifecycle for d in self.s.documents if d.id == doc), "document")
