@@ -39,8 +39,8 @@ from .trace import ExpectationResult, Trace, TraceEntry
 from .validate import check_scenario
 from .vocabulary import ScenarioVocabulary
 
-MAX_SETTLE_PASSES = 100
-"""Rule passes within one settle before the engine reports a rule loop."""
+MAX_SETTLE_STEPS = 1000
+"""Rule firings and deadline updates within one settle before the engine reports a loop."""
 
 
 @dataclass(frozen=True)
@@ -218,6 +218,11 @@ class Engine:
         )
         return StepResult(work.freeze(), entries[-1] if entries else note, entries)
 
+    def checkpoints(self, state: State) -> set[dt.date]:
+        """Days on which something may happen without an event (due dates, window
+        openings, cut-offs, dates in conditions): where ``advance`` stops on its way."""
+        return self.clock.checkpoints(Work(state))
+
     def check(self, state: State, event: Event) -> list[str]:
         """Every reason the event would be blocked in ``state`` (empty: allowed)."""
         return self.acts.reasons(Work(state), event)
@@ -268,38 +273,47 @@ class Engine:
     def settle(self, work: Work) -> list[str]:
         """Update deadlines and fire rules until nothing changes; ids of what fired."""
         fired: list[str] = []
-        for _ in range(MAX_SETTLE_PASSES):
+        for _ in range(MAX_SETTLE_STEPS):
             changed = self.clock.update(work, fired)
-            changed = self._run_rules(work, fired) or changed
+            changed = self._fire_first_rule(work, fired) or changed
             if not changed:
                 return fired
         raise RuleLoopError(
-            f"reactive rules did not settle after {MAX_SETTLE_PASSES} passes on {work.date}; "
-            f"last fired: {', '.join(fired[-5:])}"
+            f"reactive rules did not settle after {MAX_SETTLE_STEPS} steps on {work.date}; "
+            f"last fired: {', '.join(fired[-6:])}"
         )
 
-    def _run_rules(self, work: Work, fired: list[str]) -> bool:
-        changed = False
+    def _fire_first_rule(self, work: Work, fired: list[str]) -> bool:
+        """Evaluate every rule on the current state; fire the first (by priority, then
+        declaration) whose condition has become true since it was last evaluated. Every
+        other rule records the value it saw, except those also waiting to fire, which
+        stay armed for the next step. So each rule sees every intermediate state."""
+        view = self.view(work)
+        chosen: Rule | None = None
         for r in self.rule_order:
-            value = cond.evaluate(self.compiled.rules[r.id], self.view(work))
+            value = cond.evaluate(self.compiled.rules[r.id], view)
             rs = work.rules[r.id]
-            if value and not rs.last and (r.mode == "each" or rs.fired == 0):
-                work.rules[r.id] = RuleState(fired=rs.fired + 1, last=True)
-                work.system(
-                    "rule",
-                    r.id,
-                    r.summary or f"rule {r.id}: {r.when}",
-                    reasons=(f"became true: {r.when}",),
-                    attribution=r.attribution,
-                    assumption=r.assumption,
-                )
-                for effect in r.then:
-                    self.apply_effect(work, effect, cause=r.id)
-                fired.append(r.id)
-                changed = True
-            elif value != rs.last:
+            armed = value and not rs.last and (r.mode == "each" or rs.fired == 0)
+            if armed and chosen is None:
+                chosen = r
+            elif not armed and value != rs.last:
                 work.rules[r.id] = rs.model_copy(update={"last": value})
-        return changed
+        if chosen is None:
+            return False
+        rs = work.rules[chosen.id]
+        work.rules[chosen.id] = RuleState(fired=rs.fired + 1, last=True)
+        work.system(
+            "rule",
+            chosen.id,
+            chosen.summary or f"rule {chosen.id}: {chosen.when}",
+            reasons=(f"became true: {chosen.when}",),
+            attribution=chosen.attribution,
+            assumption=chosen.assumption,
+        )
+        for effect in chosen.then:
+            self.apply_effect(work, effect, cause=chosen.id)
+        fired.append(chosen.id)
+        return True
 
     # -- runs ------------------------------------------------------------------------------------
     def branch(self, name: str) -> Branch:

@@ -12,9 +12,12 @@ from .events import Event
 class Rule(Frozen):
     """``when`` CONDITION ``then`` EFFECTS.
 
-    Fires when the condition *becomes* true (it was false, or never evaluated, at the
-    previous check): ``once`` at most once per run, ``each`` every time it becomes true.
-    Rules are tried in (priority, declaration order).
+    Fires when the condition *becomes* true (it was false when the rule last looked):
+    ``once`` at most once per run, ``each`` every time it becomes true. After every
+    change the engine evaluates all rules and fires the first armed one in (priority,
+    declaration) order, then looks again; every rule sees every intermediate state, so
+    no change is missed. Rules that keep re-arming each other raise ``RuleLoopError``
+    instead of looping forever. A condition true at the start fires at the start.
     """
 
     id: Id

@@ -1,0 +1,199 @@
+"""Shared Hypothesis strategies for the engine's property tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import strategies as st
+from pydantic import TypeAdapter
+
+from negotiation import Event, Scenario
+
+EVENT: TypeAdapter[Event] = TypeAdapter(Event)
+START = dt.date(2025, 11, 1)
+
+PARTIES = ["a", "b", "c"]
+DOCUMENTS = ["plan", "guarantees"]
+DEADLINES = ["dl", "window", "option", "dflt", "sunset"]
+
+
+def rich_scenario() -> Scenario:
+    """Three parties, two documents (one gated on the other), every deadline kind, rules."""
+    return Scenario.model_validate(
+        {
+            "id": "prop",
+            "title": "property scenario",
+            "start": START.isoformat(),
+            "horizon": "2026-03-31",
+            "parties": [
+                {"id": "a", "name": "A", "bodies": [{"id": "parliament", "name": "P"}]},
+                {"id": "b", "name": "B"},
+                {"id": "c", "name": "C"},
+            ],
+            "documents": [
+                {
+                    "id": "plan",
+                    "title": "Plan",
+                    "requires_acceptance": ["a", "b"],
+                    "ratification_by": ["a.parliament"],
+                    "depends_on": [{"condition": "guarantees has reached agreed_in_principle"}],
+                },
+                {"id": "guarantees", "title": "Guarantees", "requires_acceptance": "unknown"},
+            ],
+            "relations": [{"source": "c", "kind": "supports", "target": "b"}],
+            "facts": [{"id": "x"}, {"id": "y"}],
+            "deadlines": [
+                {
+                    "id": "dl",
+                    "set_by": "c",
+                    "on": ["b"],
+                    "due": "2025-11-27",
+                    "requirement": "b accepts plan",
+                    "consequence": {
+                        "mode": "threatened",
+                        "effects": [
+                            {
+                                "kind": "set_relation",
+                                "source": "c",
+                                "relation": "supports",
+                                "target": "b",
+                                "active": False,
+                            }
+                        ],
+                    },
+                },
+                {
+                    "id": "window",
+                    "kind": "window",
+                    "anchor": {"condition": "fact x"},
+                    "earliest_days": 10,
+                    "latest_days": 20,
+                    "requirement": "fact y",
+                },
+                {
+                    "id": "option",
+                    "kind": "option",
+                    "due": "2025-12-15",
+                    "requirement": "a supports guarantees",
+                },
+                {
+                    "id": "dflt",
+                    "kind": "default",
+                    "anchor": {"condition": "plan is proposed"},
+                    "within_days": 7,
+                    "requirement": "b opposes plan or b accepts plan",
+                    "consequence": {"effects": [{"kind": "set_fact", "fact": "x"}]},
+                },
+                {
+                    "id": "sunset",
+                    "kind": "sunset",
+                    "due": "2026-02-01",
+                    "consequence": {
+                        "effects": [
+                            {"kind": "transition", "document": "guarantees", "trigger": "lapse"}
+                        ]
+                    },
+                },
+            ],
+            "rules": [
+                {
+                    "id": "agree_plan",
+                    "when": "all required parties accept plan and plan is not agreed_in_principle",
+                    "then": [{"kind": "transition", "document": "plan", "trigger": "agree"}],
+                },
+                {
+                    "id": "fact_held",
+                    "when": "fact x has held for at least 5 days",
+                    "then": [{"kind": "set_fact", "fact": "y"}],
+                },
+            ],
+        }
+    )
+
+
+def _event_data(draw: st.DrawFn, day: dt.date) -> dict[str, Any]:
+    kind = draw(
+        st.sampled_from(
+            [
+                "propose",
+                "revise",
+                "submit_comments",
+                "accept",
+                "reject",
+                "state_position",
+                "sign",
+                "ratify",
+                "withdraw",
+                "transition",
+                "extend_deadline",
+                "enforce_deadline",
+                "waive_deadline",
+                "drop_deadline",
+                "set_fact",
+                "clear_fact",
+                "set_relation",
+            ]
+        )
+    )
+    by = draw(st.lists(st.sampled_from(PARTIES), min_size=1, max_size=2, unique=True))
+    doc = draw(st.sampled_from(DOCUMENTS))
+    data: dict[str, Any] = {"kind": kind, "date": day.isoformat(), "by": by}
+    if kind in (
+        "propose",
+        "revise",
+        "submit_comments",
+        "sign",
+        "withdraw",
+        "accept",
+        "reject",
+        "state_position",
+    ):
+        data["document"] = doc
+    if kind == "state_position":
+        data["stance"] = draw(st.sampled_from(["supports", "opposes", "undecided"]))
+    if kind == "ratify":
+        data.update(document="plan", by=[draw(st.sampled_from(["a.parliament", "b"]))])
+    if kind == "transition":
+        data.update(
+            document=doc,
+            trigger=draw(
+                st.sampled_from(
+                    ["agree", "negotiate", "enter_into_force", "breach", "terminate", "lapse"]
+                )
+            ),
+        )
+    if kind in ("extend_deadline", "enforce_deadline", "waive_deadline", "drop_deadline"):
+        data["deadline"] = draw(st.sampled_from(DEADLINES))
+    if kind == "extend_deadline":
+        data["to"] = (day + dt.timedelta(days=draw(st.integers(1, 40)))).isoformat()
+    if kind in ("set_fact", "clear_fact"):
+        data["fact"] = draw(st.sampled_from(["x", "y"]))
+    if kind == "set_relation":
+        data.update(source="c", relation="supports", target="b", active=draw(st.booleans()))
+    return data
+
+
+PROGRESS: list[dict[str, Any]] = [
+    {"kind": "propose", "by": ["c"], "document": "guarantees"},
+    {"kind": "transition", "by": ["c"], "document": "guarantees", "trigger": "agree"},
+    {"kind": "propose", "by": ["c"], "document": "plan"},
+    {"kind": "accept", "by": ["a"], "document": "plan"},
+    {"kind": "accept", "by": ["b"], "document": "plan"},
+    {"kind": "sign", "by": ["a", "b"], "document": "plan"},
+    {"kind": "ratify", "by": ["a.parliament"], "document": "plan"},
+    {"kind": "transition", "by": ["a"], "document": "plan", "trigger": "enter_into_force"},
+]
+"""A path that reaches signing and entry into force; sequences start with a prefix of it
+so that the properties about signing are exercised, not vacuous."""
+
+
+@st.composite
+def event_sequences(draw: st.DrawFn, max_size: int = 25) -> list[Event]:
+    """Dated events in non-decreasing date order over ``rich_scenario()``: a prefix of
+    ``PROGRESS`` (one per day from the start) then random events."""
+    prefix = PROGRESS[: draw(st.integers(0, len(PROGRESS)))]
+    offsets = sorted(draw(st.lists(st.integers(0, 140), min_size=1, max_size=max_size)))
+    data = [{**p, "date": (START + dt.timedelta(days=i)).isoformat()} for i, p in enumerate(prefix)]
+    data += [_event_data(draw, START + dt.timedelta(days=len(prefix) + o)) for o in offsets]
+    return [EVENT.validate_python({**d, "id": f"e{i}"}) for i, d in enumerate(data)]
