@@ -1,0 +1,179 @@
+"""The house rules, checked on the source: floors, pure core, no eval/exec."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "negotiation"
+
+GROUND = {
+    "_base",
+    "errors",
+    "dates",
+    "attribution",
+    "parties",
+    "documents",
+    "positions",
+    "events",
+    "deadlines",
+    "rules",
+    "lifecycles",
+    "conditions",
+    "scenario",
+    "state",
+    "trace",
+    "vocabulary",
+    "validate",
+    "decisions",
+}
+RULES = {"engine", "_acts", "_clock", "_work", "moves"}
+EDGES = {"loader", "render", "cli", "pytest_plugin", "__main__"}
+# everything else (explore, sample, testing, teach, persist, ...) uses the engine: floor 3
+
+
+def floor(module: str) -> int:
+    top = module.split(".")[0]
+    if top in GROUND:
+        return 1
+    if top in RULES:
+        return 2
+    if top in EDGES:
+        return 4
+    return 3
+
+
+def modules() -> list[tuple[str, Path]]:
+    out = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).with_suffix("")
+        parts = [p for p in rel.parts if p != "__init__"]
+        out.append((".".join(parts) or "__init__", path))
+    return out
+
+
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node except those under ``if TYPE_CHECKING:`` (type-only imports are no
+    runtime arrows)."""
+    out: list[ast.AST] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if (
+            isinstance(node, ast.If)
+            and isinstance(node.test, ast.Name)
+            and (node.test.id == "TYPE_CHECKING")
+        ):
+            stack.extend(node.orelse)
+            continue
+        out.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def imports(path: Path, module: str) -> list[tuple[str, int]]:
+    """Package-internal modules imported at run time by a file: (module, line)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    is_pkg = path.name == "__init__.py"
+    here = module.split(".") if module != "__init__" else []
+    base = here if is_pkg else here[:-1]
+    found = []
+    for node in _runtime_nodes(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                target = [*anchor, *(node.module.split(".") if node.module else [])]
+                names = (
+                    [".".join([*target, a.name]) for a in node.names]
+                    if not node.module
+                    else [".".join(target)]
+                )
+                found += [(n, node.lineno) for n in names]
+            elif node.module and node.module.startswith("negotiation."):
+                found.append((node.module.removeprefix("negotiation."), node.lineno))
+        elif isinstance(node, ast.Import):
+            found += [
+                (a.name.removeprefix("negotiation."), node.lineno)
+                for a in node.names
+                if a.name.startswith("negotiation.")
+            ]
+    return found
+
+
+def external_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            out.add(node.module.split(".")[0])
+    return out
+
+
+@pytest.mark.parametrize(("module", "path"), modules(), ids=lambda x: str(x))
+def test_arrows_only_point_down(module: str, path: Path) -> None:
+    if module == "__init__":
+        return  # the package root re-exports the public API
+    mine = floor(module)
+    for target, line in imports(path, module):
+        if target in ("", "__init__"):
+            continue
+        assert floor(target) <= mine, (
+            f"{path.name}:{line}: floor {mine} module {module} imports {target} "
+            f"(floor {floor(target)})"
+        )
+
+
+@pytest.mark.parametrize(("module", "path"), modules(), ids=lambda x: str(x))
+def test_only_the_edges_touch_yaml_typer_rich(module: str, path: Path) -> None:
+    top = module.split(".")[0]
+    used = external_imports(path)
+    if top != "loader":
+        assert "yaml" not in used, f"{module} imports yaml"
+    if top != "cli":
+        assert "typer" not in used, f"{module} imports typer"
+    if top not in ("cli", "render"):
+        assert "rich" not in used, f"{module} imports rich"
+
+
+@pytest.mark.parametrize(("module", "path"), modules(), ids=lambda x: str(x))
+def test_core_neither_prints_nor_opens_files(module: str, path: Path) -> None:
+    if floor(module) > 2:
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            assert node.func.id not in ("print", "open", "input"), (
+                f"{path.name}:{node.lineno}: the core must not call {node.func.id}()"
+            )
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and (
+                node.func.attr
+                in ("read_text", "write_text", "read_bytes", "now", "today", "utcnow", "time")
+            )
+        ):
+            pytest.fail(f"{path.name}:{node.lineno}: the core must not call .{node.func.attr}()")
+
+
+@pytest.mark.parametrize(("module", "path"), modules(), ids=lambda x: str(x))
+def test_no_eval_exec_or_unsafe_loading(module: str, path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            bare = node.func.id if isinstance(node.func, ast.Name) else ""
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else bare
+            assert bare not in ("eval", "exec", "compile", "__import__"), (
+                f"{path.name}:{node.lineno}: {bare}() is not allowed"
+            )
+            assert name != "unsafe_load", f"{path.name}:{node.lineno}: unsafe_load"
+            if name in ("load", "load_all") and isinstance(node.func, ast.Attribute):
+                owner = node.func.value
+                assert not (isinstance(owner, ast.Name) and owner.id == "yaml"), (
+                    f"{path.name}:{node.lineno}: yaml.{name}() is not allowed; use safe loading"
+                )
+    assert "pickle" not in external_imports(path), f"{module} imports pickle"
