@@ -35,7 +35,7 @@ EDGES = {"loader", "render", "cli", "pytest_plugin", "__main__"}
 
 
 def floor(module: str) -> int:
-    top = module.split(".")[0]
+    top = module.split(".", maxsplit=1)[0]
     if top in GROUND:
         return 1
     if top in RULES:
@@ -113,7 +113,7 @@ def external_imports(path: Path) -> set[str]:
     return out
 
 
-@pytest.mark.parametrize(("module", "path"), modules(), ids=lambda x: str(x))
+@pytest.mark.parametrize(("module", "path"), modules(), ids=str)
 def test_arrows_only_point_down(module: str, path: Path) -> None:
     if module == "__init__":
         return  # the package root re-exports the public API
@@ -127,9 +127,9 @@ def test_arrows_only_point_down(module: str, path: Path) -> None:
         )
 
 
-@pytest.mark.parametrize(("module", "path"), modules(), ids=lambda x: str(x))
+@pytest.mark.parametrize(("module", "path"), modules(), ids=str)
 def test_only_the_edges_touch_yaml_typer_rich(module: str, path: Path) -> None:
-    top = module.split(".")[0]
+    top = module.split(".", maxsplit=1)[0]
     used = external_imports(path)
     if top != "loader":
         assert "yaml" not in used, f"{module} imports yaml"
@@ -139,7 +139,7 @@ def test_only_the_edges_touch_yaml_typer_rich(module: str, path: Path) -> None:
         assert "rich" not in used, f"{module} imports rich"
 
 
-@pytest.mark.parametrize(("module", "path"), modules(), ids=lambda x: str(x))
+@pytest.mark.parametrize(("module", "path"), modules(), ids=str)
 def test_core_neither_prints_nor_opens_files(module: str, path: Path) -> None:
     if floor(module) > 2:
         return
@@ -160,7 +160,7 @@ def test_core_neither_prints_nor_opens_files(module: str, path: Path) -> None:
             pytest.fail(f"{path.name}:{node.lineno}: the core must not call .{node.func.attr}()")
 
 
-@pytest.mark.parametrize(("module", "path"), modules(), ids=lambda x: str(x))
+@pytest.mark.parametrize(("module", "path"), modules(), ids=str)
 def test_no_eval_exec_or_unsafe_loading(module: str, path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
