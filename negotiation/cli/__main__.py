@@ -1,0 +1,5 @@
+"""``python -m negotiation.cli``."""
+
+from . import main
+
+main()

@@ -1,0 +1,91 @@
+"""``run`` (one timeline) and ``diff`` (two timelines side by side)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from negotiation.render import jsonout, markdown, text, views
+
+from .common import (
+    BASE,
+    DEFAULT_SCENARIO,
+    BranchOpt,
+    Format,
+    FormatOpt,
+    RunFormat,
+    ScenarioOpt,
+    branch_id,
+    check_not_before_start,
+    load_engine,
+    out,
+    parse_date,
+)
+
+EXPECTATION_FAILED = 1
+
+
+def run(
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    until: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--until",
+            metavar="YYYY-MM-DD",
+            parser=parse_date,
+            help="Stop at the close of this day (default: the horizon).",
+        ),
+    ] = None,
+    branch: BranchOpt = None,
+    fmt: Annotated[RunFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        RunFormat.text
+    ),
+) -> None:
+    """Run the timeline: events, deadlines, rules and expectations, day by day.
+
+    Exits 1 if an expectation failed.
+    """
+    engine = load_engine(scenario)
+    trace = engine.run(branch_id(engine, branch), until=until)
+    if until is not None:
+        check_not_before_start(trace.start, until, "--until")
+    if fmt is RunFormat.json:
+        jsonout.write(jsonout.trace_doc(trace, engine.scenario), out())
+    elif fmt is RunFormat.markdown:
+        out().write(markdown.timeline(trace, engine.scenario))
+    else:
+        text.timeline(trace, engine.scenario, out())
+    if not trace.ok:
+        raise typer.Exit(EXPECTATION_FAILED)
+
+
+def diff(
+    branch_a: Annotated[str, typer.Argument(metavar="BRANCH_A", help=f"A branch, or '{BASE}'.")],
+    branch_b: Annotated[str, typer.Argument(metavar="BRANCH_B", help=f"A branch, or '{BASE}'.")],
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Compare two timelines side by side, and their states day by day.
+
+    For every day on which anything happened in either timeline, lists how the state
+    at the close of that day differs (documents, positions, deadlines, relations, facts).
+    """
+    engine = load_engine(scenario)
+    a, b = branch_id(engine, branch_a, "BRANCH_A"), branch_id(engine, branch_b, "BRANCH_B")
+    trace_a, trace_b = engine.run(a), engine.run(b)
+    rows_a = [r for r in views.timeline_rows(trace_a) if r["kind"] != "beyond_horizon"]
+    rows_b = [r for r in views.timeline_rows(trace_b) if r["kind"] != "beyond_horizon"]
+    days = sorted({dt.date.fromisoformat(r["date"]) for r in rows_a + rows_b})
+    dates = []
+    for day in days:
+        state_a = engine.run(a, until=day).final
+        state_b = engine.run(b, until=day).final
+        dates.append((day.isoformat(), views.state_diff(engine.scenario, state_a, state_b)))
+    if fmt is Format.json:
+        jsonout.write(
+            jsonout.diff_doc(engine.scenario, branch_a, branch_b, rows_a, rows_b, dates), out()
+        )
+    else:
+        text.diff(branch_a, branch_b, rows_a, rows_b, dates, engine.scenario, out())

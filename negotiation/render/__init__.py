@@ -1,0 +1,11 @@
+"""Renderers: text (rich), markdown (plain strings) and JSON, over shared data views.
+
+The CLI wires options to the loader and the engine and hands the results here; nothing
+in this package loads files or runs the engine except through what it is given.
+"""
+
+from __future__ import annotations
+
+from . import jsonout, markdown, text, views
+
+__all__ = ["jsonout", "markdown", "text", "views"]

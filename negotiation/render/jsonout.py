@@ -1,0 +1,71 @@
+"""JSON output: stable (sorted keys, no timestamps), so equal inputs give equal bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, TextIO
+
+from negotiation.scenario import Scenario
+from negotiation.state import State
+from negotiation.trace import Trace
+
+from . import views
+
+
+def dumps(data: Any) -> str:
+    """The one JSON encoding of the CLI: sorted keys, two-space indent, UTF-8 text."""
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)
+
+
+def write(data: Any, file: TextIO) -> None:
+    file.write(dumps(data) + "\n")
+
+
+def trace_doc(trace: Trace, scenario: Scenario) -> dict[str, Any]:
+    """The full trace plus the scenario's identity and whether every expectation held."""
+    doc: dict[str, Any] = trace.model_dump(mode="json")
+    doc.update(
+        {
+            "scenario": scenario.id,
+            "title": scenario.title,
+            "illustrative": scenario.illustrative,
+            "branch": views.branch_label(trace.branch),
+            "ok": trace.ok,
+        }
+    )
+    return doc
+
+
+def state_doc(scenario: Scenario, state: State, at: dt.date, branch: str | None) -> dict[str, Any]:
+    return {
+        "scenario": scenario.id,
+        "branch": views.branch_label(branch),
+        "at": at.isoformat(),
+        "state": views.snapshot(scenario, state),
+    }
+
+
+def assumptions_doc(scenario: Scenario, assumptions: list[tuple[str, str]]) -> dict[str, Any]:
+    return {"scenario": scenario.id, "assumptions": views.assumption_rows(assumptions)}
+
+
+def why_doc(move: str, at: dt.date, reasons: list[str]) -> dict[str, Any]:
+    return {"move": move, "date": at.isoformat(), "allowed": not reasons, "reasons": reasons}
+
+
+def diff_doc(
+    scenario: Scenario,
+    a: str,
+    b: str,
+    rows_a: list[views.Row],
+    rows_b: list[views.Row],
+    dates: list[tuple[str, list[views.Row]]],
+) -> dict[str, Any]:
+    return {
+        "scenario": scenario.id,
+        "a": a,
+        "b": b,
+        "timelines": {"a": rows_a, "b": rows_b},
+        "dates": [{"date": day, "differences": diffs} for day, diffs in dates],
+    }

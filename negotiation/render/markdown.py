@@ -1,0 +1,75 @@
+"""Markdown output as plain strings (no rich): a run as a report one can paste anywhere."""
+
+from __future__ import annotations
+
+from negotiation.scenario import Scenario
+from negotiation.trace import Trace
+
+from . import views
+
+
+def cell(text: str | None) -> str:
+    """Text made safe for one table cell: pipes escaped, newlines as <br>."""
+    if not text:
+        return ""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def timeline(trace: Trace, scenario: Scenario) -> str:
+    """A run as markdown: a header, the timeline table, deadlines and expectations."""
+    lines = [f"# {cell(scenario.title)}", ""]
+    lines.append(
+        f"- scenario: `{scenario.id}`" + (" (illustrative)" if scenario.illustrative else "")
+    )
+    lines.append(f"- branch: `{views.branch_label(trace.branch)}`")
+    lines.append(f"- from {trace.start} to {trace.horizon or trace.final.date}")
+    lines += ["", "## Timeline", ""]
+    rows = []
+    for r in views.timeline_rows(trace):
+        details = [*r["changes"], *(f"why: {x}" for x in r["reasons"])]
+        if r["fired"]:
+            details.append("then: " + ", ".join(r["fired"]))
+        if r["assumption"]:
+            details.append("assumption: " + r["assumption"])
+        rows.append(
+            [
+                r["date_display"],
+                r["label"].lower(),
+                r["summary"],
+                ", ".join(r["by"]),
+                r["source"] or "",
+                "\n".join(details),
+            ]
+        )
+    lines += _table(["date", "kind", "what", "who", "source", "changes"], rows)
+    deadline_rows = views.deadline_rows(scenario, trace.final)
+    if deadline_rows:
+        lines += ["", f"## Deadlines at {trace.final.date}", ""]
+        lines += _table(
+            ["deadline", "kind", "status", "due", "days left", "extensions"],
+            [
+                [
+                    d["id"],
+                    d["kind"],
+                    d["status"],
+                    d["due"] or "-",
+                    "" if d["days_left"] is None else str(d["days_left"]),
+                    "; ".join(f"{x['from']} -> {x['to']}" for x in d["extensions"]),
+                ]
+                for d in deadline_rows
+            ],
+        )
+    expectations = views.expectation_rows(trace)
+    if expectations:
+        lines += ["", "## Expectations", ""]
+        for x in expectations:
+            mark = "met" if x["ok"] else "**FAILED**"
+            lines.append(f"- {mark} {x['at']}: `{x['that']}`")
+            lines += [f"  - why: {cell(reason)}" for reason in x["reasons"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,395 @@
+"""Text output with rich: readable on a terminal, plain and 100 columns wide when piped.
+
+User text (names, summaries, reasons) never goes through rich markup: the console is
+built with ``markup=False`` and styled pieces are ``Text`` objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from negotiation.scenario import Scenario
+from negotiation.state import State
+from negotiation.trace import Trace
+
+from . import views
+
+PIPE_WIDTH = 100
+
+_LABEL_STYLE = {
+    "EVENT": "bold cyan",
+    "BLOCKED": "bold red",
+    "DEADLINE": "bold yellow",
+    "EXTENSION": "bold magenta",
+    "WINDOW": "bold blue",
+    "RULE": "bold green",
+    "BEYOND": "dim",
+}
+
+
+def _is_tty(file: TextIO) -> bool:
+    isatty = getattr(file, "isatty", None)
+    return bool(isatty()) if callable(isatty) else False
+
+
+@contextmanager
+def output(file: TextIO) -> Iterator[Console]:
+    """A console writing to ``file``: styled on a terminal; otherwise plain text, 100
+    columns wide, trailing spaces stripped, so piped output is stable."""
+    options: dict[str, Any] = {"markup": False, "highlight": False, "emoji": False}
+    if _is_tty(file):
+        yield Console(file=file, **options)
+        return
+    buffer = io.StringIO()
+    yield Console(file=buffer, width=PIPE_WIDTH, force_terminal=False, color_system=None, **options)
+    file.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
+
+
+def error(message: str, file: TextIO) -> None:
+    """An error line for stderr (the message is printed verbatim, never as markup)."""
+    with output(file) as console:
+        console.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+
+
+def _heading(console: Console, text: str) -> None:
+    console.print()
+    console.print(Text(text, style="bold underline"))
+
+
+def _table(*columns: str, **kwargs: Any) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, **kwargs)
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    return table
+
+
+def header(scenario: Scenario, console: Console, what: str) -> None:
+    title = Text.assemble((scenario.title, "bold"), f" ({scenario.id})")
+    if scenario.illustrative:
+        title.append("  [illustrative]", style="italic")
+    console.print(title)
+    console.print(Text(what))
+
+
+# -- run -----------------------------------------------------------------------------------
+
+
+def _entry_body(row: views.Row) -> Text:
+    body = Text(row["summary"], style="bold" if row["kind"] == "event" else "")
+    meta: list[str] = []
+    if row["by"]:
+        meta.append("by " + ", ".join(row["by"]))
+    if row["source"]:
+        meta.append("source: " + row["source"])
+    if row["cause"]:
+        meta.append("caused by " + row["cause"])
+    if meta:
+        body.append("\n" + " | ".join(meta), style="dim")
+    if row["assumption"]:
+        body.append("\nassumption: " + row["assumption"], style="italic")
+    for change in row["changes"]:
+        body.append("\n  " + change)
+    for reason in row["reasons"]:
+        body.append("\n  why: " + reason, style="red" if row["kind"] == "blocked" else "")
+    if row["fired"]:
+        body.append("\n  then: " + ", ".join(row["fired"]))
+    return body
+
+
+def timeline(trace: Trace, scenario: Scenario, file: TextIO) -> None:
+    """The readable timeline of a run, the deadlines at its end and its expectations."""
+    with output(file) as console:
+        _timeline(console, trace, scenario)
+
+
+def _timeline(console: Console, trace: Trace, scenario: Scenario) -> None:
+    span = f"{trace.start} to {trace.horizon or trace.final.date}"
+    header(scenario, console, f"run {span}, branch {views.branch_label(trace.branch)}")
+    console.print()
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    last = None
+    for row in views.timeline_rows(trace):
+        shown = row["date_display"] if row["date_display"] != last else ""
+        last = row["date_display"]
+        label = Text(row["label"], style=_LABEL_STYLE.get(row["label"], ""))
+        grid.add_row(Text(shown), label, _entry_body(row))
+    if not trace.entries:
+        console.print("(nothing happened)")
+    console.print(grid)
+    deadlines(scenario, trace.final, console, f"Deadlines at {trace.final.date}")
+    expectations(trace, console)
+
+
+def deadlines(scenario: Scenario, state: State, console: Console, title: str) -> None:
+    rows = views.deadline_rows(scenario, state)
+    if not rows:
+        return
+    _heading(console, title)
+    table = _table("deadline", "kind", "status", "due", "days left", "notes")
+    for r in rows:
+        notes = []
+        if r["opens"]:
+            notes.append(f"opens {r['opens']}")
+        if not r["binding"]:
+            notes.append("non-binding")
+        for x in r["extensions"]:
+            how = "conditionally " if x["conditional"] else ""
+            late = " after expiry" if x["after_expiry"] else ""
+            notes.append(f"{how}extended on {x['on']}{late}: {x['from']} -> {x['to']}")
+        if r["resolved_on"]:
+            notes.append(f"resolved {r['resolved_on']}")
+        left = "" if r["days_left"] is None else str(r["days_left"])
+        status = Text(r["status"], style="yellow" if r["live"] else "")
+        table.add_row(r["id"], r["kind"], status, r["due"] or "-", left, "; ".join(notes))
+    console.print(table)
+
+
+def expectations(trace: Trace, console: Console) -> None:
+    rows = views.expectation_rows(trace)
+    if not rows:
+        return
+    _heading(console, "Expectations")
+    for r in rows:
+        mark = Text("met   ", style="green") if r["ok"] else Text("FAILED", style="bold red")
+        line = Text.assemble(mark, f" {r['at']}  {r['that']}")
+        if r["summary"]:
+            line.append(f"  ({r['summary']})", style="dim")
+        console.print(line)
+        _bullets(console, r["reasons"], "         why: ")
+    failed = sum(not r["ok"] for r in rows)
+    summary = (
+        f"{failed} of {len(rows)} expectations failed"
+        if failed
+        else f"all {len(rows)} expectations met"
+        if len(rows) > 1
+        else "the expectation was met"
+    )
+    console.print(Text(summary, style="bold red" if failed else "bold green"))
+
+
+# -- show ------------------------------------------------------------------------------------
+
+
+def state(scenario: Scenario, st: State, at: dt.date, branch: str | None, file: TextIO) -> None:
+    """Documents, the positions matrix, relations, facts and deadlines of one state."""
+    with output(file) as console:
+        _state(console, scenario, st, at, branch)
+
+
+def _state(
+    console: Console, scenario: Scenario, st: State, at: dt.date, branch: str | None
+) -> None:
+    what = f"state at the close of {st.date}, branch {views.branch_label(branch)}"
+    if st.date != at:
+        what += f" (asked for {at}; the run stops at {st.date})"
+    header(scenario, console, what)
+    _heading(console, "Documents")
+    docs = _table("document", "state", "points", "signed by", "ratified by")
+    for d in views.document_rows(scenario, st):
+        points = ", ".join(f"{p} {s}" for p, s in d["points"].items())
+        name = d["id"] + (f" v{d['version']}" if d["version"] else "")
+        docs.add_row(
+            name,
+            d["state"],
+            points or "-",
+            ", ".join(d["signed_by"]) or "-",
+            ", ".join(d["ratified_by"]) or "-",
+        )
+    console.print(docs)
+    _positions(console, views.positions_matrix(scenario, st))
+    _heading(console, "Relations")
+    rels = views.relation_rows(st)
+    for r in rels:
+        since = f" (since {r['since']})" if r["since"] else ""
+        console.print(Text(f"{r['source']} {r['relation']} {r['target']}{since}"))
+    if not rels:
+        console.print("(none)")
+    facts = views.fact_rows(scenario, st)
+    if facts:
+        _heading(console, "Facts")
+        for f in facts:
+            value = "true" if f["holds"] else "false"
+            since = f" (since {f['since']})" if f["since"] else ""
+            console.print(Text(f"{f['id']}: {value}{since}"))
+    deadlines(scenario, st, console, "Deadlines")
+
+
+def _positions(console: Console, matrix: views.Matrix) -> None:
+    """The parties x documents matrix when it fits the width, else one line per stance."""
+    if not (matrix.parties and matrix.targets):
+        return
+    _heading(console, "Positions")
+    widths = [max(len(p) for p in matrix.parties)]
+    widths += [
+        max(len(t), *(len(matrix.cells[p][t]) for p in matrix.parties)) for t in matrix.targets
+    ]
+    if sum(widths) + 3 * len(widths) <= console.width:
+        table = _table("party", *matrix.targets)
+        for p in matrix.parties:
+            cells = [matrix.cells[p][t] for t in matrix.targets]
+            table.add_row(p, *(Text("-", style="dim") if c == "unknown" else c for c in cells))
+        console.print(table)
+        return
+    known = [
+        (p, t, matrix.cells[p][t])
+        for p in matrix.parties
+        for t in matrix.targets
+        if matrix.cells[p][t] != "unknown"
+    ]
+    for p, t, stance in known:
+        console.print(Text(f"{p} on {t}: {stance}"))
+    if not known:
+        console.print(Text("(no stance known)"))
+
+
+def _bullets(console: Console, lines: Iterable[str], bullet: str) -> None:
+    """Lines with a hanging indent under ``bullet``."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for line in lines:
+        grid.add_row(bullet, line)
+    if grid.row_count:
+        console.print(grid)
+
+
+def assumptions(rows: Iterable[views.Row], scenario: Scenario, file: TextIO) -> None:
+    with output(file) as console:
+        _assumptions(console, rows, scenario)
+
+
+def _assumptions(console: Console, rows: Iterable[views.Row], scenario: Scenario) -> None:
+    header(scenario, console, "labelled assumptions")
+    table = _table("where", "assumption")
+    count = 0
+    for r in rows:
+        table.add_row(r["where"], r["assumption"])
+        count += 1
+    console.print(table if count else Text("(none)"))
+
+
+# -- why, diff, validate, list ----------------------------------------------------------------
+
+
+def why(
+    move: str,
+    at: dt.date,
+    reasons: list[str],
+    branch: str | None,
+    state_date: dt.date,
+    file: TextIO,
+) -> None:
+    with output(file) as console:
+        _why(console, move, at, reasons, branch, state_date)
+
+
+def _why(
+    console: Console,
+    move: str,
+    at: dt.date,
+    reasons: list[str],
+    branch: str | None,
+    state_date: dt.date,
+) -> None:
+    verdict = Text("BLOCKED", style="bold red") if reasons else Text("ALLOWED", style="bold green")
+    line = Text.assemble(verdict, f": {move} on {at} (branch {views.branch_label(branch)})")
+    console.print(line)
+    if state_date != at:
+        console.print(Text(f"checked against the state at {state_date} (the run stops there)"))
+    _bullets(console, reasons, "  - ")
+
+
+def diff(
+    a: str,
+    b: str,
+    rows_a: list[views.Row],
+    rows_b: list[views.Row],
+    dates: list[tuple[str, list[views.Row]]],
+    scenario: Scenario,
+    file: TextIO,
+) -> None:
+    with output(file) as console:
+        _diff(console, a, b, rows_a, rows_b, dates, scenario)
+
+
+def _diff(
+    console: Console,
+    a: str,
+    b: str,
+    rows_a: list[views.Row],
+    rows_b: list[views.Row],
+    dates: list[tuple[str, list[views.Row]]],
+    scenario: Scenario,
+) -> None:
+    header(scenario, console, f"diff {a} vs {b}")
+    _heading(console, "Timelines")
+    table = _table("date", a, b)
+    ga, gb = views.by_date(rows_a), views.by_date(rows_b)
+    for day in sorted(ga.keys() | gb.keys()):
+        cell_a = Text("\n").join(_short(r) for r in ga.get(day, []))
+        cell_b = Text("\n").join(_short(r) for r in gb.get(day, []))
+        table.add_row(day, cell_a, cell_b)
+    console.print(table)
+    _heading(console, "State differences (at the close of each day)")
+    for day, diffs in dates:
+        if not diffs:
+            console.print(Text(f"{day}: same state", style="dim"))
+            continue
+        console.print(Text(day, style="bold"))
+        t = _table("", a, b)
+        for d in diffs:
+            t.add_row(d["what"], d["a"], d["b"])
+        console.print(t)
+
+
+def _short(row: views.Row) -> Text:
+    return Text.assemble((row["label"], _LABEL_STYLE.get(row["label"], "")), " ", row["summary"])
+
+
+def validation(results: list[views.Row], file: TextIO) -> None:
+    with output(file) as console:
+        _validation(console, results)
+
+
+def _validation(console: Console, results: list[views.Row]) -> None:
+    for r in results:
+        if r["ok"]:
+            console.print(Text.assemble(("OK", "bold green"), f"  {r['path']}"))
+            continue
+        n = len(r["problems"])
+        console.print(
+            Text.assemble(("INVALID", "bold red"), f"  {r['path']} ({n} problem{'s' * (n != 1)})")
+        )
+        for p in r["problems"]:
+            console.print(Text(f"  {p['text']}"), soft_wrap=True)
+
+
+def scenario_list(rows: list[views.Row], file: TextIO) -> None:
+    with output(file) as console:
+        _scenario_list(console, rows)
+
+
+def _scenario_list(console: Console, rows: list[views.Row]) -> None:
+    if not rows:
+        console.print("(no bundled scenarios)")
+        return
+    for r in rows:
+        console.print(Text(r["name"], style="bold"))
+        if r["error"]:
+            console.print(Text(f"  invalid: {r['error']}", style="red"))
+            continue
+        console.print(Text(f"  {r['title']}"))
+        flag = "illustrative" if r["illustrative"] else "not illustrative"
+        console.print(Text(f"  id {r['id']} | horizon {r['horizon'] or '-'} | {flag}", style="dim"))

@@ -1,0 +1,245 @@
+"""Plain data views of traces and states, shared by the text, markdown and JSON renderers.
+
+Everything here is a pure function returning plain Python values (str, int, bool, None,
+lists and dicts) in a stable order, so that each renderer only lays them out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from negotiation.deadlines import LIVE_STATUSES
+from negotiation.scenario import Scenario
+from negotiation.state import State
+from negotiation.trace import Trace, TraceEntry
+
+Row = dict[str, Any]
+
+KIND_LABELS = {
+    "event": "EVENT",
+    "blocked": "BLOCKED",
+    "deadline": "DEADLINE",
+    "extension": "EXTENSION",
+    "window": "WINDOW",
+    "rule": "RULE",
+    "skipped": "CLOCK",
+    "beyond_horizon": "BEYOND",
+}
+
+
+def branch_label(branch: str | None) -> str:
+    return branch if branch is not None else "base"
+
+
+def iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def days_between(start: dt.date, end: dt.date | None) -> int | None:
+    return (end - start).days if end is not None else None
+
+
+# -- trace entries -----------------------------------------------------------------------
+
+
+def entry_row(e: TraceEntry) -> Row:
+    """One trace entry as a flat row."""
+    return {
+        "seq": e.seq,
+        "date": e.date.isoformat(),
+        "date_display": e.date_display,
+        "kind": e.kind,
+        "label": KIND_LABELS.get(e.kind, e.kind.upper()),
+        "event_kind": e.event_kind,
+        "ref": e.ref,
+        "summary": e.summary,
+        "by": list(e.by),
+        "source": e.attribution.display() if e.attribution is not None else None,
+        "claim_status": e.attribution.status.value if e.attribution is not None else None,
+        "assumption": e.assumption,
+        "changes": [c.display() for c in e.changes],
+        "reasons": list(e.reasons),
+        "fired": list(e.fired),
+        "cause": e.cause,
+    }
+
+
+def timeline_rows(trace: Trace) -> list[Row]:
+    return [entry_row(e) for e in trace.entries]
+
+
+def by_date(rows: list[Row]) -> dict[str, list[Row]]:
+    """Rows grouped by ISO date, dates in order."""
+    out: dict[str, list[Row]] = {}
+    for r in sorted(rows, key=lambda r: (r["date"], r["seq"])):
+        out.setdefault(r["date"], []).append(r)
+    return out
+
+
+# -- state -------------------------------------------------------------------------------
+
+
+def deadline_rows(scenario: Scenario, state: State) -> list[Row]:
+    """Every deadline rule at ``state``: status, dates and days left for live ones."""
+    rows: list[Row] = []
+    for spec in scenario.deadlines:
+        ds = state.deadlines.get(spec.id)
+        if ds is None:
+            continue
+        live = ds.status in LIVE_STATUSES
+        rows.append(
+            {
+                "id": spec.id,
+                "kind": spec.kind.value,
+                "status": ds.status.value,
+                "live": live,
+                "due": iso(ds.due),
+                "opens": iso(ds.opens),
+                "days_left": days_between(state.date, ds.due) if live else None,
+                "binding": ds.binding,
+                "set_by": spec.set_by,
+                "extensions": [
+                    {
+                        "on": iso(x.on),
+                        "from": iso(x.from_due),
+                        "to": iso(x.to_due),
+                        "conditional": x.conditional,
+                        "after_expiry": x.after_expiry,
+                    }
+                    for x in ds.extensions
+                ],
+                "resolved_on": iso(ds.resolved_on),
+                "summary": spec.summary,
+            }
+        )
+    return rows
+
+
+def document_rows(scenario: Scenario, state: State) -> list[Row]:
+    rows: list[Row] = []
+    for doc in scenario.documents:
+        ds = state.documents.get(doc.id)
+        if ds is None:
+            continue
+        rows.append(
+            {
+                "id": doc.id,
+                "title": doc.title,
+                "state": ds.state,
+                "version": ds.version,
+                "points": dict(ds.points),
+                "signed_by": list(ds.signed_by),
+                "ratified_by": list(ds.ratified_by),
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Parties (rows) by documents and points (columns): each cell a stance."""
+
+    parties: list[str]
+    targets: list[str]
+    cells: dict[str, dict[str, str]]
+
+
+def positions_matrix(scenario: Scenario, state: State) -> Matrix:
+    held = [key.split("|", 1) for key in state.positions]
+    parties = [p.id for p in scenario.parties]
+    parties += sorted({p for p, _ in held} - set(parties))
+    targets: list[str] = []
+    for doc in scenario.documents:
+        targets.append(doc.id)
+        targets += sorted({t for _, t in held if t.startswith(doc.id + ".")})
+    cells = {p: {t: state.stance(p, t) for t in targets} for p in parties}
+    return Matrix(parties, targets, cells)
+
+
+def relation_rows(state: State) -> list[Row]:
+    rows = []
+    for key, since in sorted(state.relations.items()):
+        source, kind, target = key.split("|")
+        rows.append({"source": source, "relation": kind, "target": target, "since": iso(since)})
+    return rows
+
+
+def fact_rows(scenario: Scenario, state: State) -> list[Row]:
+    ids = [f.id for f in scenario.facts]
+    ids += sorted(set(state.facts) - set(ids))
+    return [{"id": f, "holds": f in state.facts, "since": iso(state.facts.get(f))} for f in ids]
+
+
+def snapshot(scenario: Scenario, state: State) -> Row:
+    """The whole state as plain data."""
+    matrix = positions_matrix(scenario, state)
+    return {
+        "date": state.date.isoformat(),
+        "closed": state.closed,
+        "documents": document_rows(scenario, state),
+        "positions": {
+            p: {t: s for t, s in row.items() if s != "unknown"} for p, row in matrix.cells.items()
+        },
+        "relations": relation_rows(state),
+        "facts": fact_rows(scenario, state),
+        "deadlines": deadline_rows(scenario, state),
+    }
+
+
+def flatten(scenario: Scenario, state: State) -> dict[str, str]:
+    """The state as ``what -> value`` lines, for comparing two states."""
+    out: dict[str, str] = {}
+    for d in document_rows(scenario, state):
+        out[f"document {d['id']}"] = d["state"]
+        for p, status in sorted(d["points"].items()):
+            out[f"point {d['id']}.{p}"] = status
+        out[f"document {d['id']} signed by"] = ", ".join(d["signed_by"]) or "-"
+        out[f"document {d['id']} ratified by"] = ", ".join(d["ratified_by"]) or "-"
+    matrix = positions_matrix(scenario, state)
+    for p in matrix.parties:
+        for t in matrix.targets:
+            out[f"position {p} on {t}"] = matrix.cells[p][t]
+    for dl in deadline_rows(scenario, state):
+        due = f" (due {dl['due']})" if dl["due"] else ""
+        binding = "" if dl["binding"] else ", non-binding"
+        out[f"deadline {dl['id']}"] = f"{dl['status']}{due}{binding}"
+    relations = {
+        f"relation {r['source']} {r['relation']} {r['target']}" for r in relation_rows(state)
+    }
+    for f in fact_rows(scenario, state):
+        out[f"fact {f['id']}"] = "true" if f["holds"] else "false"
+    for r in relations:
+        out[r] = "yes"
+    return out
+
+
+def state_diff(scenario: Scenario, a: State, b: State) -> list[Row]:
+    """Every line on which two states differ: ``{"what", "a", "b"}``."""
+    fa, fb = flatten(scenario, a), flatten(scenario, b)
+    default = {k: "no" for k in (fa.keys() | fb.keys()) if k.startswith("relation ")}
+    rows = []
+    for key in dict.fromkeys([*fa, *fb]):
+        va = fa.get(key, default.get(key, "-"))
+        vb = fb.get(key, default.get(key, "-"))
+        if va != vb:
+            rows.append({"what": key, "a": va, "b": vb})
+    return rows
+
+
+def expectation_rows(trace: Trace) -> list[Row]:
+    return [
+        {
+            "at": x.at.isoformat(),
+            "that": x.that,
+            "ok": x.ok,
+            "summary": x.summary,
+            "reasons": list(x.reasons),
+        }
+        for x in trace.expectations
+    ]
+
+
+def assumption_rows(assumptions: list[tuple[str, str]]) -> list[Row]:
+    return [{"where": where, "assumption": what} for where, what in assumptions]

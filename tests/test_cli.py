@@ -1,0 +1,278 @@
+"""Every command through typer's CliRunner: a happy path and a wrong input each."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from negotiation.cli import app
+
+HERE = Path(__file__).parent / "cli"
+MINI = str(HERE / "mini.yaml")
+FAILING = str(HERE / "failing.yaml")
+INVALID = str(HERE / "invalid.yaml")
+MALFORMED = str(HERE / "malformed.yaml")
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+def flat(text: str) -> str:
+    """Text without rich's panel borders and line wrapping."""
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", text).split())
+
+
+def assert_user_error(result: Result, fragment: str) -> None:
+    """Exit 2, the message on stderr, and no traceback anywhere."""
+    assert result.exit_code == 2, result.output
+    assert flat(fragment) in flat(result.stderr)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# -- run ---------------------------------------------------------------------------------
+
+
+def test_run_text_timeline() -> None:
+    result = invoke("run", "-s", MINI)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Mini framework talks (mini)  [illustrative]" in out
+    assert "2025-11 (month)" in out  # the date with its precision
+    assert "source: report, via notes [claimed]" in out  # source and claim status
+    assert "document framework: drafted -> proposed" in out  # what changed
+    assert "deadline acceptance missed" in out
+    assert "deadline acceptance due: 2025-11-27 -> 2025-12-12" in out  # extended
+    assert "conditionally extended on 2025-12-10" in out
+    assert "window implementation anchored on 2025-12-12" in out
+    assert "Deadlines at 2025-12-31" in out
+    assert "2026-01-11   11" in out  # a deadline still pending at the horizon: days left
+    assert "all 3 expectations met" in out
+    assert all(len(line) <= 100 for line in out.splitlines())
+    assert all(line == line.rstrip() for line in out.splitlines())
+    assert "\x1b[" not in out  # no colour when not a terminal
+
+
+def test_run_branch_and_until() -> None:
+    result = invoke("run", "-s", MINI, "--branch", "walkout")
+    assert result.exit_code == 0, result.output
+    assert "relation mediator supports west ends" in result.stdout
+    until = invoke("run", "-s", MINI, "--until", "2025-11-30", "--format", "json")
+    data = json.loads(until.stdout)
+    assert data["horizon"] == "2025-11-30"
+    assert any(e["kind"] == "beyond_horizon" for e in data["entries"])
+
+
+def test_run_json_is_the_full_trace_and_byte_identical() -> None:
+    first = invoke("run", "-s", MINI, "--format", "json")
+    second = invoke("run", "-s", MINI, "--format", "json")
+    assert first.exit_code == 0
+    assert first.stdout == second.stdout
+    data = json.loads(first.stdout)
+    assert data["scenario"] == "mini"
+    assert data["branch"] == "base"
+    assert data["ok"] is True
+    assert {"entries", "final", "expectations", "start", "horizon"} <= data.keys()
+    assert first.stdout == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_run_markdown() -> None:
+    result = invoke("run", "-s", MINI, "-f", "markdown")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# Mini framework talks\n")
+    assert "| date | kind | what | who | source | changes |" in result.stdout
+    assert "## Expectations" in result.stdout
+
+
+def test_run_exits_1_when_an_expectation_fails() -> None:
+    result = invoke("run", "-s", FAILING)
+    assert result.exit_code == 1
+    assert "FAILED 2025-03-20  deadline reply is met" in result.stdout
+    assert "1 of 2 expectations failed" in result.stdout
+    as_json = invoke("run", "-s", FAILING, "--format", "json")
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.stdout)["ok"] is False
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--branch", "nope"], "unknown branch 'nope'"),
+        (["--until", "2025-12-1"], "expected a date as YYYY-MM-DD"),
+        (["--until", "2025-02-30"], "not a real calendar date"),
+        (["--until", "2020-01-01"], "before the scenario starts"),
+    ],
+)
+def test_run_bad_input(args: list[str], fragment: str) -> None:
+    assert_user_error(invoke("run", "-s", MINI, *args), fragment)
+
+
+def test_unreadable_and_malformed_scenarios_are_user_errors() -> None:
+    assert_user_error(invoke("run", "-s", str(HERE / "missing.yaml")), "missing.yaml")
+    assert_user_error(invoke("run", "-s", MALFORMED), "malformed.yaml")
+    assert_user_error(invoke("run", "-s", INVALID), "unknown party 'sout'")
+
+
+def test_error_text_is_not_rich_markup() -> None:
+    result = invoke("why", "east [bold]signs[/bold] framework", "--at", "2025-12-01", "-s", MINI)
+    assert_user_error(result, "[bold]signs[/bold]")
+
+
+# -- show ----------------------------------------------------------------------------------
+
+
+def test_show_state_at_a_date() -> None:
+    result = invoke("show", "-s", MINI, "--at", "2025-12-09")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "state at the close of 2025-12-09, branch base" in out
+    assert "framework       agreed_in_principle" in out
+    assert "guarantees bracketed" in out
+    assert "east       accepts" in out  # positions matrix
+    assert "mediator supports west" in out
+    assert "talks_open: true (since 2025-11-01)" in out
+    assert "talks            deadline   pending   2025-12-15   6" in out
+
+
+def test_show_json_and_branch() -> None:
+    result = invoke("show", "-s", MINI, "--at", "2025-12-03", "-b", "walkout", "-f", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["branch"] == "walkout"
+    state = data["state"]
+    assert state["positions"]["west"] == {"framework": "rejects"}
+    assert {
+        "source": "mediator",
+        "relation": "supports",
+        "target": "west",
+        "since": None,
+    } not in state["relations"]
+    deadlines = {d["id"]: d for d in state["deadlines"]}
+    assert deadlines["acceptance"]["status"] == "enforced"
+
+
+def test_show_assumptions() -> None:
+    result = invoke("show", "-s", MINI, "--assumptions")
+    assert result.exit_code == 0
+    assert "the window length is invented for the test" in result.stdout
+    data = json.loads(invoke("show", "-s", MINI, "--assumptions", "-f", "json").stdout)
+    assert data["assumptions"] == [
+        {
+            "where": "deadline implementation",
+            "assumption": "the window length is invented for the test",
+        }
+    ]
+
+
+def test_show_bad_input() -> None:
+    assert_user_error(invoke("show", "-s", MINI, "--at", "tomorrow"), "YYYY-MM-DD")
+    assert_user_error(invoke("show", "-s", MINI, "--at", "2025-01-01"), "before the scenario")
+    assert_user_error(invoke("show", "-s", MINI, "--format", "yaml"), "yaml")
+
+
+# -- why -------------------------------------------------------------------------------------
+
+
+def test_why_blocked_lists_every_reason() -> None:
+    result = invoke("why", "west signs framework", "--at", "2025-12-01", "-s", MINI)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith("BLOCKED: west signs framework on 2025-12-01 (branch base)")
+    assert "sign needs it to be agreed_in_principle" in out
+    assert "east has not accepted framework" in out
+    assert "west has not accepted framework" in out
+
+
+def test_why_allowed_as_json() -> None:
+    result = invoke(
+        "why", "East and West sign framework", "--at", "2025-12-09", "-s", MINI, "--format", "json"
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {
+        "move": "east and west sign framework",
+        "date": "2025-12-09",
+        "allowed": True,
+        "reasons": [],
+    }
+
+
+def test_why_bad_move() -> None:
+    result = invoke("why", "west signs framwork", "--at", "2025-12-01", "-s", MINI)
+    assert_user_error(result, "unknown document 'framwork'; did you mean 'framework'?")
+    assert "column 12" in result.stderr
+    assert_user_error(invoke("why", "west signs framework", "-s", MINI), "--at")
+
+
+# -- diff ------------------------------------------------------------------------------------
+
+
+def test_diff_text() -> None:
+    result = invoke("diff", "base", "walkout", "-s", MINI)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "diff base vs walkout" in out
+    assert "EVENT west: reject framework" in out
+    assert "2025-11-20: same state" in out
+    assert "relation mediator supports west   yes" in out
+
+
+def test_diff_json() -> None:
+    result = invoke("diff", "base", "walkout", "-s", MINI, "-f", "json")
+    data = json.loads(result.stdout)
+    by_date = {d["date"]: d["differences"] for d in data["dates"]}
+    assert by_date["2025-11-20"] == []
+    assert {"what": "relation mediator supports west", "a": "yes", "b": "no"} in by_date[
+        "2025-12-02"
+    ]
+
+
+def test_diff_bad_branch() -> None:
+    assert_user_error(invoke("diff", "base", "walkot", "-s", MINI), "did you mean 'walkout'")
+
+
+# -- validate, list, schema -----------------------------------------------------------------
+
+
+def test_validate_ok() -> None:
+    result = invoke("validate", MINI, FAILING)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [f"OK  {MINI}", f"OK  {FAILING}"]
+
+
+def test_validate_reports_every_located_problem() -> None:
+    result = invoke("validate", MINI, INVALID, MALFORMED)
+    assert result.exit_code == 2
+    out = result.stdout
+    assert f"INVALID  {INVALID} (3 problems)" in out
+    assert "unknown party 'sout'" in out
+    assert "did you mean 'accord'?" in out
+    assert "acepts" in out
+    assert f"INVALID  {MALFORMED}" in out
+    data = json.loads(invoke("validate", INVALID, "--format", "json").stdout)
+    assert data[0]["ok"] is False
+    assert all(p["file"] == INVALID for p in data[0]["problems"])
+    assert ["deadlines", 0, "set_by"] in [p["path"] for p in data[0]["problems"]]
+
+
+def test_validate_needs_a_path() -> None:
+    result = invoke("validate")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_list_and_schema() -> None:
+    listed = invoke("list", "--format", "json")
+    assert listed.exit_code == 0
+    rows = json.loads(listed.stdout)
+    assert all({"name", "id", "title", "illustrative", "horizon"} <= r.keys() for r in rows)
+    assert invoke("list").exit_code == 0
+    schema = invoke("schema")
+    assert schema.exit_code == 0
+    data = json.loads(schema.stdout)
+    assert "timeline" in data["properties"]
+    assert_user_error(invoke("list", "--format", "xml"), "xml")
