@@ -198,11 +198,11 @@ class Clock:
                 d,
                 ds,
                 DeadlineStatus.missed,
-                "missed: consequence threatened; the setter may enforce, waive or extend it",
+                "consequence threatened; the setter may enforce, waive or extend it",
                 reasons,
             )
         else:
-            self.resolve(work, d, ds, DeadlineStatus.missed, "missed", reasons)
+            self.resolve(work, d, ds, DeadlineStatus.missed, "passed unmet", reasons)
 
     def resolve(
         self,

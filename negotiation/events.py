@@ -277,19 +277,22 @@ DOCUMENT_TRIGGERS: dict[str, str] = {
 
 def describe(event: Event) -> str:
     """A plain one-line description of an event, for trace lines without a summary."""
-    who = ", ".join(event.by) or "someone"
+    who = ", ".join(event.by)
     if isinstance(event, SetRelation):
         change = "starts" if event.active else "ends"
         return f"relation {event.source} {event.relation.value} {event.target} {change}"
     if isinstance(event, StatePosition):
-        return f"{who}: {event.stance.value} on {event.document}"
+        target = f"{event.document}.{event.point}" if event.point else event.document
+        return f"{who or 'stance'}: {event.stance.value.replace('_', ' ')} on {target}"
     if isinstance(event, ExtendDeadline):
         return f"{who} extends {event.deadline} to {event.to.display()}"
     if isinstance(event, Meet):
         return f"meeting of {', '.join(event.attendees) or who}"
     if isinstance(event, Transition):
-        return f"{who}: {event.trigger.replace('_', ' ')} {event.document}"
-    target = getattr(event, "document", None) or getattr(event, "deadline", None)
-    target = target or getattr(event, "fact", None)
+        done = f"{event.document}: {event.trigger.replace('_', ' ')}"
+        return f"{done} ({who})" if who else done
+    found = [getattr(event, name, None) for name in ("document", "deadline", "fact")]
+    target = next((t for t in found if isinstance(t, str)), None)
     verb = event.kind.replace("_", " ")
-    return f"{who}: {verb} {target}" if target else f"{who}: {verb}"
+    text = f"{verb} {target}" if target else verb
+    return f"{who}: {text}" if who else text

@@ -79,6 +79,7 @@ class _Checker:
         self.check_rules()
         self.check_timeline()
         self.check_branches()
+        self.check_decisions()
         for i, x in enumerate(s.expect):
             self.condition(("expect", i, "that"), x.that)
             if x.branch is not None:
@@ -100,8 +101,8 @@ class _Checker:
                 for j, m in enumerate(p.members):
                     self.ref(("parties", i, "members", j), m, self.top_parties, "party")
         for i, r in enumerate(self.s.relations):
-            self.ref(("relations", i, "source"), r.source, self.parties, "party")
-            self.ref(("relations", i, "target"), r.target, self.parties, "party")
+            self.ref(("relations", i, "source"), r.source, self.top_parties, "party")
+            self.ref(("relations", i, "target"), r.target, self.top_parties, "party")
 
     def check_documents(self) -> None:
         for i, d in enumerate(self.s.documents):
@@ -213,6 +214,31 @@ class _Checker:
                     )
                 self.event(("branches", i, "add", j), e, dated=True)
 
+    def check_decisions(self) -> None:
+        ids = {e.id for e in self.s.timeline if e.id}
+        self.unique(("decisions",), [d.id for d in self.s.decisions], "decision point")
+        for i, dp in enumerate(self.s.decisions):
+            base: Path = ("decisions", i)
+            if dp.when is not None:
+                self.condition((*base, "when"), dp.when)
+            for j, p in enumerate(dp.parties):
+                self.ref((*base, "parties", j), p, self.parties, "party")
+            self.unique((*base, "alternatives"), [a.id for a in dp.alternatives], "alternative")
+            for j, alt in enumerate(dp.alternatives):
+                for k, e in enumerate(alt.events):
+                    path: Path = (*base, "alternatives", j, "events", k)
+                    self.event(path, e)
+                    if e.date is not None:
+                        self.add(
+                            (*path, "date"),
+                            "an alternative's events happen on the day "
+                            "the decision is taken: remove 'date'",
+                        )
+                    if e.id is not None and e.id in ids:
+                        self.add(
+                            (*path, "id"), f"event id {e.id!r} is already used by the base timeline"
+                        )
+
     def event(self, path: Path, e: Event, dated: bool = False) -> None:  # noqa: C901
         if dated and e.date is None:
             self.add((*path, "date"), "a timeline event needs a 'date'")
@@ -243,8 +269,8 @@ class _Checker:
             for j, d in enumerate(e.opens):
                 self.ref((*path, "opens", j), d, self.deadlines, "deadline")
         if e.kind == "set_relation":
-            self.ref((*path, "source"), e.source, self.parties, "party")
-            self.ref((*path, "target"), e.target, self.parties, "party")
+            self.ref((*path, "source"), e.source, self.top_parties, "party")
+            self.ref((*path, "target"), e.target, self.top_parties, "party")
         if e.kind == "meet":
             for field_name in ("attendees", "absent"):
                 for j, who in enumerate(getattr(e, field_name)):
