@@ -292,7 +292,7 @@ def describe(event: Event) -> str:
         done = f"{event.document}: {event.trigger.replace('_', ' ')}"
         return f"{done} ({who})" if who else done
     found = [getattr(event, name, None) for name in ("document", "deadline", "fact")]
-    target = next((t for t in found if isinstance(t, str)), None)
+    subject = next((t for t in found if isinstance(t, str)), None)
     verb = event.kind.replace("_", " ")
-    text = f"{verb} {target}" if target else verb
+    text = f"{verb} {subject}" if subject else verb
     return f"{who}: {text}" if who else text
