@@ -8,6 +8,7 @@ from ._base import Frozen, Id
 from .attribution import Attribution, Source
 from .dates import FuzzyDate
 from .deadlines import Deadline
+from .decisions import DecisionPoint
 from .documents import Document
 from .events import Event
 from .lifecycles import LifecycleSpec
@@ -103,6 +104,7 @@ class Scenario(Frozen):
     branches: list[Branch] = []
     expect: list[Expectation] = []
     invariants: list[Invariant] = []
+    decisions: list[DecisionPoint] = []
     assumptions: list[str] = []
 
     @field_validator("version")

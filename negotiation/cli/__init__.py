@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 from negotiation.errors import NegotiationError
 from negotiation.render import text
 
-from . import files, query, run
+from . import explore, files, query, run
 from .common import err
 
 BAD_INPUT = 2
@@ -50,6 +50,9 @@ app.command("diff")(run.diff)
 app.command("validate")(files.validate)
 app.command("list")(files.list_scenarios)
 app.command("schema")(files.schema)
+app.command("explore")(explore.explore_cmd)
+app.command("sample")(explore.sample_cmd)
+app.command("check")(explore.check_cmd)
 
 
 def main() -> None:

@@ -1,0 +1,258 @@
+"""``explore``, ``sample`` and ``check``: what could happen, how likely, and whether the
+scenario's invariants hold everywhere. Exit 1 when an invariant is violated."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import Progress as Bar
+from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from negotiation.explore import (
+    Exploration,
+    PathStep,
+    Progress,
+    Violation,
+    counterexample_text,
+    explore,
+)
+from negotiation.sample import Sampling, sample
+from negotiation.scenario import Scenario
+
+from .common import DEFAULT_SCENARIO, Format, FormatOpt, ScenarioOpt, err, load_engine, out
+
+VIOLATED = 1
+BAD_INPUT = 2
+
+MaxStates = Annotated[int, typer.Option("--max-states", min=1, help="Stop after this many states.")]
+MaxDepth = Annotated[
+    int | None, typer.Option("--max-depth", min=0, help="Do not expand past this many steps.")
+]
+MaxSeconds = Annotated[
+    float | None, typer.Option("--max-seconds", min=0.0, help="Stop after this long.")
+]
+Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Local processes to use.")]
+
+
+@contextmanager
+def _progress(stream: TextIO) -> Iterator[Callable[[Progress], None] | None]:
+    """A rich progress line on stderr when it is a terminal; nothing otherwise."""
+    if not stream.isatty():
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Bar(*columns, console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task("exploring")
+
+        def update(p: Progress) -> None:
+            bar.update(
+                task, description=f"{p.states:,} states, depth {p.depth}, frontier {p.frontier:,}"
+            )
+
+        yield update
+
+
+def _targets(path: Path, violations: list[Violation]) -> list[Path]:
+    first = [path]
+    rest = [
+        path.with_name(f"{path.stem}.{v.invariant}{path.suffix or '.yaml'}") for v in violations[1:]
+    ]
+    return first + rest
+
+
+def _write_counterexamples(
+    scenario: Scenario, result: Exploration, path: Path, force: bool
+) -> list[Path]:
+    targets = _targets(path, result.violations)
+    existing = [t for t in targets if t.exists()]
+    if existing and not force:
+        names = ", ".join(str(t) for t in existing)
+        err().write(f"error: {names} already exists; use --force to overwrite\n")
+        raise typer.Exit(BAD_INPUT)
+    for target, violation in zip(targets, result.violations, strict=False):
+        target.write_text(counterexample_text(scenario, violation), encoding="utf-8")
+    return targets[: len(result.violations)]
+
+
+def explore_cmd(
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    max_states: MaxStates = 100_000,
+    max_depth: MaxDepth = None,
+    max_seconds: MaxSeconds = None,
+    workers: Workers = 1,
+    fmt: FormatOpt = Format.text,
+    counterexample_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--counterexample-out",
+            metavar="PATH",
+            dir_okay=False,
+            help="Write the shortest counterexample as a runnable scenario file.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+) -> None:
+    """Search every reachable state (base timeline and branches, every option of every
+    decision point): outcomes, invariant violations with their shortest counterexample,
+    stuck states. Ctrl-C stops with partial results. Exits 1 on a violation."""
+    spec = load_engine(scenario).scenario
+    if counterexample_out is not None and counterexample_out.exists() and not force:
+        err().write(f"error: {counterexample_out} already exists; use --force to overwrite\n")
+        raise typer.Exit(BAD_INPUT)
+    with _progress(err()) as progress:
+        result = explore(
+            spec,
+            max_states=max_states,
+            max_depth=max_depth,
+            max_seconds=max_seconds,
+            workers=workers,
+            progress=progress,
+        )
+    written = []
+    if counterexample_out is not None and result.violations:
+        written = _write_counterexamples(spec, result, counterexample_out, force)
+    if fmt is Format.json:
+        doc = result.model_dump(mode="json")
+        doc["states_per_second"] = round(result.states_per_second)
+        doc["counterexample_files"] = [str(p) for p in written]
+        out().write(json.dumps(doc, indent=2) + "\n")
+    else:
+        write_exploration(result, out())
+        for p in written:
+            out().write(f"counterexample written to {p} (`negotiation run -s {p}` replays it)\n")
+    if result.violations:
+        raise typer.Exit(VIOLATED)
+
+
+def write_exploration(result: Exploration, stream: TextIO) -> None:
+    """The exploration as plain text."""
+    w = stream.write
+    status = "complete" if result.complete else f"partial: stopped by {result.stopped}"
+    w(
+        f"Explored {result.scenario} ({', '.join(result.roots)}): {result.states:,} states, "
+        f"{result.transitions:,} steps, depth {result.depth}; {status}\n"
+    )
+    w(
+        f"  {result.elapsed:.2f} s, {result.states_per_second:,.0f} states/s, "
+        f"{result.workers} worker(s)\n\n"
+    )
+    w(f"Outcomes ({result.terminal:,} distinct end states)\n")
+    width = max([5, *(len(f"{o.count:,}") for o in result.outcomes)])
+    w(f"  {'count':>{width}}  outcome\n")
+    for o in result.outcomes:
+        w(f"  {o.count:>{width},}  {o.label}\n")
+    w("\n")
+    if not result.violations:
+        w("Invariants: no violation found" + ("" if result.complete else " (so far)") + "\n")
+    for v in result.violations:
+        kind = "built-in invariant" if v.builtin else "invariant"
+        w(f"VIOLATED {kind} {v.invariant}: {v.description}\n")
+        for r in v.reasons:
+            w(f"    {r}\n")
+        w(f"  shortest counterexample ({v.steps} steps, {v.root} timeline, ends {v.day}):\n")
+        write_path(v.path, stream)
+    if result.stuck_count:
+        w(f"\nStuck states: {result.stuck_count}\n")
+        for s in result.stuck:
+            w(f"  {s.day} ({s.root}): {s.reason}\n")
+
+
+def write_path(path: list[PathStep], stream: TextIO) -> None:
+    for step in path:
+        stream.write(f"    {step.day}  {step.text}\n")
+        for d in step.details:
+            stream.write(f"                {d}\n")
+
+
+def sample_cmd(
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    runs: Annotated[int, typer.Option("--runs", "-n", min=1, help="Number of runs.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="The seed (recorded in the output).")] = 0,
+    workers: Workers = 1,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Monte Carlo over branch and decision probabilities: the outcome distribution with
+    Wilson 95% intervals. The same seed gives the same result for any --workers."""
+    spec = load_engine(scenario).scenario
+    result = sample(spec, runs=runs, seed=seed, workers=workers)
+    if fmt is Format.json:
+        out().write(json.dumps(result.model_dump(mode="json"), indent=2) + "\n")
+    else:
+        write_sampling(result, out())
+    if result.violations:
+        raise typer.Exit(VIOLATED)
+
+
+def write_sampling(result: Sampling, stream: TextIO) -> None:
+    w = stream.write
+    w(
+        f"Sampled {result.scenario}: {result.runs:,} runs, seed {result.seed} "
+        f"({result.elapsed:.2f} s, {result.workers} worker(s))\n"
+    )
+    for title, rows in (
+        ("Timelines", result.timelines),
+        ("Outcomes", result.outcomes),
+        ("Invariant violations", result.violations),
+    ):
+        w(f"\n{title}\n")
+        if not rows:
+            w("  none\n")
+        for r in rows:
+            w(f"  {r.share:6.1%}  [{r.low:6.1%} - {r.high:6.1%}]  {r.count:>7,}  {r.label}\n")
+    if result.assumptions:
+        w("\nAssumptions behind these numbers\n")
+        for a in result.assumptions:
+            w(f"  - {a}\n")
+
+
+def check_cmd(
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    max_states: MaxStates = 20_000,
+    examples: Annotated[
+        int, typer.Option("--examples", min=1, help="Hypothesis examples (event sequences).")
+    ] = 50,
+    steps: Annotated[int, typer.Option("--steps", min=1, help="Steps per example.")] = 30,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Check the invariants (declared and built-in) two ways: the explorer over the
+    scripted space, and Hypothesis over random legal event sequences. Exits 1 on a
+    violation found by either."""
+    spec = load_engine(scenario).scenario
+    try:
+        from negotiation.testing import run_machine  # noqa: PLC0415 - hypothesis is optional
+    except ImportError:  # pragma: no cover - hypothesis is a test extra
+        err().write(
+            "error: `negotiation check` needs hypothesis: pip install 'negotiation[test]'\n"
+        )
+        raise typer.Exit(BAD_INPUT) from None
+    explored = explore(spec, max_states=max_states)
+    problem = run_machine(spec, max_examples=examples, steps=steps)
+    if fmt is Format.json:
+        doc = {
+            "explorer": explored.model_dump(mode="json"),
+            "hypothesis": {
+                "ok": problem is None,
+                "failure": problem,
+                "examples": examples,
+                "steps": steps,
+            },
+        }
+        out().write(json.dumps(doc, indent=2) + "\n")
+    else:
+        write_exploration(explored, out())
+        out().write(
+            f"\nHypothesis ({examples} examples of up to {steps} steps, any legal "
+            "move or the script): "
+        )
+        out().write("no violation found\n" if problem is None else f"VIOLATION\n{problem}\n")
+    if explored.violations or problem is not None:
+        raise typer.Exit(VIOLATED)
+
+
+__all__ = ["check_cmd", "explore_cmd", "sample_cmd"]

@@ -1,0 +1,94 @@
+"""explore, sample and check on the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from negotiation.cli import app
+
+HERE = Path(__file__).parent
+TALKS = str(HERE / "talks.yaml")
+PLANTED = str(HERE / "planted_bug.yaml")
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def test_explore_prints_outcomes_and_exits_0() -> None:
+    code, out = invoke("explore", "-s", TALKS)
+    assert code == 0, out
+    assert "Outcomes (" in out
+    assert "plan signed, accept_deadline met" in out
+    assert "no violation found" in out
+
+
+def test_explore_violation_writes_counterexample_and_never_overwrites(tmp_path: Path) -> None:
+    target = tmp_path / "cx.yaml"
+    code, out = invoke("explore", "-s", PLANTED, "--counterexample-out", str(target))
+    assert code == 1
+    assert "VIOLATED built-in invariant signed_only_with_acceptance" in out
+    assert "deadline ultimatum expired" in out
+    assert target.exists()
+    assert invoke("run", "-s", str(target))[0] == 1
+    code, out = invoke("explore", "-s", PLANTED, "--counterexample-out", str(target))
+    assert code == 2
+    assert "--force" in out
+    assert invoke("explore", "-s", PLANTED, "--counterexample-out", str(target), "--force")[0] == 1
+
+
+def test_explore_json_and_bounds() -> None:
+    code, out = invoke(
+        "explore", "-s", TALKS, "--format", "json", "--max-states", "40", "--workers", "2"
+    )
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["stopped"] == "max_states"
+    assert doc["states"] == 40
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["explore", "-s", "no/such/file.yaml"],
+        ["explore", "-s", TALKS, "--workers", "0"],
+        ["explore", "-s", TALKS, "--format", "xml"],
+        ["sample", "-s", TALKS, "--runs", "0"],
+        ["sample", "-s", TALKS, "--seed", "abc"],
+        ["check", "-s", TALKS, "--examples", "0"],
+        ["check", "-s", "no_such_scenario"],
+    ],
+)
+def test_wrong_input_exits_2_without_traceback(args: list[str]) -> None:
+    code, _ = invoke(*args)
+    assert code == 2
+
+
+def test_sample_text_and_json() -> None:
+    code, out = invoke("sample", "-s", TALKS, "--runs", "60", "--seed", "4")
+    assert code == 0, out
+    assert "60 runs, seed 4" in out
+    assert "Assumptions behind these numbers" in out
+    code, out = invoke(
+        "sample", "-s", TALKS, "--runs", "60", "--seed", "4", "-f", "json", "--workers", "2"
+    )
+    doc = json.loads(out)
+    assert doc["seed"] == 4
+    assert sum(o["count"] for o in doc["outcomes"]) == 60
+
+
+def test_check_reports_both_and_exits_1_on_a_violation() -> None:
+    code, out = invoke("check", "-s", TALKS, "--examples", "10")
+    assert code == 0, out
+    assert "Hypothesis (10 examples" in out
+    code, out = invoke("check", "-s", PLANTED, "--examples", "60", "-f", "json")
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["explorer"]["violations"][0]["invariant"] == "signed_only_with_acceptance"
+    assert doc["hypothesis"]["ok"] is False

@@ -1,0 +1,95 @@
+"""negotiation.testing: strategies, the state-machine factory, and the table property."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from negotiation import Engine, Lifecycle, LifecycleSpec, Scenario
+from negotiation.explore import explore
+from negotiation.loader import load_scenario
+from negotiation.testing import legal_events, run_machine, scenario_state_machine, scenarios
+
+HERE = Path(__file__).parent
+
+# the two-line use the docs promise, on a scenario whose invariants hold
+TestTalks = scenario_state_machine(
+    load_scenario(str(HERE / "talks.yaml")), max_examples=15
+).TestCase
+
+
+def test_machine_finds_the_planted_bug() -> None:
+    failure = run_machine(load_scenario(str(HERE / "planted_bug.yaml")), max_examples=60)
+    assert failure is not None
+    assert "signed_only_with_acceptance" in failure
+    assert "planted_bug" in failure
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario=scenarios(), data=st.data())
+def test_generated_scenarios_are_valid_and_keep_the_builtin_invariants(
+    scenario: Scenario, data: st.DataObject
+) -> None:
+    engine = Engine(scenario)
+    result = explore(scenario, max_states=3000)
+    assert [v.invariant for v in result.violations] == []
+    state = engine.initial_state()
+    event = data.draw(legal_events(engine, state))
+    assert not engine.apply(state, event).blocked
+
+
+# -- any table compiled from a lifecycle agrees with its Machine ---------------------------
+
+_STATES = ["s0", "s1", "s2", "s3", "s4"]
+_TRIGGERS = ["go", "stop", "back", "jump"]
+
+
+@st.composite
+def lifecycle_specs(draw: st.DrawFn) -> LifecycleSpec:
+    states = _STATES[: draw(st.integers(2, 5))]
+    transitions = []
+    for _ in range(draw(st.integers(1, 7))):
+        source = draw(
+            st.one_of(
+                st.just("*"), st.lists(st.sampled_from(states), min_size=1, max_size=3, unique=True)
+            )
+        )
+        transitions.append(
+            {
+                "trigger": draw(st.sampled_from(_TRIGGERS)),
+                "source": source,
+                "dest": draw(st.sampled_from(states)),
+                "guard": draw(st.one_of(st.none(), st.just("fact x"))),
+            }
+        )
+    explicit = {s for t in transitions if t["source"] != "*" for s in t["source"]}
+    absorbing = draw(
+        st.lists(
+            st.sampled_from([s for s in states if s not in explicit] or [None]),
+            unique=True,
+            max_size=2,
+        )
+    )
+    return LifecycleSpec.model_validate(
+        {
+            "id": "generated",
+            "states": states,
+            "initial": states[0],
+            "transitions": transitions,
+            "absorbing": [a for a in absorbing if a is not None],
+        }
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(lifecycle_specs())
+def test_compiled_table_agrees_with_the_machine(spec: LifecycleSpec) -> None:
+    lc = Lifecycle(spec)
+    n = len(lc.guards)
+    for state, trigger in itertools.product(spec.states, [*_TRIGGERS, "unknown"]):
+        for values in itertools.product((False, True), repeat=n):
+            table = lc.lookup(state, trigger, dict(enumerate(values)))
+            assert table == lc.fire(state, trigger, list(values)), (state, trigger, values)
