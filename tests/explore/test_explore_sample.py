@@ -48,8 +48,8 @@ def test_decision_probabilities_drive_the_shares() -> None:
 
 
 def test_branch_probabilities_pick_timelines() -> None:
-    data = load_scenario("ukraine-2025-12").model_dump(mode="json", exclude_none=True)
-    data["branches"][0]["probability"] = 0.25
+    data = load_scenario(TALKS).model_dump(mode="json", exclude_none=True)
+    data["branches"] = [{"id": "never_proposed", "remove": ["proposed"], "probability": 0.25}]
     result = sample(Scenario.model_validate(data), runs=200, seed=5)
     shares = {t.label: t.share for t in result.timelines}
     assert set(shares) == {"base", data["branches"][0]["id"]}

@@ -207,11 +207,14 @@ def test_stuck_decision_is_reported() -> None:
     assert any(o.label.startswith("stuck") for o in result.outcomes)
 
 
-def test_bundled_scenario_whatifs_are_explored() -> None:
-    result = explore(load_scenario("ukraine-2025-12"))
+def test_branches_are_explored_as_what_ifs() -> None:
+    data = load_scenario(TALKS).model_dump(mode="json", exclude_none=True)
+    data["branches"] = [{"id": "never_proposed", "remove": ["proposed"]}]
+    result = explore(Scenario.model_validate(data))
     assert result.complete
-    assert result.roots[0] == "base"
-    assert len(result.roots) >= 2
+    assert result.roots == ["base", "never_proposed"]
+    assert "plan drafted" not in {o.label for o in result.outcomes}
+    assert any(o.label.startswith("accept_deadline") for o in result.outcomes)
     assert result.violations == []
 
 
