@@ -1,0 +1,340 @@
+"""Every bundled scenario loads, runs (base and every branch) and meets its expectations;
+plus the Ukraine case checked at its key dates, and the what-ifs and illustrative cases
+checked for the properties they promise."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from negotiation import Engine, Scenario, Trace
+from negotiation.events import Sign
+from negotiation.loader import bundled_names, load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO_DIR = ROOT / "scenarios"
+SCHEMA_LINE = "# yaml-language-server: $schema=scenario.schema.json"
+
+UKRAINE = "ukraine-2025-12"
+WHAT_IFS = (
+    "ukraine-2025-12-accept-before-christmas",
+    "ukraine-2025-12-christmas-enforced",
+    "ukraine-2025-12-guarantees-elections",
+)
+ILLUSTRATIVE = ("labour-contract-2026", "trade-deal-2026")
+SOURCE_ID = "article-2025-12"
+
+NAMES = bundled_names()
+D = dt.date
+
+
+@cache
+def engine(name: str) -> Engine:
+    return Engine(load_scenario(name))
+
+
+def branches(sc: Scenario) -> list[str | None]:
+    return [None, *(b.id for b in sc.branches)]
+
+
+def failures(trace: Trace) -> str:
+    lines = [
+        f"{x.at} {x.that!r}: " + "; ".join(x.reasons)
+        for x in trace.expectations
+        if not x.ok
+    ]
+    return "\n".join(lines)
+
+
+def run_ukraine(until: str | None = None, branch: str | None = None) -> Trace:
+    return engine(UKRAINE).run(branch, until=D.fromisoformat(until) if until else None)
+
+
+# -- every bundled scenario ------------------------------------------------------------
+
+
+def test_the_expected_scenarios_are_bundled() -> None:
+    for name in (UKRAINE, *WHAT_IFS, *ILLUSTRATIVE):
+        assert name in NAMES, f"{name} is not bundled (found: {NAMES})"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_file_starts_with_the_schema_line_and_a_header(name: str) -> None:
+    lines = (SCENARIO_DIR / f"{name}.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == SCHEMA_LINE
+    assert lines[1].startswith("#"), "a short comment header follows the schema line"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_runs_and_meets_every_expectation(name: str) -> None:
+    eng = engine(name)
+    sc = eng.scenario
+    for branch in branches(sc):
+        trace = eng.run(branch)
+        where = f"{name} [{branch or 'base'}]"
+        assert trace.ok, f"{where}: expectations failed:\n{failures(trace)}"
+        declared = [x for x in sc.expect if x.branch == branch]
+        assert declared, f"{where}: no expectations"
+        assert len(trace.expectations) == len(declared), (
+            f"{where}: {len(declared)} expectations declared, "
+            f"{len(trace.expectations)} checked (one is after the horizon?)"
+        )
+        blocked = [f"{e.date} {e.ref}: {'; '.join(e.reasons)}" for e in trace.entries
+                   if e.kind == "blocked"]
+        assert not blocked, f"{where}: blocked events:\n" + "\n".join(blocked)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_invariants_hold_at_every_event_date(name: str) -> None:
+    eng = engine(name)
+    sc = eng.scenario
+    for branch in branches(sc):
+        horizon = eng.horizon(branch)
+        assert horizon is not None, f"{name}: every bundled scenario has a horizon"
+        days = {e.date.last_day for e in eng.timeline(branch) if e.date is not None}
+        days = {d for d in days if d <= horizon} | {horizon}
+        for day in sorted(days):
+            state = eng.run(branch, until=day).final
+            for inv in sc.invariants:
+                assert eng.evaluate(inv.condition, state), (
+                    f"{name} [{branch or 'base'}] {day}: invariant {inv.id} broken: "
+                    + "; ".join(eng.explain(inv.condition, state))
+                )
+
+
+# -- the Ukraine case at its key dates -------------------------------------------------
+
+
+def test_ukraine_ids_and_dates() -> None:
+    sc = engine(UKRAINE).scenario
+    assert sc.id == "ukraine_2025_12"
+    assert sc.version == 1
+    assert sc.start is not None
+    assert sc.start.sort_date == D(2025, 11, 1)
+    assert sc.horizon is not None
+    assert sc.horizon.last_day == D(2025, 12, 12)
+    assert sc.horizon.inferred
+    assert [s.kind.value for s in sc.sources] == ["opinion"]
+
+
+def test_thanksgiving_passes_missed_with_support_continuing() -> None:
+    trace = run_ukraine("2025-11-27")
+    dl = trace.final.deadlines["thanksgiving_deadline"]
+    assert dl.status.value == "missed"
+    assert dl.due == D(2025, 11, 27)
+    assert "united_states|supports|ukraine" in trace.final.relations
+    missed = [e for e in trace.entries if e.kind == "deadline" and e.ref == "thanksgiving_deadline"]
+    assert [e.date for e in missed] == [D(2025, 11, 27)]
+
+
+def test_extension_after_expiry_moves_the_deadline_to_christmas() -> None:
+    trace = run_ukraine("2025-11-28")
+    dl = trace.final.deadlines["thanksgiving_deadline"]
+    assert dl.status.value == "pending"
+    assert dl.due == D(2025, 12, 25)
+    assert len(dl.extensions) == 1
+    ext = dl.extensions[0]
+    assert ext.after_expiry
+    assert ext.from_due == D(2025, 11, 27)
+    assert ext.to_due == D(2025, 12, 25)
+    assert ext.event == "christmas_extension"
+    assert ext.by == ("united_states",)
+
+
+def test_at_the_horizon() -> None:
+    trace = run_ukraine()
+    final = trace.final
+    assert trace.horizon == D(2025, 12, 12)
+    assert final.deadlines["thanksgiving_deadline"].status.value == "pending"
+    assert final.deadlines["elections_window"].status.value == "waiting"
+    assert final.documents["twenty_point_plan"].state == "under_negotiation"
+    assert "signed" not in final.documents["twenty_point_plan"].visited
+    assert final.documents["twenty_eight_point_plan"].state == "proposed"
+    assert final.documents["security_guarantees"].state == "drafted"
+    assert "united_states|supports|ukraine" in final.relations
+    assert "coalition_of_the_willing|supports|ukraine" in final.relations
+    beyond = [e.ref for e in trace.entries if e.kind == "beyond_horizon"]
+    assert beyond == ["christmas_deadline_pending"]
+
+
+def test_no_extension_branch_stays_missed_and_support_continues() -> None:
+    final = run_ukraine(branch="no_extension").final
+    assert final.deadlines["thanksgiving_deadline"].status.value == "missed"
+    assert final.deadlines["thanksgiving_deadline"].due == D(2025, 11, 27)
+    assert "united_states|supports|ukraine" in final.relations
+
+
+def test_signing_the_twenty_point_plan_waits_for_the_guarantees() -> None:
+    eng = engine(UKRAINE)
+    state = eng.run().final
+    sign = Sign(date=state.date, by=["ukraine", "united_states"], document="twenty_point_plan")
+    reasons = eng.check(state, sign)
+    assert any("security_guarantees" in r for r in reasons), reasons
+
+
+def test_ukraine_fidelity_labels() -> None:
+    sc = engine(UKRAINE).scenario
+    docs = {d.id: d for d in sc.documents}
+    for doc_id in ("twenty_eight_point_plan", "twenty_point_plan"):
+        assert docs[doc_id].points == "unknown"
+        assert docs[doc_id].requires_acceptance == "unknown"
+    assert docs["twenty_eight_point_plan"].point_count == 28
+    assert docs["twenty_point_plan"].point_count == 20
+    assert docs["twenty_point_plan"].derived_from == "twenty_eight_point_plan"
+    guard = docs["twenty_point_plan"].depends_on[0]
+    assert guard.assumption
+    assert guard.attribution is not None
+    assert guard.attribution.ref == "¶7"
+    assert "inferred" in docs["reconstruction"].title
+    parties = {p.id: p for p in sc.parties}
+    assert parties["coalition_of_the_willing"].members == "unknown"
+    for event in sc.timeline:
+        a = event.attribution
+        assert a is not None, f"{event.id}: no attribution"
+        assert a.via == SOURCE_ID, f"{event.id}: via {a.via!r}"
+        assert a.ref and a.ref.startswith("¶"), f"{event.id}: no paragraph ref"
+        assert event.date is not None
+        assert event.date.inferred, f"{event.id}: the source gives no dates, so all are inferred"
+        if a.speaker == "article_author" and a.kind.value == "opinion":
+            assert event.kind == "statement"
+            assert a.status.value == "claimed"
+            assert (event.summary or "").startswith("The author"), event.id
+    for meet in (e for e in sc.timeline if e.kind == "meet"):
+        assert meet.absent == ["russia"], f"{meet.id}: Russia is absent from every table"
+    for d in sc.deadlines:
+        assert d.assumption, f"deadline {d.id}: unstated parts must be labelled"
+    assert sc.expect, "expectations at the horizon"
+    assert {b.id for b in sc.branches} == {"no_extension"}
+
+
+def test_christmas_extension_is_a_labelled_claim() -> None:
+    sc = engine(UKRAINE).scenario
+    ext = next(e for e in sc.timeline if e.id == "christmas_extension")
+    assert ext.kind == "extend_deadline"
+    assert ext.attribution is not None
+    assert ext.attribution.status.value == "claimed"
+    assert ext.date is not None
+    assert ext.date.precision == "range"
+    assert ext.date.inferred
+    assert ext.to.last_day == D(2025, 12, 25)
+    assert ext.to.inferred
+    assert ext.to.note is not None
+    assert "Western" in ext.to.note
+    assert ext.assumption
+
+
+# -- the what-ifs --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", WHAT_IFS)
+def test_what_if_extends_the_base_and_labels_every_invented_event(name: str) -> None:
+    text = (SCENARIO_DIR / f"{name}.yaml").read_text(encoding="utf-8")
+    assert f"\nextends: {UKRAINE}\n" in text
+    base = engine(UKRAINE).scenario
+    sc = engine(name).scenario
+    assert sc.extends == UKRAINE
+    assert sc.id != base.id
+    assert sc.horizon is not None
+    assert base.horizon is not None
+    assert sc.horizon.last_day > base.horizon.last_day
+    base_ids = {e.id for e in base.timeline}
+    added = [e for e in sc.timeline if e.id not in base_ids]
+    added += [e for b in sc.branches for e in b.add]
+    assert added, f"{name}: adds no events"
+    for e in added:
+        assert e.assumption, f"{name}: invented event {e.id} carries no assumption"
+        assert e.date is not None
+        assert e.date.sort_date > base.horizon.last_day, f"{name}: {e.id} is not past the horizon"
+
+
+def test_what_if_accept_before_christmas() -> None:
+    final = engine(WHAT_IFS[0]).run().final
+    assert final.deadlines["thanksgiving_deadline"].status.value == "met"
+    assert "united_states|supports|ukraine" in final.relations
+
+
+def test_what_if_christmas_enforced() -> None:
+    eng = engine(WHAT_IFS[1])
+    at_christmas = eng.run(until=D(2025, 12, 25)).final
+    assert at_christmas.deadlines["thanksgiving_deadline"].status.value == "missed"
+    assert "united_states|supports|ukraine" in at_christmas.relations
+    final = eng.run().final
+    assert final.deadlines["thanksgiving_deadline"].status.value == "enforced"
+    assert "united_states|supports|ukraine" not in final.relations
+
+
+def test_what_if_guarantees_then_elections_inside_the_window() -> None:
+    eng = engine(WHAT_IFS[2])
+    final = eng.run().final
+    window = final.deadlines["elections_window"]
+    assert window.status.value == "met"
+    assert window.anchor == D(2026, 2, 16)
+    assert window.opens == D(2026, 4, 17)
+    assert window.due == D(2026, 5, 17)
+    assert final.documents["security_guarantees"].state == "agreed_in_principle"
+    early = eng.run("vote_too_early").final
+    assert early.deadlines["elections_window"].status.value == "early"
+
+
+# -- the illustrative cases ----------------------------------------------------------------
+
+
+def deadline_patterns(sc: Scenario) -> set[str]:
+    """Deadline kinds plus the patterns built on them (conditional extension, drop,
+    non-binding, threatened consequence)."""
+    out = {d.kind.value for d in sc.deadlines}
+    out |= {"conditional_extension" for d in sc.deadlines if d.conditional_extension}
+    out |= {
+        "threatened" for d in sc.deadlines if d.consequence and d.consequence.mode == "threatened"
+    }
+    for e in sc.timeline:
+        if e.kind == "drop_deadline":
+            out.add("nonbinding" if e.nonbinding else "dropped")
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_illustrative_scenarios_are_rich_and_say_they_are_invented(name: str) -> None:
+    sc = engine(name).scenario
+    if not sc.illustrative:
+        return
+    assert len(sc.timeline) >= 15, f"{name}: {len(sc.timeline)} events"
+    assert len(deadline_patterns(sc)) >= 3, deadline_patterns(sc)
+    assert sc.branches, f"{name}: needs a branch"
+    assert "invented" in sc.title.lower()
+    assert "invented" in (sc.summary or "").lower()
+
+
+def test_illustrative_names() -> None:
+    assert {n for n in NAMES if engine(n).scenario.illustrative} >= set(ILLUSTRATIVE)
+
+
+def test_labour_contract_patterns() -> None:
+    sc = engine("labour-contract-2026").scenario
+    assert {"default", "option", "sunset", "deadline"} <= {d.kind.value for d in sc.deadlines}
+    union = next(p for p in sc.parties if p.id == "union")
+    assert "members_assembly" in {b.id for b in union.bodies}
+    final = engine("labour-contract-2026").run().final
+    assert final.documents["new_contract"].ratified_by == ("union.members_assembly",)
+    assert final.deadlines["signing_bonus_option"].status.value == "expired"
+    strike = engine("labour-contract-2026").run("no_wage_move").final
+    assert "strike_started" in strike.facts
+
+
+def test_trade_deal_patterns() -> None:
+    sc = engine("trade-deal-2026").scenario
+    assert {"conditional_extension", "window", "nonbinding", "dropped"} <= deadline_patterns(sc)
+    statuses = {p.status.value for d in sc.documents if d.points != "unknown" for p in d.points}
+    assert {"open", "bracketed"} <= statuses
+    trace = engine("trade-deal-2026").run()
+    ext = trace.final.deadlines["negotiation_deadline"].extensions
+    assert len(ext) == 1
+    assert ext[0].conditional
+    assert trace.final.documents["trade_agreement"].state == "in_force"
+    assert set(trace.final.documents["trade_agreement"].ratified_by) == {
+        "northland.parliament",
+        "southland.parliament",
+    }
