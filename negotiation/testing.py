@@ -144,7 +144,7 @@ def run_machine(
 
     try:
         with with_reporter(report):
-            run_state_machine_as_test(machine, settings=config)  # type: ignore[no-untyped-call]
+            run_state_machine_as_test(machine, settings=config)  # type: ignore[no-untyped-call,unused-ignore]
     except AssertionError as e:
         return "\n".join([str(e), *lines])
     return None
