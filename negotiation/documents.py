@@ -23,6 +23,7 @@ class Point(Frozen):
     category: str | None = None
     status: PointStatus = PointStatus.open
     attribution: Attribution | None = None
+    assumption: str | None = None
 
 
 class Guard(Frozen):
@@ -57,6 +58,7 @@ class Document(Frozen):
     initial_state: Id | None = None
     summary: str | None = None
     attribution: Attribution | None = None
+    assumption: str | None = None
 
     def point_ids(self) -> list[str]:
         return [] if self.points == "unknown" else [p.id for p in self.points]

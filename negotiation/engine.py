@@ -35,7 +35,7 @@ from .positions import position_key
 from .rules import Rule
 from .scenario import Branch, Expectation, Scenario, list_assumptions
 from .state import DocumentState, PositionState, RuleState, State
-from .trace import ExpectationResult, Trace, TraceEntry
+from .trace import ExpectationResult, InvariantViolation, Trace, TraceEntry
 from .validate import check_scenario
 from .vocabulary import ScenarioVocabulary
 
@@ -68,6 +68,7 @@ class Compiled:
     guards: dict[str, list[tuple[tuple[str, ...], cond.Node, str]]] = field(default_factory=dict)
     lifecycle_guards: dict[str, list[cond.Node]] = field(default_factory=dict)
     timed: list[cond.Node] = field(default_factory=list)
+    invariants: dict[str, cond.Node] = field(default_factory=dict)
 
 
 class Engine:
@@ -129,6 +130,8 @@ class Engine:
             ]
         for lc_id, lc in self.lifecycles.items():
             c.lifecycle_guards[lc_id] = [self.parse(g) for g in lc.guards]
+        for inv in self.scenario.invariants:
+            c.invariants[inv.id] = self.parse(inv.condition)
         timed = (cond.DateCmp, cond.FactHeld)
         c.timed = [
             node
@@ -361,6 +364,18 @@ class Engine:
         if stop is not None:
             pending = [x for x in pending if x.at.last_day <= stop]
         results: list[ExpectationResult] = []
+        broken: dict[str, InvariantViolation] = {}
+
+        def watch(st: State) -> None:
+            for inv_id, node in self.compiled.invariants.items():
+                if inv_id not in broken and not cond.evaluate(node, self.view(st)):
+                    broken[inv_id] = InvariantViolation(
+                        invariant=inv_id,
+                        date=st.date,
+                        seq=st.step,
+                        condition=node.text,
+                        reasons=tuple(self.explain(node, st)),
+                    )
 
         def settle_expectations(before: dt.date, st: State) -> State:
             while pending and pending[0].at.last_day < before:
@@ -369,8 +384,11 @@ class Engine:
                 if step is not None:
                     st = step.state
                     entries.extend(step.entries)
+                    watch(st)
                 results.append(self._expectation(x, st))
             return st
+
+        watch(state)
 
         for event in self.timeline(branch):
             day = event.date.sort_date if event.date else state.date
@@ -381,12 +399,14 @@ class Engine:
             step = self.apply(state, event)
             state = step.state
             entries.extend(step.entries)
+            watch(state)
         end = stop if stop is not None else max([state.date] + [x.at.last_day for x in pending])
         state = settle_expectations(end + dt.timedelta(days=1), state)
         last = self.advance(state, end, close=True)
         if last is not None:
             state = last.state
             entries.extend(last.entries)
+            watch(state)
         return Trace(
             scenario=self.scenario.id,
             branch=branch,
@@ -395,6 +415,7 @@ class Engine:
             entries=tuple(entries),
             final=state,
             expectations=tuple(results),
+            violations=tuple(broken.values()),
         )
 
     def _beyond(self, state: State, event: Event) -> TraceEntry:

@@ -293,6 +293,9 @@ def describe(event: Event) -> str:
         return f"{done} ({who})" if who else done
     found = [getattr(event, name, None) for name in ("document", "deadline", "fact")]
     subject = next((t for t in found if isinstance(t, str)), None)
+    point = getattr(event, "point", None)
+    if subject and isinstance(point, str):
+        subject = f"{subject}.{point}"
     verb = event.kind.replace("_", " ")
     text = f"{verb} {subject}" if subject else verb
     return f"{who}: {text}" if who else text

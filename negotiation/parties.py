@@ -47,6 +47,7 @@ class Party(Frozen):
     representatives: list[Person] = []
     description: str | None = None
     attribution: Attribution | None = None
+    assumption: str | None = None
 
 
 class RelationKind(StrEnum):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator, model_validator
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from ._base import Frozen, Id
 from .attribution import Attribution, Source
@@ -84,7 +86,7 @@ class Scenario(Frozen):
     """A whole scenario script."""
 
     version: int = SCHEMA_VERSION
-    id: Id
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=80)]
     title: str
     summary: str | None = None
     illustrative: bool = False
@@ -125,6 +127,14 @@ def list_assumptions(scenario: Scenario) -> list[tuple[str, str]]:
     without their own assumption are listed as assumed."""
     out: list[tuple[str, str]] = [("scenario", a) for a in scenario.assumptions]
     labelled: list[tuple[str, object]] = [
+        *((f"party {p.id}", p) for p in scenario.parties),
+        *((f"document {d.id}", d) for d in scenario.documents),
+        *(
+            (f"point {d.id}.{p.id}", p)
+            for d in scenario.documents
+            if d.points != "unknown"
+            for p in d.points
+        ),
         *((f"document {d.id} guard", g) for d in scenario.documents for g in d.depends_on),
         *(
             (f"lifecycle {lc.id} {t.trigger}", t)

@@ -58,8 +58,19 @@ class ExpectationResult(Frozen):
     summary: str | None = None
 
 
+class InvariantViolation(Frozen):
+    """The first moment a run broke one of the scenario's invariants."""
+
+    invariant: str
+    date: dt.date
+    seq: int
+    condition: str
+    reasons: tuple[str, ...] = ()
+
+
 class Trace(Frozen):
-    """A whole run: the entries, the final state and the expectations checked."""
+    """A whole run: the entries, the final state, the expectations checked and the
+    invariants broken (each at its first violation)."""
 
     scenario: str
     branch: str | None = None
@@ -68,11 +79,12 @@ class Trace(Frozen):
     entries: tuple[TraceEntry, ...]
     final: State
     expectations: tuple[ExpectationResult, ...] = ()
+    violations: tuple[InvariantViolation, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """True when every expectation was met."""
-        return all(e.ok for e in self.expectations)
+        """True when every expectation was met and no invariant was broken."""
+        return all(e.ok for e in self.expectations) and not self.violations
 
     def history(self, what_prefix: str) -> list[tuple[dt.date, Change]]:
         """Every change whose ``what`` starts with a prefix, e.g. ``position ukraine``."""

@@ -314,3 +314,36 @@ def test_state_is_frozen() -> None:
     state = Engine(scenario()).initial_state()
     with pytest.raises(ValueError, match="frozen"):
         state.date = state.date  # type: ignore[misc]
+
+
+def test_run_reports_the_first_violation_of_each_invariant() -> None:
+    sc = scenario(
+        invariants=[{"id": "no_y", "never": "fact y"}, {"id": "fine", "always": "true"}],
+        timeline=[ev("set_fact", "2025-11-05", fact="y"), ev("set_fact", "2025-11-09", fact="x")],
+        horizon="2025-11-30",
+    )
+    trace = run(sc)
+    (violation,) = trace.violations
+    assert violation.invariant == "no_y"
+    assert violation.date.isoformat() == "2025-11-05"
+    assert "fact y" in violation.reasons[0]
+    assert not trace.ok
+    assert run(scenario(invariants=[{"id": "no_y", "never": "fact y"}], horizon="2025-11-30")).ok
+
+
+def test_assumptions_on_documents_parties_and_points_are_listed() -> None:
+    sc = scenario(
+        parties=[{"id": "a", "name": "A", "assumption": "A acts as one"}, {"id": "b", "name": "B"}],
+        documents=[
+            {
+                "id": "plan",
+                "title": "P",
+                "assumption": "the third text is this one",
+                "points": [{"id": "p", "assumption": "p is about borders"}],
+            }
+        ],
+    )
+    listed = Engine(sc).assumptions()
+    assert ("party a", "A acts as one") in listed
+    assert ("document plan", "the third text is this one") in listed
+    assert ("point plan.p", "p is about borders") in listed
