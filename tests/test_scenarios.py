@@ -110,7 +110,7 @@ def test_invariants_hold_at_every_event_date(name: str) -> None:
 
 def test_ukraine_ids_and_dates() -> None:
     sc = engine(UKRAINE).scenario
-    assert sc.id == "ukraine_2025_12"
+    assert sc.id == "ukraine-2025-12"
     assert sc.version == 1
     assert sc.start is not None
     assert sc.start.sort_date == D(2025, 11, 1)
