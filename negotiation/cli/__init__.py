@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 from negotiation.errors import NegotiationError
 from negotiation.render import text
 
-from . import explore, files, query, run
+from . import explore, files, query, run, teach
 from .common import err
 
 BAD_INPUT = 2
@@ -53,6 +53,10 @@ app.command("schema")(files.schema)
 app.command("explore")(explore.explore_cmd)
 app.command("sample")(explore.sample_cmd)
 app.command("check")(explore.check_cmd)
+app.command("step")(teach.step)
+app.command("play")(teach.play)
+app.command("diagram")(teach.diagram)
+app.command("report")(teach.report)
 
 
 def main() -> None:

@@ -1,0 +1,263 @@
+"""Teaching commands: ``step``, ``play``, ``diagram`` and ``report``.
+
+``step`` and ``play`` read commands line by line: from the terminal with a prompt, or,
+when stdin is not a terminal, from stdin (each line is echoed after ``> `` so a
+transcript reads like a session); the end of input ends the session cleanly (exit 0).
+``diagram`` and ``report`` write to stdout or to ``-o FILE``; an existing file is never
+overwritten without ``--force`` (exit 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from negotiation.render import diagram as draw
+from negotiation.render import report as pages
+from negotiation.render import session as show
+from negotiation.teach.compare import compare
+from negotiation.teach.play import PlaySession
+from negotiation.teach.script import end_day, recorded_frames
+from negotiation.teach.step import StepSession
+
+from .common import (
+    DEFAULT_SCENARIO,
+    BranchOpt,
+    ScenarioOpt,
+    branch_id,
+    check_not_before_start,
+    err,
+    load_engine,
+    out,
+    parse_date,
+)
+
+BAD_INPUT = 2
+
+UntilOpt = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--until",
+        metavar="YYYY-MM-DD",
+        parser=parse_date,
+        help="Run to the close of this day; it may lie past the scenario's horizon "
+        "(scripted events after the horizon are then included). Default: the horizon.",
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")]
+
+
+def _emit(text: str) -> None:
+    if text:
+        out().write(text.rstrip("\n") + "\n")
+        out().flush()
+
+
+def _commands(prompt: str) -> Iterator[str]:
+    """Command lines: typed at a prompt on a terminal, else read from stdin (echoed)."""
+    stdin = sys.stdin
+    interactive = bool(getattr(stdin, "isatty", lambda: False)())
+    while True:
+        if interactive:
+            try:
+                yield input(prompt)
+            except EOFError:
+                return
+            continue
+        line = stdin.readline()
+        if not line:
+            return
+        line = line.rstrip("\r\n")
+        _emit(f"{prompt}{line}")
+        yield line
+
+
+def step(
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    branch: BranchOpt = None,
+    until: UntilOpt = None,
+) -> None:
+    """Step through a timeline: each step's event, source and claim status, what changed,
+    why, and the deadlines ahead. Commands: next (n), back (b), jump DATE (j),
+    state (s), why MOVE (w), help (h), quit (q)."""
+    engine = load_engine(scenario)
+    b = branch_id(engine, branch)
+    if until is not None:
+        check_not_before_start(engine.initial_state().date, until, "--until")
+    session = StepSession.start(engine, b, until)
+    _emit(show.step_intro(engine.scenario, session))
+    _emit(show.step_reply(engine.scenario, session, session.show()))
+    for line in _commands("step> "):
+        session, reply = session.handle(line)
+        _emit(show.step_reply(engine.scenario, session, reply))
+        if session.finished:
+            return
+    _emit("end of input")
+
+
+def play(
+    party: Annotated[
+        str, typer.Option("--as", metavar="PARTY", help="The party whose decisions you take.")
+    ],
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    branch: BranchOpt = None,
+    until: UntilOpt = None,
+    predict: Annotated[
+        bool, typer.Option("--predict", help="Before each step, predict the next state.")
+    ] = False,
+) -> None:
+    """Role play: take PARTY's decisions; the others follow the script and the rules.
+
+    At each decision: the legal moves, the blocked ones with their reasons; answer with a
+    number, 'scripted', 'pass' or a move. Scripted events your path makes illegal are
+    skipped and logged. At the end: your path beside the recorded timeline.
+    """
+    engine = load_engine(scenario)
+    b = branch_id(engine, branch)
+    if until is not None:
+        check_not_before_start(engine.initial_state().date, until, "--until")
+    known = [p.id for p in engine.scenario.parties]
+    if party not in known:
+        raise typer.BadParameter(
+            f"unknown party {party!r} (parties: {', '.join(known)})", param_hint="'--as'"
+        )
+    session = PlaySession.begin(engine, party, b, until, predict)
+    _emit(show.play_intro(engine.scenario, session))
+    _emit(show.log_text(session.log))
+    _emit(show.prompt_text(session))
+    if not session.finished:
+        for line in _commands("play> "):
+            before = session
+            session = session.answer(line)
+            if session.reply != "back" and len(session.log) >= len(before.log):
+                _emit(show.log_text(session.log[len(before.log) :]))
+            _emit(show.play_reply(engine.scenario, session))
+            if session.quit or session.finished:
+                break
+            if session.reply in ("", "back"):
+                _emit(show.prompt_text(session))
+        else:
+            _emit("end of input")
+    if session.finished:
+        _emit("")
+        _emit(show.comparison_text(compare(session.recorded, session), party))
+    else:
+        _emit(f"stopped at {session.state.date}, before the end ({session.end}): no comparison")
+
+
+class DiagramFormat(StrEnum):
+    mermaid = "mermaid"
+    dot = "dot"
+    svg = "svg"
+
+
+def _write(text: str, output: Path | None, force: bool) -> None:
+    if output is None:
+        out().write(text)
+        return
+    if output.exists() and not force:
+        err().write(f"error: {output} exists; use --force to overwrite it\n")
+        raise typer.Exit(BAD_INPUT)
+    output.write_text(text, encoding="utf-8")
+    err().write(f"wrote {output}\n")
+
+
+def diagram(
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    fmt: Annotated[DiagramFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        DiagramFormat.mermaid
+    ),
+    document: Annotated[
+        str | None, typer.Option("--document", "-d", metavar="DOC", help="Only this document.")
+    ] = None,
+    branch: BranchOpt = None,
+    until: UntilOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Draw the documents' lifecycles with the path the run took highlighted.
+
+    Mermaid (renders on code-hosting sites), Graphviz DOT, or SVG drawn by this package
+    (no Graphviz needed). States and moves each document went through are marked.
+    """
+    engine = load_engine(scenario)
+    b = branch_id(engine, branch)
+    docs = [d.id for d in engine.scenario.documents]
+    if document is not None and document not in docs:
+        raise typer.BadParameter(
+            f"unknown document {document!r} (documents: {', '.join(docs)})",
+            param_hint="'--document'",
+        )
+    if until is not None:
+        check_not_before_start(engine.initial_state().date, until, "--until")
+    frames = recorded_frames(engine, b, until)
+    paths = draw.paths_from_entries(e for f in frames for e in f.entries)
+    chosen = [document] if document is not None else docs
+    panels = draw.panels(engine, paths, chosen)
+    render = {"mermaid": draw.mermaid, "dot": draw.dot, "svg": draw.svg}[fmt.value]
+    _write(render(panels, engine.scenario.title), output, force)
+
+
+def _results(path: Path | None) -> tuple[pages.OutcomeRow, ...] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise typer.BadParameter(f"cannot read {path}: {e}", param_hint="'--results'") from None
+    try:
+        return pages.outcome_rows(data)
+    except ValueError as e:
+        raise typer.BadParameter(f"{path}: {e}", param_hint="'--results'") from None
+
+
+def report(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FILE.html|FILE.md", help="The page to write (.html or .md)."
+        ),
+    ],
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    results: Annotated[
+        Path | None,
+        typer.Option(
+            "--results",
+            metavar="FILE",
+            help="Explore or sample results: the JSON they print with --format json, or "
+            '{"outcomes": {"NAME": COUNT, ...}}. Adds the outcome chart.',
+        ),
+    ] = None,
+    branch: BranchOpt = None,
+    until: UntilOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write a self-contained report: a timeline chart (a swimlane per document, the
+    deadlines marked), the positions over time, the trace with sources and claim
+    status, and the outcome chart. HTML works offline; Markdown uses Mermaid."""
+    suffix = output.suffix.lower()
+    if suffix not in (".html", ".htm", ".md"):
+        raise typer.BadParameter("the report is FILE.html or FILE.md", param_hint="'--output'")
+    if output.exists() and not force:
+        err().write(f"error: {output} exists; use --force to overwrite it\n")
+        raise typer.Exit(BAD_INPUT)
+    engine = load_engine(scenario)
+    b = branch_id(engine, branch)
+    if until is not None:
+        check_not_before_start(engine.initial_state().date, until, "--until")
+    counts = _results(results)
+    frames = recorded_frames(engine, b, until)
+    data = pages.ReportData.build(engine, frames, b, end_day(engine, b, until), counts)
+    page = pages.markdown(data) if suffix == ".md" else pages.html(data)
+    _write(page, output, force=True)

@@ -1,0 +1,419 @@
+"""The report: one self-contained page (HTML or Markdown) about one run.
+
+Sections: the timeline chart (``timeline.svg``: a swimlane per document and deadline
+on a date-scaled axis), the positions matrix over time, the deadlines at the end, the
+outcome chart (given explore or sample results), the trace with every entry's source
+and claim status, and the labelled assumptions.
+
+The HTML page loads nothing: no network, no fonts, no external scripts or styles. Its
+one inline script only measures the drawn chart (it marks the chart with the number of
+lanes that have a size, so a headless browser test can tell the chart was laid out).
+The Markdown page draws the timeline as a Mermaid gantt chart and the outcomes as a
+Mermaid pie, so code-hosting sites render them.
+
+Results (``--results``): the JSON that ``explore`` or ``sample`` print with ``--format
+json`` (``{"outcomes": [{"label": NAME, "count": N, "low": .., "high": ..}, ...]}``; a
+sample's ``low``/``high`` interval is drawn as a whisker), or the simple shape
+``{"outcomes": {"NAME": COUNT, ...}}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import negotiation
+from negotiation.deadlines import LIVE_STATUSES
+from negotiation.engine import Engine
+from negotiation.scenario import Scenario
+from negotiation.teach.script import Frame
+from negotiation.trace import ExpectationResult, TraceEntry
+
+from . import timeline, views
+
+
+@dataclass(frozen=True)
+class ReportData:
+    scenario: Scenario
+    branch: str | None
+    start: dt.date
+    end: dt.date
+    horizon: dt.date | None
+    entries: tuple[TraceEntry, ...]
+    lanes: tuple[timeline.Lane, ...]
+    axis_end: dt.date
+    columns: tuple[dt.date, ...]
+    positions: tuple[tuple[str, str, tuple[str, ...]], ...]
+    deadlines: tuple[views.Row, ...]
+    expectations: tuple[ExpectationResult, ...]
+    assumptions: tuple[tuple[str, str], ...]
+    outcomes: tuple[OutcomeRow, ...] | None = None
+
+    @classmethod
+    def build(
+        cls,
+        engine: Engine,
+        frames: tuple[Frame, ...],
+        branch: str | None,
+        end: dt.date,
+        outcomes: tuple[OutcomeRow, ...] | None = None,
+    ) -> ReportData:
+        entries = tuple(e for f in frames for e in f.entries)
+        start = frames[0].date
+        horizon = engine.horizon(branch)
+        columns, positions = _positions(frames)
+        expectations = engine.run(branch).expectations if end >= (horizon or end) else ()
+        final = frames[-1].state
+        dues = [
+            ds.due + dt.timedelta(days=2)
+            for ds in final.deadlines.values()
+            if ds.status in LIVE_STATUSES and ds.due is not None
+        ]
+        return cls(
+            scenario=engine.scenario,
+            branch=branch,
+            start=start,
+            end=end,
+            horizon=horizon,
+            entries=entries,
+            lanes=tuple(timeline.lanes(engine, entries, branch, start, end)),
+            axis_end=max([end, *dues]),
+            columns=columns,
+            positions=positions,
+            deadlines=tuple(views.deadline_rows(engine.scenario, frames[-1].state)),
+            expectations=tuple(expectations),
+            assumptions=tuple(engine.assumptions()),
+            outcomes=outcomes,
+        )
+
+
+def _positions(
+    frames: tuple[Frame, ...],
+) -> tuple[tuple[dt.date, ...], tuple[tuple[str, str, tuple[str, ...]], ...]]:
+    """Dates on which any stance changed (and the start), and each (party, target) with
+    its stance at the close of each of them."""
+    at: dict[dt.date, dict[str, str]] = {}
+    for f in frames:
+        at[f.date] = {k: p.stance for k, p in f.state.positions.items()}
+    first = frames[0].date
+    columns = [first]
+    previous = at[first]
+    for day in sorted(at):
+        if day != first and at[day] != previous:
+            columns.append(day)
+        previous = at[day]
+    keys = sorted({k for stances in at.values() for k in stances})
+    rows = []
+    for key in keys:
+        party, target = key.split("|", 1)
+        rows.append((party, target, tuple(at[d].get(key, "unknown") for d in columns)))
+    return tuple(columns), tuple(rows)
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One outcome: how many runs or end states had it, and (from ``sample``) its share
+    with a confidence interval."""
+
+    label: str
+    count: int
+    low: float | None = None
+    high: float | None = None
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def outcome_rows(data: Any) -> tuple[OutcomeRow, ...]:
+    """Outcome rows from explore or sample JSON (see the module docstring)."""
+    items = data.get("outcomes") if isinstance(data, dict) else data
+    if isinstance(items, dict) and all(_number(v) for v in items.values()):
+        return tuple(OutcomeRow(str(k), int(v)) for k, v in items.items())
+    if isinstance(items, list) and all(isinstance(x, dict) for x in items):
+        out = []
+        for x in items:
+            name = next((x[k] for k in ("outcome", "name", "label") if k in x), None)
+            count = next((x[k] for k in ("count", "n", "runs") if k in x), None)
+            if name is None or count is None or not _number(count):
+                break
+            low, high = x.get("low"), x.get("high")
+            bounds = (float(low), float(high)) if _number(low) and _number(high) else (None, None)
+            out.append(OutcomeRow(str(name), int(count), *bounds))
+        else:
+            return tuple(out)
+    raise ValueError(
+        'expected {"outcomes": {"NAME": COUNT, ...}} or {"outcomes": [{"label": NAME, '
+        '"count": N}, ...]} (the JSON of explore or sample --format json)'
+    )
+
+
+# -- HTML --------------------------------------------------------------------------------------
+
+PAGE_STYLE = """
+body { font-family: Helvetica, Arial, sans-serif; margin: 24px; color: #111827; max-width: 1240px; }
+h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; }
+p.meta, p.note { color: #374151; font-size: 13px; margin: 4px 0; }
+table { border-collapse: collapse; font-size: 12px; margin-top: 6px; }
+th, td { border: 1px solid #e5e7eb; padding: 3px 6px; text-align: left; vertical-align: top; }
+th { background: #f3f4f6; }
+td.claimed { color: #92400e; } td.disputed { color: #b91c1c; font-weight: bold; }
+td.stance-unknown { color: #9ca3af; }
+ul.small, td ul { margin: 0; padding-left: 16px; font-size: 12px; }
+"""
+
+MEASURE = """
+(function () {
+  var chart = document.getElementById("timeline-chart");
+  if (!chart) { return; }
+  var lanes = chart.querySelectorAll("g.swimlane"), drawn = 0;
+  for (var i = 0; i < lanes.length; i++) {
+    var box = lanes[i].getBBox();
+    if (box.width > 0 && box.height > 0) { drawn += 1; }
+  }
+  chart.setAttribute("data-lanes-drawn", String(drawn));
+})();
+"""
+
+
+def _cell(value: object, cls: str = "") -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return f"<td{attr}>{escape(str(value))}</td>"
+
+
+def _title(data: ReportData) -> str:
+    s = data.scenario
+    return f"{s.title}" + (" (illustrative)" if s.illustrative else "")
+
+
+def html(data: ReportData) -> str:
+    """The report as one self-contained HTML page."""
+    s = data.scenario
+    branch = views.branch_label(data.branch)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{escape(_title(data))}: report</title>",
+        f"<style>{PAGE_STYLE}{timeline.STYLE}</style></head><body>",
+        f"<h1>{escape(_title(data))}</h1>",
+        f'<p class="meta">scenario <code>{escape(s.id)}</code>, branch <code>{escape(branch)}'
+        f"</code>, from {data.start} to the close of {data.end}</p>",
+        '<p class="note">Every event is shown with its source and claim status (confirmed, '
+        "claimed, disputed); judgements are attributed to whoever made them. Dates marked ~ "
+        "are inferred; hatched bars are date ranges.</p>",
+        '<h2 id="timeline">Timeline</h2>',
+        timeline.svg(data.lanes, data.start, data.end, data.horizon, data.axis_end),
+        _positions_html(data),
+        _deadlines_html(data),
+    ]
+    if data.outcomes is not None:
+        parts += ['<h2 id="outcomes">Outcomes</h2>', outcome_svg(data.outcomes)]
+    parts += [_trace_html(data), _expectations_html(data), _assumptions_html(data)]
+    parts += [
+        f'<p class="meta">negotiation {negotiation.__version__}; this page loads no network '
+        "resources.</p>",
+        f"<script>{MEASURE}</script>",
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _positions_html(data: ReportData) -> str:
+    if not data.positions:
+        return '<h2 id="positions">Positions over time</h2><p class="meta">none recorded</p>'
+    head = "".join(f"<th>{d}</th>" for d in data.columns)
+    rows = [
+        f"<tr>{_cell(p)}{_cell(t)}" + "".join(_cell(x, f"stance-{x}") for x in stances) + "</tr>"
+        for p, t, stances in data.positions
+    ]
+    return (
+        '<h2 id="positions">Positions over time</h2><p class="meta">stance at the close of '
+        "each day on which a stance changed</p>"
+        f"<table><tr><th>party</th><th>on</th>{head}</tr>{''.join(rows)}</table>"
+    )
+
+
+def _deadlines_html(data: ReportData) -> str:
+    rows = []
+    for d in data.deadlines:
+        ext = "; ".join(f"{x['from']} -> {x['to']} (on {x['on']})" for x in d["extensions"])
+        rows.append(
+            f"<tr>{_cell(d['id'])}{_cell(d['kind'])}{_cell(d['status'])}{_cell(d['due'] or '-')}"
+            f"{_cell(d['resolved_on'] or '-')}{_cell(d['set_by'] or '-')}{_cell(ext or '-')}</tr>"
+        )
+    return (
+        f'<h2 id="deadlines">Deadlines at the close of {data.end}</h2><table><tr><th>deadline'
+        "</th><th>kind</th><th>status</th><th>due</th><th>resolved</th><th>set by</th>"
+        f"<th>extensions</th></tr>{''.join(rows)}</table>"
+    )
+
+
+def _trace_html(data: ReportData) -> str:
+    rows = []
+    for e in data.entries:
+        status = e.attribution.status.value if e.attribution else ""
+        source = e.attribution.display() if e.attribution else "(the engine)"
+        details = [c.display() for c in e.changes] + [f"why: {r}" for r in e.reasons]
+        if e.assumption:
+            details.append(f"assumption: {e.assumption}")
+        items = "".join(f"<li>{escape(x)}</li>" for x in details)
+        rows.append(
+            f"<tr>{_cell(e.date_display)}{_cell(views.KIND_LABELS.get(e.kind, e.kind))}"
+            f"{_cell(e.summary)}{_cell(', '.join(e.by))}{_cell(source)}{_cell(status, status)}"
+            f"<td><ul>{items}</ul></td></tr>"
+        )
+    return (
+        '<h2 id="trace">Trace</h2><table><tr><th>date</th><th>kind</th><th>what</th>'
+        "<th>who</th><th>source</th><th>claim status</th><th>changes and reasons</th></tr>"
+        f"{''.join(rows)}</table>"
+    )
+
+
+def _expectations_html(data: ReportData) -> str:
+    if not data.expectations:
+        return ""
+    items = "".join(
+        f"<li>{'met' if x.ok else 'FAILED'} {x.at}: <code>{escape(x.that)}</code></li>"
+        for x in data.expectations
+    )
+    return f'<h2 id="expectations">Expectations</h2><ul class="small">{items}</ul>'
+
+
+def _assumptions_html(data: ReportData) -> str:
+    items = "".join(f"<li><b>{escape(w)}</b>: {escape(a)}</li>" for w, a in data.assumptions)
+    return f'<h2 id="assumptions">Labelled assumptions</h2><ul class="small">{items}</ul>'
+
+
+def outcome_svg(rows: tuple[OutcomeRow, ...], width: int = 1000) -> str:
+    """Outcomes as bars, most frequent first: the label above its bar, the count and
+    share beside it, and a sample's confidence interval as a whisker."""
+    ordered = sorted(rows, key=lambda r: (-r.count, r.label))
+    total = sum(r.count for r in rows) or 1
+    left, step, bar = 10, 44, 16
+    span = width - left - 150
+    height = len(ordered) * step + 10
+    parts = [
+        f'<svg id="outcome-chart" class="outcomes" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img"><title>outcomes</title>'
+    ]
+    for i, r in enumerate(ordered):
+        y = 6 + i * step
+        w = span * r.count / total
+        parts.append(
+            f'<g class="outcome"><text x="{left}" y="{y + 11}" font-size="12">{escape(r.label)}'
+            f'</text><rect x="{left}" y="{y + 16}" width="{w:.1f}" height="{bar}" fill="#60a5fa"/>'
+            f'<text x="{left + w + 8:.1f}" y="{y + 29}" font-size="12">{r.count} '
+            f"({100 * r.count / total:.0f}%)</text>"
+        )
+        if r.low is not None and r.high is not None:
+            x1, x2, yy = left + span * r.low, left + span * r.high, y + 16 + bar / 2
+            parts.append(
+                f'<path d="M {x1:.1f} {yy - 5} v 10 M {x1:.1f} {yy} H {x2:.1f} M {x2:.1f} '
+                f'{yy - 5} v 10" stroke="#1e3a8a" stroke-width="1.5" fill="none">'
+                f"<title>95% interval {r.low:.2f} to {r.high:.2f}</title></path>"
+            )
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# -- Markdown ----------------------------------------------------------------------------------
+
+
+def _gantt_name(text: str) -> str:
+    return re.sub(r"[:#;]", " ", text).strip() or "-"
+
+
+def _gantt(data: ReportData) -> list[str]:
+    lines = [
+        "```mermaid",
+        "gantt",
+        f"    title {_gantt_name(data.scenario.title)}",
+        "    dateFormat YYYY-MM-DD",
+        "    axisFormat %d %b",
+    ]
+    n = 0
+    for lane in data.lanes:
+        if lane.kind == "events":
+            continue
+        lines.append(f"    section {_gantt_name(lane.id)}")
+        for seg in lane.segments:
+            n += 1
+            tag = "active, " if lane.kind == "document" else ""
+            if seg.state in ("missed", "expired", "enforced"):
+                tag = "crit, "
+            lines.append(f"    {_gantt_name(seg.state)} :{tag}t{n}, {seg.start}, {seg.end}")
+            if seg.uncertain is not None:
+                n += 1
+                u0, u1 = seg.uncertain
+                lines.append(
+                    f"    date range for {_gantt_name(seg.state)} :done, t{n}, {u0}, "
+                    f"{u1 + dt.timedelta(days=1)}"
+                )
+        for m in lane.marks:
+            if m.kind in ("due", "met", "missed", "expired", "enforced", "waived"):
+                n += 1
+                crit = "crit, " if m.kind in ("missed", "expired", "enforced") else ""
+                lines.append(f"    {_gantt_name(m.text)} :milestone, {crit}t{n}, {m.day}, 0d")
+    lines.append("```")
+    return lines
+
+
+def _md(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(data: ReportData) -> str:
+    """The report as Markdown, with Mermaid blocks for the charts."""
+    s = data.scenario
+    lines = [
+        f"# {_md(_title(data))}",
+        "",
+        f"scenario `{s.id}`, branch `{views.branch_label(data.branch)}`, from {data.start} "
+        f"to the close of {data.end}.",
+        "",
+        "> Every event is shown with its source and claim status (confirmed, claimed, "
+        "disputed); judgements are attributed to whoever made them. Dates marked ~ are "
+        "inferred; date ranges appear as their own bars.",
+        "",
+        "## Timeline",
+        "",
+        *_gantt(data),
+        "",
+        "## Positions over time",
+        "",
+        "| party | on | " + " | ".join(str(d) for d in data.columns) + " |",
+        "|---|---|" + "---|" * len(data.columns),
+    ]
+    lines += [f"| {p} | {t} | " + " | ".join(x) + " |" for p, t, x in data.positions]
+    lines += ["", f"## Deadlines at the close of {data.end}", ""]
+    lines += ["| deadline | status | due | resolved | extensions |", "|---|---|---|---|---|"]
+    for d in data.deadlines:
+        ext = "; ".join(f"{x['from']} -> {x['to']}" for x in d["extensions"]) or "-"
+        lines.append(
+            f"| {d['id']} | {d['status']} | {d['due'] or '-'} | {d['resolved_on'] or '-'} | {ext} |"
+        )
+    if data.outcomes is not None:
+        lines += ["", "## Outcomes", "", "```mermaid", "pie title Outcomes"]
+        lines += [f'    "{_gantt_name(r.label)}" : {r.count}' for r in data.outcomes]
+        lines += ["```", "", "| outcome | count | 95% interval |", "|---|---|---|"]
+        for r in data.outcomes:
+            ci = f"{r.low:.2f} to {r.high:.2f}" if r.low is not None and r.high is not None else ""
+            lines.append(f"| {_md(r.label)} | {r.count} | {ci} |")
+    lines += ["", "## Trace", "", "| date | kind | what | who | source | status | changes |"]
+    lines.append("|---|---|---|---|---|---|---|")
+    for e in data.entries:
+        source = e.attribution.display() if e.attribution else "(the engine)"
+        status = e.attribution.status.value if e.attribution else ""
+        changes = "; ".join([c.display() for c in e.changes] + [f"why: {r}" for r in e.reasons])
+        lines.append(
+            f"| {_md(e.date_display)} | {views.KIND_LABELS.get(e.kind, e.kind)} | "
+            f"{_md(e.summary)} | {_md(', '.join(e.by))} | {_md(source)} | {status} | "
+            f"{_md(changes)} |"
+        )
+    lines += ["", "## Labelled assumptions", ""]
+    lines += [f"- **{_md(w)}**: {_md(a)}" for w, a in data.assumptions]
+    return "\n".join(lines) + "\n"

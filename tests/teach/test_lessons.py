@@ -1,0 +1,415 @@
+"""docs/teaching.md: every tagged observation is asserted here, every command runs.
+
+Each test below is registered for the tag it checks (``@observes("L1.2")``); a test
+fails if a tag in the lesson plans has no test, or a test names a tag the plans lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from teach_helpers import engine_of, invoke
+from typer.testing import CliRunner
+
+from negotiation.cli import app
+from negotiation.events import Meet
+from negotiation.teach.compare import Comparison, compare
+from negotiation.teach.play import PlaySession
+from negotiation.teach.script import recorded_frames
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "teaching.md"
+TEXT = DOC.read_text(encoding="utf-8")
+TAG = re.compile(r"\*\*\[(L\d\.\d)\]\*\*")
+OBSERVED: dict[str, Callable[..., None]] = {}
+UKRAINE, TRADE = "ukraine-2025-12", "trade-deal-2026"
+
+
+def observes(tag: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    def register(test: Callable[..., None]) -> Callable[..., None]:
+        OBSERVED[tag] = test
+        return test
+
+    return register
+
+
+def out(*args: str, input: str | None = None) -> str:
+    result = invoke(*args, input=input)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def played(name: str, party: str, answers: dict[str, str], until: str | None = None) -> Comparison:
+    """Play ``party``: the record everywhere except ``answers`` (item or point id ->
+    answer); a blocked scripted move is passed."""
+    engine = engine_of(name)
+    day = dt.date.fromisoformat(until) if until else None
+    s = PlaySession.begin(engine, party, until=day)
+    while not s.finished:
+        d = s.decision
+        assert d is not None
+        where = d.item.label if d.item else d.point.id if d.point else ""
+        answer = answers.get(where, "scripted")
+        if answer == "scripted" and d.scripted is not None and d.scripted.reasons:
+            answer = "pass"
+        s = s.answer(answer)
+        assert s.reply != "error", s.notice
+    return compare(s.recorded, s)
+
+
+def outcome(c: Comparison, what: str) -> tuple[str, str]:
+    o = next(o for group in (c.deadlines, c.documents, c.others) for o in group if o.what == what)
+    return o.recorded, o.yours
+
+
+# -- the plans and the tests agree ------------------------------------------------------------
+
+
+def test_every_observation_in_the_plans_has_a_test() -> None:
+    tags = TAG.findall(TEXT)
+    assert len(tags) == len(set(tags)), "a tag is used twice"
+    assert set(tags) == set(OBSERVED), (
+        sorted(set(tags) - set(OBSERVED)),
+        sorted(set(OBSERVED) - set(tags)),
+    )
+
+
+def test_there_are_five_lessons_each_with_scenario_commands_observations_questions() -> None:
+    lessons = re.split(r"^## Lesson \d", TEXT, flags=re.MULTILINE)[1:]
+    assert len(lessons) >= 5
+    for lesson in lessons:
+        for part in ("**Scenario", "**Commands.**", "**What students should observe.**",
+                     "**Discussion questions.**"):  # fmt: skip
+            assert part in lesson
+        assert "```console" in lesson and "$ negotiation " in lesson
+        assert TAG.search(lesson)
+
+
+def commands() -> list[tuple[list[str], str]]:
+    """Every ``$ negotiation ...`` line, with the ``step>``/``play>`` lines after it."""
+    found: list[tuple[list[str], str]] = []
+    for block in re.findall(r"```console\n(.*?)```", TEXT, re.DOTALL):
+        for line in block.splitlines():
+            if line.startswith("$ negotiation "):
+                found.append((shlex.split(line)[2:], ""))
+            elif line.startswith(("step> ", "play> ")):
+                args, typed = found[-1]
+                found[-1] = (args, typed + line.split("> ", 1)[1] + "\n")
+    return found
+
+
+@pytest.mark.parametrize(("args", "typed"), commands(), ids=lambda x: " ".join(x)[:60])
+def test_every_command_in_the_plans_runs(
+    args: list[str], typed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # files the commands write land here
+    result = CliRunner().invoke(app, args, input=typed or None)
+    assert result.exit_code == 0, result.output
+    assert "end of input" not in result.stdout  # the typed answers were enough
+
+
+# -- lesson 1: deadlines and extensions -----------------------------------------------------------
+
+STEP_SIX = "n\nn\nn\nn\nn\nn\nq\n"
+
+
+@observes("L1.1")
+def test_l1_1_the_deadline_is_set_on_a_date_range_and_claimed() -> None:
+    text = out("step", "-s", UKRAINE, input=STEP_SIX)
+    at = text.index("EVENT  President Trump gives Ukraine until Thanksgiving")
+    block = text[at : text.index("step>", at)]
+    assert "date:    ~2025-11-01..2025-11-27 (inferred)" in block
+    assert "status:  claimed" in block
+    assert "thanksgiving_deadline        pending, due 2025-11-27 (26 days left)" in block
+
+
+@observes("L1.2")
+def test_l1_2_missed_but_the_threatened_consequence_waits() -> None:
+    text = out("step", "-s", UKRAINE, input=STEP_SIX)
+    assert "DEADLINE deadline thanksgiving_deadline missed: consequence threatened" in flat(text)
+    engine = engine_of(UKRAINE)
+    state = engine.run(until=dt.date(2025, 11, 27)).final
+    assert state.deadlines["thanksgiving_deadline"].status.value == "missed"
+    assert engine.evaluate("united_states supports ukraine", state)
+
+
+@observes("L1.3")
+def test_l1_3_extended_after_expiry_back_to_pending() -> None:
+    text = out("step", "-s", UKRAINE, input="j 2025-11-28\nq\n")
+    assert "changed: deadline thanksgiving_deadline due: 2025-11-27 -> 2025-12-25" in text
+    assert "changed: deadline thanksgiving_deadline: missed -> pending" in text
+    assert "thanksgiving_deadline        pending, due 2025-12-25 (27 days left)" in text
+    assert "US support continues until Christmas" in text and "status:  claimed" in text
+
+
+@observes("L1.4")
+def test_l1_4_without_the_extension_it_stays_missed() -> None:
+    engine = engine_of(UKRAINE)
+    final = engine.run("no_extension").final
+    assert final.deadlines["thanksgiving_deadline"].status.value == "missed"
+    assert engine.evaluate("united_states supports ukraine", final)
+
+
+@observes("L1.5")
+def test_l1_5_support_ends_only_when_enforced() -> None:
+    engine = engine_of("ukraine-2025-12-christmas-enforced")
+    christmas = engine.run(until=dt.date(2025, 12, 25)).final
+    assert christmas.deadlines["thanksgiving_deadline"].status.value == "missed"
+    assert engine.evaluate("united_states supports ukraine", christmas)
+    after = engine.run(until=dt.date(2025, 12, 26)).final
+    assert after.deadlines["thanksgiving_deadline"].status.value == "enforced"
+    assert not engine.evaluate("united_states supports ukraine", after)
+
+
+@observes("L1.6")
+def test_l1_6_accepting_before_christmas_meets_the_deadline() -> None:
+    answers = {"plan_20_comments_updated": "ukraine accepts twenty_point_plan"}
+    c = played(UKRAINE, "ukraine", answers, until="2026-01-01")
+    assert outcome(c, "thanksgiving_deadline") == (
+        "missed on 2025-12-25 (due 2025-12-25)",
+        "met on 2025-12-10 (due 2025-12-25)",
+    )
+
+
+@observes("L1.7")
+def test_l1_7_a_conditional_extension_and_an_automatic_consequence() -> None:
+    text = out("run", "-s", TRADE)
+    assert "the condition held at the cut-off; due date moves to 2026-09-30" in flat(text)
+    engine = engine_of(TRADE)
+    june = engine.run("no_tariff_deal", until=dt.date(2026, 6, 30)).final
+    assert june.deadlines["negotiation_deadline"].status.value == "expired"
+    assert not engine.evaluate("trade_forum mediates for northland", june)
+
+
+# -- lesson 2: sequencing ------------------------------------------------------------------
+
+
+@observes("L2.1")
+def test_l2_1_signing_is_blocked_for_two_reasons() -> None:
+    text = flat(out("why", "ukraine signs twenty_point_plan", "--at", "2025-12-12"))
+    assert text.startswith("BLOCKED")
+    assert "twenty_point_plan is under_negotiation; sign needs it to be agreed_in_principle" in text
+    assert "the security guarantees come first" in text
+
+
+@observes("L2.2")
+def test_l2_2_the_gate_is_a_labelled_assumption() -> None:
+    text = flat(out("show", "--assumptions"))
+    assert "document twenty_point_plan guard" in text
+    assert "is our modelling, not a stated rule" in text
+
+
+@observes("L2.3")
+def test_l2_3_the_window_counts_from_the_guarantee() -> None:
+    engine = engine_of("ukraine-2025-12-guarantees-elections")
+    ds = engine.run().final.deadlines["elections_window"]
+    assert (ds.anchor, ds.opens, ds.due) == (
+        dt.date(2026, 2, 16), dt.date(2026, 4, 17), dt.date(2026, 5, 17),
+    )  # fmt: skip
+    assert (ds.status.value, ds.resolved_on) == ("met", dt.date(2026, 5, 3))
+    early = engine.run("vote_too_early").final.deadlines["elections_window"]
+    assert early.status.value == "early"
+
+
+@observes("L2.4")
+def test_l2_4_points_agreed_before_the_whole() -> None:
+    text = out("show", "-s", TRADE, "--at", "2026-04-06")
+    row = next(line for line in text.splitlines() if line.startswith("trade_agreement"))
+    assert "revised" in row
+    for part in ("rules_of_origin agreed", "quotas bracketed", "tariffs open"):
+        assert part in flat(text)
+
+
+@observes("L2.5")
+def test_l2_5_signing_waits_for_every_acceptance() -> None:
+    text = flat(out("why", "northland and southland sign trade_agreement", "-s", TRADE,
+                    "--at", "2026-07-20"))  # fmt: skip
+    assert text.startswith("BLOCKED")
+    assert "sign needs it to be agreed_in_principle" in text
+    engine = engine_of(TRADE)
+    assert engine.evaluate("southland accepts trade_agreement",
+                           engine.run(until=dt.date(2026, 7, 20)).final)  # fmt: skip
+    july = engine.run(until=dt.date(2026, 7, 21))
+    assert july.final.documents["trade_agreement"].state == "agreed_in_principle"
+    fired = [e.ref for e in july.entries if e.kind == "rule" and e.date == dt.date(2026, 7, 21)]
+    assert fired == ["agree_when_all_accept"]
+
+
+@observes("L2.6")
+def test_l2_6_without_northlands_acceptance_nothing_follows() -> None:
+    engine = engine_of(TRADE)
+    s = PlaySession.begin(engine, "northland")
+    while not s.finished:
+        d = s.decision
+        assert d is not None
+        label = d.item.label if d.item else ""
+        blocked = d.scripted is not None and bool(d.scripted.reasons)
+        s = s.answer("pass" if label == "northland_accepts" or blocked else "scripted")
+    skipped = [line.text for line in s.log if line.kind == "skipped"]
+    assert any("Southland Assembly votes to ratify" in t for t in skipped)
+    c = compare(s.recorded, s)
+    assert outcome(c, "trade_agreement")[1] == "revised"
+    assert outcome(c, "negotiation_deadline")[1] == "expired on 2026-09-30 (due 2026-09-30)"
+    assert outcome(c, "relation trade_forum mediates_for northland") == ("yes", "no")
+
+
+# -- lesson 3: credible commitments --------------------------------------------------------------
+
+
+@observes("L3.1")
+def test_l3_1_the_precedent_is_zelenskys_attributed_opinion() -> None:
+    text = out("step", "-s", UKRAINE, input="j 2025-12-11\nq\n")
+    frames = recorded_frames(engine_of(UKRAINE))
+    entry = next(e for f in frames for e in f.entries if e.ref == "budapest_memorandum_failed")
+    assert entry.date == dt.date(2025, 12, 11)
+    assert entry.attribution is not None
+    assert entry.attribution.display() == "opinion, by zelensky, via article-2025-12, ¶7 [claimed]"
+    assert "2025-12-11" in text
+
+
+@observes("L3.2")
+def test_l3_2_conditional_support_and_a_text_still_drafted() -> None:
+    engine = engine_of(UKRAINE)
+    dec11 = engine.run(until=dt.date(2025, 12, 11)).final
+    pos = dec11.positions["ukraine|security_guarantees"]
+    assert pos.stance == "supports_with_conditions" and len(pos.conditions) == 3
+    assert engine.run().final.documents["security_guarantees"].state == "drafted"
+
+
+@observes("L3.3")
+def test_l3_3_a_window_counted_from_a_condition() -> None:
+    text = out("show", "--at", "2025-12-12")
+    row = next(line for line in text.splitlines() if line.startswith("elections_window"))
+    assert "waiting" in row and "2026" not in row
+    ds = engine_of(UKRAINE).run().final.deadlines["elections_window"]
+    assert ds.due is None and ds.anchor is None
+
+
+@observes("L3.4")
+def test_l3_4_the_guarantee_anchors_the_window() -> None:
+    text = flat(out("run", "-s", "ukraine-2025-12-guarantees-elections"))
+    assert (
+        "window elections_window anchored on 2026-02-16: opens 2026-04-17, closes 2026-05-17"
+        in text
+    )
+
+
+@observes("L3.5")
+def test_l3_5_without_the_guarantee_the_window_never_starts() -> None:
+    c = played("ukraine-2025-12-guarantees-elections", "united_states",
+               {"vote_security_guaranteed": "pass"})  # fmt: skip
+    assert outcome(c, "elections_window") == (
+        "met on 2026-05-03 (due 2026-05-17)",
+        "waiting (no due date yet)",
+    )
+
+
+# -- lesson 4: two-level games ---------------------------------------------------------------------
+
+
+@observes("L4.1")
+def test_l4_1_signed_one_parliament_ratified_not_in_force() -> None:
+    text = out("step", "-s", TRADE, input="j 2026-10-14\ns\nq\n")
+    row = next(line for line in text.splitlines() if line.startswith("trade_agreement v"))
+    assert "signed" in row and "southland.parliament" in row and "in_force" not in row
+
+
+@observes("L4.2")
+def test_l4_2_the_second_vote_brings_it_into_force() -> None:
+    engine = engine_of(TRADE)
+    trace = engine.run(until=dt.date(2026, 11, 18))
+    st = trace.final
+    assert st.documents["trade_agreement"].state == "in_force"
+    assert st.deadlines["ratification_deadline"].status.value == "met"
+    assert st.deadlines["joint_committee_window"].anchor == dt.date(2026, 11, 18)
+    fired = [e.ref for e in trace.entries if e.kind == "rule" and e.date == dt.date(2026, 11, 18)]
+    assert "in_force_when_ratified" in fired
+
+
+@observes("L4.3")
+def test_l4_3_a_stalled_parliament() -> None:
+    final = engine_of(TRADE).run("northland_parliament_stalls").final
+    assert final.documents["trade_agreement"].state == "signed"
+    ds = final.deadlines["ratification_deadline"]
+    assert (ds.status.value, ds.resolved_on) == ("missed", dt.date(2026, 12, 31))
+    assert final.deadlines["joint_committee_window"].status.value == "waiting"
+    text = out("diff", "base", "northland_parliament_stalls", "-s", TRADE)
+    assert "ratification_deadline" in text
+
+
+@observes("L4.4")
+def test_l4_4_the_parliaments_vote_is_the_students_decision() -> None:
+    c = played(TRADE, "northland", {"northland_ratifies": "pass"})
+    assert outcome(c, "trade_agreement") == ("in_force", "signed")
+    assert outcome(c, "ratification_deadline") == (
+        "met on 2026-11-18 (due 2026-12-31)",
+        "missed on 2026-12-31 (due 2026-12-31)",
+    )
+
+
+@observes("L4.5")
+def test_l4_5_the_members_assembly_ratifies() -> None:
+    engine = engine_of("labour-contract-2026")
+    st = engine.run(until=dt.date(2026, 3, 25)).final
+    assert st.documents["new_contract"].ratified_by == ("union.members_assembly",)
+    ds = st.deadlines["ratification_deadline"]
+    assert (ds.status.value, ds.resolved_on) == ("met", dt.date(2026, 3, 25))
+
+
+# -- lesson 5: spoilers and absent parties -------------------------------------------------
+
+
+@observes("L5.1")
+def test_l5_1_russia_is_absent_from_every_meeting() -> None:
+    meetings = [e for e in engine_of(UKRAINE).timeline() if isinstance(e, Meet)]
+    assert [m.id for m in meetings] == [
+        "reconstruction_meeting", "coalition_meeting", "security_guarantees_talks",
+    ]  # fmt: skip
+    assert all("russia" in m.absent and "russia" not in m.attendees for m in meetings)
+    assert flat(out("run", "-s", UKRAINE)).count("Russia is not at the table") == 3
+    text = out("step", "-s", UKRAINE, input="n\n" * 40)  # every step, each shown once
+    assert flat(text).count("Russia is not at the table") == 3
+
+
+@observes("L5.2")
+def test_l5_2_russia_has_no_scripted_decision() -> None:
+    text = out("play", "--as", "russia", "-s", UKRAINE)
+    assert "0 scripted decisions of yours" in text
+    assert "every outcome matches the record" in text
+
+
+@observes("L5.3")
+def test_l5_3_russias_stances_are_unknown() -> None:
+    final = engine_of(UKRAINE).run().final
+    documents = ["twenty_eight_point_plan", "twenty_point_plan", "security_guarantees",
+                 "reconstruction"]  # fmt: skip
+    assert all(final.stance("russia", d) == "unknown" for d in documents)
+    text = out("show", "--at", "2025-12-12")
+    positions = text[text.index("Positions") : text.index("Relations")]
+    assert "russia" not in positions
+    assert "ukraine on security_guarantees: supports_with_conditions" in positions
+
+
+@observes("L5.4")
+def test_l5_4_nothing_stops_russia_from_acting() -> None:
+    text = out("why", "russia rejects twenty_point_plan", "--at", "2025-12-12")
+    assert text.startswith("ALLOWED")
+    plan = next(d for d in engine_of(UKRAINE).scenario.documents if d.id == "twenty_point_plan")
+    assert plan.requires_acceptance == "unknown"
+
+
+@observes("L5.5")
+def test_l5_5_the_opposition_relation_is_an_assumption() -> None:
+    final = engine_of(UKRAINE).run().final
+    assert "russia|opposes|ukraine" in final.relations
+    text = flat(out("show", "--assumptions"))
+    assert "relation russia|opposes|ukraine" in text
+    assert "the source does not use that word" in text
