@@ -28,6 +28,8 @@ GROUND = {
     "vocabulary",
     "validate",
     "decisions",
+    "_cond_ast",
+    "_cond_parser",
 }
 RULES = {"engine", "_acts", "_clock", "_work", "moves"}
 EDGES = {"loader", "render", "cli", "pytest_plugin", "__main__"}

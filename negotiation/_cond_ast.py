@@ -1,0 +1,129 @@
+"""The condition language's syntax tree, and the two interfaces it meets: the names a
+scenario defines (``Vocabulary``) and the state it is evaluated against (``Facts``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Node:
+    text: str = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Const(Node):
+    value: bool
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class And(Node):
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or(Node):
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class DocState(Node):
+    document: str
+    state: str
+    reached: bool = False
+
+
+@dataclass(frozen=True)
+class PointIs(Node):
+    document: str
+    point: str
+    status: str
+
+
+@dataclass(frozen=True)
+class StanceIs(Node):
+    party: str
+    target: str
+    stance: str
+
+
+@dataclass(frozen=True)
+class RelationHolds(Node):
+    source: str
+    relation: str
+    target: str
+
+
+@dataclass(frozen=True)
+class HasActed(Node):
+    party: str
+    act: str  # "signed" | "ratified"
+    document: str
+
+
+@dataclass(frozen=True)
+class AllAccept(Node):
+    document: str
+
+
+@dataclass(frozen=True)
+class FactHolds(Node):
+    fact: str
+    value: bool = True
+
+
+@dataclass(frozen=True)
+class FactHeld(Node):
+    fact: str
+    op: str  # "at least" | "more than" | "less than"
+    days: int
+
+
+@dataclass(frozen=True)
+class DeadlineIs(Node):
+    deadline: str
+    status: str
+
+
+@dataclass(frozen=True)
+class DateCmp(Node):
+    op: str  # before | after | on | on or after | on or before
+    day: dt.date
+
+
+# -- what the parser checks names against, and what evaluation reads ------------------
+
+
+class Vocabulary(Protocol):
+    """The names a scenario defines."""
+
+    def parties(self) -> set[str]: ...  # parties and their bodies (``uk.commons``)
+    def documents(self) -> set[str]: ...
+    def points(self, document: str) -> set[str]: ...
+    def document_states(self, document: str) -> set[str]: ...
+    def facts(self) -> set[str]: ...
+    def deadlines(self) -> set[str]: ...
+
+
+class Facts(Protocol):
+    """What evaluation reads: the current state seen through the scenario."""
+
+    @property
+    def today(self) -> dt.date: ...
+    def document_state(self, document: str) -> str: ...
+    def document_visited(self, document: str) -> tuple[str, ...]: ...
+    def point_status(self, document: str, point: str) -> str: ...
+    def stance(self, party: str, target: str) -> str: ...
+    def relation(self, source: str, relation: str, target: str) -> bool: ...
+    def fact_since(self, fact: str) -> dt.date | bool | None: ...
+    def deadline_status(self, deadline: str) -> str: ...
+    def signed_by(self, document: str) -> tuple[str, ...]: ...
+    def ratified_by(self, document: str) -> tuple[str, ...]: ...
+    def required_parties(self, document: str) -> list[str] | None: ...
