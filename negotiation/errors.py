@@ -8,7 +8,9 @@
     ├── ConditionError (ValueError)     a condition does not parse or names unknowns
     ├── MoveError (ValueError)          a move string does not parse
     ├── RuleLoopError (RuntimeError)    reactive rules did not settle
-    └── SessionError (ValueError)       a saved session is corrupt, foreign or newer
+    ├── SessionError (ValueError)       a saved session is corrupt, foreign or newer
+    └── OutputError                     an output file exists (and no --force) or
+                                        cannot be written; carries the path
 
 Every error builds its message from the context it carries, so a caller (the CLI) can
 print ``str(error)`` and exit with code 2.
@@ -94,3 +96,11 @@ class RuleLoopError(NegotiationError, RuntimeError):
 
 class SessionError(NegotiationError, ValueError):
     """A saved session cannot be resumed."""
+
+
+class OutputError(NegotiationError):
+    """An output file cannot be written, or exists and may not be replaced."""
+
+    def __init__(self, message: str, path: str) -> None:
+        self.path = path
+        super().__init__(message)

@@ -1,0 +1,192 @@
+"""Fuzz the loader (and the engine behind it): every case loads, or fails with a located
+``NegotiationError``; never any other exception.
+
+* every bundled scenario, mutated field by field (a value of another type, a dropped
+  key, an unknown key, a duplicated item, a corrupt date, condition or id);
+* bundled scenario text with characters spliced in or out;
+* YAML-ish text, arbitrary text and arbitrary bytes.
+
+A scenario that loads is also run (the base timeline and each branch): the engine may
+refuse it only with a ``NegotiationError``.
+
+The fast slice runs in the normal suite; the long run (``@pytest.mark.slow``, more than
+10,000 cases) runs with ``python -m pytest -m slow tests/fuzz`` (see README).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from negotiation.engine import Engine
+from negotiation.errors import NegotiationError, ScenarioError
+from negotiation.loader import load_scenario, load_text, resolve
+from negotiation.scenario import Scenario
+from tests.fuzz.mutations import (
+    Mutated,
+    mutated_scenarios,
+    names,
+    spliced_texts,
+    yamlish_texts,
+)
+
+FILE = "<fuzz>"
+
+FAST = {"mutated": 25, "spliced": 60, "yamlish": 200, "text": 150, "bytes": 100}
+"""Examples per test in the normal suite (mutated: per bundled scenario)."""
+LONG = {"mutated": 1200, "spliced": 1500, "yamlish": 1000, "text": 500, "bytes": 500}
+"""Examples per test in the long run: 6 scenarios x 1,200 + 3,500 = 10,700 cases."""
+
+
+def _settings(n: int) -> settings:
+    return settings(
+        max_examples=n,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        database=None,
+    )
+
+
+def check_located(error: ScenarioError, file: str) -> None:
+    assert error.problems, "a ScenarioError without problems"
+    for p in error.problems:
+        assert p.location.file is not None, f"no file: {p}"
+        if p.location.file == file or p.location.file.endswith(".yaml"):
+            assert p.location.line is not None, f"no line: {p}"
+
+
+def run_engine(scenario: Scenario) -> None:
+    try:
+        engine = Engine(scenario)
+        engine.run()
+        for b in scenario.branches:
+            engine.run(b.id)
+    except NegotiationError:
+        pass
+
+
+def check_text(text: str, file: str = FILE) -> str:
+    """Load ``text``: a located ScenarioError or a scenario the engine runs or refuses."""
+    try:
+        scenario = load_text(text, file)
+    except ScenarioError as e:
+        check_located(e, file)
+        return "refused"
+    run_engine(scenario)
+    return "loaded"
+
+
+def check_bytes(data: bytes) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp, "fuzz.yaml")
+        path.write_bytes(data)
+        try:
+            scenario = load_scenario(str(path))
+        except ScenarioError as e:
+            check_located(e, str(path))
+            return "refused"
+    run_engine(scenario)
+    return "loaded"
+
+
+def check_mutated(case: Mutated) -> str:
+    try:
+        return check_text(case.text)
+    except Exception as e:  # name the mutation in the failure
+        e.add_note(f"mutation: {case}")
+        raise
+
+
+def test_every_bundled_scenario_is_fuzzed() -> None:
+    assert len(names()) >= 6
+    for name in names():  # and each loads unmutated, as the baseline
+        path = resolve(name)
+        assert check_text(path.read_text(encoding="utf-8"), str(path)) == "loaded"
+
+
+# -- the fast slice ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scenario", names())
+def test_mutated_scenarios(scenario: str) -> None:
+    @_settings(FAST["mutated"])
+    @given(mutated_scenarios(scenario))
+    def fuzz(case: Mutated) -> None:
+        check_mutated(case)
+
+    fuzz()
+
+
+@_settings(FAST["spliced"])
+@given(spliced_texts())
+def test_spliced_scenario_text(case: Mutated) -> None:
+    check_mutated(case)
+
+
+@_settings(FAST["yamlish"])
+@given(yamlish_texts())
+def test_yamlish_text(text: str) -> None:
+    check_text(text)
+
+
+@_settings(FAST["text"])
+@given(st.text(max_size=500))
+def test_arbitrary_text(text: str) -> None:
+    check_text(text)
+
+
+@_settings(FAST["bytes"])
+@given(st.binary(max_size=500))
+def test_arbitrary_bytes(data: bytes) -> None:
+    check_bytes(data)
+    check_text(data.decode("latin-1"))
+
+
+# -- the long run --------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", names())
+def test_long_mutated_scenarios(scenario: str) -> None:
+    @_settings(LONG["mutated"])
+    @given(mutated_scenarios(scenario))
+    def fuzz(case: Mutated) -> None:
+        check_mutated(case)
+
+    fuzz()
+
+
+@pytest.mark.slow
+def test_long_raw_inputs() -> None:
+    @_settings(LONG["spliced"])
+    @given(spliced_texts())
+    def spliced(case: Mutated) -> None:
+        check_mutated(case)
+
+    @_settings(LONG["yamlish"])
+    @given(yamlish_texts())
+    def yamlish(text: str) -> None:
+        check_text(text)
+
+    @_settings(LONG["text"])
+    @given(st.text(max_size=2000))
+    def text(text: str) -> None:
+        check_text(text)
+
+    @_settings(LONG["bytes"])
+    @given(st.binary(max_size=2000))
+    def raw(data: bytes) -> None:
+        check_bytes(data)
+
+    for fuzz in (spliced, yamlish, text, raw):
+        fuzz()
+
+
+def test_long_run_is_at_least_10000_cases() -> None:
+    assert LONG["mutated"] * len(names()) + sum(v for k, v in LONG.items() if k != "mutated") >= (
+        10_000
+    )
