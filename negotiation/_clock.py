@@ -231,7 +231,12 @@ class Clock:
         compiled = self.engine.compiled
         for d in self.order:
             ds = work.deadlines[d.id]
-            if ds.status is DeadlineStatus.waiting and cond.evaluate(compiled.anchors[d.id], view):
+            anchor = compiled.anchors.get(d.id)
+            if (
+                ds.status is DeadlineStatus.waiting
+                and anchor is not None
+                and cond.evaluate(anchor, view)
+            ):
                 ds = self.anchor_now(work, d, ds)
                 fired.append(d.id)
                 changed = True
@@ -255,6 +260,17 @@ class Clock:
                 fired.append(d.id)
                 changed = True
         return changed
+
+    def on_event(self, work: Work, event_id: str) -> None:
+        """Anchor the waiting deadlines that count from this event."""
+        for d in self.order:
+            ds = work.deadlines[d.id]
+            if (
+                ds.status is DeadlineStatus.waiting
+                and d.anchor is not None
+                and d.anchor.event == event_id
+            ):
+                self.anchor_now(work, d, ds)
 
     def anchor_now(self, work: Work, d: Deadline, ds: DeadlineState) -> DeadlineState:
         new = self.anchored(d, work.date, ds.binding)

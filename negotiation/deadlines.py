@@ -16,7 +16,8 @@ Kinds and what they mean (calendar days; the due day itself counts as in time):
     Lapses (``expired``) unless its requirement (the exercise) holds by ``due``.
 ``default``
     The consequence applies unless the requirement (a named party's act) holds within
-    ``within_days`` of the anchor.
+    ``within_days`` of the anchor: a date, the day a condition first holds, or the day
+    a named event is applied.
 ``sunset``
     On ``due`` its consequence applies (e.g. an agreement lapses).
 
@@ -64,15 +65,17 @@ LIVE_STATUSES = frozenset({DeadlineStatus.waiting, DeadlineStatus.pending, Deadl
 
 
 class Anchor(Frozen):
-    """What a relative deadline counts from: a date, or the day a condition first holds."""
+    """What a relative deadline counts from: a date, the day a condition first holds, or
+    the day an event (by its id) is applied."""
 
     date: FuzzyDate | None = None
     condition: str | None = None
+    event: Id | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Anchor:
-        if (self.date is None) == (self.condition is None):
-            raise ValueError("an anchor needs exactly one of 'date' or 'condition'")
+        if sum(x is not None for x in (self.date, self.condition, self.event)) != 1:
+            raise ValueError("an anchor needs exactly one of 'date', 'condition' or 'event'")
         return self
 
 

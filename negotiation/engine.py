@@ -241,6 +241,8 @@ class Engine:
         changes, notes = self.acts.mutate(work, event)
         entry = work.event_entry("event", event, changes, notes, cause=cause)
         work.entries.insert(index, entry)  # before what its consequences wrote
+        if event.id is not None:
+            self.clock.on_event(work, event.id)
         if cause is None:
             fired = self.settle(work)
             if fired:

@@ -182,6 +182,11 @@ class _Checker:
                 self.condition((*base, "requirement"), d.requirement)
             if d.anchor is not None and d.anchor.condition is not None:
                 self.condition((*base, "anchor", "condition"), d.anchor.condition)
+            if d.anchor is not None and d.anchor.event is not None:
+                events = {e.id for e in self.s.timeline if e.id} | {
+                    e.id for b in self.s.branches for e in b.add if e.id
+                }
+                self.ref((*base, "anchor", "event"), d.anchor.event, events, "event")
             if d.conditional_extension is not None:
                 self.condition(
                     (*base, "conditional_extension", "condition"), d.conditional_extension.condition

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from negotiation import Engine
+from negotiation import Engine, ScenarioError
 from tests.helpers import day, ev, event, run, scenario, status
 
 DUE = "2025-11-27"
@@ -305,3 +305,37 @@ def test_imprecise_due_date_is_in_time_through_its_last_day() -> None:
         )
     )
     assert status(trace, "dl") == "met"
+
+
+@pytest.mark.parametrize(("when", "expected"), [("2025-12-01", "met"), ("2025-12-02", "expired")])
+def test_default_counted_from_an_event(when: str, expected: str) -> None:
+    default = {
+        "id": "reply",
+        "kind": "default",
+        "anchor": {"event": "offer"},
+        "within_days": 10,
+        "requirement": "fact x",
+        "consequence": {"effects": [{"kind": "set_fact", "fact": "y"}]},
+    }
+    timeline = [
+        {**ev("statement", "2025-11-21", by="a"), "id": "offer"},
+        ev("set_fact", when, fact="x"),
+    ]
+    trace = run(scenario(deadlines=[default], timeline=timeline, horizon="2025-12-31"))
+    ds = trace.final.deadlines["reply"]
+    assert ds.anchor == day("2025-11-21")
+    assert ds.due == day("2025-12-01")
+    assert ds.status.value == expected
+
+
+def test_event_anchor_must_name_an_event() -> None:
+    default = {
+        "id": "reply",
+        "kind": "default",
+        "anchor": {"event": "ofer"},
+        "within_days": 10,
+        "requirement": "fact x",
+    }
+    timeline = [{**ev("statement", "2025-11-21", by="a"), "id": "offer"}]
+    with pytest.raises(ScenarioError, match="did you mean 'offer'"):
+        Engine(scenario(deadlines=[default], timeline=timeline))
