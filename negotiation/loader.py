@@ -64,11 +64,13 @@ with the base's file and line, a problem in the child's own items with the child
 
 Budgets (hostile input)
 -----------------------
-``MAX_FILE_BYTES`` (64 MiB), ``MAX_DEPTH`` (200 nested lists/mappings), ``MAX_ALIASES``
-(100 alias uses), ``MAX_ALIAS_NODES`` (100,000 nodes added by expanding aliases: the
-expansion size is computed on the node graph before anything is built, so a "billion
-laughs" file fails in milliseconds), ``MAX_TIMELINE_EVENTS`` (1,000,000). Each is a
-located ``ScenarioError``.
+``MAX_FILE_BYTES`` (32 MiB: a 100,000-event scenario is about 8 MiB), ``MAX_NODES``
+(2,000,000 values in one file, counted while composing: such a file holds about 1.2
+million), ``MAX_DEPTH`` (200 nested lists/mappings), ``MAX_ALIASES`` (100 alias uses),
+``MAX_ALIAS_NODES`` (100,000 nodes added by expanding aliases: the expansion size is
+computed on the node graph before anything is built, so a "billion laughs" file fails
+in milliseconds), ``MAX_TIMELINE_EVENTS`` (1,000,000). Each is a located
+``ScenarioError``.
 """
 
 from __future__ import annotations
@@ -95,8 +97,10 @@ from .validate import check_scenario
 
 DEFAULT_SCENARIO = "ukraine-2025-12"
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 32 * 1024 * 1024
 """The largest scenario file read, in bytes."""
+MAX_NODES = 2_000_000
+"""The most values (scalars, lists, mappings) composed from one file."""
 MAX_DEPTH = 200
 """The deepest nesting of lists and mappings."""
 MAX_ALIASES = 100
@@ -221,6 +225,7 @@ class _SafeLoader(yaml.SafeLoader):
         self.depth = 0
         self.aliases = 0
         self.alias_nodes = 0
+        self.nodes = 0
         self.open_anchors: list[str] = []
         self.sizes: dict[int, int] = {}
 
@@ -230,6 +235,13 @@ class _SafeLoader(yaml.SafeLoader):
             node = super().compose_node(parent, index)
             self._alias(event, node)
             return node
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _fail(
+                _yaml_mark(event.start_mark, self.file),
+                (),
+                f"more than {MAX_NODES:,} values in one file",
+            )
         if not isinstance(event, yaml.CollectionStartEvent):
             return super().compose_node(parent, index)
         self.depth += 1
@@ -469,7 +481,7 @@ def _parse(text: str, file: str) -> _Parsed:
     builder = _Builder(file)
     tree = builder.build(root, ())
     if not isinstance(tree.value, dict):
-        kind = "a list" if isinstance(tree.value, list) else f"the value {tree.value!r}"
+        kind = "a list" if isinstance(tree.value, list) else f"the value {_show(tree.value)}"
         raise _fail(
             tree.mark,
             (),
@@ -808,7 +820,8 @@ def _message(err: ErrorDetails, walk: _Walk, tree: _Node) -> str:
     if kind in ("value_error", "assertion_error"):
         return err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "invalid_key":
-        return f"field names must be text, got {_show(walk.path[-1])}"
+        key = walk.path[-1] if walk.path and not walk.skipped else err["input"]
+        return f"field names must be text, got {_show(key)}"
     return f"expected {_expected(err)}, got {_show(err['input'])}{_choice_hint(err)}"
 
 

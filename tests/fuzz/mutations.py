@@ -227,7 +227,7 @@ def mutation(draw: st.DrawFn, data: Any, name: str) -> str:
         if not isinstance(target, dict):
             return "no mapping here"
         extra = draw(st.sampled_from(["unknown_field", "idd", "kind_", "Id", "on_", "<<"]))
-        target[extra] = draw(st.sampled_from(OTHER_VALUES))
+        target[extra] = copy.deepcopy(draw(st.sampled_from(OTHER_VALUES)))
         return f"add {extra!r} at {where}"
     if kind == "duplicate":
         parent = get(data, path[:-1])

@@ -42,12 +42,15 @@ LONG = {"mutated": 1200, "spliced": 1500, "yamlish": 1000, "text": 500, "bytes":
 """Examples per test in the long run: 6 scenarios x 1,200 + 3,500 = 10,700 cases."""
 
 
-def _settings(n: int) -> settings:
+def _settings(n: int, fast: bool = True) -> settings:
+    """The fast slice is derandomized (the same cases on every CI run); the long run
+    explores new cases each time."""
     return settings(
         max_examples=n,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
         database=None,
+        derandomize=fast,
     )
 
 
@@ -152,7 +155,7 @@ def test_arbitrary_bytes(data: bytes) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("scenario", names())
 def test_long_mutated_scenarios(scenario: str) -> None:
-    @_settings(LONG["mutated"])
+    @_settings(LONG["mutated"], fast=False)
     @given(mutated_scenarios(scenario))
     def fuzz(case: Mutated) -> None:
         check_mutated(case)
@@ -162,22 +165,22 @@ def test_long_mutated_scenarios(scenario: str) -> None:
 
 @pytest.mark.slow
 def test_long_raw_inputs() -> None:
-    @_settings(LONG["spliced"])
+    @_settings(LONG["spliced"], fast=False)
     @given(spliced_texts())
     def spliced(case: Mutated) -> None:
         check_mutated(case)
 
-    @_settings(LONG["yamlish"])
+    @_settings(LONG["yamlish"], fast=False)
     @given(yamlish_texts())
     def yamlish(text: str) -> None:
         check_text(text)
 
-    @_settings(LONG["text"])
+    @_settings(LONG["text"], fast=False)
     @given(st.text(max_size=2000))
     def text(text: str) -> None:
         check_text(text)
 
-    @_settings(LONG["bytes"])
+    @_settings(LONG["bytes"], fast=False)
     @given(st.binary(max_size=2000))
     def raw(data: bytes) -> None:
         check_bytes(data)

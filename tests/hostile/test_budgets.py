@@ -233,3 +233,23 @@ class _NoNames:
 
     def deadlines(self) -> set[str]:
         return set()
+
+
+def values(n: int) -> str:
+    """A file of exactly ``n`` values: the top mapping, its keys and values, a list."""
+    head = "id: demo\ntitle: Demo\nassumptions: ["  # 1 + 4 + 2 (key and list) values
+    items = n - 7
+    return head + ", ".join(["x"] * items) + "]\n"
+
+
+def test_value_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "MAX_NODES", 50)
+    load_text(values(50), "budget.yaml")
+    refused(values(51), "more than 50 values in one file")
+
+
+def test_shipped_value_budget_admits_100k_event_scenarios() -> None:
+    """A 100,000-event scenario (benchmarks/scale.py) holds about 1.23 million values."""
+    assert loader.MAX_NODES >= 1_500_000
+    assert loader.MAX_FILE_BYTES >= 16 * 1024 * 1024
+    assert loader.MAX_FILE_BYTES < 50 * 1000 * 1000  # a 50 MB file is refused unread
