@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 from negotiation.errors import NegotiationError
 from negotiation.render import text
 
-from . import explore, files, query, run, teach
+from . import explore, files, query, run, session, teach
 from .common import err
 
 BAD_INPUT = 2
@@ -57,6 +57,7 @@ app.command("step")(teach.step)
 app.command("play")(teach.play)
 app.command("diagram")(teach.diagram)
 app.command("report")(teach.report)
+app.command("resume")(session.resume)
 
 
 def main() -> None:

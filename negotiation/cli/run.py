@@ -9,6 +9,7 @@ import typer
 
 from negotiation.render import jsonout, markdown, text, views
 
+from . import saving
 from .common import (
     BASE,
     DEFAULT_SCENARIO,
@@ -42,6 +43,7 @@ def run(
     fmt: Annotated[RunFormat, typer.Option("--format", "-f", help="Output format.")] = (
         RunFormat.text
     ),
+    save: saving.SaveOpt = None,
 ) -> None:
     """Run the timeline: events, deadlines, rules and expectations, day by day.
 
@@ -51,6 +53,8 @@ def run(
     trace = engine.run(branch_id(engine, branch), until=until)
     if until is not None:
         check_not_before_start(trace.start, until, "--until")
+    if save is not None:
+        saving.save_run(save, engine, saving.scenario_ref(scenario), trace)
     if fmt is RunFormat.json:
         jsonout.write(jsonout.trace_doc(trace, engine.scenario), out())
     elif fmt is RunFormat.markdown:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from negotiation.engine import Engine
 from negotiation.render import diagram as draw
 from negotiation.render import report as pages
 from negotiation.render import session as show
@@ -27,6 +28,7 @@ from negotiation.teach.play import PlaySession
 from negotiation.teach.script import end_day, recorded_frames
 from negotiation.teach.step import StepSession
 
+from . import saving
 from .common import (
     DEFAULT_SCENARIO,
     BranchOpt,
@@ -87,6 +89,7 @@ def step(
     scenario: ScenarioOpt = DEFAULT_SCENARIO,
     branch: BranchOpt = None,
     until: UntilOpt = None,
+    save: saving.SaveOpt = None,
 ) -> None:
     """Step through a timeline: each step's event, source and claim status, what changed,
     why, and the deadlines ahead. Commands: next (n), back (b), jump DATE (j),
@@ -96,10 +99,23 @@ def step(
     if until is not None:
         check_not_before_start(engine.initial_state().date, until, "--until")
     session = StepSession.start(engine, b, until)
+    ref = saving.scenario_ref(scenario)
+    step_loop(engine, session, saving.step_saver(save, engine, ref, until) if save else None)
+
+
+def step_loop(
+    engine: Engine, session: StepSession, on_move: Callable[[StepSession], None] | None = None
+) -> None:
+    """Read step commands until quit or the end of input (``resume`` continues here);
+    ``on_move`` sees the session after every command (``--save``)."""
     _emit(show.step_intro(engine.scenario, session))
     _emit(show.step_reply(engine.scenario, session, session.show()))
+    if on_move is not None:
+        on_move(session)
     for line in _commands("step> "):
         session, reply = session.handle(line)
+        if on_move is not None:
+            on_move(session)
         _emit(show.step_reply(engine.scenario, session, reply))
         if session.finished:
             return
@@ -116,6 +132,7 @@ def play(
     predict: Annotated[
         bool, typer.Option("--predict", help="Before each step, predict the next state.")
     ] = False,
+    save: saving.SaveOpt = None,
 ) -> None:
     """Role play: take PARTY's decisions; the others follow the script and the rules.
 
@@ -133,13 +150,29 @@ def play(
             f"unknown party {party!r} (parties: {', '.join(known)})", param_hint="'--as'"
         )
     session = PlaySession.begin(engine, party, b, until, predict)
+    ref = saving.scenario_ref(scenario)
+    play_loop(engine, session, saving.PlaySaver(save, engine, ref, until) if save else None)
+
+
+def play_loop(
+    engine: Engine,
+    session: PlaySession,
+    on_answer: Callable[[PlaySession | None, str, PlaySession], None] | None = None,
+) -> None:
+    """Read answers until quit, the end of the session or of input (``resume`` continues
+    here); ``on_answer`` sees each answer with the sessions before and after (``--save``)."""
+    party = session.party
     _emit(show.play_intro(engine.scenario, session))
     _emit(show.log_text(session.log))
     _emit(show.prompt_text(session))
+    if on_answer is not None:
+        on_answer(None, "", session)
     if not session.finished:
         for line in _commands("play> "):
             before = session
             session = session.answer(line)
+            if on_answer is not None:
+                on_answer(before, line, session)
             if session.reply != "back" and len(session.log) >= len(before.log):
                 _emit(show.log_text(session.log[len(before.log) :]))
             _emit(show.play_reply(engine.scenario, session))

@@ -1,0 +1,233 @@
+"""``--save FILE`` for ``run``, ``step`` and ``play``: sessions as ``negotiation.persist``
+files, and the way back from a file to a live session (used by ``resume``).
+
+``run`` saves once, at the end. ``step`` and ``play`` save after every command that
+moves the session, so the file always holds the latest position (each save replaces
+the previous one atomically; a session killed mid-save leaves the previous one).
+
+What is saved for each command:
+
+* ``run``: the branch, the day run to (``position.date``), the final state.
+* ``step``: the branch, ``--until``, the frame index (``position.step``), its state.
+* ``play``: the branch, ``--as``, ``--until``, ``--predict``, and the student's answers
+  on the path to the current position (``choices``): a move in the move grammar, or
+  ``scripted``, ``pass``, ``alternative ID``, ``predict ANSWER``. Resuming replays them
+  and checks that the replay reaches the saved state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from negotiation import persist
+from negotiation.engine import Engine
+from negotiation.errors import MoveError, SessionError
+from negotiation.moves import format_move, parse_move
+from negotiation.persist import Choice, Session
+from negotiation.state import State
+from negotiation.teach.play import PlaySession
+from negotiation.teach.step import StepSession
+from negotiation.trace import Trace
+
+SaveOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--save",
+        metavar="FILE",
+        dir_okay=False,
+        help="Save the session to FILE (replaced atomically as it goes); "
+        "continue it with `negotiation resume FILE`.",
+    ),
+]
+
+
+def scenario_ref(scenario: str) -> str:
+    """How a session names its scenario: a file's absolute path, or the bundled name."""
+    path = Path(scenario)
+    return str(path.resolve()) if path.is_file() else scenario
+
+
+def _day(value: dt.date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def until_of(session: Session) -> dt.date | None:
+    text = session.options.get("until", "")
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        raise SessionError(f"invalid 'until' option {text!r} in the session") from None
+
+
+# -- run -----------------------------------------------------------------------------------
+
+
+def save_run(path: Path, engine: Engine, ref: str, trace: Trace) -> None:
+    persist.save(
+        path,
+        persist.new_session(
+            "run",
+            engine.scenario,
+            ref,
+            trace.final,
+            branch=trace.branch,
+            step=len(trace.entries),
+        ),
+    )
+
+
+# -- step ----------------------------------------------------------------------------------
+
+
+def step_saver(
+    path: Path, engine: Engine, ref: str, until: dt.date | None
+) -> Callable[[StepSession], None]:
+    """Save a step session (its frame index and state) each time it moves."""
+    last: list[int] = []
+
+    def save(session: StepSession) -> None:
+        if last and last[-1] == session.index:
+            return
+        last[:] = [session.index]
+        persist.save(
+            path,
+            persist.new_session(
+                "step",
+                engine.scenario,
+                ref,
+                session.frame.state,
+                branch=session.branch,
+                step=session.index,
+                options={"until": _day(until)},
+            ),
+        )
+
+    return save
+
+
+def restore_step(engine: Engine, session: Session) -> StepSession:
+    live = StepSession.start(engine, session.branch, until_of(session))
+    index = session.position.step
+    if index >= live.total:
+        raise SessionError(f"step {index} is past the end of this path ({live.total} steps)")
+    live, _ = live.go(index)
+    _same_state(live.frame.state, session.state)
+    return live
+
+
+# -- play ----------------------------------------------------------------------------------
+
+
+def _answer_text(before: PlaySession, line: str) -> str:
+    """The saved form of an answer that moved ``before`` on."""
+    text = line.strip()
+    if before.question is not None:
+        return f"predict {text or 'skip'}"
+    decision = before.decision
+    word = text.lower()
+    if decision is not None and word.isdigit() and 1 <= int(word) <= len(decision.options):
+        option = decision.options[int(word) - 1]
+        if option.kind == "alternative":
+            return f"alternative {option.label.split(':', 1)[0]}"
+        return option.kind if option.kind in ("scripted", "pass") else option.label
+    if word in ("scripted", "script"):
+        return "scripted"
+    if word in ("p", "pass"):
+        return "pass"
+    try:
+        return format_move(parse_move(text, before.engine.scenario, before.state.date))
+    except MoveError:
+        return text
+
+
+def _replay_line(live: PlaySession, saved: str) -> str:
+    """The answer that gives ``saved`` again in ``live``: the same option's number where
+    one matches (the very option chosen), else the saved text itself."""
+    if saved.startswith("predict "):
+        return saved.removeprefix("predict ")
+    decision = live.decision
+    if decision is None or saved in ("scripted", "pass"):
+        return saved
+    for n, option in enumerate(decision.options, start=1):
+        label = option.label.split(":", 1)[0] if option.kind == "alternative" else option.label
+        wanted = saved.removeprefix("alternative ") if option.kind == "alternative" else saved
+        if label == wanted and (option.kind == "alternative") == saved.startswith("alternative "):
+            return str(n)
+    return saved
+
+
+@dataclass
+class PlaySaver:
+    """Follows a play session answer by answer and saves it after each move."""
+
+    path: Path
+    engine: Engine
+    ref: str
+    until: dt.date | None
+    answers: list[Choice] = field(default_factory=list)
+
+    def __call__(self, before: PlaySession | None, line: str, after: PlaySession) -> None:
+        if before is not None:
+            if after.reply == "back" and self.answers:
+                self.answers.pop()
+            elif after.parent is not before.parent:  # an answer that moved the session on
+                self.answers.append(Choice(on=before.state.date, move=_answer_text(before, line)))
+            else:
+                return  # state, why, help, an error: nothing moved
+        persist.save(
+            self.path,
+            persist.new_session(
+                "play",
+                self.engine.scenario,
+                self.ref,
+                after.state,
+                branch=after.branch,
+                step=len(self.answers),
+                choices=tuple(self.answers),
+                options={
+                    "as": after.party,
+                    "until": _day(self.until),
+                    "predict": "true" if after.predict else "false",
+                },
+            ),
+        )
+
+
+def restore_play(engine: Engine, session: Session) -> tuple[PlaySession, list[Choice]]:
+    party = session.options.get("as", "")
+    predict = session.options.get("predict") == "true"
+    live = PlaySession.begin(engine, party, session.branch, until_of(session), predict)
+    for n, choice in enumerate(session.choices, start=1):
+        nxt = live.answer(_replay_line(live, choice.move))
+        if nxt.reply == "error" or nxt.parent is live.parent:
+            why = f": {nxt.notice}" if nxt.notice else ""
+            raise SessionError(f"choice {n} ({choice.move!r}) cannot be replayed{why}")
+        live = nxt
+    _same_state(live.state, session.state)
+    return live, list(session.choices)
+
+
+def _same_state(replayed: State, saved: State) -> None:
+    if replayed != saved:
+        raise SessionError(
+            f"replaying the session does not reach its saved state (at {saved.date}); "
+            "the file was edited or saved by another version"
+        )
+
+
+__all__ = [
+    "PlaySaver",
+    "SaveOpt",
+    "restore_play",
+    "restore_step",
+    "save_run",
+    "scenario_ref",
+    "step_saver",
+    "until_of",
+]
