@@ -20,6 +20,7 @@ from typing import Annotated
 import typer
 
 from negotiation.engine import Engine
+from negotiation.persist import write_new
 from negotiation.render import diagram as draw
 from negotiation.render import report as pages
 from negotiation.render import session as show
@@ -199,10 +200,7 @@ def _write(text: str, output: Path | None, force: bool) -> None:
     if output is None:
         out().write(text)
         return
-    if output.exists() and not force:
-        err().write(f"error: {output} exists; use --force to overwrite it\n")
-        raise typer.Exit(BAD_INPUT)
-    output.write_text(text, encoding="utf-8")
+    write_new(output, text, force)  # complete or absent; never replaces without force
     err().write(f"wrote {output}\n")
 
 
@@ -293,4 +291,4 @@ def report(
     frames = recorded_frames(engine, b, until)
     data = pages.ReportData.build(engine, frames, b, end_day(engine, b, until), counts)
     page = pages.markdown(data) if suffix == ".md" else pages.html(data)
-    _write(page, output, force=True)
+    _write(page, output, force)
