@@ -101,7 +101,7 @@ def run_cli(
             while pending and len(running) < width:
                 i = pending.pop(0)
                 args = (list(cases[i]), str(cwd or ROOT), out[i], err[i])
-                proc = ctx.Process(target=_child, args=args, daemon=True)
+                proc: BaseProcess = ctx.Process(target=_child, args=args, daemon=True)
                 proc.start()
                 running[proc.sentinel] = (i, proc, time.monotonic())
             now = time.monotonic()

@@ -81,6 +81,12 @@ def symlink(root: Path, name: str, target: str | Path) -> Path:
     return path
 
 
+def directory(root: Path, name: str) -> Path:
+    path = root / name
+    path.mkdir()
+    return path
+
+
 def fifo(root: Path, name: str) -> Path:
     path = root / name
     os.mkfifo(path)
@@ -154,7 +160,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
         "the scenario this extends does not exist",
     ),
     "extends-a-directory": (
-        lambda d: ((d / "dir.yaml").mkdir(), extends(d, "x.yaml", "dir.yaml"))[-1],
+        lambda d: (directory(d, "dir.yaml"), extends(d, "x.yaml", "dir.yaml"))[-1],
         "the scenario this extends does not exist",
     ),
     "scenario-is-a-fifo": (lambda d: fifo(d, "pipe.yaml"), "no such scenario file"),
@@ -187,16 +193,11 @@ KNOWN_GAPS: dict[str, str] = {}
 
 @cache
 def results(root: Path) -> dict[tuple[str, str], Result]:
-    paths = {name: make(root / name) for name, (make, _) in CASES.items() if _mkdir(root / name)}
-    cases = [("validate", str(p)) for p in paths.values()]
+    paths = {name: make(directory(root, name)) for name, (make, _) in CASES.items()}
+    cases: list[tuple[str, ...]] = [("validate", str(p)) for p in paths.values()]
     cases += [("run", "-s", str(p)) for p in paths.values()]
     by_path = {str(p): name for name, p in paths.items()}
     return {(r.argv[0], by_path[r.argv[-1]]): r for r in run_cli(cases, cwd=root)}
-
-
-def _mkdir(path: Path) -> bool:
-    path.mkdir()
-    return True
 
 
 @pytest.fixture(scope="module")
