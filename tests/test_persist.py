@@ -525,3 +525,24 @@ def test_play_resume_refuses_a_choice_that_no_longer_replays(tmp_path: Path) -> 
 def test_save_into_a_missing_directory_is_a_clean_error(tmp_path: Path) -> None:
     result = cli("run", "--save", str(tmp_path / "missing" / "run.json"))
     assert_session_error(result, "cannot write")
+
+
+def test_save_never_replaces_a_file_that_is_not_a_session(tmp_path: Path) -> None:
+    scenario = tmp_path / "mine.yaml"
+    scenario.write_text(MINI.read_text())
+    for args, stdin in (
+        (["run", "--save", str(scenario)], None),
+        (["step", "--save", str(scenario)], "n\n"),
+        (["play", "--as", "ukraine", "--save", str(scenario)], "2\n"),
+    ):
+        result = cli(*args, input=stdin)
+        assert_session_error(result, "exists and is not a saved session")
+        assert scenario.read_text() == MINI.read_text()
+
+
+def test_save_replaces_an_earlier_session_or_an_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text("")
+    assert cli("run", "--until", "2025-11-20", "--save", str(path)).exit_code == 0
+    assert cli("step", "--save", str(path), input="n\n").exit_code == 0
+    assert saved(path).command == "step"

@@ -3,7 +3,8 @@ files, and the way back from a file to a live session (used by ``resume``).
 
 ``run`` saves once, at the end. ``step`` and ``play`` save after every command that
 moves the session, so the file always holds the latest position (each save replaces
-the previous one atomically; a session killed mid-save leaves the previous one).
+the previous one atomically; a session killed mid-save leaves the previous one). A
+session never replaces a file that is not a session (``claim``).
 
 What is saved for each command:
 
@@ -18,6 +19,8 @@ What is saved for each command:
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +30,7 @@ import typer
 
 from negotiation import persist
 from negotiation.engine import Engine
-from negotiation.errors import MoveError, SessionError
+from negotiation.errors import MoveError, OutputError, SessionError
 from negotiation.moves import format_move, parse_move
 from negotiation.persist import Choice, Session
 from negotiation.state import State
@@ -53,6 +56,32 @@ def scenario_ref(scenario: str) -> str:
     return str(path.resolve()) if path.is_file() else scenario
 
 
+def claim(path: Path) -> None:
+    """Refuse to save a session over a file that is not one (a mistyped ``--save`` must
+    not replace a scenario or a report); an earlier session or an empty file is fine."""
+    if not os.path.lexists(path):
+        return
+    if not path.is_file():
+        raise OutputError(f"{path} exists and is not a regular file", str(path))
+    try:
+        with path.open("rb") as f:
+            data = f.read(persist.MAX_SESSION_BYTES + 1)
+    except OSError as e:
+        raise OutputError(f"cannot read {path}: {e.strerror or e}", str(path)) from None
+    if not data.strip():
+        return
+    try:
+        body = json.loads(data)
+    except (ValueError, RecursionError):
+        body = None
+    if not (isinstance(body, dict) and body.get("format") == persist.FORMAT):
+        raise OutputError(
+            f"{path} exists and is not a saved session; refusing to replace it "
+            "(choose another file for --save)",
+            str(path),
+        )
+
+
 def _day(value: dt.date | None) -> str:
     return value.isoformat() if value is not None else ""
 
@@ -69,6 +98,7 @@ def until_of(session: Session) -> dt.date | None:
 
 
 def save_run(path: Path, engine: Engine, ref: str, trace: Trace) -> None:
+    claim(path)
     persist.save(
         path,
         persist.new_session(
@@ -89,6 +119,7 @@ def step_saver(
     path: Path, engine: Engine, ref: str, until: dt.date | None
 ) -> Callable[[StepSession], None]:
     """Save a step session (its frame index and state) each time it moves."""
+    claim(path)
     last: list[int] = []
 
     def save(session: StepSession) -> None:
@@ -171,6 +202,9 @@ class PlaySaver:
     ref: str
     until: dt.date | None
     answers: list[Choice] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        claim(self.path)
 
     def __call__(self, before: PlaySession | None, line: str, after: PlaySession) -> None:
         if before is not None:
