@@ -148,9 +148,9 @@ def dumps(session: Session) -> str:
 
 def loads(data: bytes | str, source: str = "<session>") -> Session:
     """Read a session file's content; any defect is a ``SessionError`` naming ``source``."""
+    if len(data) > MAX_SESSION_BYTES:
+        raise _bad(source, f"larger than the {MAX_SESSION_BYTES // 2**20} MiB limit")
     if isinstance(data, bytes):
-        if len(data) > MAX_SESSION_BYTES:
-            raise _bad(source, f"larger than the {MAX_SESSION_BYTES // 2**20} MiB limit")
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError as e:
