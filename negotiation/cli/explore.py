@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import Progress as Bar
 from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from negotiation.distributed import run_sample
 from negotiation.explore import (
     Exploration,
     PathStep,
@@ -22,7 +23,7 @@ from negotiation.explore import (
     counterexample_text,
     explore,
 )
-from negotiation.sample import Sampling, sample
+from negotiation.sample import Sampling
 from negotiation.scenario import Scenario
 
 from .common import DEFAULT_SCENARIO, Format, FormatOpt, ScenarioOpt, err, load_engine, out
@@ -176,11 +177,33 @@ def sample_cmd(
     seed: Annotated[int, typer.Option("--seed", help="The seed (recorded in the output).")] = 0,
     workers: Workers = 1,
     fmt: FormatOpt = Format.text,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="tcp://HOST:PORT",
+            help="Send the runs to this Dask scheduler (needs negotiation[dask]).",
+        ),
+    ] = None,
+    dask_local: Annotated[
+        int | None,
+        typer.Option(
+            "--dask-local",
+            min=1,
+            metavar="N",
+            help="Send the runs to a local Dask cluster of N processes (needs negotiation[dask]).",
+        ),
+    ] = None,
 ) -> None:
     """Monte Carlo over branch and decision probabilities: the outcome distribution with
-    Wilson 95% intervals. The same seed gives the same result for any --workers."""
+    Wilson 95% intervals. The same seed gives the same result for any --workers, and on
+    Dask (--scheduler or --dask-local)."""
+    if scheduler is not None and dask_local is not None:
+        raise typer.BadParameter("give --scheduler or --dask-local, not both")
     spec = load_engine(scenario).scenario
-    result = sample(spec, runs=runs, seed=seed, workers=workers)
+    result = run_sample(
+        spec, runs, seed, workers=workers, scheduler=scheduler, dask_local=dask_local
+    )
     if fmt is Format.json:
         out().write(json.dumps(result.model_dump(mode="json"), indent=2) + "\n")
     else:

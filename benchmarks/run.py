@@ -1,0 +1,599 @@
+"""Benchmarks of the negotiation package; every figure is a ratio against a baseline
+measured in the same run, on the same machine.
+
+    python benchmarks/run.py [--quick] [--json] [--out FILE]
+
+Pieces (see docs/performance.md for what each measures and why):
+
+* step: ``Engine.apply`` (guards, deadlines, trace) vs a raw ``transitions`` trigger on
+  the same lifecycle -> ``step_ratio``;
+* explore: distinct states/s of ``negotiation.explore`` on a generated family vs the
+  Python floor (``benchmarks/floor.py``: BFS over tuples and a compiled table) and vs
+  Hypothesis stateful steps/s on the same moves -> ``explore_states_per_s``,
+  ``floor_states_per_s``, ``explore_vs_floor``, ``explore_vs_hypothesis``;
+* scale: generated files of 1k, 10k, 100k events through the YAML loader and the engine,
+  one subprocess per size -> ``per_event_ratio_100k_vs_1k``, ``peak_rss_mb_100k``;
+* cli: ``negotiation run`` of the seed scenario vs the import floor -> ``cli_ratio``;
+* parallel: explore (and sample, when it exists) with 1 and 2 workers ->
+  ``explore_speedup_2w``, ``sample_speedup_2w``.
+
+Progress goes to stderr; ``--json`` prints one JSON object on stdout. A piece that
+cannot run yet gives null and a line in ``notes``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.family import Family  # noqa: E402
+from benchmarks.floor import floor_bfs  # noqa: E402
+from benchmarks.scale import scale_yaml  # noqa: E402
+
+KEYS = (
+    "step_ratio",
+    "explore_states_per_s",
+    "floor_states_per_s",
+    "explore_vs_floor",
+    "explore_vs_hypothesis",
+    "per_event_ratio_100k_vs_1k",
+    "peak_rss_mb_100k",
+    "cli_ratio",
+    "sample_speedup_2w",
+    "explore_speedup_2w",
+)
+"""The figures every run reports (null where a piece is not available, with a note)."""
+
+TARGETS: dict[str, tuple[str, float]] = {
+    "step_ratio": ("<=", 3.0),
+    "explore_vs_floor": (">=", 0.5),
+    "explore_vs_hypothesis": (">=", 10.0),
+    "per_event_ratio_100k_vs_1k": ("<=", 1.3),
+    "peak_rss_mb_100k": ("<=", 300.0),
+    "cli_ratio": ("<=", 1.5),
+    "sample_speedup_2w": (">=", 1.6),
+}
+"""Targets on a 2-core machine (issue 6). Checked by the report, never by unit tests."""
+
+FLOOR_MIN_STATES_PER_S = 100_000
+"""Below this the floor is not a floor (issue 6)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Sizes of one run."""
+
+    name: str
+    step_repeats: int = 5
+    step_min_time: float = 0.2  # seconds per timing repeat
+    explore_repeats: int = 2  # the explorer's rate is the best of these
+    explore: Family = Family(2, 3)
+    floor: Family = Family(2, 4)  # the floor also runs on a bigger instance (a detail)
+    hyp_examples: int = 30
+    hyp_steps: int = 50
+    scale_sizes: tuple[int, int, int] = (1_000, 10_000, 100_000)
+    scale_fixed: bool = False  # also the fixed-entities variant
+    cli_runs: int = 5
+    parallel: Family = Family(2, 3)
+    sample_runs: int = 1_000
+    growth: tuple[Family, ...] = ()
+
+
+QUICK = Config("quick")
+FULL = Config(
+    "full",
+    step_repeats=9,
+    step_min_time=0.5,
+    explore_repeats=3,
+    explore=Family(2, 4),
+    floor=Family(3, 4),
+    hyp_examples=100,
+    hyp_steps=50,
+    scale_fixed=True,
+    cli_runs=11,
+    parallel=Family(2, 4),
+    sample_runs=4_000,
+    growth=(Family(1, 3), Family(1, 5), Family(1, 7), Family(2, 2), Family(2, 3),
+            Family(2, 4), Family(3, 2), Family(3, 3)),
+)
+TINY = Config(
+    "tiny",
+    step_repeats=2,
+    step_min_time=0.01,
+    explore_repeats=1,
+    explore=Family(1, 2),
+    floor=Family(1, 2),
+    hyp_examples=2,
+    hyp_steps=5,
+    scale_sizes=(20, 40, 80),
+    cli_runs=1,
+    parallel=Family(1, 2),
+    sample_runs=20,
+)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def per_call(fn: Callable[[], object], repeats: int, min_time: float) -> float:
+    """Median seconds per call over ``repeats`` timings of at least ``min_time`` each."""
+    timer = timeit.Timer(fn)
+    number, _ = timer.autorange()
+    number = max(1, int(number * min_time / 0.2))
+    return statistics.median(t / number for t in timer.repeat(repeats, number))
+
+
+@dataclass
+class Report:
+    config: str
+    figures: dict[str, Any] = field(default_factory=lambda: dict.fromkeys(KEYS))
+    details: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {**self.figures}
+        out["targets"] = {
+            k: {"target": f"{op} {v:g}", "met": _met(self.figures.get(k), op, v)}
+            for k, (op, v) in TARGETS.items()
+        }
+        out["config"] = self.config
+        out["machine"] = {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "date": dt.date.today().isoformat(),
+        }
+        out["details"] = self.details
+        out["notes"] = self.notes
+        return out
+
+
+def _met(value: Any, op: str, target: float) -> bool | None:
+    if value is None:
+        return None
+    return bool(value <= target) if op == "<=" else bool(value >= target)
+
+
+# -- step ------------------------------------------------------------------------------
+
+
+class _Carrier:
+    __slots__ = ("state",)
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+def bench_step(cfg: Config, rep: Report) -> None:
+    """``Engine.apply`` of a document event vs a raw trigger of the same lifecycle."""
+    from negotiation import Engine
+    from negotiation.dates import FuzzyDate
+    from negotiation.events import Accept, Revise, SubmitComments, Transition
+
+    fam = cfg.explore
+    engine = Engine(fam.scenario())
+    day = fam.decision_day(0)
+    before = engine.initial_state()  # the day before: a step that also moves the clock
+    arrived = engine.advance(before, day)
+    assert arrived is not None
+    state = arrived.state  # the event's own day: the common case within a timeline
+    on = FuzzyDate.of(day)
+    cases = {
+        "revise": (Revise(date=on, by=["p0"], document="d0"), "revise", "under_negotiation"),
+        "submit_comments": (
+            SubmitComments(date=on, by=["p1"], document="d0"),
+            "submit_comments",
+            "under_negotiation",
+        ),
+        "agree": (
+            Transition(date=on, by=["p0"], document="d0", trigger="agree"),
+            "agree",
+            "under_negotiation",
+        ),
+    }
+    lifecycle = engine.lifecycles["document"]
+    out: dict[str, Any] = {}
+    for name, (event, trigger, source) in cases.items():
+        step = engine.apply(state, event)
+        assert not step.blocked, step.entry.reasons
+        machine_event = lifecycle.machine.events[trigger]
+        engine_s = per_call(lambda e=event: engine.apply(state, e), cfg.step_repeats,
+                            cfg.step_min_time)
+        raw_s = per_call(lambda m=machine_event, s=source: m.trigger(_Carrier(s)),
+                         cfg.step_repeats, cfg.step_min_time)
+        out[name] = {"engine_us": engine_s * 1e6, "raw_trigger_us": raw_s * 1e6,
+                     "ratio": engine_s / raw_s}
+    revise = cases["revise"][0]
+    out["revise_with_day_change_engine_us"] = per_call(
+        lambda: engine.apply(before, revise), cfg.step_repeats, cfg.step_min_time) * 1e6
+    accept = Accept(date=on, by=["p0"], document="d0")
+    out["accept_engine_us"] = per_call(lambda: engine.apply(state, accept), cfg.step_repeats,
+                                       cfg.step_min_time) * 1e6
+    out["table_lookup_us"] = per_call(lambda: lifecycle.lookup("under_negotiation", "revise"),
+                                      cfg.step_repeats, cfg.step_min_time) * 1e6
+    rep.details["step"] = out
+    rep.figures["step_ratio"] = out["revise"]["ratio"]
+    log(f"step: engine {out['revise']['engine_us']:.1f} us vs raw trigger "
+        f"{out['revise']['raw_trigger_us']:.1f} us -> {out['revise']['ratio']:.2f}x")
+
+
+# -- explore, floor, Hypothesis -----------------------------------------------------------
+
+
+def _explore(fam: Family, workers: int = 1) -> Any:
+    from negotiation.explore import explore
+
+    return explore(fam.scenario(), max_states=10**8, workers=workers)
+
+
+def bench_explore(cfg: Config, rep: Report) -> None:
+    fam = cfg.explore
+    runs = [_explore(fam) for _ in range(cfg.explore_repeats)]
+    result = min(runs, key=lambda r: r.elapsed)
+    floor_same = floor_bfs(fam)
+    if (floor_same["states"], floor_same["transitions"]) != (result.states, result.transitions):
+        rep.notes.append(
+            f"explore and the floor disagree on {fam}: explorer {result.states} states / "
+            f"{result.transitions} transitions, floor {floor_same['states']} / "
+            f"{floor_same['transitions']}: the floor does not model the same space"
+        )
+    # the floor's rate on the same instance: best of 5 (a few thousand states take a few
+    # milliseconds, which one scheduler hiccup can double); a bigger instance for scale
+    floor_runs = [floor_same] + [floor_bfs(fam) for _ in range(4)]
+    floor_rate = max(f["states_per_s"] for f in floor_runs)
+    floor_big = floor_bfs(cfg.floor)
+    explore_rate = result.states / result.elapsed
+    rep.figures["explore_states_per_s"] = explore_rate
+    rep.figures["floor_states_per_s"] = floor_rate
+    rep.figures["explore_vs_floor"] = explore_rate / floor_rate
+    rep.details["explore"] = {
+        "family": asdict(fam),
+        "states": result.states,
+        "transitions": result.transitions,
+        "terminal": result.terminal,
+        "outcomes": len(result.outcomes),
+        "seconds": result.elapsed,
+        "seconds_all_repeats": [r.elapsed for r in runs],
+        "us_per_state": 1e6 / explore_rate,
+        "floor_same_instance": floor_same,
+        "floor_bigger_instance": {"family": asdict(cfg.floor), **floor_big},
+        "floor_matches_explorer": floor_same["states"] == result.states
+        and floor_same["transitions"] == result.transitions,
+    }
+    if floor_rate < FLOOR_MIN_STATES_PER_S:
+        rep.notes.append(
+            f"the floor ran at {floor_rate:,.0f} states/s, under {FLOOR_MIN_STATES_PER_S:,}: "
+            "it is not a floor on this machine (loaded?)"
+        )
+    log(f"explore {fam}: {result.states} states in {result.elapsed:.2f}s "
+        f"({explore_rate:,.0f}/s); floor {floor_rate:,.0f}/s")
+    if cfg.growth:
+        rows = []
+        for f in cfg.growth:
+            r = _explore(f)
+            fl = floor_bfs(f)
+            rows.append({"k": f.k, "n": f.n, "states": r.states, "transitions": r.transitions,
+                         "explore_s": r.elapsed, "floor_s": fl["elapsed"],
+                         "explore_states_per_s": r.states / r.elapsed,
+                         "floor_states_per_s": fl["states_per_s"]})
+            log(f"growth {f}: {r.states} states, {r.elapsed:.2f}s")
+        rep.details["explore_growth"] = rows
+
+
+def hypothesis_rate(fam: Family, examples: int, steps: int) -> dict[str, Any]:
+    """Hypothesis stateful steps per second: a RuleBasedStateMachine whose rules draw one
+    of the parties' candidate moves and apply it through the engine (one ``apply`` a
+    step, blocked or not), or move the clock to the next decision day."""
+    from hypothesis import HealthCheck, Phase, settings
+    from hypothesis import strategies as st
+    from hypothesis.stateful import (
+        RuleBasedStateMachine,
+        invariant,
+        precondition,
+        rule,
+        run_state_machine_as_test,
+    )
+
+    from negotiation import Engine
+    from negotiation.decisions import candidate_moves
+
+    engine = Engine(fam.scenario())
+    first = engine.advance(engine.initial_state(), fam.decision_day(0))
+    start = first.state if first is not None else engine.initial_state()
+    parties = fam.parties
+    counter = {"steps": 0}
+
+    class FamilyMachine(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.state = start
+            self.round = 0
+
+        @rule(data=st.data())
+        def move(self, data: st.DataObject) -> None:
+            moves = candidate_moves(engine, self.state, parties)
+            if moves:
+                event = data.draw(st.sampled_from(moves))
+                self.state = engine.apply(self.state, event).state
+            counter["steps"] += 1
+
+        @precondition(lambda self: self.round < fam.n - 1)
+        @rule()
+        def next_day(self) -> None:
+            self.round += 1
+            step = engine.advance(self.state, fam.decision_day(self.round))
+            if step is not None:
+                self.state = step.state
+            counter["steps"] += 1
+
+        @invariant()
+        def final_states_are_final(self) -> None:
+            for doc in self.state.documents.values():
+                assert doc.state in doc.visited
+
+    conf = settings(max_examples=examples, stateful_step_count=steps, deadline=None,
+                    database=None, phases=[Phase.generate], derandomize=True,
+                    suppress_health_check=list(HealthCheck), print_blob=False)
+    t0 = time.perf_counter()
+    run_state_machine_as_test(FamilyMachine, settings=conf)
+    elapsed = time.perf_counter() - t0
+    return {"steps": counter["steps"], "seconds": elapsed,
+            "steps_per_s": counter["steps"] / elapsed, "examples": examples,
+            "max_steps_per_example": steps}
+
+
+def bench_hypothesis(cfg: Config, rep: Report) -> None:
+    if importlib.util.find_spec("hypothesis") is None:
+        rep.notes.append("hypothesis is not installed (pip install '.[test]'): "
+                         "explore_vs_hypothesis not measured")
+        return
+    h = hypothesis_rate(cfg.explore, cfg.hyp_examples, cfg.hyp_steps)
+    rep.details["hypothesis"] = h
+    explore_rate = rep.figures.get("explore_states_per_s")
+    if explore_rate:
+        rep.figures["explore_vs_hypothesis"] = explore_rate / h["steps_per_s"]
+    log(f"hypothesis: {h['steps']} steps in {h['seconds']:.2f}s ({h['steps_per_s']:,.0f}/s)")
+
+
+# -- scale -------------------------------------------------------------------------------
+
+
+def _scale_one(path: Path) -> dict[str, Any]:
+    child = ROOT / "benchmarks" / "scale_child.py"
+    proc = subprocess.run([sys.executable, str(child), str(path)], capture_output=True,
+                          text=True, check=False, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"scale child failed on {path.name}: {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def scale_series(sizes: tuple[int, ...], grow: bool, workdir: Path) -> list[dict[str, Any]]:
+    rows = []
+    for n in sizes:
+        path = workdir / f"scale_{'grow' if grow else 'fixed'}_{n}.yaml"
+        path.write_text(scale_yaml(n, grow=grow), encoding="utf-8")
+        r = _scale_one(path)
+        r.update(size=n, grow=grow, file_mb=path.stat().st_size / 1e6,
+                 load_us_per_event=r["load_s"] / n * 1e6, run_us_per_event=r["run_s"] / n * 1e6,
+                 us_per_event=(r["load_s"] + r["run_s"]) / n * 1e6, peak_mb=r["peak_kb"] / 1024,
+                 rss_after_import_mb=(r["rss_after_import_kb"] or 0) / 1024)
+        rows.append(r)
+        log(f"scale {'grow' if grow else 'fixed'} {n}: load {r['load_s']:.2f}s run "
+            f"{r['run_s']:.2f}s ({r['us_per_event']:.0f} us/event), peak {r['peak_mb']:.0f} MB")
+        path.unlink()
+    return rows
+
+
+def bench_scale(cfg: Config, rep: Report) -> None:
+    with tempfile.TemporaryDirectory(prefix="negotiation-bench-") as tmp:
+        rows = scale_series(cfg.scale_sizes, True, Path(tmp))
+        fixed = scale_series((cfg.scale_sizes[0], cfg.scale_sizes[-1]), False, Path(tmp)) \
+            if cfg.scale_fixed else []
+    small, large = rows[0], rows[-1]
+    rep.figures["per_event_ratio_100k_vs_1k"] = large["us_per_event"] / small["us_per_event"]
+    rep.figures["peak_rss_mb_100k"] = large["peak_mb"]
+    rep.details["scale"] = {
+        "sizes": list(cfg.scale_sizes),
+        "rows": rows,
+        "load_ratio": large["load_us_per_event"] / small["load_us_per_event"],
+        "run_ratio": large["run_us_per_event"] / small["run_us_per_event"],
+        "fixed_entities": fixed,
+    }
+    if fixed:
+        rep.details["scale"]["fixed_ratio"] = fixed[-1]["us_per_event"] / fixed[0]["us_per_event"]
+    if cfg.scale_sizes != (1_000, 10_000, 100_000):
+        rep.notes.append(f"scale sizes were {cfg.scale_sizes}, not 1k/10k/100k: the '100k' "
+                         "figures are for the largest size")
+
+
+# -- CLI ---------------------------------------------------------------------------------
+
+
+def _wall(cmd: list[str], runs: int) -> list[float]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, check=False)
+        times.append(time.perf_counter() - t0)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr[-1000:]}")
+    return times
+
+
+def bench_cli(cfg: Config, rep: Report) -> None:
+    floor_cmd = [sys.executable, "-c", "import typer, pydantic, transitions, yaml"]
+    cli_cmd = [sys.executable, "-m", "negotiation.cli", "run"]
+    _wall(floor_cmd, 1)  # warm the page cache and .pyc files
+    _wall(cli_cmd, 1)
+    floor_t, cli_t = [], []
+    for _ in range(cfg.cli_runs):  # interleaved, so drift hits both alike
+        floor_t += _wall(floor_cmd, 1)
+        cli_t += _wall(cli_cmd, 1)
+    f, c = statistics.median(floor_t), statistics.median(cli_t)
+    rep.figures["cli_ratio"] = c / f
+    rep.details["cli"] = {"command": "python -m negotiation.cli run (the seed scenario)",
+                          "median_s": c, "floor_median_s": f, "runs": cfg.cli_runs,
+                          "all_s": cli_t, "floor_all_s": floor_t}
+    log(f"cli: run {c * 1000:.0f} ms vs import floor {f * 1000:.0f} ms -> {c / f:.2f}x")
+
+
+# -- parallel ----------------------------------------------------------------------------
+
+
+def bench_parallel(cfg: Config, rep: Report) -> None:
+    from benchmarks.sampling import parallel_capacity
+
+    capacity = parallel_capacity(0.2 if cfg.name == "tiny" else 1.0)
+    rep.details["parallel_capacity"] = capacity
+    log(f"parallel capacity now: a perfectly parallel job runs {capacity['speedup_2w']:.2f}x "
+        "faster on 2 processes")
+    if capacity["speedup_2w"] < 1.6:
+        rep.notes.append(
+            f"only {capacity['speedup_2w']:.2f} cores' worth of CPU was free for the parallel "
+            "figures (other processes were running): the speedups are bounded by that, see "
+            "details.parallel_capacity and the *_efficiency_2w details"
+        )
+    fam = cfg.parallel
+    t: dict[int, float] = {}
+    cpu: dict[int, float] = {}
+    for workers in (1, 2):
+        c0 = _cpu()
+        t0 = time.perf_counter()
+        result = _explore(fam, workers)
+        t[workers] = time.perf_counter() - t0
+        cpu[workers] = _cpu() - c0
+        log(f"explore {fam} with {workers} worker(s): {result.states} states in "
+            f"{t[workers]:.2f}s (cpu {cpu[workers]:.2f}s)")
+    rep.figures["explore_speedup_2w"] = t[1] / t[2]
+    rep.details["parallel_explore"] = {"family": asdict(fam), "seconds_1w": t[1],
+                                       "seconds_2w": t[2], "cpu_seconds_1w": cpu[1],
+                                       "cpu_seconds_2w": cpu[2], "states": result.states,
+                                       "efficiency_2w": t[1] / t[2] / capacity["speedup_2w"]}
+    bench_sample(cfg, rep)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (user + system)."""
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def bench_sample(cfg: Config, rep: Report) -> None:
+    if importlib.util.find_spec("negotiation.sample") is None:
+        rep.notes.append("negotiation.sample does not exist yet (the sampler has not "
+                         "landed): sample_speedup_2w not measured")
+        return
+    from benchmarks.sampling import sample_timing
+
+    try:
+        s = sample_timing(cfg.parallel, cfg.sample_runs, dask=cfg.name != "tiny")
+    except Exception as e:  # the sampler's API is another engineer's, and may move
+        rep.notes.append(f"sample benchmark failed: {type(e).__name__}: {e}")
+        return
+    capacity = rep.details.get("parallel_capacity", {}).get("speedup_2w")
+    if capacity:
+        s["efficiency_2w"] = s["seconds_1w"] / s["seconds_2w"] / capacity
+    rep.details["parallel_sample"] = s
+    rep.figures["sample_speedup_2w"] = s["seconds_1w"] / s["seconds_2w"]
+    log(f"sample: 1 worker {s['seconds_1w']:.2f}s, 2 workers {s['seconds_2w']:.2f}s")
+
+
+# -- the run -------------------------------------------------------------------------------
+
+PIECES: dict[str, Callable[[Config, Report], None]] = {
+    "step": bench_step,
+    "explore": bench_explore,
+    "hypothesis": bench_hypothesis,
+    "scale": bench_scale,
+    "cli": bench_cli,
+    "parallel": bench_parallel,
+}
+
+
+def collect(cfg: Config, only: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Run the pieces (all, or ``only``) and return the JSON-ready report."""
+    rep = Report(cfg.name)
+    started = time.perf_counter()
+    for name, piece in PIECES.items():
+        if only and name not in only:
+            continue
+        log(f"{name} ...")
+        load_before = os.getloadavg()[0]
+        t0 = time.perf_counter()
+        try:
+            piece(cfg, rep)
+        except Exception as e:
+            rep.notes.append(f"{name} failed: {type(e).__name__}: {e}")
+            log(f"{name} FAILED: {type(e).__name__}: {e}")
+        rep.details.setdefault("seconds", {})[name] = time.perf_counter() - t0
+        rep.details.setdefault("loadavg_1min", {})[name] = [load_before, os.getloadavg()[0]]
+    rep.details["seconds"]["total"] = time.perf_counter() - started
+    busiest = max((v[1] for v in rep.details.get("loadavg_1min", {}).values()), default=0.0)
+    if busiest > 1.5:
+        rep.notes.append(
+            f"the machine was busy (1-minute load average up to {busiest:.1f} on "
+            f"{os.cpu_count()} CPUs): other processes competed, parallel figures suffer most"
+        )
+    return rep.as_json()
+
+
+def _text(report: dict[str, Any]) -> str:
+    lines = [f"negotiation benchmarks ({report['config']}, {report['machine']['date']}, "
+             f"{report['machine']['cpus']} CPUs, Python {report['machine']['python']})", ""]
+    for key in KEYS:
+        value = report[key]
+        target = report["targets"].get(key)
+        shown = "n/a" if value is None else f"{value:,.3f}" if value < 1000 else f"{value:,.0f}"
+        mark = ""
+        if target is not None:
+            mark = {True: "met", False: "MISSED", None: "not measured"}[target["met"]]
+            mark = f"  (target {target['target']}: {mark})"
+        lines.append(f"  {key:28} {shown:>14}{mark}")
+    if report["notes"]:
+        lines += ["", "notes:"] + [f"  - {n}" for n in report["notes"]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (under 5 minutes)")
+    parser.add_argument("--tiny", action="store_true", help="smoke sizes (seconds)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--only", default="", help=f"comma-separated pieces: {', '.join(PIECES)}")
+    parser.add_argument("--out", type=Path, help="also write the JSON report to this file")
+    args = parser.parse_args(argv)
+    cfg = TINY if args.tiny else QUICK if args.quick else FULL
+    only = tuple(p for p in args.only.split(",") if p)
+    report = collect(cfg, only)
+    if args.out:
+        args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=2) if args.json else _text(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
