@@ -325,6 +325,6 @@ YAMLISH = [
 
 def yamlish_texts() -> st.SearchStrategy[str]:
     """Random text built from YAML's own punctuation and the scenario's field names."""
-    return st.lists(
-        st.one_of(st.sampled_from(YAMLISH), st.text(max_size=6)), max_size=60
-    ).map("".join)
+    return st.lists(st.one_of(st.sampled_from(YAMLISH), st.text(max_size=6)), max_size=60).map(
+        "".join
+    )

@@ -16,7 +16,11 @@ The fast slice runs in the normal suite; the long run (``@pytest.mark.slow``, mo
 from __future__ import annotations
 
 import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -152,41 +156,51 @@ def test_arbitrary_bytes(data: bytes) -> None:
 # -- the long run --------------------------------------------------------------------------
 
 
+def _counted(kind: str, counts: Counter[str], check: Callable[[Any], str]) -> Callable[[Any], None]:
+    def run(case: Any) -> None:
+        counts[kind] += 1
+        counts[f"{kind} {check(case)}"] += 1
+
+    return run
+
+
+def _report(counts: Counter[str], started: float, expected: dict[str, int]) -> None:
+    """Print what ran (pytest -s shows it) and check that every case budget was spent."""
+    print(f"\n{dict(sorted(counts.items()))} in {time.monotonic() - started:.0f}s")
+    for kind, n in expected.items():
+        assert counts[kind] >= n, f"{kind}: {counts[kind]} cases, expected {n}"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("scenario", names())
 def test_long_mutated_scenarios(scenario: str) -> None:
+    counts: Counter[str] = Counter()
+    started = time.monotonic()
+    run = _counted("mutated", counts, check_mutated)
+
     @_settings(LONG["mutated"], fast=False)
     @given(mutated_scenarios(scenario))
     def fuzz(case: Mutated) -> None:
-        check_mutated(case)
+        run(case)
 
     fuzz()
+    _report(counts, started, {"mutated": LONG["mutated"]})
 
 
 @pytest.mark.slow
 def test_long_raw_inputs() -> None:
-    @_settings(LONG["spliced"], fast=False)
-    @given(spliced_texts())
-    def spliced(case: Mutated) -> None:
-        check_mutated(case)
-
-    @_settings(LONG["yamlish"], fast=False)
-    @given(yamlish_texts())
-    def yamlish(text: str) -> None:
-        check_text(text)
-
-    @_settings(LONG["text"], fast=False)
-    @given(st.text(max_size=2000))
-    def text(text: str) -> None:
-        check_text(text)
-
-    @_settings(LONG["bytes"], fast=False)
-    @given(st.binary(max_size=2000))
-    def raw(data: bytes) -> None:
-        check_bytes(data)
-
-    for fuzz in (spliced, yamlish, text, raw):
-        fuzz()
+    counts: Counter[str] = Counter()
+    started = time.monotonic()
+    plans: list[tuple[str, st.SearchStrategy[Any], Callable[[Any], str]]] = [
+        ("spliced", spliced_texts(), check_mutated),
+        ("yamlish", yamlish_texts(), check_text),
+        ("text", st.text(max_size=2000), check_text),
+        ("bytes", st.binary(max_size=2000), check_bytes),
+    ]
+    for kind, strategy, check in plans:
+        run = _counted(kind, counts, check)
+        _settings(LONG[kind], fast=False)(given(strategy)(run))()
+    _report(counts, started, {k: LONG[k] for k, _, _ in plans})
 
 
 def test_long_run_is_at_least_10000_cases() -> None:

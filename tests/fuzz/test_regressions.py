@@ -23,9 +23,7 @@ FOUND = {
 ENGINE_FOUND = {
     # the run settles expectations up to the day after its end: 9999-12-31 + 1 overflows
     "horizon-at-the-last-date": "id: x\ntitle: y\nhorizon: 9999-12-31\n",
-    "expectation-at-the-last-date": (
-        "id: x\ntitle: y\nexpect: [{at: 9999-12-31, that: 'true'}]\n"
-    ),
+    "expectation-at-the-last-date": ("id: x\ntitle: y\nexpect: [{at: 9999-12-31, that: 'true'}]\n"),
 }
 
 
