@@ -20,6 +20,7 @@ and keeps it for the following chunks. Chunks are gathered in order.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import threading
 import time
@@ -146,16 +147,25 @@ def sample_on_dask(
     assert local_workers is not None
     if local_workers < 1:
         raise ValueError("local_workers must be at least 1")
-    with (
-        dd.LocalCluster(
-            n_workers=local_workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-        ) as cluster,
-        dd.Client(cluster) as client,
-    ):
-        return sample_on_client(client, scenario, runs, seed)
+    quiet = logging.getLogger("distributed")
+    level = quiet.level
+    try:
+        with (
+            dd.LocalCluster(
+                n_workers=local_workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            ) as cluster,
+            dd.Client(cluster) as client,
+        ):
+            result = sample_on_client(client, scenario, runs, seed)
+            # a worker's last heartbeat can race the scheduler's shutdown and log a
+            # harmless error with a traceback: keep the teardown quiet
+            quiet.setLevel(logging.CRITICAL)
+    finally:
+        quiet.setLevel(level)
+    return result
 
 
 def run_sample(
