@@ -38,7 +38,7 @@ from .events import (
 )
 from .parties import relation_key
 from .positions import position_key
-from .state import DocumentState, Extension, PositionState
+from .state import Extension, PositionState
 from .trace import Change
 
 if TYPE_CHECKING:
@@ -287,7 +287,7 @@ class Acts:
             update["state"] = dest
             if dest not in ds.visited:
                 update["visited"] = (*ds.visited, dest)
-        work.documents[doc_id] = DocumentState.model_construct(**{**dict(ds), **update})
+        work.documents[doc_id] = ds.model_copy(update=update)
         return changes, notes
 
     def mutate_stance(self, work: Work, event: StanceEvent) -> list[Change]:

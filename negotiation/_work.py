@@ -33,7 +33,8 @@ class Work:
         """Number the entries written in this step, in order, after the state's last."""
         base = self.step - len(self.entries)
         self.entries = [
-            e.model_copy(update={"seq": base + i + 1}) for i, e in enumerate(self.entries)
+            e if e.seq == base + i + 1 else e.model_copy(update={"seq": base + i + 1})
+            for i, e in enumerate(self.entries)
         ]
         return tuple(self.entries)
 
@@ -63,7 +64,7 @@ class Work:
         """Record what the clock or a rule did (not an event)."""
         self.step += 1
         self.entries.append(
-            TraceEntry(
+            TraceEntry.model_construct(  # the engine builds valid values: skip validation
                 seq=self.step,
                 date=self.date,
                 date_display=self.date.isoformat(),
@@ -88,7 +89,7 @@ class Work:
         """An entry for an event (not yet appended)."""
         self.step += 1
         shown = event.date.display() if event.date is not None else self.date.isoformat()
-        return TraceEntry(
+        return TraceEntry.model_construct(  # the engine builds valid values
             seq=self.step,
             date=self.date,
             date_display=shown,

@@ -25,6 +25,11 @@ from ._base import Frozen
 
 Precision = Literal["day", "month", "range"]
 
+EARLIEST = dt.date(1000, 1, 1)
+LATEST = dt.date(8999, 12, 31)
+"""The calendar a scenario may use; day counts added to it (at most 100,000 days) stay
+within what Python's dates can hold."""
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$")
 
@@ -84,6 +89,12 @@ class FuzzyDate(Frozen):
 
     @model_validator(mode="after")
     def _ordered(self) -> FuzzyDate:
+        for day in (self.earliest, self.latest):
+            if not EARLIEST <= day <= LATEST:
+                raise ValueError(
+                    f"dates must lie between {EARLIEST} and {LATEST} (got {day}): the clock "
+                    "counts days past them"
+                )
         if self.latest < self.earliest:
             raise ValueError(
                 f"a date range must not end ({self.latest}) before it starts ({self.earliest})"

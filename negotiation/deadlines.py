@@ -37,6 +37,9 @@ from .attribution import Attribution
 from .dates import FuzzyDate
 from .events import Event
 
+MAX_DAY_COUNT = 100_000
+"""The longest relative deadline, in days (about 270 years)."""
+
 
 class DeadlineKind(StrEnum):
     deadline = "deadline"
@@ -137,8 +140,8 @@ class Deadline(Frozen):
         ):
             raise ValueError(f"a {kind.value} needs a 'requirement'")
         for days in (self.within_days, self.earliest_days, self.latest_days):
-            if days is not None and days < 0:
-                raise ValueError("day counts must not be negative")
+            if days is not None and not 0 <= days <= MAX_DAY_COUNT:
+                raise ValueError(f"day counts must be between 0 and {MAX_DAY_COUNT}")
         ext = self.conditional_extension
         if ext is not None and self.due is not None:
             if ext.extended_due.last_day < self.due.last_day:

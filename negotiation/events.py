@@ -291,9 +291,10 @@ def describe(event: Event) -> str:
     if isinstance(event, Transition):
         done = f"{event.document}: {event.trigger.replace('_', ' ')}"
         return f"{done} ({who})" if who else done
-    found = [getattr(event, name, None) for name in ("document", "deadline", "fact")]
+    fields = event.__dict__  # plain reads: absent fields must not go through __getattr__
+    found = [fields.get(name) for name in ("document", "deadline", "fact")]
     subject = next((t for t in found if isinstance(t, str)), None)
-    point = getattr(event, "point", None)
+    point = fields.get("point")
     if subject and isinstance(point, str):
         subject = f"{subject}.{point}"
     verb = event.kind.replace("_", " ")

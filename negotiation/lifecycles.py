@@ -7,8 +7,10 @@ moves are legal without a Machine per document (see shared/notes/transitions.md)
 Transition guards are condition-language strings; the engine evaluates them and hands
 their truth values to the Machine, whose conditions read them.
 
-For exhaustive exploration ``Lifecycle.table`` is compiled once from the Machine by
-asking it over the finite guard domain; a property test keeps the two in agreement.
+``Lifecycle.table`` is compiled once from the Machine by asking it over the finite guard
+domain (``ask_machine``); the engine's hot path (``fire``) reads the table, and a
+property test keeps table and Machine in agreement, so the Machine stays the authority
+on which moves are legal while a step costs a dictionary lookup, not a trigger.
 """
 
 from __future__ import annotations
@@ -120,11 +122,14 @@ class Lifecycle:
             auto_transitions=False,
         )
         self.triggers: tuple[str, ...] = tuple(dict.fromkeys(t.trigger for t in spec.transitions))
+        self._relevant = self._relevant_guards()
         self.table = self._compile()
 
     # -- the authority -------------------------------------------------------------
-    def fire(self, state: str, trigger: str, guards: Sequence[bool] = ()) -> str | None:
-        """Ask the Machine where ``trigger`` leads from ``state``; None if it may not fire."""
+    def ask_machine(self, state: str, trigger: str, guards: Sequence[bool] = ()) -> str | None:
+        """Ask the ``transitions`` Machine where ``trigger`` leads from ``state`` given the
+        guards' truth values; None if it may not fire. The table is compiled from these
+        answers, and a property test keeps the two in agreement."""
         event = self.machine.events.get(trigger)
         if event is None:
             return None
@@ -138,17 +143,21 @@ class Lifecycle:
 
     def guard_indices(self, state: str, trigger: str) -> list[int]:
         """Indices (into ``guards``) of the guards that matter for ``trigger`` from ``state``."""
-        out: list[int] = []
+        return list(self._relevant.get((state, trigger), ()))
+
+    def _relevant_guards(self) -> dict[tuple[str, str], tuple[int, ...]]:
+        out: dict[tuple[str, str], list[int]] = {}
         index = 0
         for t in self.spec.transitions:
             if t.guard is not None:
-                if t.trigger == trigger and state in self.spec.sources(t):
-                    out.append(index)
+                for state in self.spec.sources(t):
+                    out.setdefault((state, t.trigger), []).append(index)
                 index += 1
-        return out
+        return {k: tuple(v) for k, v in out.items()}
 
     def _compile(self) -> dict[tuple[str, str], dict[tuple[bool, ...], str]]:
-        """(state, trigger) -> {values of the relevant guards -> destination}."""
+        """(state, trigger) -> {values of the relevant guards -> destination}, by asking
+        the Machine for every combination of the guards that matter there."""
         table: dict[tuple[str, str], dict[tuple[bool, ...], str]] = {}
         for state in self.spec.states:
             for trigger in self.triggers:
@@ -158,23 +167,31 @@ class Lifecycle:
                     full = [False] * len(self.guards)
                     for i, v in zip(relevant, values, strict=True):
                         full[i] = v
-                    dest = self.fire(state, trigger, full)
+                    dest = self.ask_machine(state, trigger, full)
                     if dest is not None:
                         outcomes[values] = dest
                 if outcomes:
                     table[(state, trigger)] = outcomes
         return table
 
-    def lookup(
-        self, state: str, trigger: str, guards: Mapping[int, bool] | None = None
-    ) -> str | None:
-        """The table's answer (same as ``fire``; used on hot paths)."""
+    # -- the hot path -------------------------------------------------------------------
+    def fire(self, state: str, trigger: str, guards: Sequence[bool] = ()) -> str | None:
+        """Where ``trigger`` leads from ``state`` (``guards``: every guard's truth value,
+        by index); None if it may not fire. Answered from the table compiled from the
+        Machine, in about a tenth of a microsecond instead of a trigger's ~6."""
         outcomes = self.table.get((state, trigger))
         if outcomes is None:
             return None
-        relevant = self.guard_indices(state, trigger)
-        key = tuple(bool((guards or {}).get(i, False)) for i in relevant)
+        relevant = self._relevant.get((state, trigger), ())
+        key = tuple(bool(guards[i]) if i < len(guards) else False for i in relevant)
         return outcomes.get(key)
+
+    def lookup(
+        self, state: str, trigger: str, guards: Mapping[int, bool] | None = None
+    ) -> str | None:
+        """The table's answer with guard values given by index (missing: false)."""
+        given = guards or {}
+        return self.fire(state, trigger, [given.get(i, False) for i in range(len(self.guards))])
 
     def available(self, state: str) -> list[str]:
         """Triggers that can fire from ``state`` for some guard values."""

@@ -57,9 +57,10 @@ class State(Frozen):
 
     ``closed`` says whether the close-of-day processing of ``date`` (deadlines due that
     day, extension cut-offs) has been done. The canonical ``key()`` hashes the date,
-    documents (state, points, signatures, ratifications), positions (stance), relations,
-    facts (with the day each became true, since durations depend on it), deadlines
-    (status, due, opening day, binding) and rule memory. Not hashed: ``step`` (a
+    documents (state, the states visited so far, points, signatures, ratifications),
+    positions (stance), relations, facts (with the day each became true, since durations
+    depend on it), deadlines (status, due, opening day, binding, whether a conditional
+    extension's cut-off has passed) and rule memory. Not hashed: ``step`` (a
     counter), version labels, position conditions and since-dates, extension history
     (recorded in the trace).
     """
@@ -84,14 +85,21 @@ class State(Frozen):
             self.date,
             self.closed,
             tuple(
-                (k, d.state, tuple(sorted(d.points.items())), d.signed_by, d.ratified_by)
+                (
+                    k,
+                    d.state,
+                    tuple(sorted(d.visited)),  # read by "has reached"
+                    tuple(sorted(d.points.items())),
+                    d.signed_by,
+                    d.ratified_by,
+                )
                 for k, d in sorted(self.documents.items())
             ),
             tuple(sorted((k, p.stance) for k, p in self.positions.items())),
             tuple(sorted(self.relations)),  # since-dates of relations are history only
             tuple(sorted(self.facts.items(), key=lambda kv: kv[0])),
             tuple(
-                (k, d.status.value, d.due, d.opens, d.binding)
+                (k, d.status.value, d.due, d.opens, d.binding, d.cutoff_done)
                 for k, d in sorted(self.deadlines.items())
             ),
             tuple(sorted((k, r.fired > 0, r.last) for k, r in self.rules.items())),
