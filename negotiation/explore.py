@@ -20,6 +20,7 @@ so they are identical to ``workers=1``.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import signal
@@ -27,10 +28,12 @@ import time
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ._base import Frozen
-from ._space import BUILTIN_INVARIANTS, Breach, Code, Edge, Node, Space
+from ._collect import Levels
+from ._space import BUILTIN_INVARIANTS, Breach, Code, Edge, Node, Packed, Space
+from .compiled import search_compiled
 from .errors import MoveError
 from .events import Event, describe
 from .moves import format_move
@@ -116,9 +119,17 @@ class Exploration(Frozen):
 
 # -- expansion (also run in worker processes) --------------------------------------------
 
-Child = tuple[Code, Node, Hashable, list[Breach]]
+Child = tuple[Code, Node, bytes, list[Breach]]
 Expanded = tuple[str | None, str | None, list[Child]]
-"""(outcome label if terminal, stuck reason, children)."""
+"""(outcome label if terminal, stuck reason, children with their ``Node.digest()``)."""
+
+PackedChild = tuple[Code, Packed | None, bytes, list[Breach]]
+PackedExpanded = tuple[str | None, str | None, list[PackedChild]]
+"""What a worker sends back: children as plain data (``Node.pack``); None for a child
+this worker has already sent (the main process has it by then, see ``_expand_chunk``)."""
+
+LOCAL_LEVEL = 64
+"""With workers, a level of fewer nodes is expanded in the main process."""
 
 
 def _expand_one(space: Space, node: Node) -> Expanded:
@@ -126,24 +137,45 @@ def _expand_one(space: Space, node: Node) -> Expanded:
     if not expansion.edges:
         return space.outcome(node, expansion.stuck), expansion.stuck, []
     children = [
-        (e.code, e.node, e.node.key(), space.check(node.state, e.node.state))
+        (e.code, e.node, e.node.digest(), space.check(node.state, e.node.state))
         for e in expansion.edges
     ]
     return None, None, children
 
 
-_WORKER: Space | None = None
+def _expand_packed(space: Space, packed: list[Packed], sent: set[bytes]) -> list[PackedExpanded]:
+    out: list[PackedExpanded] = []
+    for data in packed:
+        label, stuck, children = _expand_one(space, Node.unpack(data))
+        kids: list[PackedChild] = []
+        for code, child, key, breaches in children:
+            if key in sent:
+                kids.append((code, None, key, breaches))
+            else:
+                sent.add(key)
+                kids.append((code, child.pack(), key, breaches))
+        out.append((label, stuck, kids))
+    return out
+
+
+_WORKER: tuple[Space, set[bytes]] | None = None
 
 
 def _init_worker(scenario: Scenario, branches: list[str | None] | None) -> None:
     global _WORKER  # noqa: PLW0603 - one Space per worker process
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER = Space(scenario, branches)
+    gc.freeze()  # what the fork copied from the main process: never scanned (nor copied)
+    gc.enable()  # the main process may have paused it (``Levels``)
+    _WORKER = (Space(scenario, branches), set())
 
 
-def _expand_chunk(nodes: list[Node]) -> list[Expanded]:
+def _expand_chunk(packed: list[Packed]) -> list[PackedExpanded]:
+    """Expand a chunk in a worker. Children go back as plain data, each only the first
+    time this worker finds it: chunks are taken and their results merged in submission
+    order, so the main process has met a child again before it reads this chunk."""
     assert _WORKER is not None
-    return [_expand_one(_WORKER, n) for n in nodes]
+    space, sent = _WORKER
+    return _expand_packed(space, packed, sent)
 
 
 # -- the search ---------------------------------------------------------------------------
@@ -206,37 +238,55 @@ def explore(
     workers: int = 1,
     progress: Callable[[Progress], None] | None = None,
     chunk: int = 512,
+    compiled: bool = True,
 ) -> Exploration:
     """Search every state reachable in ``scenario`` (base timeline and branches, or the
-    named ``branches``; None names the base), within the bounds."""
+    named ``branches``; None names the base), within the bounds. With ``compiled`` (and
+    one worker) the search runs over ``negotiation.compiled``'s tuple states when the
+    scenario compiles; the result is the same as the engine-driven search's."""
     chosen = None if branches is None else list(branches)
     space = Space(scenario, chosen)
+    if compiled and workers == 1:
+        fast = _search_compiled(space, max_states, max_depth, max_seconds, chunk, progress)
+        if fast is not None:
+            return fast
     search = _Search(space)
     started = time.perf_counter()
     stopped: Stop | None = None
-    frontier: list[tuple[int, Node]] = []
+    frontier: Frontier = []
     for node in space.initial():
-        index = search.add(node.key(), -1, None, node.root)
+        index = search.add(node.digest(), -1, None, node.root)
         if index is not None:
             search.breach(index, None, space.check(None, node.state))
-            frontier.append((index, node))
+            frontier.append((index, node if workers <= 1 else node.pack()))
     pool: Executor | None = None
     if workers > 1:
         pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(scenario, chosen))
     try:
-        depth = 0
-        while frontier and stopped is None:
-            if max_depth is not None and depth >= max_depth:
-                search.cut = len(frontier)
-                stopped = "max_depth"
-                break
+        with Levels() as collector:
+            depth = 0
+            while frontier and stopped is None:
+                if max_depth is not None and depth >= max_depth:
+                    search.cut = len(frontier)
+                    stopped = "max_depth"
+                    break
+                search.depth = depth
+                frontier, stopped = _level(
+                    search,
+                    frontier,
+                    pool,
+                    chunk,
+                    max_states,
+                    max_seconds,
+                    started,
+                    progress,
+                    workers,
+                    collector,
+                )
+                collector.level()
+                if frontier:
+                    depth += 1
             search.depth = depth
-            frontier, stopped = _level(
-                search, frontier, pool, chunk, max_states, max_seconds, started, progress, workers
-            )
-            if frontier:
-                depth += 1
-        search.depth = depth
     except KeyboardInterrupt:
         stopped = "interrupted"
     finally:
@@ -245,9 +295,38 @@ def explore(
     return _result(search, stopped, time.perf_counter() - started, workers)
 
 
+def _search_compiled(
+    space: Space,
+    max_states: int,
+    max_depth: int | None,
+    max_seconds: float | None,
+    chunk: int,
+    progress: Callable[[Progress], None] | None,
+) -> Exploration | None:
+    """The same search over ``negotiation.compiled``'s tuple states; None when the
+    scenario is outside what it compiles."""
+    search = _Search(space)
+
+    def tick(frontier: int, elapsed: float) -> None:
+        if progress is not None:
+            progress(Progress(states=len(search.parent), depth=search.depth,
+                              frontier=frontier, elapsed=elapsed))
+
+    ran = search_compiled(space, search, max_states=max_states, max_depth=max_depth,
+                          max_seconds=max_seconds, chunk=chunk, tick=tick)
+    if ran is None:
+        return None
+    stopped, elapsed = ran
+    return _result(search, cast(Stop | None, stopped), elapsed, 1)
+
+
+Frontier = list[tuple[int, Any]]
+"""(state index, node): ``Node``s with one worker, ``Node.pack()`` data with several."""
+
+
 def _level(
     search: _Search,
-    frontier: list[tuple[int, Node]],
+    frontier: Frontier,
     pool: Executor | None,
     chunk: int,
     max_states: int,
@@ -255,32 +334,41 @@ def _level(
     started: float,
     progress: Callable[[Progress], None] | None,
     workers: int,
-) -> tuple[list[tuple[int, Node]], Stop | None]:
+    collector: Levels,
+) -> tuple[Frontier, Stop | None]:
     size = max(1, min(chunk, math.ceil(len(frontier) / max(1, workers))))
     chunks = [frontier[i : i + size] for i in range(0, len(frontier), size)]
     nodes = [[n for _, n in c] for c in chunks]
-    results = (
-        pool.map(_expand_chunk, nodes)
-        if pool is not None
-        else ([_expand_one(search.space, n) for n in c] for c in nodes)
-    )
-    out: list[tuple[int, Node]] = []
+    results: Any
+    if pool is None:
+        results = ([_expand_one(search.space, n) for n in c] for c in nodes)
+    elif len(frontier) < LOCAL_LEVEL:  # not worth a round trip
+        sent: set[bytes] = set()
+        results = (_expand_packed(search.space, c, sent) for c in nodes)
+    else:
+        results = pool.map(_expand_chunk, nodes)
+    out: Frontier = []
+    roots = search.root
     for part, expanded in zip(chunks, results, strict=True):
-        for (index, node), (label, stuck, children) in zip(part, expanded, strict=True):
+        for (index, _), (label, stuck, children) in zip(part, expanded, strict=True):
             if label is not None:
                 search.outcomes[label] = search.outcomes.get(label, 0) + 1
             if stuck is not None:
                 search.stuck_count += 1
                 if len(search.stuck) < 10:
                     search.stuck.append((index, stuck))
+            root = roots[index]
             for code, child, key, breaches in children:
                 search.transitions += 1
-                search.breach(index, code, breaches)
-                new = search.add(key, index, code, node.root)
+                if breaches:
+                    search.breach(index, code, breaches)
+                new = search.add(key, index, code, root)
                 if new is not None:
+                    assert child is not None  # a worker sends a child the first time
                     out.append((new, child))
                     if len(search.parent) >= max_states:
                         return out, "max_states"
+        collector.chunk()
         elapsed = time.perf_counter() - started
         if progress is not None:
             progress(
