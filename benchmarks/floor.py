@@ -46,7 +46,9 @@ def floor_bfs(fam: Family, max_states: int | None = None) -> dict[str, Any]:
     due, last = fam.due_index, n - 1
     start = time.perf_counter()
     docs0 = ("under_negotiation",) * k
-    init = (0, -1, False, docs0, ("unknown",) * (k * p), ((),) * k, ((),) * k, "pending")
+    seen0 = (("under_negotiation",),) * k  # states each document has visited (sorted)
+    init = (0, -1, False, docs0, ("unknown",) * (k * p), ((),) * k, ((),) * k, "pending",
+            seen0)
     seen = {init}
     queue = deque([init])
     transitions = 0
@@ -54,18 +56,20 @@ def floor_bfs(fam: Family, max_states: int | None = None) -> dict[str, Any]:
     limit = max_states or 1 << 62
     while queue:
         node = queue.popleft()
-        c, day, closed, docs, stances, signed, ratified, deadline = node
+        c, day, closed, docs, stances, signed, ratified, deadline, vis = node
         children: list[tuple[Any, ...]] = []
         if c < n and day == c and not closed:
             # a free decision: every party's legal moves on every document, and a pass
             c1 = c + 1
-            children.append((c1, day, False, docs, stances, signed, ratified, deadline))
+            children.append((c1, day, False, docs, stances, signed, ratified, deadline, vis))
             for i in range(k):
                 cur = docs[i]
                 base = i * p
                 for trigger, dest in table[cur]:
                     # one candidate move per acting party, as the explorer generates them
                     nd = docs[:i] + (dest,) + docs[i + 1:]
+                    nv = vis if dest in vis[i] else (
+                        vis[:i] + (tuple(sorted((*vis[i], dest))),) + vis[i + 1:])
                     dl = "met" if deadline == "pending" and nd[0] == "signed" else deadline
                     if trigger == "sign":
                         if any(stances[base + q] != "accepts" for q in range(p)):
@@ -74,15 +78,15 @@ def floor_bfs(fam: Family, max_states: int | None = None) -> dict[str, Any]:
                             had = signed[i]
                             got = had if who in had else (*had, who)
                             ns = signed[:i] + (got,) + signed[i + 1:]
-                            children.append((c1, day, False, nd, stances, ns, ratified, dl))
+                            children.append((c1, day, False, nd, stances, ns, ratified, dl, nv))
                     elif trigger == "ratify":
                         for who in parties:
                             had = ratified[i]
                             got = had if who in had else (*had, who)
                             nr = ratified[:i] + (got,) + ratified[i + 1:]
-                            children.append((c1, day, False, nd, stances, signed, nr, dl))
+                            children.append((c1, day, False, nd, stances, signed, nr, dl, nv))
                     else:
-                        child = (c1, day, False, nd, stances, signed, ratified, dl)
+                        child = (c1, day, False, nd, stances, signed, ratified, dl, nv)
                         children.extend([child] * p)
                 if cur in absorbing:
                     continue
@@ -93,17 +97,19 @@ def floor_bfs(fam: Family, max_states: int | None = None) -> dict[str, Any]:
                         if s != now:
                             st = stances[:idx] + (s,) + stances[idx + 1:]
                             children.append((c1, day, False, docs, st, signed, ratified,
-                                             deadline))
+                                             deadline, vis))
         else:
             goal = c if c < n else last
             if closed and day < goal:
-                children.append((c, goal, False, docs, stances, signed, ratified, deadline))
+                children.append((c, goal, False, docs, stances, signed, ratified, deadline, vis))
             elif not closed:
                 if day == due and deadline == "pending":
                     deadline = "expired"
                     if docs[0] in withdraw_from:
                         docs = ("withdrawn", *docs[1:])
-                children.append((c, day, True, docs, stances, signed, ratified, deadline))
+                        if "withdrawn" not in vis[0]:
+                            vis = (tuple(sorted((*vis[0], "withdrawn"))), *vis[1:])
+                children.append((c, day, True, docs, stances, signed, ratified, deadline, vis))
             else:
                 terminal += 1
         for child in children:

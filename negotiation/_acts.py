@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import conditions as cond
+from ._base import construct
 from ._work import View, Work
 from .deadlines import LIVE_STATUSES, DeadlineStatus
 from .documents import Document
@@ -38,7 +39,7 @@ from .events import (
 )
 from .parties import relation_key
 from .positions import position_key
-from .state import Extension, PositionState
+from .state import DocumentState, Extension, PositionState
 from .trace import Change
 
 if TYPE_CHECKING:
@@ -287,7 +288,7 @@ class Acts:
             update["state"] = dest
             if dest not in ds.visited:
                 update["visited"] = (*ds.visited, dest)
-        work.documents[doc_id] = ds.model_copy(update=update)
+        work.documents[doc_id] = construct(DocumentState, {**ds.__dict__, **update})
         return changes, notes
 
     def mutate_stance(self, work: Work, event: StanceEvent) -> list[Change]:

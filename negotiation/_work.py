@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import Any
 
+from ._base import construct
 from .attribution import Attribution
 from .events import Event, describe
 from .parties import relation_key
 from .positions import position_key
 from .state import State
 from .trace import Change, EntryKind, TraceEntry
+
+
+def entry(**values: Any) -> TraceEntry:
+    """A trace entry from values the engine made (every field given; not re-validated)."""
+    return construct(TraceEntry, values)
 
 
 class Work:
@@ -39,16 +46,19 @@ class Work:
         return tuple(self.entries)
 
     def freeze(self) -> State:
-        return State.model_construct(
-            date=self.date,
-            closed=self.closed,
-            documents=self.documents,
-            positions=self.positions,
-            relations=self.relations,
-            facts=self.facts,
-            deadlines=self.deadlines,
-            rules=self.rules,
-            step=self.step,
+        return construct(
+            State,
+            {
+                "date": self.date,
+                "closed": self.closed,
+                "documents": self.documents,
+                "positions": self.positions,
+                "relations": self.relations,
+                "facts": self.facts,
+                "deadlines": self.deadlines,
+                "rules": self.rules,
+                "step": self.step,
+            },
         )
 
     def system(
@@ -64,17 +74,21 @@ class Work:
         """Record what the clock or a rule did (not an event)."""
         self.step += 1
         self.entries.append(
-            TraceEntry.model_construct(  # the engine builds valid values: skip validation
+            entry(
                 seq=self.step,
                 date=self.date,
                 date_display=self.date.isoformat(),
                 kind=kind,
                 ref=ref,
+                event_kind=None,
                 summary=summary,
-                changes=tuple(changes),
-                reasons=tuple(reasons),
+                by=(),
                 attribution=attribution,
                 assumption=assumption,
+                changes=tuple(changes),
+                reasons=tuple(reasons),
+                fired=(),
+                cause=None,
             )
         )
 
@@ -89,7 +103,7 @@ class Work:
         """An entry for an event (not yet appended)."""
         self.step += 1
         shown = event.date.display() if event.date is not None else self.date.isoformat()
-        return TraceEntry.model_construct(  # the engine builds valid values
+        return entry(
             seq=self.step,
             date=self.date,
             date_display=shown,
@@ -102,6 +116,7 @@ class Work:
             assumption=event.assumption,
             changes=tuple(changes),
             reasons=tuple(reasons),
+            fired=(),
             cause=cause,
         )
 
