@@ -110,10 +110,11 @@ _ORIGIN = FuzzyDate.of(dt.date(2000, 1, 1))  # placeholder date of free moves co
 _MOVE_CODES: list[Code] = []
 
 
-def _move_code(k: int) -> Code:
-    while len(_MOVE_CODES) <= k:
+def _move_codes(n: int) -> list[Code]:
+    """The codes ("move", 0), ..., ("move", n - 1), made once."""
+    while len(_MOVE_CODES) < n:
         _MOVE_CODES.append(("move", len(_MOVE_CODES)))
-    return _MOVE_CODES[k]
+    return _MOVE_CODES
 
 
 class NotCompilableError(Exception):
@@ -176,6 +177,9 @@ class Op:
     event_id: str | None = None
     writes: frozenset[int] | None = frozenset()
     settles: bool = True  # whether settling after it can change anything (set later)
+    legal_as_candidate: bool = False
+    """Never blocked where ``candidate_moves`` offers it (an unguarded lifecycle move
+    offered only from states the table allows; a stance any stance may follow)."""
 
 
 @dataclass(slots=True)
@@ -293,6 +297,8 @@ class CompiledSpace:
         self.lifecycles = self.engine.lifecycles
         self.subs = Subs()
         self._ops: list[Op] = []
+        self._party_moves: dict[str, tuple[list[DocMoves], list[DeadlineMoves]]] = {}
+        self.max_moves = 0  # a bound on the candidate moves of any free decision
         in_key, ordered = _visited_in_key(space.start)
         self.visit_order = ordered  # else visited is carried as a sorted tuple (a set)
         self.carry_visited = in_key or self._reads_visited()
@@ -309,6 +315,7 @@ class CompiledSpace:
         self.invariants = [self.pred(test) for _, test in space.invariants]
         self._finish_ops()
         self._outcomes: dict[Hashable, str] = {}
+        self._risky: dict[tuple[int, int, int], str] = {}
 
     # -- slots -------------------------------------------------------------------------------
     def _layout(self) -> None:
@@ -328,7 +335,9 @@ class CompiledSpace:
         base += len(self.fact_ids)
         self.dl_ids = [d.id for d in scenario.deadlines]
         self.dl_slot = {d: base + i for i, d in enumerate(self.dl_ids)}
+        self.dl_first = base
         base += len(self.dl_ids)
+        self.dl_end = base
         self.rule_ids = [r.id for r in scenario.rules]
         self.rule_slot = {r: base + i for i, r in enumerate(self.rule_ids)}
         self.width = base + len(self.rule_ids)
@@ -650,10 +659,21 @@ class CompiledSpace:
             return not all(c(w) for c in checks)
 
         successor = self._doc_successor(event, doc, dest)
+        simple = not lc_guards and not checks and not static_bad
+        if not lc_guards:
+            plain: dict[int, int] = {}
+
+            def mutate_plain(w: W) -> None:
+                new = plain.get(w[i])
+                if new is None:
+                    new = plain[w[i]] = successor(w[i], ())
+                w[i] = new
+
+            return Op(blocked, mutate_plain, event.id, frozenset({i}), legal_as_candidate=simple)
         memo: dict[tuple[int, tuple[bool, ...]], int] = {}
 
         def mutate(w: W) -> None:
-            gv = tuple(g(w) for g in lc_guards) if lc_guards else ()
+            gv = tuple(g(w) for g in lc_guards)
             k = (w[i], gv)
             new = memo.get(k)
             if new is None:
@@ -806,7 +826,8 @@ class CompiledSpace:
             def mutate_one(w: W) -> None:
                 w[only] = stance
 
-            return Op(blocked, mutate_one, event.id, frozenset(slots))
+            return Op(blocked, mutate_one, event.id, frozenset(slots),
+                      legal_as_candidate=all(allowed.values()))
 
         def mutate(w: W) -> None:
             for j in slots:
@@ -891,7 +912,15 @@ class CompiledSpace:
         free: list[tuple[list[DocMoves], list[DeadlineMoves]]] = []
         if dp.free:
             for party in dp.parties:
-                free.append((self._doc_moves(party), self._deadline_moves(party)))
+                if party not in self._party_moves:
+                    self._party_moves[party] = (self._doc_moves(party),
+                                                self._deadline_moves(party))
+                free.append(self._party_moves[party])
+        bound = sum(
+            max(len(v) for v in m.by_state.values()) + len(m.stances)
+            for doc_moves, _ in free for m in doc_moves
+        ) + sum(4 * len(dl_moves) for _, dl_moves in free)
+        self.max_moves = max(self.max_moves, bound)
         return Decision(alternatives, free, dp.free, dp.free and dp.allow_pass)
 
     def _doc_moves(self, party: str) -> list[DocMoves]:
@@ -899,10 +928,12 @@ class CompiledSpace:
         out: list[DocMoves] = []
         for doc in self.scenario.documents:
             lc = self.lifecycles[doc.lifecycle]
+            per_trigger = {
+                t: [self.op(e) for e in _trigger_moves(doc, t, actors, _ORIGIN)]
+                for t in lc.triggers
+            }
             by_state = {
-                s: [self.op(e) for t in lc.available(s)
-                    for e in _trigger_moves(doc, t, actors, _ORIGIN)]
-                for s in lc.spec.states
+                s: [op for t in lc.available(s) for op in per_trigger[t]] for s in lc.spec.states
             }
             stances: list[tuple[str, Op]] = [
                 ("accepts", self.op(Accept(date=_ORIGIN, by=[party], document=doc.id))),
@@ -1060,6 +1091,7 @@ class CompiledSpace:
 
     def close_day(self, w: W) -> None:
         date = w[DATE]
+        changed = False
         for d in self.deadlines:
             if d.cutoff == date and not w[d.slot][4] and w[d.slot][0] in LIVE:
                 assert d.extension is not None
@@ -1067,12 +1099,15 @@ class CompiledSpace:
                 if d.extension(w):
                     due = d.extended_due
                 w[d.slot] = (status, due, opens, binding, True)
+                changed = True
         for d in self.deadlines:
             ds = w[d.slot]
             if ds[0] in (PENDING, OPEN) and ds[1] == date:
                 self.expire(w, d, ds)
+                changed = True
         w[CLOSED] = True
-        self.settle(w)
+        if changed:  # no condition reads whether the day is closed
+            self.settle(w)
 
     def expire(self, w: W, d: DeadlineInfo, ds: DeadlineSlot) -> None:
         if not d.sunset and d.requirement is not None and d.requirement(w):
@@ -1090,11 +1125,37 @@ class CompiledSpace:
     def arrive(self, w: W, day: int) -> None:
         w[DATE] = day
         w[CLOSED] = False
+        changed = DATE in self.settle_reads
         for d in self.deadlines:
             ds = w[d.slot]
             if ds[0] == PENDING and ds[2] is not None and ds[2] <= day:
                 w[d.slot] = (OPEN, ds[1], ds[2], ds[3], ds[4])
-        self.settle(w)
+                changed = True
+        if changed:
+            self.settle(w)
+
+    def next_stop(self, s: S, date: int, goal: int) -> int:
+        """The first checkpoint strictly between ``date`` and ``goal``, else ``goal``."""
+        best = goal
+        for d in self.deadlines:
+            status, due, opens, _, cut = s[d.slot]
+            if status in LIVE:
+                if due is not None and date < due < best:
+                    best = due
+                if opens is not None and date < opens < best:
+                    best = opens
+                if d.cutoff is not None and not cut and date < d.cutoff < best:
+                    best = d.cutoff
+        for x in self.static_wake:
+            if date < x < best:
+                best = x
+        for j, days in self.fact_wake:
+            since = s[j]
+            if since > UNDATED:
+                for x in (since + days, since + days + 1):
+                    if date < x < best:
+                        best = x
+        return best
 
     def checkpoints(self, s: S) -> set[int]:
         out: set[int] = set(self.static_wake)
@@ -1119,11 +1180,12 @@ class CompiledSpace:
         """(children with their codes, stuck?) as ``Space.expand``; no children and not
         stuck: the node is terminal."""
         try:
-            return self._expand(s)
+            return self.expand_settled(s)
         except _RuleLoopError:
             return [], True
 
-    def _expand(self, s: S) -> tuple[Children, bool]:
+    def expand_settled(self, s: S) -> tuple[Children, bool]:
+        """``expand``, raising ``_RuleLoopError`` where rules do not settle."""
         date, closed = s[DATE], s[CLOSED]
         root = self.roots[s[ROOT]]
         for bit, test, dec in self.when:
@@ -1147,8 +1209,7 @@ class CompiledSpace:
             return [(("event", 0), tuple(w))], False
         goal = item.day if item is not None else root.end
         if date < goal and closed:
-            later = [d for d in self.checkpoints(s) if date < d < goal]
-            return [self._arrive(s, min([*later, goal]))], False
+            return [self._arrive(s, self.next_stop(s, date, goal))], False
         if not closed:
             w = list(s)
             self.close_day(w)
@@ -1173,15 +1234,16 @@ class CompiledSpace:
             k = 0
             closed = s[CLOSED]
             settle = self.settle
+            codes = _move_codes(self.max_moves)
             for op in self._free_moves(s, dec):
-                if op.blocked(base):
+                if not op.legal_as_candidate and op.blocked(base):
                     continue
                 if not closed:  # a legal move on a closed day is blocked as late
                     w = base.copy()
                     op.mutate(w)
                     if op.settles:
                         settle(w)
-                    edges.append((_move_code(k), tuple(w)))
+                    edges.append((codes[k], tuple(w)))
                 k += 1
         if dec.allow_pass:
             edges.append((("pass", 0), tuple(base)))
@@ -1200,33 +1262,47 @@ class CompiledSpace:
         end = self.doc_end
         if before[FIRST_DOC:end] == after[FIRST_DOC:end]:
             return False
-        items = self.subs.items
+        risky = self._risky
         for i in range(FIRST_DOC, end):
-            if before[i] == after[i]:
+            a, b = before[i], after[i]
+            if a == b:
                 continue
-            old, new = items[before[i]], items[after[i]]
-            if new.state != old.state and old.state in self.absorbing_by_slot[i]:
-                return True  # pragma: no cover - lifecycles never leave absorbing states
-            signer = any(p not in old.signed_by for p in new.signed_by)
-            if signer or (new.state == "signed" and old.state != "signed"):
+            kind = risky.get((i, a, b))
+            if kind is None:
+                kind = risky[(i, a, b)] = self._risk(i, a, b)
+            if kind == "final":  # pragma: no cover - lifecycles never leave absorbing states
+                return True
+            if kind == "signed":
                 req = self.required_slots[i]
                 if req is not None and any(j < 0 or after[j] != ACCEPTS for j in req):
                     return True
         return False
 
+    def _risk(self, i: int, a: int, b: int) -> str:
+        """What a document's change from sub-state ``a`` to ``b`` may break."""
+        old, new = self.subs.items[a], self.subs.items[b]
+        if new.state != old.state and old.state in self.absorbing_by_slot[i]:
+            return "final"
+        signer = any(p not in old.signed_by for p in new.signed_by)
+        if signer or (new.state == "signed" and old.state != "signed"):
+            return "signed"
+        return ""
+
+
     def outcome(self, s: S) -> str:
         """``Space.outcome`` of a terminal node."""
-        names = self.subs.state
-        docs = tuple(names[s[i]] for i in range(FIRST_DOC, self.doc_end))
-        statuses = tuple(s[self.dl_slot[d]][0] for d in self.dl_ids)
-        label = self._outcomes.get((docs, statuses))
+        k = (s[FIRST_DOC : self.doc_end], s[self.dl_first : self.dl_end])
+        label = self._outcomes.get(k)
         if label is None:
+            names = self.subs.state
+            docs = tuple(names[s[i]] for i in range(FIRST_DOC, self.doc_end))
+            statuses = tuple(s[self.dl_slot[d]][0] for d in self.dl_ids)
             parts = [f"{d} {name}" for d, name, i in
                      zip(self.doc_ids, docs, range(FIRST_DOC, self.doc_end), strict=True)
                      if name != self.initial_names[i]]
             parts += [f"{d} {status}" for d, status in zip(self.dl_ids, statuses, strict=True)
                       if status not in LIVE and status != INACTIVE]
-            label = self._outcomes[(docs, statuses)] = ", ".join(parts) or OPEN_LABEL
+            label = self._outcomes[k] = ", ".join(parts) or OPEN_LABEL
         return label
 
     def key(self, s: S) -> Hashable:
@@ -1418,48 +1494,58 @@ class _Walk:
     def _chunk(self, part: list[tuple[int, S]], out: list[tuple[int, S]]) -> bool:
         """Expand ``part``; True when ``max_states`` is reached."""
         compiled, search = self.compiled, self.search
-        expand, breaches = compiled.expand, compiled.breaches
+        expand, breaches, outcome = compiled.expand_settled, compiled.breaches, compiled.outcome
+        outcomes = search.outcomes
         keyf = compiled.key if compiled.project else None
         seen, parent, codes, roots = search.seen, search.parent, search.code, search.root
         max_states = self.max_states
+        # a step can break an invariant only where a declared one is false or a
+        # document changed (``breaches`` says exactly when ``Space.check`` finds one)
+        first, end, always = FIRST_DOC, compiled.doc_end, bool(compiled.invariants)
         transitions = 0
+        n = len(parent)
         try:
             for index, s in part:
-                children, stuck = expand(s)
+                try:
+                    children, stuck = expand(s)
+                except _RuleLoopError:
+                    children, stuck = [], True
                 if not children:
-                    self._leaf(index, s, stuck)
+                    if stuck:
+                        self._stuck(index, s)
+                    else:
+                        label = outcome(s)
+                        outcomes[label] = outcomes.get(label, 0) + 1
                     continue
                 root = roots[index]
+                docs = s[first:end]
                 for code, child in children:
                     transitions += 1
-                    if breaches(s, child):
+                    if (always or docs != child[first:end]) and breaches(s, child):
                         self._breach(index, code, s, child)
-                    key = child if keyf is None else keyf(child)
-                    if key in seen:
+                    if seen.setdefault(child if keyf is None else keyf(child), n) != n:
                         continue
-                    seen[key] = len(parent)
-                    out.append((len(parent), child))
+                    out.append((n, child))
+                    n += 1
                     parent.append(index)
                     codes.append(code)
                     roots.append(root)
-                    if len(parent) >= max_states:
+                    if n >= max_states:
                         return True
             return False
         finally:
             search.transitions += transitions
 
-    def _leaf(self, index: int, s: S, stuck: bool) -> None:
+    def _stuck(self, index: int, s: S) -> None:
+        """A stuck node: its reason and outcome as the engine words them."""
         search, compiled = self.search, self.compiled
-        if stuck:
-            node = compiled.decode(s)
-            reason = compiled.space.expand(node).stuck
-            assert reason is not None, "the compiled space and the engine disagree"
-            label = compiled.space.outcome(node, reason)
-            search.stuck_count += 1
-            if len(search.stuck) < 10:
-                search.stuck.append((index, reason))
-        else:
-            label = compiled.outcome(s)
+        node = compiled.decode(s)
+        reason = compiled.space.expand(node).stuck
+        assert reason is not None, "the compiled space and the engine disagree"
+        label = compiled.space.outcome(node, reason)
+        search.stuck_count += 1
+        if len(search.stuck) < 10:
+            search.stuck.append((index, reason))
         search.outcomes[label] = search.outcomes.get(label, 0) + 1
 
     def _breach(self, index: int, code: Code, before: S, after: S) -> None:
