@@ -27,18 +27,22 @@ the last scripted day when there is none): the space is finite.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from . import conditions as cond
 from .dates import FuzzyDate
 from .deadlines import LIVE_STATUSES, DeadlineStatus
-from .decisions import DecisionPoint, legal_moves, option_weights
+from .decisions import DecisionPoint, candidate_moves, legal_moves, option_weights
 from .engine import Engine
 from .errors import NegotiationError
 from .events import Event
 from .scenario import Scenario
-from .state import State
+from .state import DeadlineState, DocumentState, PositionState, RuleState, State
 from .trace import TraceEntry
 
 Code = tuple[str, int]
@@ -63,6 +67,67 @@ class Node:
 
     def key(self) -> Hashable:
         return (self.root, self.cursor, self.taken, self.state.key())
+
+    def digest(self) -> bytes:
+        """A 16-byte digest of ``key()`` (its ``repr`` is canonical: tuples of strings,
+        numbers, booleans, dates and None in a fixed order): what a search's seen-set
+        stores. Bytes are small and the garbage collector does not track them."""
+        return hashlib.blake2b(repr(self.key()).encode(), digest_size=16).digest()
+
+    def pack(self) -> Packed:
+        """The node as plain data (tuples, dicts, dates, strings), exact on every field
+        of the state: cheap to send to another process and back (``unpack``)."""
+        s = self.state
+        return (
+            self.root,
+            self.cursor,
+            self.taken,
+            s.date,
+            s.closed,
+            s.step,
+            {k: d.__dict__ for k, d in s.documents.items()},
+            {k: p.__dict__ for k, p in s.positions.items()},
+            s.relations,
+            s.facts,
+            {k: d.__dict__ for k, d in s.deadlines.items()},
+            {k: r.__dict__ for k, r in s.rules.items()},
+        )
+
+    @staticmethod
+    def unpack(data: Packed) -> Node:
+        root, cursor, taken, date, closed, step, docs, positions, rel, facts, dls, rules = data
+        state = _build(
+            State,
+            {
+                "date": date,
+                "closed": closed,
+                "documents": {k: _build(DocumentState, v) for k, v in docs.items()},
+                "positions": {k: _build(PositionState, v) for k, v in positions.items()},
+                "relations": rel,
+                "facts": facts,
+                "deadlines": {k: _build(DeadlineState, v) for k, v in dls.items()},
+                "rules": {k: _build(RuleState, v) for k, v in rules.items()},
+                "step": step,
+            },
+        )
+        return Node(root, cursor, taken, state)
+
+
+Packed = tuple[Any, ...]
+"""A node as plain data (``Node.pack``)."""
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _build(cls: type[_M], values: dict[str, Any]) -> _M:
+    """What ``cls.model_construct(**values)`` builds from every field's value (what
+    unpickling does), without its per-field work."""
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +185,9 @@ class Space:
         self.invariants = [(inv, engine.parse(inv.condition)) for inv in scenario.invariants]
         self.start = engine.initial_state()
         self.initial_docs = {k: d.state for k, d in self.start.documents.items()}
+        self.absorbing = {
+            d.id: engine.lifecycles[d.lifecycle].absorbing for d in scenario.documents
+        }
 
     def _root(self, name: str | None) -> Root:
         engine = self.engine
@@ -198,8 +266,9 @@ class Space:
         day = st.date
         edges: list[Edge] = []
         blocked: list[str] = []
-        moves = legal_moves(self.engine, st, dp.parties).legal if dp.free else ()
-        weights = option_weights(dp, len(moves))
+        late: list[str] = []
+        moves, count = self._free_moves(node, dp, cursor, taken, late) if dp.free else ([], 0)
+        weights = option_weights(dp, count)
         for k, alt in enumerate(dp.alternatives):
             events = [e.model_copy(update={"date": FuzzyDate.of(day)}) for e in alt.events]
             edge = self._apply_all(node, events, cursor, taken, ("alt", k))
@@ -207,22 +276,47 @@ class Space:
                 blocked.append(f"{alt.id}: {edge}")
             else:
                 edges.append(_label(edge, dp.id, alt.id, weights[k]))
-        for k, move in enumerate(moves):
-            edge = self._apply_all(node, [move], cursor, taken, ("move", k))
-            if isinstance(edge, str):  # pragma: no cover - legal moves are not blocked
-                blocked.append(edge)
-            else:
-                weight = weights[len(dp.alternatives) + k]
-                edges.append(_label(edge, dp.id, None, weight))
+        for edge in moves:
+            weight = weights[len(dp.alternatives) + edge.code[1]]
+            edges.append(_label(edge, dp.id, None, weight))
         if dp.free and dp.allow_pass:
             child = Node(node.root, cursor, taken, st)
             edges.append(
                 Edge(("pass", 0), child, "pass", decision=dp.id, option="pass", weight=weights[-1])
             )
         if not edges:
-            why = "; ".join(blocked) or "no legal move"
+            why = "; ".join(blocked + late) or "no legal move"
             return Expansion((), stuck=f"decision {dp.id} on {day}: no option ({why})")
         return Expansion(tuple(edges))
+
+    def _free_moves(
+        self, node: Node, dp: DecisionPoint, cursor: int, taken: int, blocked: list[str]
+    ) -> tuple[list[Edge], int]:
+        """The edges of a free decision's legal moves (codes ``("move", k)`` in the order
+        of ``legal_moves``) and how many legal moves the weights share among.
+
+        Each candidate is applied once, and a blocked result is dropped: the same moves
+        as ``legal_moves`` (``Engine.check``) then ``apply``, without computing every
+        reason twice (``apply`` runs the same checks on a day that is not closed)."""
+        st = node.state
+        edges: list[Edge] = []
+        if st.closed:  # pragma: no cover - decisions are taken before their day closes
+            # a move is late on a closed day, but the weights count the legal ones
+            legal = legal_moves(self.engine, st, dp.parties).legal
+            for k, move in enumerate(legal):
+                edge = self._apply_all(node, [move], cursor, taken, ("move", k))
+                if isinstance(edge, str):
+                    blocked.append(edge)
+                else:
+                    edges.append(edge)
+            return edges, len(legal)
+        for move in candidate_moves(self.engine, st, dp.parties):
+            step = self.engine.apply(st, move)
+            if step.blocked:
+                continue
+            child = Node(node.root, cursor, taken, step.state)
+            edges.append(Edge(("move", len(edges)), child, "move", (move,), step.entries))
+        return edges, len(edges)
 
     def _apply_all(
         self, node: Node, events: list[Event], cursor: int, taken: int, code: Code
@@ -257,18 +351,21 @@ class Space:
         if after.date < before.date:
             why = f"the date went from {before.date} to {after.date}"
             out.append(Breach("clock_never_goes_back", True, (why,)))
+        olds = before.documents
         for doc_id, new in after.documents.items():
-            old = before.documents[doc_id]
-            lifecycle = self.engine.lifecycles[self.engine.documents[doc_id].lifecycle]
-            if old.state in lifecycle.absorbing and new.state != old.state:
+            old = olds[doc_id]
+            if new is old:  # the engine keeps the object of a document the step left alone
+                continue
+            if new.state != old.state and old.state in self.absorbing[doc_id]:
                 why = f"{doc_id} left its final state {old.state} for {new.state}"
                 expect = f"{doc_id} is {old.state}"
                 out.append(Breach("final_states_are_final", True, (why,), expect))
             signer = next((p for p in new.signed_by if p not in old.signed_by), None)
-            signed = signer is not None or (new.state == "signed" and old.state != "signed")
+            if signer is None and (new.state != "signed" or old.state == "signed"):
+                continue
             required = self.engine.required[doc_id]
             missing = [p for p in required or () if after.stance(p, doc_id) != "accepts"]
-            if signed and missing:
+            if missing:
                 why = f"{doc_id} was signed while {', '.join(missing)} had not accepted it"
                 acted = f"{signer} has signed {doc_id}" if signer else f"{doc_id} is signed"
                 expect = f"not ({acted}) or all required parties accept {doc_id}"
