@@ -133,9 +133,18 @@ class Engine:
         for inv in self.scenario.invariants:
             c.invariants[inv.id] = self.parse(inv.condition)
         timed = (cond.DateCmp, cond.FactHeld)
+        # conditions whose value can change with the date alone: the clock stops on the
+        # days they may flip (decision points' conditions too, so the explorer and the
+        # sampler take a date-triggered decision on its day, not at the horizon)
+        decisions = [self.parse(d.when) for d in self.scenario.decisions if d.when]
         c.timed = [
             node
-            for node in [*c.rules.values(), *c.anchors.values(), *c.requirements.values()]
+            for node in [
+                *c.rules.values(),
+                *c.anchors.values(),
+                *c.requirements.values(),
+                *decisions,
+            ]
             if any(isinstance(n, timed) for n in cond.walk(node))
         ]
         return c
