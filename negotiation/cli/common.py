@@ -7,6 +7,7 @@ import difflib
 import re
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
@@ -63,6 +64,17 @@ BranchOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+SaveOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--save",
+        metavar="FILE",
+        dir_okay=False,
+        help="Save the session to FILE (replaced atomically as it goes); "
+        "continue it with `negotiation resume FILE`.",
+    ),
+]
+"""``--save FILE`` of ``run``, ``step``, ``play`` and ``resume`` (see ``cli.saving``)."""
 AtOpt = Annotated[
     dt.date,
     typer.Option(

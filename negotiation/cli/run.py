@@ -9,7 +9,6 @@ import typer
 
 from negotiation.render import jsonout, markdown, text, views
 
-from . import saving
 from .common import (
     BASE,
     DEFAULT_SCENARIO,
@@ -17,6 +16,7 @@ from .common import (
     Format,
     FormatOpt,
     RunFormat,
+    SaveOpt,
     ScenarioOpt,
     branch_id,
     check_not_before_start,
@@ -43,7 +43,7 @@ def run(
     fmt: Annotated[RunFormat, typer.Option("--format", "-f", help="Output format.")] = (
         RunFormat.text
     ),
-    save: saving.SaveOpt = None,
+    save: SaveOpt = None,
 ) -> None:
     """Run the timeline: events, deadlines, rules and expectations, day by day.
 
@@ -54,6 +54,8 @@ def run(
     if until is not None:
         check_not_before_start(trace.start, until, "--until")
     if save is not None:
+        from . import saving  # noqa: PLC0415 - sessions only when saving one
+
         saving.save_run(save, engine, saving.scenario_ref(scenario), trace)
     if fmt is RunFormat.json:
         jsonout.write(jsonout.trace_doc(trace, engine.scenario), out())

@@ -24,9 +24,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
-
-import typer
 
 from negotiation import persist
 from negotiation.engine import Engine
@@ -38,16 +35,7 @@ from negotiation.teach.play import PlaySession
 from negotiation.teach.step import StepSession
 from negotiation.trace import Trace
 
-SaveOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--save",
-        metavar="FILE",
-        dir_okay=False,
-        help="Save the session to FILE (replaced atomically as it goes); "
-        "continue it with `negotiation resume FILE`.",
-    ),
-]
+from .common import SaveOpt
 
 
 def scenario_ref(scenario: str) -> str:
