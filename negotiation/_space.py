@@ -226,7 +226,13 @@ class Space:
         at a decision only the drawn option is applied: ``pick(weights)`` draws an index;
         an option that turns out blocked is dropped and the rest drawn from again, which
         is drawing from the options that are not blocked, renormalised. No edge at the
-        end of the timeline or when stuck (with the reason ``expand`` gives)."""
+        end of the timeline or when stuck (with the reason ``expand`` gives).
+
+        When every option weighs the same (a free decision without labelled
+        probabilities), the legal moves are not counted first: the draw is among the
+        candidate moves, and one the engine blocks is drawn again like a blocked option.
+        A free move's edge then carries its index among the candidates, not among the
+        legal moves, and the weight 1."""
         try:
             return self._expand(node, pick)
         except NegotiationError as e:
@@ -314,9 +320,15 @@ class Space:
         """The edge of one option of ``dp``, drawn with ``pick`` (see ``choose``)."""
         st = node.state
         day = st.date
-        moves = legal_moves(self.engine, st, dp.parties).legal if dp.free else ()
-        weights = option_weights(dp, len(moves))
         alternatives = len(dp.alternatives)
+        uniform = dp.free and not st.closed and all(a.probability is None for a in dp.alternatives)
+        moves: Sequence[Event]
+        if uniform:  # every option weighs the same: draw among the candidates, legal or not
+            moves = candidate_moves(self.engine, st, dp.parties)
+            weights = [1.0] * (alternatives + len(moves) + (1 if dp.allow_pass else 0))
+        else:
+            moves = legal_moves(self.engine, st, dp.parties).legal if dp.free else ()
+            weights = option_weights(dp, len(moves))
         options = list(range(len(weights)))  # alternatives, then free moves, then the pass
         blocked: dict[int, str] = {}
         while options:
@@ -338,7 +350,8 @@ class Space:
                 option = None
             if isinstance(found, Edge):
                 return Expansion((_label(found, dp.id, option, weights[i]),))
-            blocked[i] = f"{option}: {found}" if option is not None else found
+            if option is not None or not uniform:  # a candidate that is not legal: no reason
+                blocked[i] = f"{option}: {found}" if option is not None else found
             options.remove(i)
         why = "; ".join(blocked[i] for i in sorted(blocked)) or "no legal move"
         return Expansion((), stuck=f"decision {dp.id} on {day}: no option ({why})")

@@ -15,9 +15,12 @@ worker count. Shares come with Wilson 95% confidence intervals.
 Sampler version 2 (``SAMPLER_VERSION``, recorded in the result) applies only the drawn
 option at a decision (``Space.choose``): an option that turns out blocked is dropped
 and the draw repeated among the others, the same distribution as version 1's (apply
-every option, draw among those not blocked) at a fraction of the cost. A run that meets
-a blocked option uses its generator differently, so for the same seed such runs, and
-the counts, can differ from version 1's; runs that meet none are the same.
+every option, draw among those not blocked) at a fraction of the cost; at a free
+decision without labelled probabilities it draws among the candidate moves, drawing
+again when the engine blocks one (uniform over the legal moves, as before). A run that
+meets a blocked option or candidate uses its generator differently, so for the same
+seed such runs, and the counts, can differ from version 1's; runs that meet none are
+the same.
 """
 
 from __future__ import annotations

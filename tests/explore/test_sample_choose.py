@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from benchmarks.family import Family
 from negotiation import Scenario
 from negotiation._space import Expansion, Node, Pick, Space
 from negotiation.loader import load_scenario
@@ -26,7 +27,8 @@ def _key(expansion: Expansion) -> Outcome:
     if not expansion.edges:
         return ("stuck", expansion.stuck)
     e = expansion.edges[0]
-    return (e.code, e.kind, e.option, e.node.key(), tuple(map(repr, e.events)))
+    code = e.code if e.kind != "move" else "move"  # choose may not number the legal moves
+    return (code, e.kind, e.option, e.node.key(), tuple(map(repr, e.events)))
 
 
 def _scripted(script: tuple[int, ...], asked: list[list[float]]) -> Pick:
@@ -93,6 +95,11 @@ def _same_everywhere(scenario: Scenario) -> int:
 
 def test_choose_draws_expands_options_renormalised() -> None:
     assert _same_everywhere(load_scenario(TALKS)) > 100
+
+
+def test_free_moves_drawn_among_candidates_are_the_legal_moves_uniformly() -> None:
+    # two documents, two free decisions: some candidate moves are blocked
+    assert _same_everywhere(Family(2, 2).scenario()) > 1000
 
 
 def test_blocked_options_are_drawn_again_and_all_blocked_is_stuck() -> None:
