@@ -23,6 +23,7 @@ from negotiation.explore import (
     counterexample_text,
     explore,
 )
+from negotiation.persist import write_new
 from negotiation.sample import Sampling
 from negotiation.scenario import Scenario
 
@@ -76,8 +77,9 @@ def _write_counterexamples(
         names = ", ".join(str(t) for t in existing)
         err().write(f"error: {names} already exists; use --force to overwrite\n")
         raise typer.Exit(BAD_INPUT)
+    # write_new: complete or absent; never replaces a file without --force
     for target, violation in zip(targets, result.violations, strict=False):
-        target.write_text(counterexample_text(scenario, violation), encoding="utf-8")
+        write_new(target, counterexample_text(scenario, violation), force)
     return targets[: len(result.violations)]
 
 
