@@ -114,7 +114,9 @@ def sample_on_client(
     size = math.ceil(runs / count)
     bounds = [(i, min(runs, i + size)) for i in range(0, runs, size)]
     key = scenario_key(scenario)
-    remote = client.scatter(scenario, broadcast=True)
+    # a key of its own (hash=False): with the content-hash key, a call right after one
+    # on an equal scenario could see the earlier call's release of that key and lose it
+    remote = client.scatter(scenario, broadcast=True, hash=False)
     futures = [
         client.submit(run_chunk, key, remote, seed, a, b, pure=False) for a, b in bounds
     ]
