@@ -1,0 +1,340 @@
+"""The scenario loader: YAML text -> validated, checked ``Scenario``. The only yaml importer.
+
+Pipeline
+--------
+1. **Read** at most ``MAX_FILE_BYTES`` of UTF-8 text (a file path, a bundled scenario
+   name, or a string given to ``load_text``).
+2. **Fast path** (``_yaml.plain_data``): read the parser's *event* stream (libyaml's C
+   parser when PyYAML has it, else the pure-Python one; never an unsafe loader, never
+   ``eval``) straight into plain data, enforcing the budgets below on the events;
+   merge ``extends``; validate with pydantic (``Scenario.model_validate``) and the
+   whole-scenario checks of ``negotiation.validate.check_scenario``. When all of that
+   passes, that is the result. The fast path reports nothing: at the first thing it
+   does not accept as certainly valid (any problem, any tag, a budget exceeded, a text
+   on which libyaml and PyYAML's own parser are known to differ) it gives up.
+3. **Located path** (``_located``), when the fast path gave up: read the text again
+   with PyYAML's pure-Python parser into a tree where every value keeps where it was
+   written (file, 1-based line and column, and for a one-line scalar where its text
+   starts), and report every problem found at once in one ``ScenarioError``. Duplicate
+   mapping keys are errors; tags other than the core ones (``!!str``, ``!!int``,
+   ``!!float``, ``!!bool``, ``!!null``, ``!!seq``, ``!!map``) are refused, so
+   ``!!python/object...`` and local ``!tags`` never construct anything. A ``version:``
+   newer than ``SCHEMA_VERSION`` is reported alone, at its line, before anything else
+   is checked (a newer file would otherwise produce a flood of unrelated errors).
+
+The cyclic garbage collector is paused while a file loads (nothing the loader builds is
+cyclic; without the pause it re-scans the growing heap of a large file over and over).
+
+Every problem has ``Location(file, line, column, path)`` and the problems are sorted by
+file and line. Pydantic error locations are mapped onto the data (tag segments of
+unions, such as the event kind in ``('timeline', 3, 'propose', 'document')``, are
+dropped); an unknown field is reported at the key itself with the expected fields and a
+did-you-mean; a problem inside a condition string points at the offending character
+when the string is on one line. At most ``MAX_PROBLEMS`` problems are listed.
+
+The YAML dialect (the YAML 1.2 core schema)
+--------------------------------------------
+* ``true``/``false`` (any case form ``True``, ``TRUE``) are booleans; ``on``, ``off``,
+  ``yes``, ``no``, ``y``, ``n`` stay strings.
+* Dates stay strings (no timestamp resolver); ``negotiation.dates.FuzzyDate`` parses
+  ``2025-12-10``, ``2025-11``, ``2025-11-28..2025-12-12`` and ``{on: ..., inferred: ...}``.
+* Integers are decimal, ``0o`` octal or ``0x`` hex (no YAML 1.1 sexagesimal ``1:30``, no
+  leading-zero octal); floats are the core forms plus ``.inf`` and ``.nan``; ``~``,
+  ``null`` and an empty value are null.
+* Merge keys (``<<``) are not supported: use an anchor on a whole value, or ``extends``.
+
+``extends``: what-if scenarios
+------------------------------
+``extends:`` names the base scenario: a path relative to the extending file's own
+directory (for ``load_text`` with no real file: the current directory) ending ``.yaml``
+or ``.yml``, an absolute path to an existing ``.yaml``/``.yml`` file, or a bundled
+scenario name (no path separators, no suffix, e.g. ``ukraine-2025-12``). A URL (anything
+with ``://`` or starting with a scheme such as ``https:``) is refused. A missing base, a
+cycle (reported with the whole chain) or a chain deeper than ``MAX_EXTENDS_DEPTH`` is a
+located error at the ``extends`` line.
+
+Merge semantics (on the raw data of both files, before validation, top-level fields):
+
+* a field the child does not give keeps the parent's value;
+* list fields whose items have an ``id`` (``parties``, ``documents``, ``lifecycles``,
+  ``facts``, ``deadlines``, ``rules``, ``branches``, ``invariants``, ``decisions``): a
+  child item with
+  the ``id`` of a parent item replaces it in place; other child items are appended;
+* ``timeline``, ``positions``, ``relations``, ``expect``, ``sources``, ``assumptions``:
+  the parent's items, then the child's;
+* any other field (scalars, ``start``, ``horizon``, ``title``, ...): the child's value
+  replaces the parent's. The result keeps ``extends`` set to the child's value.
+
+Every merged value keeps the file it came from, so a problem in the base is reported
+with the base's file and line, a problem in the child's own items with the child's.
+
+Budgets (hostile input)
+-----------------------
+``MAX_FILE_BYTES`` (32 MiB: a 100,000-event scenario is about 8 MiB), ``MAX_NODES``
+(2,000,000 values in one file, counted while reading: such a file holds about 1.2
+million), ``MAX_DEPTH`` (200 nested lists/mappings), ``MAX_ALIASES`` (100 alias uses),
+``MAX_ALIAS_NODES`` (100,000 values added by expanding aliases: each anchored value's
+expanded size is counted as it is read, and an alias reuses the value instead of copying
+it, so a "billion laughs" file fails in milliseconds), ``MAX_TIMELINE_EVENTS``
+(1,000,000). Each is a located ``ScenarioError``.
+
+Modules: ``_yaml`` (dialect, parsers, the fast path), ``_tree`` (located values),
+``_located`` (the located path's reader), ``_extends`` (base files and merging),
+``_messages`` (pydantic errors and checks, located).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from negotiation.errors import Location, ScenarioError
+from negotiation.scenario import SCHEMA_VERSION, Scenario
+from negotiation.validate import check_scenario
+
+from ._extends import (
+    APPEND_LISTS,
+    ID_LISTS,
+    extends_target,
+    is_name,
+    is_url,
+    merge,
+    merge_plain,
+)
+from ._located import parse
+from ._messages import hint, validate
+from ._tree import Mark, Parsed, location, newer_version, too_large, too_large_error
+from ._yaml import Defer, Limits, plain_data
+from ._yaml import _SafeLoader as _SafeLoader  # the pure-Python parser (tests check its base)
+
+__all__ = [
+    "APPEND_LISTS",
+    "DEFAULT_SCENARIO",
+    "ID_LISTS",
+    "MAX_ALIASES",
+    "MAX_ALIAS_NODES",
+    "MAX_DEPTH",
+    "MAX_EXTENDS_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_NODES",
+    "MAX_PROBLEMS",
+    "MAX_TIMELINE_EVENTS",
+    "Mark",
+    "bundled_names",
+    "load_scenario",
+    "load_text",
+    "resolve",
+    "scenario_json_schema",
+]
+
+DEFAULT_SCENARIO = "ukraine-2025-12"
+
+MAX_FILE_BYTES = 32 * 1024 * 1024
+"""The largest scenario file read, in bytes."""
+MAX_NODES = 2_000_000
+"""The most values (scalars, lists, mappings) read from one file."""
+MAX_DEPTH = 200
+"""The deepest nesting of lists and mappings."""
+MAX_ALIASES = 100
+"""The most alias uses (``*name``) in one file."""
+MAX_ALIAS_NODES = 100_000
+"""The most values that expanding all aliases of one file may add."""
+MAX_TIMELINE_EVENTS = 1_000_000
+"""The most events in a (merged) timeline."""
+MAX_EXTENDS_DEPTH = 20
+"""The longest chain of ``extends``."""
+MAX_PROBLEMS = 1000
+"""The most problems listed in one error."""
+
+_Chain = tuple[tuple[Path, str], ...]
+"""The files of an ``extends`` chain so far: (resolved path, name as given)."""
+
+
+def _limits() -> Limits:
+    """The budgets, read when a load starts (tests lower them on this module)."""
+    return Limits(MAX_FILE_BYTES, MAX_NODES, MAX_DEPTH, MAX_ALIASES, MAX_ALIAS_NODES)
+
+
+# -- files and names -------------------------------------------------------------------
+
+
+def _bundled_dir() -> Path:
+    """The directory of the bundled scenarios (the source tree's when not installed)."""
+    try:
+        return Path(str(resources.files("negotiation.scenarios")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent.parent / "scenarios"
+
+
+def bundled_names() -> list[str]:
+    """Names of the scenarios shipped with the package."""
+    root = _bundled_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.stem for p in root.iterdir() if p.suffix == ".yaml" and p.is_file())
+
+
+def _bundled(name: str, where: Location) -> Path:
+    names = bundled_names()
+    if name in names:
+        return _bundled_dir() / f"{name}.yaml"
+    listed = ", ".join(names) if names else "none"
+    raise ScenarioError.single(
+        f"unknown scenario {name!r}{hint(name, names)}; bundled scenarios: {listed} "
+        "(or give a path to a .yaml file)",
+        where,
+    )
+
+
+def resolve(name_or_path: str) -> Path:
+    """A path to an existing file, or the path of a bundled scenario by name."""
+    where = Location(file=name_or_path)
+    if is_url(name_or_path):
+        raise ScenarioError.single(
+            "a scenario must be a local file or a bundled scenario name, not a URL", where
+        )
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    if path.is_dir():
+        raise ScenarioError.single(f"{name_or_path} is a directory, not a scenario file", where)
+    if is_name(name_or_path):
+        return _bundled(name_or_path, where)
+    raise ScenarioError.single(f"no such scenario file: {name_or_path}", where)
+
+
+def _read_text(path: Path, where: Location) -> str:
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ScenarioError.single(f"no such scenario file: {path}", where) from None
+    except OSError as e:
+        raise ScenarioError.single(f"cannot read {path}: {e.strerror}", where) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large_error(where, MAX_FILE_BYTES)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise ScenarioError.single(
+            f"not UTF-8 text: byte 0x{data[e.start]:02x} cannot be decoded",
+            Location(str(path), line),
+        ) from None
+
+
+# -- the fast path ---------------------------------------------------------------------
+
+
+def _fast(text: str, file: str, chain: _Chain, limits: Limits) -> Scenario:
+    """The scenario, or ``Defer`` (see the module docstring)."""
+    data = _fast_tree(text, file, chain, limits)
+    timeline = data.get("timeline")
+    if isinstance(timeline, list) and len(timeline) > MAX_TIMELINE_EVENTS:
+        raise Defer
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError:
+        raise Defer from None
+    del data, timeline  # the scenario holds what it needs
+    if check_scenario(scenario):
+        raise Defer
+    return scenario
+
+
+def _fast_tree(text: str, file: str, chain: _Chain, limits: Limits) -> dict[Any, Any]:
+    if too_large(text, limits.file_bytes):
+        raise Defer
+    data = plain_data(text, limits)
+    if not isinstance(data, dict) or newer_version(data.get("version")) is not None:
+        raise Defer
+    value = data.get("extends")
+    if value is None:
+        return data
+    try:
+        target = extends_target(value, file, Location(file=file), _bundled)
+        key = target.resolve()
+        if any(key == seen for seen, _ in chain) or len(chain) >= MAX_EXTENDS_DEPTH:
+            raise Defer
+        base = _read_text(target, Location(file=str(target)))
+    except (ScenarioError, OSError):
+        raise Defer from None
+    parent = _fast_tree(base, str(target), (*chain, (key, str(target))), limits)
+    return merge_plain(parent, data)
+
+
+# -- the located path ------------------------------------------------------------------
+
+
+def _located(text: str, file: str, chain: _Chain, limits: Limits) -> Parsed:
+    parsed = parse(text, file, limits)
+    ext = parsed.tree.value.get("extends")
+    if ext is None or ext.value is None:
+        return parsed
+    where = location(ext.mark, ("extends",))
+    target = extends_target(ext.value, file, where, _bundled)
+    key = target.resolve()
+    if any(key == seen for seen, _ in chain):
+        names = [name for _, name in chain] + [str(target)]
+        raise ScenarioError.single(f"extends forms a cycle: {' -> '.join(names)}", where)
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError.single(f"extends chain longer than {MAX_EXTENDS_DEPTH}", where)
+    base = _read_text(target, where)
+    parent = _located(base, str(target), (*chain, (key, str(target))), limits)
+    return Parsed(merge(parent.tree, parsed.tree), parent.problems + parsed.problems)
+
+
+# -- public API ------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (if it runs) for the duration."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _load(text: str, file: str) -> Scenario:
+    chain: _Chain = () if file.startswith("<") else ((Path(file).resolve(), file),)
+    limits = _limits()
+    with _collector_paused():
+        try:
+            return _fast(text, file, chain, limits)
+        except Defer:
+            pass
+        return validate(_located(text, file, chain, limits), MAX_TIMELINE_EVENTS, MAX_PROBLEMS)
+
+
+def load_text(text: str, filename: str = "<string>") -> Scenario:
+    """Load, validate and check scenario text; ``filename`` is used in messages and as
+    the directory a relative ``extends`` is resolved against."""
+    return _load(text, filename)
+
+
+def load_scenario(name_or_path: str) -> Scenario:
+    """Load, validate and check a scenario file or bundled scenario name."""
+    path = resolve(name_or_path)
+    return _load(_read_text(path, Location(file=str(path))), str(path))
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files (from the ``Scenario`` model)."""
+    schema = Scenario.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+        "title": f"negotiation scenario (schema version {SCHEMA_VERSION})",
+    }
+

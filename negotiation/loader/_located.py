@@ -1,0 +1,415 @@
+"""The located path: YAML text -> a tree of values that each know where they were written.
+
+Built directly from the pure-Python parser's events (``_SafeLoader``): no ``yaml.Node``
+graph exists. The builder enforces the budgets as it reads, in the order (and with the
+messages and marks) of the composer it replaces, and reports the rest as located
+problems: refused tags, merge keys, keys that are lists or mappings, duplicate keys,
+scalars that are not what their tag says. A value read through an alias is the anchored
+value again, at the anchor's position, with its problems reported again at the alias's
+field path, as if it had been written out there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, NamedTuple
+
+import yaml
+from yaml.composer import ComposerError
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    StreamEndEvent,
+)
+
+from negotiation.errors import Location, Problem, ScenarioError
+from negotiation.scenario import SCHEMA_VERSION
+
+from ._tree import (
+    FieldPath,
+    Mark,
+    Node,
+    Parsed,
+    fail,
+    location,
+    newer_version,
+    show,
+    show_tag,
+    too_large,
+    too_large_error,
+    yaml_mark,
+)
+from ._yaml import (
+    CONVERT,
+    MAP,
+    NON_PRINTABLE,
+    NULL,
+    SEQ,
+    STR,
+    Limits,
+    _SafeLoader,
+    implicit_tag,
+)
+
+# -- the builder -----------------------------------------------------------------------
+
+
+class _Scalar(NamedTuple):
+    """A scalar as read: its text, resolved tag, style and mark."""
+
+    text: str
+    tag: str
+    style: str | None
+    mark: Mark
+
+
+@dataclasses.dataclass
+class _Anchor:
+    """An anchored value: a scalar as read, or a collection's node with its size in
+    nodes (aliases expanded) and its problems (mark, path below it, message)."""
+
+    start: Any  # the yaml mark of its first event (for the duplicate anchor message)
+    scalar: _Scalar | None = None
+    node: Node | None = None
+    size: int = 1
+    problems: tuple[tuple[Mark, FieldPath, str], ...] = ()
+
+
+class _Builder:
+    """Reads one document's events into a located tree (see the module docstring)."""
+
+    def __init__(self, parser: _SafeLoader, file: str, limits: Limits) -> None:
+        self.parser: Any = parser  # untyped in the stubs
+        self.file = file
+        self.limits = limits
+        self.nodes = 0
+        self.depth = 0
+        self.aliases = 0
+        self.alias_nodes = 0
+        self.expanded = 0  # nodes read so far, aliases counted as what they expand to
+        self.anchors: dict[str, _Anchor] = {}
+        self.open_anchors: list[str] = []
+        # every problem as (mark, path, message, quiet level): a problem inside a value
+        # that is not built (a duplicate key's, a refused tag's content) is quiet
+        self.log: list[tuple[Mark, FieldPath, str, int]] = []
+        self.quiet = 0
+        self.root_empty = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [Problem(location(m, p), msg) for m, p, msg, q in self.log if not q]
+
+    def problem(self, mark: Mark, path: FieldPath, message: str) -> None:
+        self.log.append((mark, path, message, self.quiet))
+
+    # -- the stream and the budgets --------------------------------------------------
+
+    def document(self) -> Node | None:
+        """The one document's root (None for an empty stream)."""
+        check, get = self.parser.check_event, self.parser.get_event
+        get()  # stream start
+        root: Node | None = None
+        root_mark = None
+        if not check(StreamEndEvent):
+            get()  # document start
+            first = self.parser.peek_event()
+            root_mark = first.start_mark
+            self.root_empty = (
+                isinstance(first, ScalarEvent) and first.value == "" and not first.style
+            )
+            root = self.node(())
+            get()  # document end
+        if not check(StreamEndEvent):
+            event = get()
+            raise ComposerError(
+                "expected a single document in the stream",
+                root_mark,
+                "but found another document",
+                event.start_mark,
+            )
+        get()  # stream end
+        return root
+
+    def count(self, event: Any) -> None:
+        self.nodes += 1
+        self.expanded += 1
+        if self.nodes > self.limits.nodes:
+            raise fail(
+                yaml_mark(event.start_mark, self.file),
+                (),
+                f"more than {self.limits.nodes:,} values in one file",
+            )
+
+    def anchor(self, event: Any) -> None:
+        """Refuse an anchor given twice (checked when its value starts, as PyYAML does)."""
+        name = event.anchor
+        if name is not None and name in self.anchors:
+            raise ComposerError(
+                f"found duplicate anchor {name!r}; first occurrence",
+                self.anchors[name].start,
+                "second occurrence",
+                event.start_mark,
+            )
+
+    def alias(self, event: Any) -> _Anchor:
+        name = event.anchor
+        if name not in self.anchors:
+            raise ComposerError(None, None, f"found undefined alias {name!r}", event.start_mark)
+        mark = yaml_mark(event.start_mark, self.file)
+        self.aliases += 1
+        if self.aliases > self.limits.aliases:
+            raise fail(mark, (), f"more than {self.limits.aliases} aliases (*name) in one file")
+        if name in self.open_anchors:
+            raise fail(mark, (), f"alias *{name} refers to a value that contains it")
+        target = self.anchors[name]
+        self.alias_nodes += target.size
+        self.expanded += target.size
+        if self.alias_nodes > self.limits.alias_nodes:
+            raise fail(
+                mark,
+                (),
+                f"aliases expand to more than {self.limits.alias_nodes:,} values "
+                f"(at alias *{name}); refusing to expand them",
+            )
+        return target
+
+    # -- values ----------------------------------------------------------------------
+
+    def node(self, path: FieldPath) -> Node:
+        """Read the next value (an alias, a scalar, a list or a mapping)."""
+        event: Any = self.parser.get_event()
+        if isinstance(event, AliasEvent):
+            target = self.alias(event)
+            if target.scalar is not None:
+                return self.scalar(target.scalar, path)
+            for mark, below, message in target.problems:
+                self.problem(mark, (*path, *below), message)
+            assert target.node is not None
+            return target.node.copy(target.node.value, key=False)
+        self.count(event)
+        if isinstance(event, ScalarEvent):
+            self.anchor(event)
+            read = self.read_scalar(event)
+            if event.anchor is not None:
+                self.anchors[event.anchor] = _Anchor(event.start_mark, scalar=read)
+            return self.scalar(read, path)
+        return self.collection(event, path)
+
+    def collection(self, event: Any, path: FieldPath) -> Node:
+        mark = yaml_mark(event.start_mark, self.file)
+        self.depth += 1
+        if self.depth > self.limits.depth:
+            raise fail(
+                mark, (), f"nesting deeper than {self.limits.depth} levels of lists and mappings"
+            )
+        self.open_anchors.append(event.anchor or "")
+        self.anchor(event)
+        name = event.anchor
+        if name is not None:
+            self.anchors[name] = _Anchor(event.start_mark)
+        first_problem, first_node = len(self.log), self.expanded - 1
+        is_map = isinstance(event, MappingStartEvent)
+        refused = event.tag not in (None, "!", MAP if is_map else SEQ)
+        if refused:
+            self.refuse(event.tag, mark, path)
+            self.quiet += 1
+        value: dict[Any, Node] | list[Node]
+        if is_map:
+            value, merged = self.mapping(path)
+        else:
+            value, merged = self.sequence(path), False
+        self.parser.get_event()  # the end event
+        if refused:
+            self.quiet -= 1
+        node = Node(None, mark, bad=True) if refused else Node(value, mark, bad=merged)
+        self.depth -= 1
+        self.open_anchors.pop()
+        if name is not None:
+            self.anchors[name] = _Anchor(
+                event.start_mark,
+                node=node,
+                size=self.expanded - first_node,
+                problems=tuple(
+                    (m, p[len(path) :], msg)
+                    for m, p, msg, q in self.log[first_problem:]
+                    if q == self.quiet
+                ),
+            )
+        return node
+
+    def sequence(self, path: FieldPath) -> list[Node]:
+        out: list[Node] = []
+        while not self.parser.check_event(SequenceEndEvent):
+            out.append(self.node((*path, len(out))))
+        return out
+
+    def skip(self, path: FieldPath) -> Node:
+        """Read a value that is not built into the tree (its problems are quiet)."""
+        self.quiet += 1
+        node = self.node(path)
+        self.quiet -= 1
+        return node
+
+    def key(self, path: FieldPath) -> tuple[Mark, _Scalar | None]:
+        """Read a mapping key: its mark, and the scalar (None for a list or mapping)."""
+        event: Any = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            self.parser.get_event()
+            target = self.alias(event)
+            if target.scalar is not None:
+                return target.scalar.mark, target.scalar
+            assert target.node is not None
+            return target.node.mark, None
+        if isinstance(event, ScalarEvent):
+            self.parser.get_event()
+            self.count(event)
+            self.anchor(event)
+            read = self.read_scalar(event)
+            if event.anchor is not None:
+                self.anchors[event.anchor] = _Anchor(event.start_mark, scalar=read)
+            return read.mark, read
+        return self.skip(path).mark, None
+
+    def mapping(self, path: FieldPath) -> tuple[dict[Any, Node], bool]:
+        """The mapping's entries, and whether it used a (refused) merge key: its other
+        problems are then not reported, as they follow from the missing merge."""
+        out: dict[Any, Node] = {}
+        merged = False
+        while not self.parser.check_event(MappingEndEvent):
+            kmark, read = self.key(path)
+            if read is None:
+                self.problem(
+                    kmark, path, "a mapping key must be a plain value, not a list or a mapping"
+                )
+                self.skip(path)
+                continue
+            if read.text == "<<" and read.style is None:
+                self.problem(
+                    kmark,
+                    path,
+                    "merge keys ('<<') are not supported; anchor a whole "
+                    "value instead, or use 'extends'",
+                )
+                merged = True
+                self.skip(path)
+                continue
+            key = self.scalar(read, path).value
+            if key in out:
+                first = out[key].key_mark or kmark
+                self.problem(
+                    kmark, (*path, key), f"duplicate key {key!r} (first given at line {first.line})"
+                )
+                self.skip((*path, key))
+                continue
+            child = self.node((*path, key))
+            child.set_key(kmark)
+            out[key] = child
+        return out, merged
+
+    def read_scalar(self, event: Any) -> _Scalar:
+        start, end = event.start_mark, event.end_mark
+        line, column = start.line + 1, start.column + 1
+        text_column = None
+        if end is not None and end.line == start.line:
+            if event.style is None:
+                text_column = column
+            elif event.style in ('"', "'"):
+                text_column = column + 1
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = implicit_tag(event.value) if event.implicit[0] else STR
+        return _Scalar(event.value, tag, event.style, Mark(self.file, line, column, text_column))
+
+    def scalar(self, read: _Scalar, path: FieldPath) -> Node:
+        tag, mark = read.tag, read.mark
+        if tag in (STR, "!"):
+            return Node(read.text, mark)
+        if tag == NULL:
+            return Node(None, mark)
+        convert = CONVERT.get(tag)
+        if convert is None:
+            return self.refuse(tag, mark, path)
+        try:
+            return Node(convert(read.text), mark)
+        except ValueError as e:
+            self.problem(mark, path, str(e))
+            return Node(None, mark, bad=True)
+
+    def refuse(self, tag: str, mark: Mark, path: FieldPath) -> Node:
+        self.problem(
+            mark,
+            path,
+            f"tag {show_tag(tag)!r} is not allowed: scenario files hold "
+            "plain values only (strings, numbers, true/false, null, lists, "
+            "mappings), never tags that construct objects",
+        )
+        return Node(None, mark, bad=True)
+
+
+# -- one file --------------------------------------------------------------------------
+
+
+def syntax_problem(e: yaml.MarkedYAMLError, file: str) -> Problem:
+    mark = yaml_mark(e.problem_mark or e.context_mark, file)
+    problem = e.problem or "invalid YAML"
+    message = f"YAML syntax error: {problem}"
+    if e.context:
+        message += f" ({e.context}"
+        if e.context_mark is not None:
+            message += f" at line {e.context_mark.line + 1}"
+        message += ")"
+    if "\\t" in problem or "tab" in problem:
+        message += "; YAML indentation must use spaces, not tabs"
+    return Problem(location(mark, ()), message)
+
+
+def parse(text: str, file: str, limits: Limits) -> Parsed:
+    """Read one file into a located tree; check the top level and the version."""
+    if too_large(text, limits.file_bytes):
+        raise too_large_error(Location(file=file), limits.file_bytes)
+    bad = NON_PRINTABLE.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise fail(
+            Mark(file, line, column),
+            (),
+            f"character U+{ord(bad.group()):04X} is not allowed in a YAML file",
+        )
+    parser = _SafeLoader(text)
+    builder = _Builder(parser, file, limits)
+    try:
+        tree = builder.document()
+    except yaml.MarkedYAMLError as e:
+        raise ScenarioError([syntax_problem(e, file)]) from None
+    except yaml.YAMLError as e:
+        raise ScenarioError.single(f"YAML error: {e}", Location(file=file)) from None
+    finally:
+        parser.dispose()
+    if tree is None or builder.root_empty:
+        raise ScenarioError.single(
+            "the file is empty; a scenario is a mapping with at least 'id' and 'title'",
+            Location(file, 1, 1),
+        )
+    if not isinstance(tree.value, dict):
+        kind = "a list" if isinstance(tree.value, list) else f"the value {show(tree.value)}"
+        raise fail(
+            tree.mark,
+            (),
+            f"the top level of a scenario must be a mapping of fields "
+            f"(id:, title:, parties:, ...), not {kind}",
+        )
+    version = tree.value.get("version")
+    if version is not None:
+        newer = newer_version(version.value)
+        if newer is not None:
+            raise fail(
+                version.mark,
+                ("version",),
+                f"schema version {newer} is newer than this negotiation package reads "
+                f"({SCHEMA_VERSION}); upgrade the package",
+            )
+    return Parsed(tree, builder.problems)
