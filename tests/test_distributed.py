@@ -16,6 +16,10 @@ from negotiation.sample import Sampling, sample
 
 dd = pytest.importorskip("dask.distributed")
 
+# distributed warns when another process on the machine holds its default dashboard
+# port, even with the dashboard off; that says nothing about this code
+pytestmark = pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
+
 from negotiation.distributed import (  # noqa: E402
     run_chunk,
     run_sample,
