@@ -215,6 +215,7 @@ class Acts:
         if isinstance(event, SetPoint):
             ds = work.documents[event.document]
             before = ds.points.get(event.point, "open")
+            work.touch(f"doc:{event.document}")
             work.documents[event.document] = ds.model_copy(
                 update={"points": {**ds.points, event.point: event.status.value}}
             )
@@ -229,6 +230,7 @@ class Acts:
             for d_id in event.opens:
                 new = self.engine.clock.activate(self.engine.deadlines[d_id], None)
                 work.deadlines[d_id] = new
+                work.touch(f"deadline:{d_id}")
                 changes.append(
                     Change(what=f"deadline {d_id}", before="inactive", after=new.status.value)
                 )
@@ -289,6 +291,7 @@ class Acts:
             if dest not in ds.visited:
                 update["visited"] = (*ds.visited, dest)
         work.documents[doc_id] = construct(DocumentState, {**ds.__dict__, **update})
+        work.touch(f"doc:{doc_id}")
         return changes, notes
 
     def mutate_stance(self, work: Work, event: StanceEvent) -> list[Change]:
@@ -299,6 +302,7 @@ class Acts:
             key = position_key(party, target)
             old = work.positions.get(key)
             before = old.stance if old else "unknown"
+            work.touch(f"stance:{event.document}")
             work.positions[key] = PositionState(
                 stance=stance, since=work.date, conditions=conditions
             )
@@ -312,9 +316,11 @@ class Acts:
         holds = event.fact in work.facts
         if isinstance(event, SetFact) and not holds:
             work.facts[event.fact] = work.date
+            work.touch(f"fact:{event.fact}")
             return [Change(what=f"fact {event.fact}", before="false", after="true")]
         if isinstance(event, ClearFact) and holds:
             del work.facts[event.fact]
+            work.touch(f"fact:{event.fact}")
             return [Change(what=f"fact {event.fact}", before="true", after="false")]
         return []
 
@@ -323,9 +329,11 @@ class Acts:
         label = f"relation {event.source} {event.relation.value} {event.target}"
         if event.active and key not in work.relations:
             work.relations[key] = work.date
+            work.touch("rel")
             return [Change(what=label, before="no", after="yes")]
         if not event.active and key in work.relations:
             del work.relations[key]
+            work.touch("rel")
             return [Change(what=label, before="yes", after="no")]
         return []
 
@@ -334,6 +342,7 @@ class Acts:
         ds = work.deadlines[d_id]
         spec = self.engine.deadlines[d_id]
         label = f"deadline {d_id}"
+        work.touch(f"deadline:{d_id}")
         if isinstance(event, SetDeadline):
             new = self.engine.clock.activate(spec, event.due)
             work.deadlines[d_id] = new

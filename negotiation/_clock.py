@@ -29,6 +29,14 @@ class Clock:
         self.order: list[Deadline] = sorted(
             scenario.deadlines, key=lambda d: (d.priority, scenario.deadlines.index(d))
         )
+        compiled = engine.compiled
+        self.reads: dict[str, frozenset[str]] = {}
+        for d in scenario.deadlines:
+            keys = {f"deadline:{d.id}"}
+            for node in (compiled.requirements.get(d.id), compiled.anchors.get(d.id)):
+                if node is not None:
+                    keys |= cond.reads(node)
+            self.reads[d.id] = frozenset(keys)
 
     # -- activation ---------------------------------------------------------------------
     def initial(self, d: Deadline) -> DeadlineState:
@@ -96,10 +104,12 @@ class Clock:
     def arrive(self, work: Work, day: dt.date) -> None:
         work.date = day
         work.closed = False
+        work.touch("date")
         for d in self.order:
             ds = work.deadlines[d.id]
             if ds.status is DeadlineStatus.pending and ds.opens is not None and ds.opens <= day:
                 work.deadlines[d.id] = ds.model_copy(update={"status": DeadlineStatus.open})
+                work.touch(f"deadline:{d.id}")
                 work.system(
                     "window",
                     d.id,
@@ -136,6 +146,7 @@ class Clock:
         view = self.engine.view(work)
         if not cond.evaluate(node, view):
             work.deadlines[d.id] = ds.model_copy(update={"cutoff_done": True})
+            work.touch(f"deadline:{d.id}")
             work.system(
                 "extension",
                 d.id,
@@ -153,6 +164,7 @@ class Clock:
             to_due=new_due,
             conditional=True,
         )
+        work.touch(f"deadline:{d.id}")
         work.deadlines[d.id] = ds.model_copy(
             update={"due": new_due, "cutoff_done": True, "extensions": (*ds.extensions, record)}
         )
@@ -214,6 +226,7 @@ class Clock:
         reasons: Sequence[str] = (),
     ) -> None:
         work.deadlines[d.id] = ds.model_copy(update={"status": status, "resolved_on": work.date})
+        work.touch(f"deadline:{d.id}")
         work.system(
             "deadline",
             d.id,
@@ -226,10 +239,17 @@ class Clock:
 
     # -- requirements met, windows anchored (part of settling) ------------------------------
     def update(self, work: Work, fired: list[str]) -> bool:
+        """Anchor waiting deadlines whose condition now holds; resolve live ones whose
+        requirement is met. A deadline is looked at only when something its conditions
+        read, or the deadline itself, changed in this step (``Work.touched``): every state
+        the engine hands out is settled, so an unchanged condition keeps its value."""
         changed = False
         view = self.engine.view(work)
         compiled = self.engine.compiled
+        touched = work.touched
         for d in self.order:
+            if touched is not None and touched.isdisjoint(self.reads[d.id]):
+                continue
             ds = work.deadlines[d.id]
             anchor = compiled.anchors.get(d.id)
             if (
@@ -277,6 +297,7 @@ class Clock:
         if new.opens is not None and new.opens <= work.date:
             new = new.model_copy(update={"status": DeadlineStatus.open})
         work.deadlines[d.id] = new
+        work.touch(f"deadline:{d.id}")
         what = "window" if d.kind is DeadlineKind.window else "deadline"
         span = f"opens {new.opens}, closes {new.due}" if new.opens else f"due {new.due}"
         work.system(

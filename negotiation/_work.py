@@ -35,6 +35,13 @@ class Work:
         self.rules = dict(s.rules)
         self.step = s.step
         self.entries: list[TraceEntry] = []
+        # what changed in this step, as conditions.reads() keys; None: treat everything
+        # as changed (a state the engine did not settle itself, e.g. the initial one)
+        self.touched: set[str] | None = set()
+
+    def touch(self, key: str) -> None:
+        if self.touched is not None:
+            self.touched.add(key)
 
     def finish(self) -> tuple[TraceEntry, ...]:
         """Number the entries written in this step, in order, after the state's last."""

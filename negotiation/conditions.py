@@ -247,6 +247,32 @@ def walk(node: Node) -> Iterator[Node]:
             yield from walk(n)
 
 
+def reads(node: Node) -> frozenset[str]:
+    """What a condition's value depends on, as coarse keys: ``doc:ID`` (a document's
+    state, points, signatures), ``stance:DOC`` (any stance on a document or its
+    points), ``rel`` (relations), ``fact:ID``, ``deadline:ID`` and ``date`` (the clock).
+    The engine re-evaluates a condition only when one of its keys changed."""
+    out: set[str] = set()
+    for n in walk(node):
+        if isinstance(n, DocState | PointIs | HasActed):
+            out.add(f"doc:{n.document}")
+        elif isinstance(n, StanceIs):
+            out.add(f"stance:{n.target.split('.', 1)[0]}")
+        elif isinstance(n, AllAccept):
+            out.add(f"stance:{n.document}")
+        elif isinstance(n, RelationHolds):
+            out.add("rel")
+        elif isinstance(n, FactHolds):
+            out.add(f"fact:{n.fact}")
+        elif isinstance(n, FactHeld):
+            out |= {f"fact:{n.fact}", "date"}
+        elif isinstance(n, DeadlineIs):
+            out.add(f"deadline:{n.deadline}")
+        elif isinstance(n, DateCmp):
+            out.add("date")
+    return frozenset(out)
+
+
 def wake_dates(node: Node, facts: Facts) -> set[dt.date]:
     """Dates on which the condition's value may change with no event: date atoms and
     fact-duration thresholds. The engine visits them so time-based rules fire."""

@@ -183,6 +183,7 @@ class Engine:
             rules={r.id: RuleState() for r in s.rules},
         )
         work = Work(state)
+        work.touched = None  # nothing has been settled yet: look at every condition
         self.settle(work)
         work.finish()
         return work.freeze()
