@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import conditions as cond
-from ._work import Work
+from ._work import ReadIndex, Work
 from .dates import FuzzyDate, add_days
 from .deadlines import LIVE_STATUSES, Deadline, DeadlineKind, DeadlineStatus
 from .state import DeadlineState, Extension
@@ -37,6 +37,7 @@ class Clock:
                 if node is not None:
                     keys |= cond.reads(node)
             self.reads[d.id] = frozenset(keys)
+        self.index = ReadIndex(self.reads)
 
     # -- activation ---------------------------------------------------------------------
     def initial(self, d: Deadline) -> DeadlineState:
@@ -247,8 +248,11 @@ class Clock:
         view = self.engine.view(work)
         compiled = self.engine.compiled
         touched = work.touched
+        looked_at = None if touched is None else self.index.affected(touched)
+        if looked_at is not None and not looked_at:
+            return False
         for d in self.order:
-            if touched is not None and touched.isdisjoint(self.reads[d.id]):
+            if looked_at is not None and d.id not in looked_at:
                 continue
             ds = work.deadlines[d.id]
             anchor = compiled.anchors.get(d.id)

@@ -128,6 +128,23 @@ class Work:
         )
 
 
+class ReadIndex:
+    """Which conditions read which ``conditions.reads`` keys, to find the ones a set of
+    changed keys can affect."""
+
+    def __init__(self, reads: dict[str, frozenset[str]]) -> None:
+        self.by_key: dict[str, set[str]] = {}
+        for owner, keys in reads.items():
+            for key in keys:
+                self.by_key.setdefault(key, set()).add(owner)
+
+    def affected(self, touched: set[str]) -> set[str]:
+        out: set[str] = set()
+        for key in touched:
+            out |= self.by_key.get(key, set())
+        return out
+
+
 class View:
     """``conditions.Facts`` over a working or frozen state."""
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from . import conditions as cond
 from ._acts import Acts, doc_trigger
 from ._clock import Clock
-from ._work import View, Work
+from ._work import ReadIndex, View, Work
 from .deadlines import Deadline
 from .documents import Document
 from .errors import RuleLoopError, ScenarioError
@@ -91,6 +91,9 @@ class Engine:
             scenario.rules, key=lambda r: (r.priority, scenario.rules.index(r))
         )
         self.compiled = self._compile()
+        self.rule_index = ReadIndex(
+            {r_id: cond.reads(node) for r_id, node in self.compiled.rules.items()}
+        )
         self.clock = Clock(self)
         self.acts = Acts(self)
 
@@ -305,7 +308,13 @@ class Engine:
         stay armed for the next step. So each rule sees every intermediate state."""
         view = self.view(work)
         chosen: Rule | None = None
+        # a rule none of whose inputs changed in this step keeps its value, and at the
+        # start of a step no rule is armed (settling ended with none): skip it
+        touched = work.touched
+        looked_at = None if touched is None else self.rule_index.affected(touched)
         for r in self.rule_order:
+            if looked_at is not None and r.id not in looked_at:
+                continue
             value = cond.evaluate(self.compiled.rules[r.id], view)
             rs = work.rules[r.id]
             armed = value and not rs.last and (r.mode == "each" or rs.fired == 0)
