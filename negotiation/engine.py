@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from . import conditions as cond
 from ._acts import Acts, doc_trigger
 from ._clock import Clock
+from ._collect import Levels
 from ._work import ReadIndex, View, Work
 from .deadlines import Deadline
 from .documents import Document
@@ -38,6 +39,9 @@ from .state import DocumentState, PositionState, RuleState, State
 from .trace import ExpectationResult, InvariantViolation, Trace, TraceEntry
 from .validate import check_scenario
 from .vocabulary import ScenarioVocabulary
+
+RUN_GC_EVENTS = 5000
+"""How many events a run applies between two collections of its garbage."""
 
 MAX_SETTLE_STEPS = 1000
 """Rule firings and deadline updates within one settle before the engine reports a loop."""
@@ -411,16 +415,22 @@ class Engine:
 
         watch(state)
 
-        for event in self.timeline(branch):
-            day = event.date.sort_date if event.date else state.date
-            if stop is not None and day > stop:
-                entries.append(self._beyond(state, event))
-                continue
-            state = settle_expectations(day, state)
-            step = self.apply(state, event)
-            state = step.state
-            entries.extend(step.entries)
-            watch(state)
+        # a run keeps every entry and makes no reference cycles: the cyclic collector
+        # would re-scan the growing trace on every full pass (a third of a 100k-event
+        # run), so it is paused and what survives is frozen every RUN_GC_EVENTS events
+        with Levels() as collector:
+            for count, event in enumerate(self.timeline(branch), 1):
+                day = event.date.sort_date if event.date else state.date
+                if stop is not None and day > stop:
+                    entries.append(self._beyond(state, event))
+                    continue
+                state = settle_expectations(day, state)
+                step = self.apply(state, event)
+                state = step.state
+                entries.extend(step.entries)
+                watch(state)
+                if count % RUN_GC_EVENTS == 0:
+                    collector.level()
         end = stop if stop is not None else max([state.date] + [x.at.last_day for x in pending])
         state = settle_expectations(end + dt.timedelta(days=1), state)
         last = self.advance(state, end, close=True)

@@ -30,6 +30,7 @@ GROUND = {
     "decisions",
     "_cond_ast",
     "_cond_parser",
+    "_collect",
 }
 RULES = {"engine", "_acts", "_clock", "_work", "moves"}
 EDGES = {"loader", "render", "cli", "pytest_plugin", "__main__"}
