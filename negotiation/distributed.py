@@ -27,10 +27,9 @@ import time
 from typing import Any
 
 from ._space import Space
-from .decisions import decision_assumptions
 from .errors import NegotiationError
-from .sample import Sampling, _root_weights, _Run, _shares, _walk, run_random, sample
-from .scenario import Scenario, list_assumptions
+from .sample import Sampling, _root_weights, _Run, _walk, run_random, sample, summarize
+from .scenario import Scenario
 
 CHUNKS_PER_WORKER = 4
 """Chunks per worker: enough to balance uneven runs, few enough to keep overhead low."""
@@ -77,29 +76,7 @@ def _summarize(
     scenario: Scenario, results: list[_Run], runs: int, seed: int, workers: int, elapsed: float
 ) -> Sampling:
     """What ``sample`` gives for the same runs (its counting, shares and assumptions)."""
-    space = Space(scenario, None)
-    timelines: dict[str, int] = {}
-    outcomes: dict[str, int] = {}
-    violations: dict[str, int] = {}
-    for r in results:
-        name = space.roots[r.root].name or "base"
-        timelines[name] = timelines.get(name, 0) + 1
-        outcomes[r.outcome] = outcomes.get(r.outcome, 0) + 1
-        for inv in r.violated:
-            violations[inv] = violations.get(inv, 0) + 1
-    assumptions = [f"{where}: {what}" for where, what in list_assumptions(scenario)]
-    assumptions += [f"{where}: {what}" for where, what in decision_assumptions(scenario)]
-    return Sampling(
-        scenario=scenario.id,
-        runs=runs,
-        seed=seed,
-        workers=workers,
-        timelines=_shares(timelines, runs),
-        outcomes=_shares(outcomes, runs),
-        violations=_shares(violations, runs),
-        assumptions=assumptions,
-        elapsed=elapsed,
-    )
+    return summarize(Space(scenario, None), scenario, results, runs, seed, workers, elapsed)
 
 
 def sample_on_client(
@@ -117,9 +94,7 @@ def sample_on_client(
     # a key of its own (hash=False): with the content-hash key, a call right after one
     # on an equal scenario could see the earlier call's release of that key and lose it
     remote = client.scatter(scenario, broadcast=True, hash=False)
-    futures = [
-        client.submit(run_chunk, key, remote, seed, a, b, pure=False) for a, b in bounds
-    ]
+    futures = [client.submit(run_chunk, key, remote, seed, a, b, pure=False) for a, b in bounds]
     results: list[_Run] = []
     for chunk in client.gather(futures):
         results.extend(chunk)

@@ -181,6 +181,20 @@ def sample(scenario: Scenario, runs: int, seed: int, workers: int = 1) -> Sampli
         with ProcessPoolExecutor(workers, initializer=_init, initargs=(scenario,)) as pool:
             for chunk in pool.map(_runs, [seed] * len(parts), parts):
                 results.extend(chunk)
+    return summarize(space, scenario, results, runs, seed, workers, time.perf_counter() - started)
+
+
+def summarize(
+    space: Space,
+    scenario: Scenario,
+    results: list[_Run],
+    runs: int,
+    seed: int,
+    workers: int,
+    elapsed: float,
+) -> Sampling:
+    """Count runs by timeline, outcome and broken invariant, with their shares and the
+    assumptions behind them (shared by the local and the Dask samplers)."""
     timelines: dict[str, int] = {}
     outcomes: dict[str, int] = {}
     violations: dict[str, int] = {}
@@ -201,5 +215,5 @@ def sample(scenario: Scenario, runs: int, seed: int, workers: int = 1) -> Sampli
         outcomes=_shares(outcomes, runs),
         violations=_shares(violations, runs),
         assumptions=assumptions,
-        elapsed=time.perf_counter() - started,
+        elapsed=elapsed,
     )
