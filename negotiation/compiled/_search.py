@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from negotiation._collect import Levels
 from negotiation._space import Code, Space
 
 from ._base import FIRST_DOC, S, _RuleLoopError
@@ -51,13 +51,19 @@ def search_compiled(
             search.breach(index, None, space.check(None, node.state))
             frontier.append(s)
     first = 0
-    stopped: str | None = None
     # The search makes no reference cycles (tuples of ints and strings, lists freed by
     # reference counting), so the cyclic collector would only re-scan the growing
     # seen-set: about a quarter of the time on the benchmark family. It is paused for
     # the search and restored as it was.
-    collecting = gc.isenabled()
-    gc.disable()
+    with Levels():
+        stopped = _levels(walk, search, frontier, first, max_depth)
+    return stopped, time.perf_counter() - started
+
+
+def _levels(
+    walk: _Walk, search: Any, frontier: list[Any], first: int, max_depth: int | None
+) -> str | None:
+    stopped: str | None = None
     try:
         depth = 0
         while frontier and stopped is None:
@@ -72,10 +78,7 @@ def search_compiled(
         search.depth = depth
     except KeyboardInterrupt:
         stopped = "interrupted"
-    finally:
-        if collecting:
-            gc.enable()
-    return stopped, time.perf_counter() - started
+    return stopped
 
 
 class _Walk:

@@ -86,7 +86,6 @@ Modules: ``_yaml`` (dialect, parsers, the fast path), ``_tree`` (located values)
 from __future__ import annotations
 
 import contextlib
-import gc
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -94,6 +93,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from negotiation._collect import Levels
 from negotiation.errors import Location, ScenarioError
 from negotiation.scenario import SCHEMA_VERSION, Scenario
 from negotiation.validate import check_scenario
@@ -295,15 +295,10 @@ def _located(text: str, file: str, chain: _Chain, limits: Limits) -> Parsed:
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (if it runs) for the duration."""
-    if not gc.isenabled():
+    """Pause the cyclic garbage collector for the duration (``_collect.Levels`` counts
+    concurrent pauses and restores the collector as the first one found it)."""
+    with Levels():
         yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _load(text: str, file: str) -> Scenario:
