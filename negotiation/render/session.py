@@ -18,19 +18,10 @@ from negotiation.teach.predict import Question
 from negotiation.teach.step import HELP, Ahead, Reply, StepSession
 from negotiation.trace import TraceEntry
 
-from . import text
+from . import text, views
 
 WIDTH = 100
-LABELS = {
-    "event": "EVENT",
-    "blocked": "BLOCKED",
-    "deadline": "DEADLINE",
-    "extension": "EXTENSION",
-    "window": "WINDOW",
-    "rule": "RULE",
-    "skipped": "CLOCK",
-    "beyond_horizon": "BEYOND",
-}
+LABELS = views.KIND_LABELS
 
 
 def _wrap(label: str, value: str, indent: int = 2, hang: int | None = None) -> list[str]:
