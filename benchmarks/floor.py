@@ -24,7 +24,8 @@ def compile_table() -> tuple[dict[str, tuple[tuple[str, str], ...]], frozenset[s
                              frozenset[str]]:
     """(state -> ((trigger, dest), ...)) for guard-free moves, absorbing states, and the
     states ``withdraw`` leaves from, all read once from the default document lifecycle."""
-    from negotiation.lifecycles import DEFAULT_DOCUMENT_LIFECYCLE, Lifecycle
+    from negotiation.model.lifecycles import DEFAULT_DOCUMENT_LIFECYCLE
+    from negotiation.runtime.lifecycles import Lifecycle
 
     lc = Lifecycle(DEFAULT_DOCUMENT_LIFECYCLE)
     moves: dict[str, list[tuple[str, str]]] = {s: [] for s in lc.spec.states}

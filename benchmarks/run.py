@@ -7,7 +7,7 @@ Pieces (see docs/performance.md for what each measures and why):
 
 * step: ``Engine.apply`` (guards, deadlines, trace) vs a raw ``transitions`` trigger on
   the same lifecycle -> ``step_ratio``;
-* explore: distinct states/s of ``negotiation.explore`` on a generated family vs the
+* explore: distinct states/s of ``negotiation.search.explore`` on a generated family vs the
   Python floor (``benchmarks/floor.py``: BFS over tuples and a compiled table) and vs
   Hypothesis stateful steps/s on the same moves -> ``explore_states_per_s``,
   ``floor_states_per_s``, ``explore_vs_floor``, ``explore_vs_hypothesis``;
@@ -186,8 +186,8 @@ class _Carrier:
 def bench_step(cfg: Config, rep: Report) -> None:
     """``Engine.apply`` of a document event vs a raw trigger of the same lifecycle."""
     from negotiation import Engine
-    from negotiation.dates import FuzzyDate
-    from negotiation.events import Accept, Revise, SubmitComments, Transition
+    from negotiation.model.dates import FuzzyDate
+    from negotiation.model.events import Accept, Revise, SubmitComments, Transition
 
     fam = cfg.explore
     engine = Engine(fam.scenario())
@@ -240,7 +240,7 @@ def bench_step(cfg: Config, rep: Report) -> None:
 
 
 def _explore(fam: Family, workers: int = 1, compiled: bool = True) -> Any:
-    from negotiation.explore import explore
+    from negotiation.search.explore import explore
 
     return explore(fam.scenario(), max_states=10**8, workers=workers, compiled=compiled)
 
@@ -314,7 +314,7 @@ def hypothesis_rate(fam: Family, examples: int, steps: int) -> dict[str, Any]:
     )
 
     from negotiation import Engine
-    from negotiation.decisions import candidate_moves
+    from negotiation.runtime.legal import candidate_moves
 
     engine = Engine(fam.scenario())
     first = engine.advance(engine.initial_state(), fam.decision_day(0))
@@ -506,8 +506,8 @@ def _cpu() -> float:
 
 
 def bench_sample(cfg: Config, rep: Report) -> None:
-    if importlib.util.find_spec("negotiation.sample") is None:
-        rep.notes.append("negotiation.sample does not exist yet (the sampler has not "
+    if importlib.util.find_spec("negotiation.search.sample") is None:
+        rep.notes.append("negotiation.search.sample does not exist yet (the sampler has not "
                          "landed): sample_speedup_2w not measured")
         return
     from benchmarks.sampling import sample_timing

@@ -1,4 +1,4 @@
-"""Timing of ``negotiation.sample`` with one and two local workers (and on Dask)."""
+"""Timing of ``negotiation.search.sample`` with one and two local workers (and on Dask)."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def parallel_capacity(seconds: float = 1.0) -> dict[str, float]:
 
 
 def sample_timing(fam: Family, runs: int, seed: int = 1, dask: bool = False) -> dict[str, Any]:
-    from negotiation.sample import sample
+    from negotiation.search.sample import sample
 
     scenario = fam.scenario()
     out: dict[str, Any] = {"family": {"k": fam.k, "n": fam.n, "p": fam.p}, "runs": runs}
@@ -65,7 +65,7 @@ def sample_timing(fam: Family, runs: int, seed: int = 1, dask: bool = False) -> 
     out["identical_1w_2w"] = _same(results[1], results[2])
     out["runs_per_s_1w"] = runs / out["seconds_1w"]
     if dask and importlib.util.find_spec("dask") is not None:
-        from negotiation.distributed import sample_on_dask
+        from negotiation.search.distributed import sample_on_dask
 
         t0 = time.perf_counter()
         on_dask = sample_on_dask(scenario, runs, seed, local_workers=2)

@@ -7,10 +7,10 @@ engine neither reads files nor prints; ``load_scenario`` and the CLI sit on top 
 
 from __future__ import annotations
 
-from .attribution import Attribution, ClaimStatus, Source, SourceKind
-from .conditions import evaluate, explain, parse
-from .dates import FuzzyDate
-from .deadlines import (
+from negotiation.conditions import evaluate, explain, parse
+from negotiation.model.attribution import Attribution, ClaimStatus, Source, SourceKind
+from negotiation.model.dates import FuzzyDate
+from negotiation.model.deadlines import (
     Anchor,
     ConditionalExtension,
     Consequence,
@@ -18,9 +18,8 @@ from .deadlines import (
     DeadlineKind,
     DeadlineStatus,
 )
-from .documents import Document, Guard, Point, PointStatus
-from .engine import Engine, StepResult
-from .errors import (
+from negotiation.model.documents import Document, Guard, Point, PointStatus
+from negotiation.model.errors import (
     ConditionError,
     MoveError,
     NegotiationError,
@@ -28,14 +27,16 @@ from .errors import (
     ScenarioError,
     SessionError,
 )
-from .events import Event
-from .lifecycles import Lifecycle, LifecycleSpec, TransitionSpec
-from .parties import Body, Party, PartyKind, Person, Relation, RelationKind
-from .positions import Position, Stance
-from .rules import Rule
-from .scenario import Branch, Expectation, FactSpec, Invariant, Scenario
-from .state import State
-from .trace import Change, Trace, TraceEntry
+from negotiation.model.events import Event
+from negotiation.model.lifecycles import LifecycleSpec, TransitionSpec
+from negotiation.model.parties import Body, Party, PartyKind, Person, Relation, RelationKind
+from negotiation.model.positions import Position, Stance
+from negotiation.model.rules import Rule
+from negotiation.model.scenario import Branch, Expectation, FactSpec, Invariant, Scenario
+from negotiation.model.state import State
+from negotiation.model.trace import Change, Trace, TraceEntry
+from negotiation.runtime.engine import Engine, StepResult
+from negotiation.runtime.lifecycles import Lifecycle
 
 __version__ = "0.1.0"
 

@@ -17,7 +17,7 @@ A ``run``, ``step`` or ``play`` session is saved as one JSON object::
 
 ``digest`` is the sha256 of the scenario's canonical JSON (``scenario_digest``): a session
 resumes only against the very scenario it was saved from. ``choices`` are moves in the
-move grammar (``negotiation.moves``), each with the day it was made. ``position.step`` is
+move grammar (``negotiation.runtime.notation``), each with the day it was made. ``position.step`` is
 the command's own counter (trace entries for ``run``, events stepped through for
 ``step``, decisions taken for ``play``).
 
@@ -41,10 +41,10 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
-from ._base import Frozen, Id
-from .errors import OutputError, SessionError
-from .scenario import Scenario
-from .state import State
+from negotiation.model._base import Frozen, Id
+from negotiation.model.errors import OutputError, SessionError
+from negotiation.model.scenario import Scenario
+from negotiation.model.state import State
 
 FORMAT = "negotiation-session"
 """The format name every session file carries."""

@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
-from .engine import Engine
-from .errors import NegotiationError
-from .explore import explore
-from .loader import load_scenario
-from .scenario import Scenario
+from negotiation.loader import load_scenario
+from negotiation.model.errors import NegotiationError
+from negotiation.model.scenario import Scenario
+from negotiation.runtime.engine import Engine
+from negotiation.search.explore import explore
 
 INI_DIRS = "negotiation_scenarios"
 INI_MAX_STATES = "negotiation_max_states"

@@ -11,7 +11,7 @@ The machine starts at the scenario's start and, step by step, either follows the
 script (the next scripted event, an option of a decision point, or the clock moving to
 the next close of day or checkpoint, the explorer's steps), lets any party make any
 legal move (``legal_events``), or does nothing. After every step it checks the
-scenario's invariants and the built-in ones (``negotiation.explore``); a failure names
+scenario's invariants and the built-in ones (``negotiation.search.explore``); a failure names
 the invariant, the date and every step taken.
 
 Strategies: ``legal_events(engine, state)`` (moves the engine would accept now) and
@@ -32,13 +32,13 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from ._space import Node, Space
-from .decisions import legal_moves
-from .engine import Engine
-from .events import Event
-from .explore import move_text
-from .scenario import Scenario
-from .state import State
+from negotiation.model.events import Event
+from negotiation.model.scenario import Scenario
+from negotiation.model.state import State
+from negotiation.runtime.engine import Engine
+from negotiation.runtime.legal import legal_moves
+from negotiation.runtime.space import Node, Space
+from negotiation.search.explore import move_text
 
 __all__ = ["legal_events", "run_machine", "scenario_state_machine", "scenarios"]
 

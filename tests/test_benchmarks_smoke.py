@@ -17,8 +17,8 @@ from benchmarks.family import Family
 from benchmarks.floor import floor_bfs
 from benchmarks.scale import scale_yaml
 from negotiation import Engine
-from negotiation.explore import explore
 from negotiation.loader import load_text
+from negotiation.search.explore import explore
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from negotiation import Engine, State, TraceEntry
-from negotiation._base import construct
-from negotiation._work import Work, entry
+from negotiation.model._base import construct
+from negotiation.runtime.work import Work, entry
 from tests.helpers import ev, run, scenario
 
 

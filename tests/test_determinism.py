@@ -30,11 +30,11 @@ import pytest
 from typer.testing import CliRunner
 
 from negotiation.cli import app
-from negotiation.engine import Engine
-from negotiation.explore import explore
 from negotiation.loader import bundled_names, load_scenario
 from negotiation.persist import dumps, new_session
-from negotiation.sample import sample
+from negotiation.runtime.engine import Engine
+from negotiation.search.explore import explore
+from negotiation.search.sample import sample
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPLORE_FILES = [

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from benchmarks.family import Family
 from negotiation import Scenario
 from negotiation.cli import app
-from negotiation.sample import Sampling, sample
+from negotiation.search.sample import Sampling, sample
 
 dd = pytest.importorskip("dask.distributed")
 
@@ -20,7 +20,7 @@ dd = pytest.importorskip("dask.distributed")
 # port, even with the dashboard off; that says nothing about this code
 pytestmark = pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
 
-from negotiation.distributed import (  # noqa: E402
+from negotiation.search.distributed import (  # noqa: E402
     run_chunk,
     run_sample,
     sample_on_client,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from negotiation.errors import ScenarioError
 from negotiation.loader import load_scenario
+from negotiation.model.errors import ScenarioError
 
 INVALID = Path(__file__).parent / "invalid"
 FIXTURES = sorted(INVALID.glob("[0-9][0-9]-*.yaml"))

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from negotiation import loader
-from negotiation.errors import ScenarioError
 from negotiation.loader import load_scenario, load_text, resolve, scenario_json_schema
-from negotiation.scenario import SCHEMA_VERSION
+from negotiation.model.errors import ScenarioError
+from negotiation.model.scenario import SCHEMA_VERSION
 
 BASE = """\
 id: demo

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from negotiation import loader
-from negotiation.errors import ScenarioError
 from negotiation.loader import _extends, _messages, _yaml
 from negotiation.loader._located import parse
-from negotiation.scenario import Scenario
+from negotiation.model.errors import ScenarioError
+from negotiation.model.scenario import Scenario
 
 INVALID = Path(__file__).parent / "invalid"
 HOSTILE = Path(__file__).parent / "hostile" / "files"

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from negotiation import FuzzyDate, MoveError, Scenario
-from negotiation.events import (
+from negotiation.model.events import (
     Accept,
     Breach,
     ClearFact,
@@ -36,8 +36,8 @@ from negotiation.events import (
     WaiveDeadline,
     Withdraw,
 )
-from negotiation.lifecycles import DEFAULT_DOCUMENT_LIFECYCLE
-from negotiation.moves import MoveParseError, format_move, parse_move
+from negotiation.model.lifecycles import DEFAULT_DOCUMENT_LIFECYCLE
+from negotiation.runtime.notation import MoveParseError, format_move, parse_move
 
 SCENARIO = Scenario.model_validate(
     {

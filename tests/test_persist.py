@@ -20,9 +20,9 @@ from typer.testing import CliRunner, Result
 
 from negotiation import SessionError
 from negotiation.cli import app
-from negotiation.engine import Engine
-from negotiation.errors import NegotiationError, OutputError
 from negotiation.loader import load_scenario
+from negotiation.model.errors import NegotiationError, OutputError
+from negotiation.model.scenario import Scenario
 from negotiation.persist import (
     FORMAT,
     MAX_SESSION_BYTES,
@@ -40,7 +40,7 @@ from negotiation.persist import (
     write_new,
 )
 from negotiation.persist import _sha256 as sha256_text
-from negotiation.scenario import Scenario
+from negotiation.runtime.engine import Engine
 from tests import persist_child
 
 SEED = "ukraine-2025-12"
@@ -348,7 +348,9 @@ def test_saves_survive_sigkill_at_random_moments(tmp_path: Path) -> None:
         f"kills inside a write (temporary file left behind): {len(temps)}"
     )
     assert counts["absent"] + counts["valid"] == KILLS
-    assert counts["valid"] >= KILLS // 2  # most kills land after saving began
+    # not vacuous: many kills land after saving began (how many depends on the machine's
+    # load: 85 to 195 of 200 seen on two cores, so the bound is loose)
+    assert counts["valid"] >= KILLS // 5
     assert temps  # and some landed inside a write, between the temp file and the rename
 
 

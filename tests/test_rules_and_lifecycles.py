@@ -8,7 +8,8 @@ import pytest
 
 import negotiation
 from negotiation import Engine, LifecycleSpec, RuleLoopError, ScenarioError
-from negotiation.lifecycles import DEFAULT_DOCUMENT_LIFECYCLE, Lifecycle
+from negotiation.model.lifecycles import DEFAULT_DOCUMENT_LIFECYCLE
+from negotiation.runtime.lifecycles import Lifecycle
 from tests.helpers import ev, event, run, scenario
 
 

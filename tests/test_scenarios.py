@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from negotiation import Engine, Scenario, Trace
-from negotiation.events import Sign
 from negotiation.loader import bundled_names, load_scenario
+from negotiation.model.events import Sign
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"

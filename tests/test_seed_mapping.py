@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from negotiation import Scenario
-from negotiation.dates import FuzzyDate
 from negotiation.loader import load_scenario
+from negotiation.model.dates import FuzzyDate
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = ROOT.parent / "shared" / "seeds" / "FACTS.md"

@@ -20,9 +20,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from negotiation.errors import NegotiationError
-
-from .common import err
+from negotiation.cli.common import err
+from negotiation.model.errors import NegotiationError
 
 BAD_INPUT = 2
 

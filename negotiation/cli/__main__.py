@@ -1,5 +1,5 @@
 """``python -m negotiation.cli``."""
 
-from . import main
+from negotiation.cli import main
 
 main()

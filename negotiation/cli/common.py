@@ -13,7 +13,7 @@ from typing import Annotated, TextIO
 import typer
 
 from negotiation import loader
-from negotiation.engine import Engine
+from negotiation.runtime.engine import Engine
 
 BASE = "base"
 """The name the CLI gives the base timeline (``--branch base`` or no ``--branch``)."""

@@ -14,8 +14,19 @@ from rich.console import Console
 from rich.progress import Progress as Bar
 from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from negotiation.distributed import run_sample
-from negotiation.explore import (
+from negotiation.cli.common import (
+    DEFAULT_SCENARIO,
+    Format,
+    FormatOpt,
+    ScenarioOpt,
+    err,
+    load_engine,
+    out,
+)
+from negotiation.model.scenario import Scenario
+from negotiation.persist import write_new
+from negotiation.search.distributed import run_sample
+from negotiation.search.explore import (
     Exploration,
     PathStep,
     Progress,
@@ -23,11 +34,7 @@ from negotiation.explore import (
     counterexample_text,
     explore,
 )
-from negotiation.persist import write_new
-from negotiation.sample import Sampling
-from negotiation.scenario import Scenario
-
-from .common import DEFAULT_SCENARIO, Format, FormatOpt, ScenarioOpt, err, load_engine, out
+from negotiation.search.sample import Sampling
 
 VIOLATED = 1
 BAD_INPUT = 2

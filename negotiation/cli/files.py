@@ -7,13 +7,12 @@ from typing import Annotated, Any
 import typer
 
 from negotiation import loader
-from negotiation.engine import Engine
-from negotiation.errors import Location, NegotiationError, Problem, ScenarioError
+from negotiation.cli.common import Format, FormatOpt, out
+from negotiation.model.errors import Location, NegotiationError, Problem, ScenarioError
+from negotiation.model.scenario import Scenario
 from negotiation.render import jsonout, text, views
-from negotiation.scenario import Scenario
-from negotiation.validate import check_scenario
-
-from .common import Format, FormatOpt, out
+from negotiation.runtime.engine import Engine
+from negotiation.runtime.validate import check_scenario
 
 INVALID = 2
 

@@ -7,10 +7,7 @@ from typing import Annotated
 
 import typer
 
-from negotiation.moves import format_move, parse_move
-from negotiation.render import jsonout, text
-
-from .common import (
+from negotiation.cli.common import (
     DEFAULT_SCENARIO,
     AtOpt,
     BranchOpt,
@@ -23,6 +20,8 @@ from .common import (
     out,
     parse_date,
 )
+from negotiation.render import jsonout, text
+from negotiation.runtime.notation import format_move, parse_move
 
 
 def show(

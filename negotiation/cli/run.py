@@ -7,9 +7,7 @@ from typing import Annotated
 
 import typer
 
-from negotiation.render import jsonout, markdown, text, views
-
-from .common import (
+from negotiation.cli.common import (
     BASE,
     DEFAULT_SCENARIO,
     BranchOpt,
@@ -24,6 +22,7 @@ from .common import (
     out,
     parse_date,
 )
+from negotiation.render import jsonout, markdown, text, views
 
 EXPECTATION_FAILED = 1
 
@@ -54,7 +53,7 @@ def run(
     if until is not None:
         check_not_before_start(trace.start, until, "--until")
     if save is not None:
-        from . import saving  # noqa: PLC0415 - sessions only when saving one
+        from negotiation.cli import saving  # noqa: PLC0415 - sessions only when saving one
 
         saving.save_run(save, engine, saving.scenario_ref(scenario), trace)
     if fmt is RunFormat.json:

@@ -26,16 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from negotiation import persist
-from negotiation.engine import Engine
-from negotiation.errors import MoveError, OutputError, SessionError
-from negotiation.moves import format_move, parse_move
+from negotiation.cli.common import SaveOpt
+from negotiation.model.errors import MoveError, OutputError, SessionError
+from negotiation.model.state import State
+from negotiation.model.trace import Trace
 from negotiation.persist import Choice, Session
-from negotiation.state import State
+from negotiation.runtime.engine import Engine
+from negotiation.runtime.notation import format_move, parse_move
 from negotiation.teach.play import PlaySession
 from negotiation.teach.step import StepSession
-from negotiation.trace import Trace
-
-from .common import SaveOpt
 
 
 def scenario_ref(scenario: str) -> str:

@@ -21,13 +21,12 @@ from typing import Annotated
 import typer
 
 from negotiation import loader, persist
-from negotiation.engine import Engine
-from negotiation.errors import SessionError
+from negotiation.cli import saving, teach
+from negotiation.cli.common import RunFormat, out, parse_date
+from negotiation.model.errors import SessionError
 from negotiation.persist import Session
 from negotiation.render import jsonout, markdown, text
-
-from . import saving, teach
-from .common import RunFormat, out, parse_date
+from negotiation.runtime.engine import Engine
 
 EXPECTATION_FAILED = 1
 

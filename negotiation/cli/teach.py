@@ -19,18 +19,8 @@ from typing import Annotated
 
 import typer
 
-from negotiation.engine import Engine
-from negotiation.persist import write_new
-from negotiation.render import diagram as draw
-from negotiation.render import report as pages
-from negotiation.render import session as show
-from negotiation.teach.compare import compare
-from negotiation.teach.play import PlaySession
-from negotiation.teach.script import end_day, recorded_frames
-from negotiation.teach.step import StepSession
-
-from . import saving
-from .common import (
+from negotiation.cli import saving
+from negotiation.cli.common import (
     DEFAULT_SCENARIO,
     BranchOpt,
     ScenarioOpt,
@@ -41,6 +31,15 @@ from .common import (
     out,
     parse_date,
 )
+from negotiation.persist import write_new
+from negotiation.render import diagram as draw
+from negotiation.render import report as pages
+from negotiation.render import session as show
+from negotiation.runtime.engine import Engine
+from negotiation.teach.compare import compare
+from negotiation.teach.play import PlaySession
+from negotiation.teach.script import end_day, recorded_frames
+from negotiation.teach.step import StepSession
 
 BAD_INPUT = 2
 

@@ -8,7 +8,7 @@ Pipeline
    parser when PyYAML has it, else the pure-Python one; never an unsafe loader, never
    ``eval``) straight into plain data, enforcing the budgets below on the events;
    merge ``extends``; validate with pydantic (``Scenario.model_validate``) and the
-   whole-scenario checks of ``negotiation.validate.check_scenario``. When all of that
+   whole-scenario checks of ``negotiation.runtime.validate.check_scenario``. When all of that
    passes, that is the result. The fast path reports nothing: at the first thing it
    does not accept as certainly valid (any problem, any tag, a budget exceeded, a text
    on which libyaml and PyYAML's own parser are known to differ) it gives up.
@@ -36,7 +36,7 @@ The YAML dialect (the YAML 1.2 core schema)
 --------------------------------------------
 * ``true``/``false`` (any case form ``True``, ``TRUE``) are booleans; ``on``, ``off``,
   ``yes``, ``no``, ``y``, ``n`` stay strings.
-* Dates stay strings (no timestamp resolver); ``negotiation.dates.FuzzyDate`` parses
+* Dates stay strings (no timestamp resolver); ``negotiation.model.dates.FuzzyDate`` parses
   ``2025-12-10``, ``2025-11``, ``2025-11-28..2025-12-12`` and ``{on: ..., inferred: ...}``.
 * Integers are decimal, ``0o`` octal or ``0x`` hex (no YAML 1.1 sexagesimal ``1:30``, no
   leading-zero octal); floats are the core forms plus ``.inf`` and ``.nan``; ``~``,
@@ -93,12 +93,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from negotiation._collect import Levels
-from negotiation.errors import Location, ScenarioError
-from negotiation.scenario import SCHEMA_VERSION, Scenario
-from negotiation.validate import check_scenario
-
-from ._extends import (
+from negotiation.loader._extends import (
     APPEND_LISTS,
     ID_LISTS,
     extends_target,
@@ -107,11 +102,24 @@ from ._extends import (
     merge,
     merge_plain,
 )
-from ._located import parse
-from ._messages import hint, validate
-from ._tree import Mark, Parsed, location, newer_version, too_large, too_large_error
-from ._yaml import Defer, Limits, plain_data
-from ._yaml import _SafeLoader as _SafeLoader  # the pure-Python parser (tests check its base)
+from negotiation.loader._located import parse
+from negotiation.loader._messages import hint, validate
+from negotiation.loader._tree import (
+    Mark,
+    Parsed,
+    location,
+    newer_version,
+    too_large,
+    too_large_error,
+)
+from negotiation.loader._yaml import Defer, Limits, plain_data
+from negotiation.loader._yaml import (
+    _SafeLoader as _SafeLoader,  # the pure-Python parser (tests check its base)
+)
+from negotiation.model.errors import Location, ScenarioError
+from negotiation.model.scenario import SCHEMA_VERSION, Scenario
+from negotiation.runtime.collect import Levels
+from negotiation.runtime.validate import check_scenario
 
 __all__ = [
     "APPEND_LISTS",

@@ -13,9 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from negotiation.errors import Location, ScenarioError
-
-from ._tree import Node
+from negotiation.loader._tree import Node
+from negotiation.model.errors import Location, ScenarioError
 
 ID_LISTS = frozenset(
     {

@@ -25,10 +25,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from negotiation.errors import Location, Problem, ScenarioError
-from negotiation.scenario import SCHEMA_VERSION
-
-from ._tree import (
+from negotiation.loader._tree import (
     FieldPath,
     Mark,
     Node,
@@ -42,7 +39,7 @@ from ._tree import (
     too_large_error,
     yaml_mark,
 )
-from ._yaml import (
+from negotiation.loader._yaml import (
     CONVERT,
     MAP,
     NON_PRINTABLE,
@@ -53,6 +50,8 @@ from ._yaml import (
     _SafeLoader,
     implicit_tag,
 )
+from negotiation.model.errors import Location, Problem, ScenarioError
+from negotiation.model.scenario import SCHEMA_VERSION
 
 # -- the builder -----------------------------------------------------------------------
 

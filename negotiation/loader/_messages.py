@@ -20,12 +20,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from negotiation.dates import FuzzyDate
-from negotiation.errors import Location, Problem, ScenarioError
-from negotiation.scenario import Scenario
-from negotiation.validate import check_scenario
-
-from ._tree import FieldPath, Node, Parsed, fail, location, show
+from negotiation.loader._tree import FieldPath, Node, Parsed, fail, location, show
+from negotiation.model.dates import FuzzyDate
+from negotiation.model.errors import Location, Problem, ScenarioError
+from negotiation.model.scenario import Scenario
+from negotiation.runtime.validate import check_scenario
 
 
 def hint(name: str, known: Iterable[str]) -> str:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, NamedTuple
 
-from negotiation.errors import Location, Problem, ScenarioError
-from negotiation.scenario import SCHEMA_VERSION
-
-from ._yaml import TAG
+from negotiation.loader._yaml import TAG
+from negotiation.model.errors import Location, Problem, ScenarioError
+from negotiation.model.scenario import SCHEMA_VERSION
 
 FieldPath = tuple[Any, ...]
 

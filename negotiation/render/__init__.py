@@ -6,6 +6,6 @@ in this package loads files or runs the engine except through what it is given.
 
 from __future__ import annotations
 
-from . import jsonout, markdown, text, views
+from negotiation.render import jsonout, markdown, text, views
 
 __all__ = ["jsonout", "markdown", "text", "views"]

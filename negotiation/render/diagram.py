@@ -14,12 +14,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from negotiation.engine import Engine
-from negotiation.events import DOCUMENT_TRIGGERS
-from negotiation.lifecycles import LifecycleSpec
-from negotiation.trace import TraceEntry
-
-from . import lifecycle_svg
+from negotiation.model.events import DOCUMENT_TRIGGERS
+from negotiation.model.lifecycles import LifecycleSpec
+from negotiation.model.trace import TraceEntry
+from negotiation.render import lifecycle_svg
+from negotiation.runtime.engine import Engine
 
 Step = tuple[str, str, str | None, dt.date]
 """One move a document made: (from state, to state, trigger if known, day)."""

@@ -6,11 +6,10 @@ import datetime as dt
 import json
 from typing import Any, TextIO
 
-from negotiation.scenario import Scenario
-from negotiation.state import State
-from negotiation.trace import Trace
-
-from . import views
+from negotiation.model.scenario import Scenario
+from negotiation.model.state import State
+from negotiation.model.trace import Trace
+from negotiation.render import views
 
 
 def dumps(data: Any) -> str:

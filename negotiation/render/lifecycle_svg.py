@@ -20,10 +20,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from negotiation.lifecycles import LifecycleSpec
+from negotiation.model.lifecycles import LifecycleSpec
 
 if TYPE_CHECKING:
-    from .diagram import Edge, Panel
+    from negotiation.render.diagram import Edge, Panel
 
 NODE_W, NODE_H, COL, ROW, PAD, HEAD = 150, 30, 180, 70, 24, 44
 TAKEN, PLAIN, VISITED, CURRENT = "#c2410c", "#9aa0a6", "#dbeafe", "#1d4ed8"

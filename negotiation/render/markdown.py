@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from negotiation.scenario import Scenario
-from negotiation.trace import Trace
-
-from . import views
+from negotiation.model.scenario import Scenario
+from negotiation.model.trace import Trace
+from negotiation.render import views
 
 
 def cell(text: str | None) -> str:

@@ -26,13 +26,12 @@ from html import escape
 from typing import Any
 
 import negotiation
-from negotiation.deadlines import LIVE_STATUSES
-from negotiation.engine import Engine
-from negotiation.scenario import Scenario
+from negotiation.model.deadlines import LIVE_STATUSES
+from negotiation.model.scenario import Scenario
+from negotiation.model.trace import ExpectationResult, TraceEntry
+from negotiation.render import timeline, views
+from negotiation.runtime.engine import Engine
 from negotiation.teach.script import Frame
-from negotiation.trace import ExpectationResult, TraceEntry
-
-from . import timeline, views
 
 
 @dataclass(frozen=True)

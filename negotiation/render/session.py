@@ -10,15 +10,14 @@ import io
 import textwrap
 from collections.abc import Iterable, Sequence
 
-from negotiation.scenario import Scenario
+from negotiation.model.scenario import Scenario
+from negotiation.model.trace import TraceEntry
+from negotiation.render import text, views
 from negotiation.teach.choices import Decision, Option
 from negotiation.teach.compare import Comparison
 from negotiation.teach.play import LogEntry, PlaySession
 from negotiation.teach.predict import Question
 from negotiation.teach.step import HELP, Ahead, Reply, StepSession
-from negotiation.trace import TraceEntry
-
-from . import text, views
 
 WIDTH = 100
 LABELS = views.KIND_LABELS

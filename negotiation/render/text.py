@@ -17,11 +17,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from negotiation.scenario import Scenario
-from negotiation.state import State
-from negotiation.trace import Trace
-
-from . import views
+from negotiation.model.scenario import Scenario
+from negotiation.model.state import State
+from negotiation.model.trace import Trace
+from negotiation.render import views
 
 PIPE_WIDTH = 100
 

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from negotiation.engine import Engine
-from negotiation.trace import TraceEntry
+from negotiation.model.trace import TraceEntry
+from negotiation.runtime.engine import Engine
 
 PALETTE = (
     "#d1d5db", "#bfdbfe", "#60a5fa", "#5eead4", "#a7f3d0", "#34d399", "#059669",

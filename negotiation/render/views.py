@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from negotiation.deadlines import LIVE_STATUSES
-from negotiation.scenario import Scenario
-from negotiation.state import State
-from negotiation.trace import Trace, TraceEntry
+from negotiation.model.deadlines import LIVE_STATUSES
+from negotiation.model.scenario import Scenario
+from negotiation.model.state import State
+from negotiation.model.trace import Trace, TraceEntry
 
 Row = dict[str, Any]
 

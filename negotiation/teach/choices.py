@@ -21,16 +21,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from negotiation.attribution import Attribution, ClaimStatus, SourceKind
-from negotiation.dates import FuzzyDate
-from negotiation.decisions import DecisionPoint, legal_moves
-from negotiation.engine import Engine
-from negotiation.errors import MoveError
-from negotiation.events import Event, Sign
-from negotiation.moves import format_move
-from negotiation.state import State
-
-from .script import Item
+from negotiation.model.attribution import Attribution, ClaimStatus, SourceKind
+from negotiation.model.dates import FuzzyDate
+from negotiation.model.decisions import DecisionPoint
+from negotiation.model.errors import MoveError
+from negotiation.model.events import Event, Sign
+from negotiation.model.state import State
+from negotiation.runtime.engine import Engine
+from negotiation.runtime.legal import legal_moves
+from negotiation.runtime.notation import format_move
+from negotiation.teach.script import Item
 
 OptionKind = Literal["scripted", "move", "alternative", "pass"]
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from negotiation.deadlines import LIVE_STATUSES
-from negotiation.state import DeadlineState, State
-from negotiation.trace import TraceEntry
-
-from .play import LogEntry, PlaySession
-from .script import Frame
+from negotiation.model.deadlines import LIVE_STATUSES
+from negotiation.model.state import DeadlineState, State
+from negotiation.model.trace import TraceEntry
+from negotiation.teach.play import LogEntry, PlaySession
+from negotiation.teach.script import Frame
 
 
 @dataclass(frozen=True)

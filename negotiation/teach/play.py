@@ -22,14 +22,13 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from negotiation.decisions import DecisionPoint
-from negotiation.engine import Engine
-from negotiation.errors import MoveError
-from negotiation.moves import format_move, parse_move
-from negotiation.state import State
-from negotiation.trace import TraceEntry
-
-from .choices import (
+from negotiation.model.decisions import DecisionPoint
+from negotiation.model.errors import MoveError
+from negotiation.model.state import State
+from negotiation.model.trace import TraceEntry
+from negotiation.runtime.engine import Engine
+from negotiation.runtime.notation import format_move, parse_move
+from negotiation.teach.choices import (
     Decision,
     Option,
     actors,
@@ -39,8 +38,8 @@ from .choices import (
     point_is_mine,
     student_event,
 )
-from .predict import Question, actual, question_for
-from .script import Frame, Item, advance_to, agenda, end_day, recorded_frames
+from negotiation.teach.predict import Question, actual, question_for
+from negotiation.teach.script import Frame, Item, advance_to, agenda, end_day, recorded_frames
 
 LogKind = Literal["clock", "script", "skipped", "choice", "pass", "prediction", "end"]
 Reply = Literal["", "help", "state", "why", "error", "back", "quit"]

@@ -18,9 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from negotiation.deadlines import LIVE_STATUSES, DeadlineStatus
-from negotiation.engine import Engine
-from negotiation.events import (
+from negotiation.model.deadlines import LIVE_STATUSES, DeadlineStatus
+from negotiation.model.events import (
     Accept,
     ClearFact,
     Commitment,
@@ -29,7 +28,8 @@ from negotiation.events import (
     SetFact,
     StatePosition,
 )
-from negotiation.state import State
+from negotiation.model.state import State
+from negotiation.runtime.engine import Engine
 
 Subject = Literal["deadline", "document"]
 SAME = ("same", "unchanged", "no change")

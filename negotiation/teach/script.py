@@ -19,11 +19,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from negotiation.decisions import DecisionPoint
-from negotiation.engine import Engine, StepResult
-from negotiation.events import Event
-from negotiation.state import State
-from negotiation.trace import TraceEntry
+from negotiation.model.decisions import DecisionPoint
+from negotiation.model.events import Event
+from negotiation.model.state import State
+from negotiation.model.trace import TraceEntry
+from negotiation.runtime.engine import Engine, StepResult
 
 FrameKind = Literal["start", "clock", "event", "end"]
 

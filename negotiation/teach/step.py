@@ -22,14 +22,13 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from negotiation.dates import parse_day
-from negotiation.deadlines import LIVE_STATUSES
-from negotiation.engine import Engine
-from negotiation.errors import MoveError
-from negotiation.moves import format_move, parse_move
-from negotiation.state import State
-
-from .script import Frame, recorded_frames
+from negotiation.model.dates import parse_day
+from negotiation.model.deadlines import LIVE_STATUSES
+from negotiation.model.errors import MoveError
+from negotiation.model.state import State
+from negotiation.runtime.engine import Engine
+from negotiation.runtime.notation import format_move, parse_move
+from negotiation.teach.script import Frame, recorded_frames
 
 HELP = (
     ("next, n", "show the next step (an empty line does the same)"),

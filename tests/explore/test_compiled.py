@@ -1,4 +1,4 @@
-"""The compiled explorer (negotiation.compiled) against the engine-driven one.
+"""The compiled explorer (negotiation.runtime.compiled) against the engine-driven one.
 
 Two checks keep it honest: random paths through the compiled space, replayed step by
 step through the engine's space (``Space.expand``, i.e. ``Engine.apply`` and
@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from benchmarks.family import Family
 from negotiation import Scenario
-from negotiation._space import Space
-from negotiation.compiled import CompiledSpace, NotCompilableError, compile_space
-from negotiation.explore import Exploration, explore
 from negotiation.loader import load_scenario
+from negotiation.runtime.compiled import CompiledSpace, NotCompilableError, compile_space
+from negotiation.runtime.space import Space
+from negotiation.search.explore import Exploration, explore
 from tests.strategies import rich_scenario
 
 HERE = Path(__file__).parent

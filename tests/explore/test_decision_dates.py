@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from negotiation._space import Space
-from negotiation.explore import explore
 from negotiation.loader import load_scenario, resolve
+from negotiation.runtime.space import Space
+from negotiation.search.explore import explore
 
 
 def _walk(choose: dict[str, str]) -> list[tuple[dt.date, str, str]]:

@@ -9,8 +9,10 @@ import pytest
 from pydantic import ValidationError
 
 from negotiation import Engine, Scenario, ScenarioError
-from negotiation.decisions import DecisionPoint, decision_assumptions, legal_moves, option_weights
 from negotiation.loader import load_scenario
+from negotiation.model.decisions import DecisionPoint, option_weights
+from negotiation.model.scenario import decision_assumptions
+from negotiation.runtime.legal import legal_moves
 
 TALKS = str(Path(__file__).parent / "talks.yaml")
 

@@ -8,7 +8,7 @@ import pytest
 
 from negotiation import Scenario, ScenarioError
 from negotiation.loader import load_scenario
-from negotiation.sample import run_random, sample, wilson
+from negotiation.search.sample import run_random, sample, wilson
 
 TALKS = str(Path(__file__).parent / "talks.yaml")
 

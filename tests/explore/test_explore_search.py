@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from negotiation import Engine, Scenario
-from negotiation._space import Space
 from negotiation.cli import app
-from negotiation.explore import counterexample_scenario, counterexample_text, explore
 from negotiation.loader import load_scenario
+from negotiation.runtime.space import Space
+from negotiation.search.explore import counterexample_scenario, counterexample_text, explore
 
 HERE = Path(__file__).parent
 TALKS = str(HERE / "talks.yaml")

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from negotiation import Engine, Lifecycle, LifecycleSpec, Scenario
-from negotiation.explore import explore
 from negotiation.loader import load_scenario
+from negotiation.search.explore import explore
 from negotiation.testing import legal_events, run_machine, scenario_state_machine, scenarios
 
 HERE = Path(__file__).parent

@@ -8,8 +8,8 @@ from typing import Any
 
 from benchmarks.family import Family
 from negotiation import Scenario
-from negotiation._space import Expansion, Node, Pick, Space
 from negotiation.loader import load_scenario
+from negotiation.runtime.space import Expansion, Node, Pick, Space
 
 TALKS = str(Path(__file__).parent / "talks.yaml")
 

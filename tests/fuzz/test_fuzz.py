@@ -26,10 +26,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from negotiation.engine import Engine
-from negotiation.errors import NegotiationError, ScenarioError
 from negotiation.loader import load_scenario, load_text, resolve
-from negotiation.scenario import Scenario
+from negotiation.model.errors import NegotiationError, ScenarioError
+from negotiation.model.scenario import Scenario
+from negotiation.runtime.engine import Engine
 from tests.fuzz.mutations import (
     Mutated,
     mutated_scenarios,

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from negotiation.cli import app
-from negotiation.engine import Engine
-from negotiation.errors import ScenarioError
 from negotiation.loader import load_text
+from negotiation.model.errors import ScenarioError
+from negotiation.runtime.engine import Engine
 
 FOUND = {
     # a mapping key carrying a refused tag left a None key behind; locating pydantic's
@@ -37,7 +37,7 @@ def test_loader_refuses_with_located_problems(text: str) -> None:
 
 @pytest.mark.parametrize("text", ENGINE_FOUND.values(), ids=ENGINE_FOUND.keys())
 def test_engine_runs_or_refuses(text: str) -> None:
-    # dates are bounded (negotiation.dates.LATEST), so the clock's day after the end exists
+    # dates are bounded (negotiation.model.dates.LATEST), so the clock's day after the end exists
     with pytest.raises(ScenarioError, match="dates must lie between") as info:
         Engine(load_text(text, "found.yaml")).run()
     assert all(p.location.line is not None for p in info.value.problems)

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from negotiation import conditions, loader
-from negotiation.errors import ConditionError, ScenarioError
 from negotiation.loader import load_scenario, load_text
-from negotiation.scenario import Scenario
+from negotiation.model.errors import ConditionError, ScenarioError
+from negotiation.model.scenario import Scenario
 
 HEAD = """id: demo
 title: Demo

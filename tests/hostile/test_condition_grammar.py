@@ -32,13 +32,10 @@ from hypothesis import strategies as st
 
 from negotiation import conditions
 from negotiation.conditions import Node, evaluate, explain, parse
-from negotiation.errors import ConditionError
+from negotiation.model.errors import ConditionError
 
-SOURCES = [
-    Path(conditions.__file__).with_name(n)
-    for n in ("conditions.py", "_cond_ast.py", "_cond_parser.py")
-]
-"""The condition language: its public module and its private parts."""
+SOURCES = sorted(Path(conditions.__file__).parent.glob("*.py"))
+"""The condition language: every module of its package."""
 
 NODE_CLASSES = {
     "Const",
@@ -104,7 +101,12 @@ def all_nodes(node: Node) -> list[Node]:
 
 
 def test_the_ast_classes_are_a_closed_set_of_plain_data() -> None:
-    modules = [importlib.import_module(f"negotiation.{p.stem}") for p in SOURCES]
+    modules = [
+        importlib.import_module(
+            "negotiation.conditions" + ("" if p.stem == "__init__" else f".{p.stem}")
+        )
+        for p in SOURCES
+    ]
     found = {
         name
         for module in modules
@@ -324,9 +326,9 @@ ALLOWED_IMPORTS = {
     "collections.abc",
     "dataclasses",
     "typing",
-    "errors",  # the package's own errors module
-    "_cond_ast",  # the language's own syntax tree and parser
-    "_cond_parser",
+    "negotiation.model.errors",  # the package's own errors module
+    "negotiation.conditions.syntax",  # the language's own syntax tree and parser
+    "negotiation.conditions.parser",
 }
 
 

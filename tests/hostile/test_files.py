@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from negotiation.errors import NegotiationError, ScenarioError
 from negotiation.loader import load_scenario
+from negotiation.model.errors import NegotiationError, ScenarioError
 from tests.hostile.clirun import Result, run_cli, run_script
 
 FILES = Path(__file__).parent / "files"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from teach_helpers import CHOICES, SEED, engine_of
 
-from negotiation.engine import Engine
+from negotiation.runtime.engine import Engine
 
 
 @pytest.fixture(scope="session")

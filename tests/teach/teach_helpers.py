@@ -7,8 +7,8 @@ from pathlib import Path
 from typer.testing import CliRunner, Result
 
 from negotiation.cli import app
-from negotiation.engine import Engine
 from negotiation.loader import load_scenario
+from negotiation.runtime.engine import Engine
 
 HERE = Path(__file__).parent
 CHOICES = str(HERE / "choices.yaml")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from teach_helpers import CHOICES, SEED, invoke
 
-from negotiation.engine import Engine
-from negotiation.lifecycles import DEFAULT_DOCUMENT_LIFECYCLE
+from negotiation.model.lifecycles import DEFAULT_DOCUMENT_LIFECYCLE
 from negotiation.render import diagram
 from negotiation.render.lifecycle_svg import exits, layers
+from negotiation.runtime.engine import Engine
 from negotiation.teach.script import recorded_frames
 
 SVG = "{http://www.w3.org/2000/svg}"

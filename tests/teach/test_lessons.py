@@ -17,7 +17,7 @@ from teach_helpers import engine_of, invoke
 from typer.testing import CliRunner
 
 from negotiation.cli import app
-from negotiation.events import Meet
+from negotiation.model.events import Meet
 from negotiation.teach.compare import Comparison, compare
 from negotiation.teach.play import PlaySession
 from negotiation.teach.script import recorded_frames

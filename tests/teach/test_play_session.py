@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from teach_helpers import CHOICES, SEED, engine_of, invoke
 
-from negotiation.engine import Engine
-from negotiation.errors import MoveError
 from negotiation.loader import bundled_names
+from negotiation.model.errors import MoveError
+from negotiation.runtime.engine import Engine
 from negotiation.teach.compare import compare
 from negotiation.teach.play import PlaySession
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from teach_helpers import CHOICES, SEED, engine_of, invoke
 
-from negotiation.engine import Engine
 from negotiation.loader import bundled_names
+from negotiation.runtime.engine import Engine
 from negotiation.teach.script import advance_to, recorded_frames
 from negotiation.teach.step import StepSession
 

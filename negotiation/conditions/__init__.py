@@ -1,0 +1,289 @@
+"""The condition language: a small safe grammar that reads like prose.
+
+Parsed once by our own recursive-descent parser (never ``eval``) into an AST, evaluated
+against a state, and able to *explain* why a condition is false. Grammar::
+
+    condition := or
+    or        := and ("or" and)*
+    and       := unary ("and" unary)*
+    unary     := "not" unary | "(" condition ")" | "true" | "false" | atom
+    atom      := DOC "is" ["not"] STATE                  document in a lifecycle state
+               | DOC "has" "reached" STATE               ... or has been in it before
+               | DOC "." POINT "is" ["not"] STATUS       point status (open, bracketed, ...)
+               | PARTY STANCE TARGET                     supports | opposes | accepts | rejects
+               | PARTY "supports" TARGET "with" "conditions"
+               | PARTY "is" "undecided" "on" TARGET
+               | PARTY "has" "no" "stance" "on" TARGET   stance unknown
+               | PARTY RELATION PARTY                    supports | opposes | guarantees
+               | PARTY "mediates" "for" PARTY
+               | PARTY "has" "signed" DOC | PARTY "has" "ratified" DOC
+               | "all" "required" "parties" "accept" DOC
+               | "fact" FACT ["is" ("true" | "false")]
+               | "fact" FACT "has" "held" "for" DURATION N "days"
+               | "deadline" DEADLINE "is" ["not"] STATUS
+               | "date" "is" WHEN YYYY-MM-DD
+    DURATION  := "at" "least" | "more" "than" | "less" "than"
+    WHEN      := "before" | "after" | "on" | "on" "or" "after" | "on" "or" "before"
+
+``TARGET`` is a document or ``doc.point``; a party named where a target is expected
+makes ``supports``/``opposes`` a relation between parties. Words are case-insensitive.
+Names are checked against a ``Vocabulary``; an unknown name is a ``ConditionError``
+with its column and a "did you mean".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from negotiation.conditions.parser import (
+    DEADLINE_STATUSES,
+    MAX_CONDITION_LENGTH,
+    MAX_DAYS,
+    MAX_DEPTH,
+    POINT_STATUSES,
+    parse,
+)
+from negotiation.conditions.syntax import (
+    AllAccept,
+    And,
+    Const,
+    DateCmp,
+    DeadlineIs,
+    DocState,
+    FactHeld,
+    FactHolds,
+    Facts,
+    HasActed,
+    Node,
+    Not,
+    Or,
+    PointIs,
+    RelationHolds,
+    StanceIs,
+    Vocabulary,
+)
+
+__all__ = [
+    "DEADLINE_STATUSES",
+    "MAX_CONDITION_LENGTH",
+    "MAX_DAYS",
+    "MAX_DEPTH",
+    "POINT_STATUSES",
+    "AllAccept",
+    "And",
+    "Const",
+    "DateCmp",
+    "DeadlineIs",
+    "DocState",
+    "FactHeld",
+    "FactHolds",
+    "Facts",
+    "HasActed",
+    "Node",
+    "Not",
+    "Or",
+    "PointIs",
+    "RelationHolds",
+    "StanceIs",
+    "Vocabulary",
+    "evaluate",
+    "explain",
+    "parse",
+    "wake_dates",
+    "walk",
+]
+
+
+# -- evaluation and explanation ------------------------------------------------------
+
+
+def _date_cmp(op: str, today: dt.date, day: dt.date) -> bool:
+    return {
+        "before": today < day,
+        "after": today > day,
+        "on": today == day,
+        "on or after": today >= day,
+        "on or before": today <= day,
+    }[op]
+
+
+def _fact_held(facts: Facts, node: FactHeld) -> tuple[bool, str]:
+    since = facts.fact_since(node.fact)
+    if since is False:
+        return False, f"fact {node.fact} is false"
+    if not isinstance(since, dt.date):
+        return False, f"fact {node.fact} is true but the day it became true is unknown"
+    held = (facts.today - since).days
+    ok = {
+        "at least": held >= node.days,
+        "more than": held > node.days,
+        "less than": held < node.days,
+    }[node.op]
+    return (
+        ok,
+        f"fact {node.fact} has held for {held} days (since {since}), needs {node.op} {node.days}",
+    )
+
+
+def _atom(node: Node, facts: Facts) -> tuple[bool, str]:
+    """Evaluate an atom; return its value and a sentence saying what is the case."""
+    if isinstance(node, FactHolds | FactHeld | DeadlineIs | DateCmp | Const):
+        return _calendar_atom(node, facts)
+    return _document_atom(node, facts)
+
+
+def _calendar_atom(node: Node, facts: Facts) -> tuple[bool, str]:
+    if isinstance(node, FactHolds):
+        ok = facts.fact_since(node.fact) is not False
+        return ok == node.value, f"fact {node.fact} is {'true' if ok else 'false'}"
+    if isinstance(node, FactHeld):
+        return _fact_held(facts, node)
+    if isinstance(node, DeadlineIs):
+        status = facts.deadline_status(node.deadline)
+        return status == node.status, f"deadline {node.deadline} is {status}"
+    if isinstance(node, DateCmp):
+        ok = _date_cmp(node.op, facts.today, node.day)
+        return ok, f"the date is {facts.today}"
+    if isinstance(node, Const):
+        return node.value, f"{str(node.value).lower()} is {str(node.value).lower()}"
+    raise TypeError(f"not a condition node: {node!r}")  # pragma: no cover
+
+
+def _document_atom(node: Node, facts: Facts) -> tuple[bool, str]:
+    if isinstance(node, DocState):
+        current = facts.document_state(node.document)
+        if node.reached:
+            ok = node.state in facts.document_visited(node.document)
+            verb = "has reached" if ok else "has not reached"
+            return ok, f"{node.document} {verb} {node.state} (it is {current})"
+        return current == node.state, f"{node.document} is {current}"
+    if isinstance(node, PointIs):
+        status = facts.point_status(node.document, node.point)
+        return status == node.status, f"{node.document}.{node.point} is {status}"
+    if isinstance(node, StanceIs):
+        stance = facts.stance(node.party, node.target)
+        return stance == node.stance, f"{node.party}'s stance on {node.target} is {stance}"
+    if isinstance(node, RelationHolds):
+        ok = facts.relation(node.source, node.relation, node.target)
+        word = "holds" if ok else "does not hold"
+        return ok, f"relation {node.source} {node.relation} {node.target} {word}"
+    if isinstance(node, HasActed):
+        who = (
+            facts.signed_by(node.document)
+            if node.act == "signed"
+            else facts.ratified_by(node.document)
+        )
+        ok = node.party in who
+        return ok, f"{node.party} has {'' if ok else 'not '}{node.act} {node.document}"
+    if isinstance(node, AllAccept):
+        required = facts.required_parties(node.document)
+        if required is None:
+            return False, f"the parties whose acceptance {node.document} requires are unknown"
+        missing = [p for p in required if facts.stance(p, node.document) != "accepts"]
+        if missing:
+            return False, f"not yet accepted {node.document}: {', '.join(missing)}"
+        return True, f"all required parties ({', '.join(required)}) accept {node.document}"
+    raise TypeError(f"not a condition node: {node!r}")  # pragma: no cover
+
+
+def evaluate(node: Node, facts: Facts) -> bool:
+    """The condition's truth value in ``facts``."""
+    if isinstance(node, And):
+        return all(evaluate(n, facts) for n in node.operands)
+    if isinstance(node, Or):
+        return any(evaluate(n, facts) for n in node.operands)
+    if isinstance(node, Not):
+        return not evaluate(node.operand, facts)
+    return _atom(node, facts)[0]
+
+
+def explain(node: Node, facts: Facts) -> list[str]:
+    """Why ``node`` is false in ``facts``: one line per failing part (empty when true)."""
+    if evaluate(node, facts):
+        return []
+    return list(_why_false(node, facts))
+
+
+def _why_false(node: Node, facts: Facts) -> Iterator[str]:
+    if isinstance(node, And):
+        for n in node.operands:
+            if not evaluate(n, facts):
+                yield from _why_false(n, facts)
+    elif isinstance(node, Or):
+        parts = [" / ".join(_why_false(n, facts)) for n in node.operands]
+        yield "none of the alternatives holds: " + "; ".join(parts)
+    elif isinstance(node, Not):
+        yield f"expected not ({node.operand.text}), but " + "; ".join(
+            _why_true(node.operand, facts)
+        )
+    else:
+        ok, sentence = _atom(node, facts)
+        if not ok:
+            yield f"{node.text}: no, {sentence}"
+
+
+def _why_true(node: Node, facts: Facts) -> Iterator[str]:
+    if isinstance(node, And):
+        yield " and ".join(line for n in node.operands for line in _why_true(n, facts))
+    elif isinstance(node, Or):
+        for n in node.operands:
+            if evaluate(n, facts):
+                yield from _why_true(n, facts)
+                return
+    elif isinstance(node, Not):
+        yield from _why_false(node.operand, facts)
+    else:
+        yield _atom(node, facts)[1]
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of the tree, depth first."""
+    yield node
+    if isinstance(node, Not):
+        yield from walk(node.operand)
+    elif isinstance(node, And | Or):
+        for n in node.operands:
+            yield from walk(n)
+
+
+def reads(node: Node) -> frozenset[str]:
+    """What a condition's value depends on, as coarse keys: ``doc:ID`` (a document's
+    state, points, signatures), ``stance:DOC`` (any stance on a document or its
+    points), ``rel`` (relations), ``fact:ID``, ``deadline:ID`` and ``date`` (the clock).
+    The engine re-evaluates a condition only when one of its keys changed."""
+    out: set[str] = set()
+    for n in walk(node):
+        if isinstance(n, DocState | PointIs | HasActed):
+            out.add(f"doc:{n.document}")
+        elif isinstance(n, StanceIs):
+            out.add(f"stance:{n.target.split('.', 1)[0]}")
+        elif isinstance(n, AllAccept):
+            out.add(f"stance:{n.document}")
+        elif isinstance(n, RelationHolds):
+            out.add("rel")
+        elif isinstance(n, FactHolds):
+            out.add(f"fact:{n.fact}")
+        elif isinstance(n, FactHeld):
+            out |= {f"fact:{n.fact}", "date"}
+        elif isinstance(n, DeadlineIs):
+            out.add(f"deadline:{n.deadline}")
+        elif isinstance(n, DateCmp):
+            out.add("date")
+    return frozenset(out)
+
+
+def wake_dates(node: Node, facts: Facts) -> set[dt.date]:
+    """Dates on which the condition's value may change with no event: date atoms and
+    fact-duration thresholds. The engine visits them so time-based rules fire."""
+    out: set[dt.date] = set()
+    for n in walk(node):
+        if isinstance(n, DateCmp):
+            out.add(n.day)
+            out.add(n.day + dt.timedelta(days=1))
+        elif isinstance(n, FactHeld):
+            since = facts.fact_since(n.fact)
+            if isinstance(since, dt.date):
+                out.add(since + dt.timedelta(days=n.days))
+                out.add(since + dt.timedelta(days=n.days + 1))
+    return out

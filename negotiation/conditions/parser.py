@@ -1,0 +1,410 @@
+"""The condition language's parser: a tokenizer and a recursive-descent parser (never
+``eval``) that checks every name against a ``Vocabulary``. See ``negotiation.conditions``
+for the grammar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+
+from negotiation.conditions.syntax import (
+    AllAccept,
+    And,
+    Const,
+    DateCmp,
+    DeadlineIs,
+    DocState,
+    FactHeld,
+    FactHolds,
+    HasActed,
+    Node,
+    Not,
+    Or,
+    PointIs,
+    RelationHolds,
+    StanceIs,
+    Vocabulary,
+)
+from negotiation.model.errors import ConditionError
+
+MAX_CONDITION_LENGTH = 2000
+MAX_DEPTH = 50
+MAX_DAYS = 100_000
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<date>\d{4}-\d{2}-\d{2})|(?P<num>\d+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<punct>[().,]))"
+)
+
+DOCUMENT_STANCE_VERBS = {
+    "supports": "supports",
+    "opposes": "opposes",
+    "accepts": "accepts",
+    "rejects": "rejects",
+}
+RELATION_VERBS = {"supports": "supports", "opposes": "opposes", "guarantees": "guarantees"}
+DEADLINE_STATUSES = (
+    "inactive",
+    "waiting",
+    "pending",
+    "open",
+    "met",
+    "early",
+    "missed",
+    "expired",
+    "enforced",
+    "waived",
+    "dropped",
+)
+POINT_STATUSES = ("open", "bracketed", "agreed", "dropped")
+
+
+# -- tokenizer and parser ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str
+    value: str
+    pos: int
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    tokens: list[_Tok] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            start = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
+            raise ConditionError(f"unexpected character {text[start]!r}", text, start)
+        kind = m.lastgroup or ""
+        value = m.group(kind)
+        start = m.start(kind)
+        if kind == "name":
+            value = value.lower()
+        tokens.append(_Tok(kind, value, start))
+        pos = m.end()
+    return tokens
+
+
+def _suggest(name: str, candidates: set[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(candidates), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class _Parser:
+    def __init__(self, text: str, vocab: Vocabulary) -> None:
+        self.text = text
+        self.vocab = vocab
+        self.toks = _tokenize(text)
+        self.i = 0
+        self.depth = 0
+
+    # helpers
+    def peek(self, offset: int = 0) -> _Tok | None:
+        j = self.i + offset
+        return self.toks[j] if j < len(self.toks) else None
+
+    def at(self, *words: str) -> bool:
+        for k, w in enumerate(words):
+            t = self.peek(k)
+            if t is None or t.value != w:
+                return False
+        return True
+
+    def fail(self, message: str, tok: _Tok | None = None) -> ConditionError:
+        pos = tok.pos if tok is not None else len(self.text)
+        return ConditionError(message, self.text, pos)
+
+    def take(self, *words: str) -> None:
+        for w in words:
+            t = self.peek()
+            if t is None or t.value != w:
+                got = "the end" if t is None else repr(t.value)
+                raise self.fail(f"expected {w!r}, got {got}", t)
+            self.i += 1
+
+    def name(self, what: str) -> _Tok:
+        t = self.peek()
+        if t is None or t.kind != "name":
+            got = "the end" if t is None else repr(t.value)
+            raise self.fail(f"expected {what}, got {got}", t)
+        self.i += 1
+        return t
+
+    def dotted(self, what: str) -> tuple[str, _Tok]:
+        first = self.name(what)
+        value = first.value
+        if self.at("."):
+            self.i += 1
+            value += "." + self.name(f"a name after '.' in {what}").value
+        return value, first
+
+    def span(self, start: int) -> str:
+        end_tok = self.toks[self.i - 1]
+        return self.text[self.toks[start].pos : end_tok.pos + len(end_tok.value)]
+
+    # grammar
+    def parse(self) -> Node:
+        if not self.toks:
+            raise self.fail("empty condition")
+        node = self.or_()
+        t = self.peek()
+        if t is not None:
+            raise self.fail(f"unexpected {t.value!r} (expected 'and', 'or' or the end)", t)
+        return node
+
+    def or_(self) -> Node:
+        start = self.i
+        parts = [self.and_()]
+        while self.at("or"):
+            self.i += 1
+            parts.append(self.and_())
+        return parts[0] if len(parts) == 1 else Or(self.span(start), tuple(parts))
+
+    def and_(self) -> Node:
+        start = self.i
+        parts = [self.unary()]
+        while self.at("and"):
+            self.i += 1
+            parts.append(self.unary())
+        return parts[0] if len(parts) == 1 else And(self.span(start), tuple(parts))
+
+    def unary(self) -> Node:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail(f"condition nested deeper than {MAX_DEPTH} levels", self.peek())
+        try:
+            start = self.i
+            if self.at("not"):
+                self.i += 1
+                operand = self.unary()
+                return Not(self.span(start), operand)
+            if self.at("("):
+                self.i += 1
+                inner = self.or_()
+                self.take(")")
+                return inner
+            if self.at("true") or self.at("false"):
+                t = self.name("true or false")
+                return Const(t.value, t.value == "true")
+            return self.atom()
+        finally:
+            self.depth -= 1
+
+    def atom(self) -> Node:
+        start = self.i
+        t = self.peek()
+        if t is None:
+            raise self.fail("expected a condition, got the end")
+        if t.value == "fact":
+            return self.fact_atom(start)
+        if t.value == "deadline":
+            self.i += 1
+            name = self.check(self.name("a deadline name"), self.vocab.deadlines(), "deadline")
+            self.take("is")
+            negate = self.maybe_not()
+            status = self.choice(DEADLINE_STATUSES, "a deadline status")
+            node: Node = DeadlineIs(self.span(start), name, status)
+            return Not(node.text, node) if negate else node
+        if t.value == "date" and self.at("date", "is"):
+            return self.date_atom(start)
+        if self.at("all", "required"):
+            self.take("all", "required", "parties", "accept")
+            doc = self.check(self.name("a document"), self.vocab.documents(), "document")
+            return AllAccept(self.span(start), doc)
+        return self.subject_atom(start)
+
+    def maybe_not(self) -> bool:
+        if self.at("not"):
+            self.i += 1
+            return True
+        return False
+
+    def choice(self, options: tuple[str, ...] | list[str], what: str) -> str:
+        t = self.name(what)
+        if t.value not in options:
+            raise self.fail(
+                f"unknown {what} {t.value!r}{_suggest(t.value, set(options))} "
+                f"(expected one of: {', '.join(options)})",
+                t,
+            )
+        return t.value
+
+    def check(self, tok: _Tok, known: set[str], what: str) -> str:
+        if tok.value not in known:
+            raise self.fail(f"unknown {what} {tok.value!r}{_suggest(tok.value, known)}", tok)
+        return tok.value
+
+    def number(self) -> int:
+        t = self.peek()
+        if t is None or t.kind != "num":
+            raise self.fail("expected a number of days", t)
+        if len(t.value) > 6 or int(t.value) > MAX_DAYS:
+            raise self.fail(f"a day count must be at most {MAX_DAYS}", t)
+        self.i += 1
+        return int(t.value)
+
+    def fact_atom(self, start: int) -> Node:
+        self.take("fact")
+        name = self.check(self.name("a fact name"), self.vocab.facts(), "fact")
+        if self.at("has", "held"):
+            self.take("has", "held", "for")
+            if self.at("at", "least"):
+                op = "at least"
+            elif self.at("more", "than"):
+                op = "more than"
+            elif self.at("less", "than"):
+                op = "less than"
+            else:
+                raise self.fail("expected 'at least', 'more than' or 'less than'", self.peek())
+            self.i += 2
+            days = self.number()
+            if not (self.at("days") or self.at("day")):
+                raise self.fail("expected 'days'", self.peek())
+            self.i += 1
+            return FactHeld(self.span(start), name, op, days)
+        if self.at("is"):
+            self.i += 1
+            value = self.choice(("true", "false"), "'true' or 'false'")
+            return FactHolds(self.span(start), name, value == "true")
+        return FactHolds(self.span(start), name, True)
+
+    def date_atom(self, start: int) -> Node:
+        self.take("date", "is")
+        if self.at("on", "or", "after"):
+            op, n = "on or after", 3
+        elif self.at("on", "or", "before"):
+            op, n = "on or before", 3
+        elif self.at("on") or self.at("before") or self.at("after"):
+            op, n = self.toks[self.i].value, 1
+        else:
+            raise self.fail(
+                "expected 'before', 'after', 'on', 'on or after' or 'on or before'", self.peek()
+            )
+        self.i += n
+        t = self.peek()
+        if t is None or t.kind != "date":
+            raise self.fail("expected a date as YYYY-MM-DD", t)
+        try:
+            day = dt.date.fromisoformat(t.value)
+        except ValueError:
+            raise self.fail(f"{t.value!r} is not a real date", t) from None
+        self.i += 1
+        return DateCmp(self.span(start), op, day)
+
+    def target(self) -> tuple[str, bool]:
+        """A document, a point (``doc.point``) or a party; returns (name, is_party)."""
+        value, tok = self.dotted("a document, point or party")
+        parties = self.vocab.parties()
+        docs = self.vocab.documents()
+        if value in parties:
+            return value, True
+        if "." in value:
+            doc, point = value.split(".", 1)
+            if doc in docs:
+                points = self.vocab.points(doc)
+                if point not in points:
+                    raise self.fail(
+                        f"unknown point {point!r} of {doc!r}{_suggest(point, points)}", tok
+                    )
+                return value, False
+        if value in docs:
+            return value, False
+        raise self.fail(
+            f"unknown document or party {value!r}{_suggest(value, parties | docs)}", tok
+        )
+
+    def subject_atom(self, start: int) -> Node:
+        value, tok = self.dotted("a document, party or condition")
+        docs = self.vocab.documents()
+        parties = self.vocab.parties()
+        if "." in value and value.split(".", 1)[0] in docs:
+            doc, point = value.split(".", 1)
+            points = self.vocab.points(doc)
+            if point not in points:
+                raise self.fail(f"unknown point {point!r} of {doc!r}{_suggest(point, points)}", tok)
+            self.take("is")
+            negate = self.maybe_not()
+            status = self.choice(POINT_STATUSES, "a point status")
+            node: Node = PointIs(self.span(start), doc, point, status)
+            return Not(node.text, node) if negate else node
+        if value in docs:
+            return self.document_atom(start, value)
+        if value in parties:
+            return self.party_atom(start, value)
+        raise self.fail(
+            f"unknown name {value!r}{_suggest(value, docs | parties)} (expected a document, "
+            "a party, or one of: fact, deadline, date, all required parties, not, true, false)",
+            tok,
+        )
+
+    def document_atom(self, start: int, doc: str) -> Node:
+        states = self.vocab.document_states(doc)
+        if self.at("has", "reached"):
+            self.i += 2
+            state = self.choice(sorted(states), f"state of {doc}")
+            return DocState(self.span(start), doc, state, reached=True)
+        self.take("is")
+        negate = self.maybe_not()
+        state = self.choice(sorted(states), f"state of {doc}")
+        node: Node = DocState(self.span(start), doc, state)
+        return Not(node.text, node) if negate else node
+
+    def party_atom(self, start: int, party: str) -> Node:
+        t = self.peek()
+        if t is None:
+            raise self.fail(f"expected a verb after {party!r}")
+        if self.at("is", "undecided", "on"):
+            self.i += 3
+            target, is_party = self.target()
+            if is_party:
+                raise self.fail("'is undecided on' takes a document or point", t)
+            return StanceIs(self.span(start), party, target, "undecided")
+        if self.at("has", "no", "stance", "on"):
+            self.i += 4
+            target, _ = self.target()
+            return StanceIs(self.span(start), party, target, "unknown")
+        if self.at("has", "signed") or self.at("has", "ratified"):
+            act = self.toks[self.i + 1].value
+            self.i += 2
+            doc = self.check(self.name("a document"), self.vocab.documents(), "document")
+            return HasActed(self.span(start), party, act, doc)
+        if self.at("mediates", "for"):
+            self.i += 2
+            other = self.check(self.name("a party"), self.vocab.parties(), "party")
+            return RelationHolds(self.span(start), party, "mediates_for", other)
+        if t.value in DOCUMENT_STANCE_VERBS or t.value in RELATION_VERBS:
+            verb = t.value
+            self.i += 1
+            target, is_party = self.target()
+            if is_party:
+                if verb not in RELATION_VERBS:
+                    raise self.fail(f"{verb!r} takes a document or point, not a party", t)
+                return RelationHolds(self.span(start), party, RELATION_VERBS[verb], target)
+            if verb not in DOCUMENT_STANCE_VERBS:
+                raise self.fail(f"{verb!r} takes a party, not a document", t)
+            stance = DOCUMENT_STANCE_VERBS[verb]
+            if verb == "supports" and self.at("with", "conditions"):
+                self.i += 2
+                stance = "supports_with_conditions"
+            return StanceIs(self.span(start), party, target, stance)
+        raise self.fail(
+            f"unexpected {t.value!r} after party {party!r} (expected supports, opposes, "
+            "accepts, rejects, guarantees, mediates for, is undecided on, has signed, "
+            "has ratified, has no stance on)",
+            t,
+        )
+
+
+def parse(text: str, vocab: Vocabulary) -> Node:
+    """Parse a condition, checking every name against ``vocab``."""
+    if len(text) > MAX_CONDITION_LENGTH:
+        raise ConditionError(
+            f"condition longer than {MAX_CONDITION_LENGTH} characters", text[:80], 0
+        )
+    return _Parser(text, vocab).parse()

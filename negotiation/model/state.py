@@ -1,0 +1,106 @@
+"""Immutable state snapshots. A branch or an undo is a pointer to an earlier snapshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable
+
+from negotiation.model._base import Frozen
+from negotiation.model.deadlines import DeadlineStatus
+
+
+class DocumentState(Frozen):
+    state: str
+    visited: tuple[str, ...]
+    points: dict[str, str] = {}
+    signed_by: tuple[str, ...] = ()
+    ratified_by: tuple[str, ...] = ()
+    version: str | None = None
+
+
+class PositionState(Frozen):
+    stance: str
+    since: dt.date | None = None
+    conditions: tuple[str, ...] = ()
+
+
+class Extension(Frozen):
+    """One move of a due date: who, when, from which date to which."""
+
+    on: dt.date
+    by: tuple[str, ...]
+    from_due: dt.date | None
+    to_due: dt.date
+    after_expiry: bool = False
+    conditional: bool = False
+    event: str | None = None
+
+
+class DeadlineState(Frozen):
+    status: DeadlineStatus
+    due: dt.date | None = None
+    opens: dt.date | None = None
+    anchor: dt.date | None = None
+    binding: bool = True
+    extensions: tuple[Extension, ...] = ()
+    resolved_on: dt.date | None = None
+    cutoff_done: bool = False
+
+
+class RuleState(Frozen):
+    fired: int = 0
+    last: bool = False
+
+
+class State(Frozen):
+    """Everything that can change, at one moment of the calendar.
+
+    ``closed`` says whether the close-of-day processing of ``date`` (deadlines due that
+    day, extension cut-offs) has been done. The canonical ``key()`` hashes the date,
+    documents (state, the states visited so far, points, signatures, ratifications),
+    positions (stance), relations, facts (with the day each became true, since durations
+    depend on it), deadlines (status, due, opening day, binding, whether a conditional
+    extension's cut-off has passed) and rule memory. Not hashed: ``step`` (a
+    counter), version labels, position conditions and since-dates, extension history
+    (recorded in the trace).
+    """
+
+    date: dt.date
+    closed: bool = False
+    documents: dict[str, DocumentState] = {}
+    positions: dict[str, PositionState] = {}
+    relations: dict[str, dt.date | None] = {}
+    facts: dict[str, dt.date | None] = {}
+    deadlines: dict[str, DeadlineState] = {}
+    rules: dict[str, RuleState] = {}
+    step: int = 0
+
+    def stance(self, party: str, on: str) -> str:
+        pos = self.positions.get(f"{party}|{on}")
+        return pos.stance if pos is not None else "unknown"
+
+    def key(self) -> Hashable:
+        """A canonical, hashable key: equal states have equal keys (``step`` excluded)."""
+        return (
+            self.date,
+            self.closed,
+            tuple(
+                (
+                    k,
+                    d.state,
+                    tuple(sorted(d.visited)),  # read by "has reached"
+                    tuple(sorted(d.points.items())),
+                    d.signed_by,
+                    d.ratified_by,
+                )
+                for k, d in sorted(self.documents.items())
+            ),
+            tuple(sorted((k, p.stance) for k, p in self.positions.items())),
+            tuple(sorted(self.relations)),  # since-dates of relations are history only
+            tuple(sorted(self.facts.items(), key=lambda kv: kv[0])),
+            tuple(
+                (k, d.status.value, d.due, d.opens, d.binding, d.cutoff_done)
+                for k, d in sorted(self.deadlines.items())
+            ),
+            tuple(sorted((k, r.fired > 0, r.last) for k, r in self.rules.items())),
+        )

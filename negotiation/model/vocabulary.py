@@ -1,0 +1,58 @@
+"""The names a scenario defines, as the condition parser and the validator see them."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from negotiation.model.lifecycles import DEFAULT_LIFECYCLES, LifecycleSpec
+from negotiation.model.scenario import Scenario
+
+
+class ScenarioVocabulary:
+    """Implements ``conditions.Vocabulary`` for one scenario."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+
+    @cached_property
+    def lifecycle_specs(self) -> dict[str, LifecycleSpec]:
+        specs = dict(DEFAULT_LIFECYCLES)
+        specs.update({lc.id: lc for lc in self.scenario.lifecycles})
+        return specs
+
+    @cached_property
+    def _parties(self) -> set[str]:
+        out: set[str] = set()
+        for p in self.scenario.parties:
+            out.add(p.id)
+            out.update(f"{p.id}.{b.id}" for b in p.bodies)
+        return out
+
+    @cached_property
+    def _documents(self) -> dict[str, set[str]]:
+        return {d.id: set(d.point_ids()) for d in self.scenario.documents}
+
+    def parties(self) -> set[str]:
+        return self._parties
+
+    def documents(self) -> set[str]:
+        return set(self._documents)
+
+    def points(self, document: str) -> set[str]:
+        return self._documents.get(document, set())
+
+    def document_states(self, document: str) -> set[str]:
+        doc = next((d for d in self.scenario.documents if d.id == document), None)
+        if doc is None:
+            return set()
+        spec = self.lifecycle_specs.get(doc.lifecycle)
+        return set(spec.states) if spec is not None else set()
+
+    def facts(self) -> set[str]:
+        return {f.id for f in self.scenario.facts}
+
+    def deadlines(self) -> set[str]:
+        return {d.id for d in self.scenario.deadlines}
+
+    def branches(self) -> set[str]:
+        return {b.id for b in self.scenario.branches}

@@ -1,0 +1,158 @@
+"""The compiled space's vocabulary: tuple aliases, slot indices, deadline statuses, the
+errors, and the compiled pieces (ops, deadline and rule infos, free moves, decisions,
+agenda items) the other modules build and run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from negotiation.model.dates import FuzzyDate
+from negotiation.model.deadlines import Deadline, DeadlineStatus
+from negotiation.model.positions import Stance
+from negotiation.runtime.space import Code
+
+S = tuple[Any, ...]
+W = list[Any]
+Pred = Callable[[Sequence[Any]], bool]
+Children = list[tuple[Code, S]]
+DeadlineSlot = tuple[str, int | None, int | None, bool, bool]
+
+ROOT, CURSOR, TAKEN, DATE, CLOSED, FIRST_DOC = 0, 1, 2, 3, 4, 5
+ABSENT = -1
+UNDATED = 0
+
+PENDING = DeadlineStatus.pending.value
+OPEN = DeadlineStatus.open.value
+WAITING = DeadlineStatus.waiting.value
+INACTIVE = DeadlineStatus.inactive.value
+MISSED = DeadlineStatus.missed.value
+DROPPED = DeadlineStatus.dropped.value
+LIVE = frozenset({WAITING, PENDING, OPEN})
+ACCEPTS = Stance.accepts.value
+STANCE_MOVES = (Stance.supports, Stance.supports_with_conditions, Stance.opposes,
+                Stance.undecided)
+
+_ORIGIN = FuzzyDate.of(dt.date(2000, 1, 1))  # placeholder date of free moves compiled once
+_MOVE_CODES: list[Code] = []
+
+
+def _move_codes(n: int) -> list[Code]:
+    """The codes ("move", 0), ..., ("move", n - 1), made once."""
+    while len(_MOVE_CODES) < n:
+        _MOVE_CODES.append(("move", len(_MOVE_CODES)))
+    return _MOVE_CODES
+
+
+class NotCompilableError(Exception):
+    """The scenario uses something the compiled space does not mirror."""
+
+
+class _RuleLoopError(Exception):
+    """Rules did not settle (the engine raises RuleLoopError: the node is stuck)."""
+
+
+# -- compiled pieces --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Op:
+    """One event, compiled: ``blocked(w)`` says whether the engine would block it;
+    ``mutate(w)`` changes the working list as ``Acts.mutate`` changes a ``Work``;
+    ``writes`` are the slots it may change (None: any, through nested effects)."""
+
+    blocked: Callable[[W], bool]
+    mutate: Callable[[W], None]
+    event_id: str | None = None
+    writes: frozenset[int] | None = frozenset()
+    settles: bool = True  # whether settling after it can change anything (set later)
+    legal_as_candidate: bool = False
+    """Never blocked where ``candidate_moves`` offers it (an unguarded lifecycle move
+    offered only from states the table allows; a stance any stance may follow)."""
+
+
+@dataclass(slots=True)
+class DeadlineInfo:
+    slot: int
+    spec: Deadline
+    window: bool
+    sunset: bool
+    option: bool
+    requirement: Pred | None
+    anchor: Pred | None
+    anchor_event: str | None
+    extension: Pred | None
+    cutoff: int | None
+    extended_due: int | None
+    effects: list[Op] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RuleInfo:
+    slot: int
+    test: Pred
+    each: bool
+    effects: list[Op] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DocMoves:
+    """One party's candidate moves on one document."""
+
+    slot: int
+    doc_id: str
+    absorbing: frozenset[str]
+    by_state: dict[str, list[Op]]
+    stance_slot: int
+    stances: list[tuple[str, Op]]
+
+
+@dataclass(slots=True)
+class DeadlineMoves:
+    """A deadline setter's candidate moves."""
+
+    slot: int
+    enforce: Op | None
+    waive: Op
+    drop: Op
+    set: Op
+
+
+@dataclass(slots=True)
+class Decision:
+    alternatives: list[list[Op]]
+    free: list[tuple[list[DocMoves], list[DeadlineMoves]]]
+    is_free: bool
+    allow_pass: bool
+
+
+@dataclass(slots=True)
+class Item:
+    day: int  # the agenda day (ordinal; 0 for an undated event)
+    event_day: int | None  # the event's own day (None: undated, applies when met)
+    op: Op | None = None
+    decision: Decision | None = None
+
+
+@dataclass(slots=True)
+class RootInfo:
+    agenda: list[Item]
+    end: int
+
+
+def _ord(day: dt.date | None) -> int | None:
+    return day.toordinal() if day is not None else None
+
+
+def _never(w: Sequence[Any]) -> bool:
+    return False
+
+
+def _always(w: W) -> bool:
+    return True
+
+
+def _nothing(w: W) -> None:
+    return None

@@ -1,0 +1,145 @@
+"""Conditions compiled to closures over slot indices (no syntax tree at run time)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from negotiation import conditions as cond
+from negotiation.model.parties import relation_key
+from negotiation.model.positions import position_key
+from negotiation.runtime.compiled._base import (
+    ABSENT,
+    ACCEPTS,
+    DATE,
+    UNDATED,
+    NotCompilableError,
+    Pred,
+    _never,
+)
+from negotiation.runtime.compiled._parts import Parts
+
+
+class Conditions(Parts):
+    """``pred``: a condition's truth value over a tuple state or working list."""
+
+    def _pred_of(self, node: cond.Node | None) -> Pred | None:
+        return None if node is None else self.pred(node)
+
+    def pred(self, node: cond.Node) -> Pred:
+        """A closure over a state (tuple or working list) with the node's truth value."""
+        if isinstance(node, cond.Const):
+            value = node.value
+            return lambda w: value
+        if isinstance(node, cond.Not):
+            inner = self.pred(node.operand)
+            return lambda w: not inner(w)
+        if isinstance(node, cond.And | cond.Or):
+            parts = [self.pred(n) for n in node.operands]
+            if isinstance(node, cond.And):
+                if len(parts) == 2:
+                    a, b = parts
+                    return lambda w: a(w) and b(w)
+                return lambda w: all(p(w) for p in parts)
+            if len(parts) == 2:
+                a, b = parts
+                return lambda w: a(w) or b(w)
+            return lambda w: any(p(w) for p in parts)
+        if isinstance(node, cond.FactHolds | cond.FactHeld | cond.DeadlineIs | cond.DateCmp):
+            return self._pred_calendar(node)
+        return self._pred_document(node)
+
+    def _pred_document(self, node: cond.Node) -> Pred:
+        subs = self.subs
+        if isinstance(node, cond.DocState):
+            i = self.doc_slot[node.document]
+            target = node.state
+            if node.reached:
+                items = subs.items
+                return lambda w: target in items[w[i]].visited
+            names = subs.state
+            return lambda w: names[w[i]] == target
+        if isinstance(node, cond.PointIs):
+            i = self.doc_slot[node.document]
+            point, status = node.point, node.status
+            pts = subs.points
+            return lambda w: pts[w[i]].get(point, "open") == status
+        if isinstance(node, cond.StanceIs):
+            return self._stance_is(node.party, node.target, node.stance)
+        if isinstance(node, cond.RelationHolds):
+            bit = self.rel_bit.get(relation_key(node.source, node.relation, node.target), 0)
+            r = self.rel_slot
+            return lambda w: bool(w[r] & bit)
+        if isinstance(node, cond.HasActed):
+            i = self.doc_slot[node.document]
+            party = node.party
+            items = subs.items
+            if node.act == "signed":
+                return lambda w: party in items[w[i]].signed_by
+            return lambda w: party in items[w[i]].ratified_by
+        if isinstance(node, cond.AllAccept):
+            req = self.engine.required.get(node.document)
+            if req is None:
+                return _never
+            tests = [self._stance_is(p, node.document, ACCEPTS) for p in req]
+            return lambda w: all(t(w) for t in tests)
+        raise NotCompilableError(f"condition {node.text!r}")
+
+    def _pred_calendar(self, node: cond.Node) -> Pred:
+        if isinstance(node, cond.FactHolds):
+            j = self.fact_slot[node.fact]
+            want = node.value
+            return lambda w: (w[j] != ABSENT) == want
+        if isinstance(node, cond.FactHeld):
+            j = self.fact_slot[node.fact]
+            days = node.days
+            compare: Callable[[int], bool] = {
+                "at least": lambda n: n >= days,
+                "more than": lambda n: n > days,
+                "less than": lambda n: n < days,
+            }[node.op]
+            return lambda w: w[j] > UNDATED and compare(w[DATE] - w[j])
+        if isinstance(node, cond.DeadlineIs):
+            j = self.dl_slot[node.deadline]
+            status = node.status
+            return lambda w: bool(w[j][0] == status)
+        if isinstance(node, cond.DateCmp):
+            day = node.day.toordinal()
+            cmp: dict[str, Pred] = {
+                "before": lambda w: w[DATE] < day,
+                "after": lambda w: w[DATE] > day,
+                "on": lambda w: w[DATE] == day,
+                "on or after": lambda w: w[DATE] >= day,
+                "on or before": lambda w: w[DATE] <= day,
+            }
+            return cmp[node.op]
+        raise NotCompilableError(f"condition {node.text!r}")  # pragma: no cover
+
+    def _stance_is(self, party: str, target: str, stance: str) -> Pred:
+        j = self.pos_slot.get(position_key(party, target))
+        if j is None:
+            value = stance == "unknown"
+            return lambda w: value
+        if stance == "unknown":
+            return lambda w: w[j] is None or w[j] == "unknown"
+        return lambda w: bool(w[j] == stance)
+
+    def _reads(self, node: cond.Node) -> set[int]:
+        """The slots a condition reads."""
+        out: set[int] = set()
+        for n in cond.walk(node):
+            if isinstance(n, cond.DocState | cond.PointIs | cond.HasActed):
+                out.add(self.doc_slot[n.document])
+            elif isinstance(n, cond.StanceIs):
+                out.add(self.pos_slot.get(position_key(n.party, n.target), -1))
+            elif isinstance(n, cond.AllAccept):
+                out |= {self.pos_slot.get(position_key(p, n.document), -1)
+                        for p in self.engine.required.get(n.document) or ()}
+            elif isinstance(n, cond.RelationHolds):
+                out.add(self.rel_slot)
+            elif isinstance(n, cond.FactHolds | cond.FactHeld):
+                out.add(self.fact_slot[n.fact])
+            elif isinstance(n, cond.DeadlineIs):
+                out.add(self.dl_slot[n.deadline])
+            if isinstance(n, cond.FactHeld | cond.DateCmp):
+                out.add(DATE)
+        return out

@@ -1,0 +1,217 @@
+"""Decisions and the successor function: ``expand`` mirrors ``Space.expand`` step for
+step (the next scripted event, an option of a decision point, closing a day, moving the
+clock to the next checkpoint; the same edge codes, in the same order)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from negotiation.model.decisions import DecisionPoint
+from negotiation.model.events import (
+    Accept,
+    DropDeadline,
+    EnforceDeadline,
+    Reject,
+    SetDeadline,
+    StatePosition,
+    WaiveDeadline,
+)
+from negotiation.model.positions import position_key
+from negotiation.runtime.compiled._base import (
+    _ORIGIN,
+    CLOSED,
+    CURSOR,
+    DATE,
+    DROPPED,
+    INACTIVE,
+    LIVE,
+    MISSED,
+    ROOT,
+    STANCE_MOVES,
+    TAKEN,
+    Children,
+    DeadlineMoves,
+    Decision,
+    DocMoves,
+    Item,
+    Op,
+    RootInfo,
+    S,
+    _move_codes,
+    _RuleLoopError,
+)
+from negotiation.runtime.compiled._parts import Parts
+from negotiation.runtime.legal import _bodies, _trigger_moves
+from negotiation.runtime.space import Code, Root
+
+
+class Steps(Parts):
+    """Decision points compiled, and a tuple state's children."""
+
+    def _root(self, root: Root) -> RootInfo:
+        agenda: list[Item] = []
+        for it in root.agenda:
+            day = it.day.toordinal() if it.day != dt.date.min else 0
+            if it.decision is not None:
+                agenda.append(Item(day, day, decision=self.decision(it.decision)))
+            else:
+                ev = it.event
+                assert ev is not None
+                event_day = ev.date.sort_date.toordinal() if ev.date is not None else None
+                agenda.append(Item(day, event_day, op=self.op(ev)))
+        return RootInfo(agenda, root.end.toordinal())
+
+    def decision(self, dp: DecisionPoint) -> Decision:
+        alternatives = [[self.op(e) for e in alt.events] for alt in dp.alternatives]
+        free: list[tuple[list[DocMoves], list[DeadlineMoves]]] = []
+        if dp.free:
+            for party in dp.parties:
+                if party not in self._party_moves:
+                    self._party_moves[party] = (self._doc_moves(party),
+                                                self._deadline_moves(party))
+                free.append(self._party_moves[party])
+        bound = sum(
+            max(len(v) for v in m.by_state.values()) + len(m.stances)
+            for doc_moves, _ in free for m in doc_moves
+        ) + sum(4 * len(dl_moves) for _, dl_moves in free)
+        self.max_moves = max(self.max_moves, bound)
+        return Decision(alternatives, free, dp.free, dp.free and dp.allow_pass)
+
+    def _doc_moves(self, party: str) -> list[DocMoves]:
+        actors = [party, *_bodies(self.engine, party)]
+        out: list[DocMoves] = []
+        for doc in self.scenario.documents:
+            lc = self.lifecycles[doc.lifecycle]
+            per_trigger = {
+                t: [self.op(e) for e in _trigger_moves(doc, t, actors, _ORIGIN)]
+                for t in lc.triggers
+            }
+            by_state = {
+                s: [op for t in lc.available(s) for op in per_trigger[t]] for s in lc.spec.states
+            }
+            stances: list[tuple[str, Op]] = [
+                ("accepts", self.op(Accept(date=_ORIGIN, by=[party], document=doc.id))),
+                ("rejects", self.op(Reject(date=_ORIGIN, by=[party], document=doc.id))),
+            ]
+            stances += [
+                (s.value, self.op(StatePosition(date=_ORIGIN, by=[party], document=doc.id,
+                                                stance=s)))
+                for s in STANCE_MOVES
+            ]
+            out.append(DocMoves(self.doc_slot[doc.id], doc.id, lc.absorbing, by_state,
+                                self.pos_slot[position_key(party, doc.id)], stances))
+        return out
+
+    def _deadline_moves(self, party: str) -> list[DeadlineMoves]:
+        out: list[DeadlineMoves] = []
+        for d in self.scenario.deadlines:
+            if d.set_by != party:
+                continue
+            enforce = EnforceDeadline(date=_ORIGIN, by=[party], deadline=d.id)
+            out.append(DeadlineMoves(
+                self.dl_slot[d.id],
+                self.op(enforce) if d.consequence is not None else None,
+                self.op(WaiveDeadline(date=_ORIGIN, by=[party], deadline=d.id)),
+                self.op(DropDeadline(date=_ORIGIN, by=[party], deadline=d.id)),
+                self.op(SetDeadline(date=_ORIGIN, by=[party], deadline=d.id)),
+            ))
+        return out
+
+    def _free_moves(self, s: S, dec: Decision) -> list[Op]:
+        """The candidate moves of ``decisions.candidate_moves``, in its order (unchecked)."""
+        names = self.subs.state
+        out: list[Op] = []
+        for doc_moves, dl_moves in dec.free:
+            for m in doc_moves:
+                current = names[s[m.slot]]
+                out += m.by_state[current]
+                if current in m.absorbing:
+                    continue
+                stance = s[m.stance_slot]
+                if stance is None:
+                    stance = "unknown"
+                out += [op for value, op in m.stances if value != stance]
+            for d in dl_moves:
+                status = s[d.slot][0]
+                if status == MISSED:
+                    if d.enforce is not None:
+                        out.append(d.enforce)
+                    out.append(d.waive)
+                if status in LIVE or status == MISSED:
+                    out.append(d.drop)
+                if status in (INACTIVE, DROPPED):
+                    out.append(d.set)
+        return out
+
+    def expand(self, s: S) -> tuple[Children, bool]:
+        """(children with their codes, stuck?) as ``Space.expand``; no children and not
+        stuck: the node is terminal."""
+        try:
+            return self.expand_settled(s)
+        except _RuleLoopError:
+            return [], True
+
+    def expand_settled(self, s: S) -> tuple[Children, bool]:
+        """``expand``, raising ``_RuleLoopError`` where rules do not settle."""
+        date, closed = s[DATE], s[CLOSED]
+        root = self.roots[s[ROOT]]
+        for bit, test, dec in self.when:
+            if not s[TAKEN] & bit and test(s):
+                if not closed:
+                    return self._decide(s, dec, s[CURSOR], s[TAKEN] | bit)
+                if date < root.end:
+                    return [self._arrive(s, date + 1)], False
+                break
+        cursor = s[CURSOR]
+        item = root.agenda[cursor] if cursor < len(root.agenda) else None
+        if item is not None and (date > item.day or (date == item.day and not closed)):
+            if item.decision is not None:
+                return self._decide(s, item.decision, cursor + 1, s[TAKEN])
+            assert item.op is not None
+            w = list(s)
+            w[CURSOR] = cursor + 1
+            day = item.event_day if item.event_day is not None else date
+            if not (day < date or (day == date and closed)):
+                self.apply_top(w, item.op)
+            return [(("event", 0), tuple(w))], False
+        goal = item.day if item is not None else root.end
+        if date < goal and closed:
+            return [self._arrive(s, self.next_stop(s, date, goal))], False
+        if not closed:
+            w = list(s)
+            self.close_day(w)
+            return [(("close", 0), tuple(w))], False
+        return [], False
+
+    def _arrive(self, s: S, day: int) -> tuple[Code, S]:
+        w = list(s)
+        self.arrive(w, day)
+        return ("arrive", 0), tuple(w)
+
+    def _decide(self, s: S, dec: Decision, cursor: int, taken: int) -> tuple[Children, bool]:
+        edges: Children = []
+        base = list(s)
+        base[CURSOR] = cursor
+        base[TAKEN] = taken
+        for k, ops in enumerate(dec.alternatives):
+            w = base.copy()
+            if all(self.apply_top(w, op) for op in ops):
+                edges.append((("alt", k), tuple(w)))
+        if dec.is_free:
+            k = 0
+            closed = s[CLOSED]
+            settle = self.settle
+            codes = _move_codes(self.max_moves)
+            for op in self._free_moves(s, dec):
+                if not op.legal_as_candidate and op.blocked(base):
+                    continue
+                if not closed:  # a legal move on a closed day is blocked as late
+                    w = base.copy()
+                    op.mutate(w)
+                    if op.settles:
+                        settle(w)
+                    edges.append((codes[k], tuple(w)))
+                k += 1
+        if dec.allow_pass:
+            edges.append((("pass", 0), tuple(base)))
+        return edges, not edges

@@ -1,0 +1,475 @@
+"""The state space that ``explore``, ``sample`` and ``testing`` walk. Private.
+
+A node is ``(root, cursor, taken, state)``: which timeline (the base one or a branch),
+how many of its scripted items (events and dated decision points) have been dealt with,
+which ``when`` decision points have been taken (a bit mask), and the engine ``State``.
+Equal nodes are merged by ``Node.key()``: the root, cursor and mask, and
+``State.key()``, which hashes the date and whether the day is closed, the documents
+(lifecycle state, point statuses, who signed, who ratified), positions (stance),
+relations, facts (with the day each became true), deadlines (status, due day, opening
+day, binding) and the memory of reactive rules; it leaves out the step counter, version
+labels, position conditions and since-dates, and the history of extensions.
+
+Steps (edges), all through the public ``Engine``:
+
+* ``event``: apply the next scripted event (a blocked one changes nothing);
+* ``alt`` / ``move`` / ``pass``: an option of a decision point;
+* ``close``: close the current day (deadlines due that day fire);
+* ``arrive``: move the clock to the next day on which something can happen
+  (``Engine.checkpoints``), or to the next scripted item, whichever is first.
+
+So deadline firings and window edges are states of their own, invariants are checked
+there, and a ``when`` decision point that a deadline makes true is taken at once (the
+next morning, if the day had closed). The walk ends at the close of the horizon (or of
+the last scripted day when there is none): the space is finite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from negotiation import conditions as cond
+from negotiation.model.dates import FuzzyDate
+from negotiation.model.deadlines import LIVE_STATUSES, DeadlineStatus
+from negotiation.model.decisions import DecisionPoint, option_weights
+from negotiation.model.errors import NegotiationError
+from negotiation.model.events import Event
+from negotiation.model.scenario import Scenario
+from negotiation.model.state import DeadlineState, DocumentState, PositionState, RuleState, State
+from negotiation.model.trace import TraceEntry
+from negotiation.runtime.engine import Engine
+from negotiation.runtime.legal import candidate_moves, legal_moves
+
+Code = tuple[str, int]
+"""How an edge was taken: ("event"|"close"|"arrive"|"pass", 0), ("alt"|"move", index)."""
+
+BUILTIN_INVARIANTS: dict[str, str] = {
+    "signed_only_with_acceptance": "at the moment a document is signed, every party "
+    "whose acceptance it requires accepts it",
+    "final_states_are_final": "a document in an absorbing (final) state never leaves it",
+    "clock_never_goes_back": "the date never decreases",
+}
+
+OPEN = "open at the horizon"
+
+Pick = Callable[[list[float]], int]
+"""Draws an index from weights (``Space.choose``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    root: int
+    cursor: int
+    taken: int
+    state: State
+
+    def key(self) -> Hashable:
+        return (self.root, self.cursor, self.taken, self.state.key())
+
+    def digest(self) -> bytes:
+        """A 16-byte digest of ``key()`` (its ``repr`` is canonical: tuples of strings,
+        numbers, booleans, dates and None in a fixed order): what a search's seen-set
+        stores. Bytes are small and the garbage collector does not track them."""
+        return hashlib.blake2b(repr(self.key()).encode(), digest_size=16).digest()
+
+    def pack(self) -> Packed:
+        """The node as plain data (tuples, dicts, dates, strings), exact on every field
+        of the state: cheap to send to another process and back (``unpack``)."""
+        s = self.state
+        return (
+            self.root,
+            self.cursor,
+            self.taken,
+            s.date,
+            s.closed,
+            s.step,
+            {k: d.__dict__ for k, d in s.documents.items()},
+            {k: p.__dict__ for k, p in s.positions.items()},
+            s.relations,
+            s.facts,
+            {k: d.__dict__ for k, d in s.deadlines.items()},
+            {k: r.__dict__ for k, r in s.rules.items()},
+        )
+
+    @staticmethod
+    def unpack(data: Packed) -> Node:
+        root, cursor, taken, date, closed, step, docs, positions, rel, facts, dls, rules = data
+        state = _build(
+            State,
+            {
+                "date": date,
+                "closed": closed,
+                "documents": {k: _build(DocumentState, v) for k, v in docs.items()},
+                "positions": {k: _build(PositionState, v) for k, v in positions.items()},
+                "relations": rel,
+                "facts": facts,
+                "deadlines": {k: _build(DeadlineState, v) for k, v in dls.items()},
+                "rules": {k: _build(RuleState, v) for k, v in rules.items()},
+                "step": step,
+            },
+        )
+        return Node(root, cursor, taken, state)
+
+
+Packed = tuple[Any, ...]
+"""A node as plain data (``Node.pack``)."""
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _build(cls: type[_M], values: dict[str, Any]) -> _M:
+    """What ``cls.model_construct(**values)`` builds from every field's value (what
+    unpickling does), without its per-field work."""
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    code: Code
+    node: Node
+    kind: str
+    events: tuple[Event, ...] = ()
+    entries: tuple[TraceEntry, ...] = ()
+    decision: str | None = None
+    option: str | None = None
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    edges: tuple[Edge, ...]
+    stuck: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    day: dt.date
+    event: Event | None = None
+    decision: DecisionPoint | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Root:
+    name: str | None
+    agenda: tuple[Item, ...]
+    end: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """One invariant violated on one edge (or in a root state)."""
+
+    invariant: str
+    builtin: bool
+    reasons: tuple[str, ...]
+    expect: str | None = None
+    """For a built-in invariant: a condition that fails in the breaking state."""
+
+
+class Space:
+    """Successors, invariants and outcomes of one scenario's timelines."""
+
+    def __init__(self, scenario: Scenario, branches: Sequence[str | None] | None = None) -> None:
+        self.scenario = scenario
+        self.engine = engine = Engine(scenario)
+        names = [None, *(b.id for b in scenario.branches)] if branches is None else branches
+        self.roots = [self._root(name) for name in names]
+        self.when = [(dp, engine.parse(dp.when)) for dp in scenario.decisions if dp.when]
+        self.invariants = [(inv, engine.parse(inv.condition)) for inv in scenario.invariants]
+        self.start = engine.initial_state()
+        self.initial_docs = {k: d.state for k, d in self.start.documents.items()}
+        self.absorbing = {
+            d.id: engine.lifecycles[d.lifecycle].absorbing for d in scenario.documents
+        }
+
+    def _root(self, name: str | None) -> Root:
+        engine = self.engine
+        items = [
+            (e.date.sort_date if e.date else dt.date.min, e.priority, 0, i, Item(dt.date.min, e))
+            for i, e in enumerate(engine.timeline(name))
+        ]
+        items += [
+            (dp.at.sort_date, dp.priority, 1, i, Item(dt.date.min, None, dp))
+            for i, dp in enumerate(engine.scenario.decisions)
+            if dp.at is not None
+        ]
+        items.sort(key=lambda t: t[:4])
+        agenda = [Item(t[0], t[4].event, t[4].decision) for t in items]
+        horizon = engine.horizon(name)
+        start = engine.initial_state().date
+        end = horizon or max([start, *(i.day for i in agenda)])
+        return Root(name, tuple(i for i in agenda if i.day <= end), end)
+
+    def initial(self) -> list[Node]:
+        return [Node(i, 0, 0, self.start) for i in range(len(self.roots))]
+
+    # -- successors ----------------------------------------------------------------------
+    def expand(self, node: Node) -> Expansion:
+        """Every successor of ``node``; none at the end of its timeline or when stuck."""
+        try:
+            return self._expand(node, None)
+        except NegotiationError as e:
+            return Expansion((), stuck=f"the engine stopped: {e}")
+
+    def choose(self, node: Node, pick: Pick) -> Expansion:
+        """One successor of ``node`` drawn by its weight, as from ``expand(node)``, but
+        at a decision only the drawn option is applied: ``pick(weights)`` draws an index;
+        an option that turns out blocked is dropped and the rest drawn from again, which
+        is drawing from the options that are not blocked, renormalised. No edge at the
+        end of the timeline or when stuck (with the reason ``expand`` gives).
+
+        When every option weighs the same (a free decision without labelled
+        probabilities), the legal moves are not counted first: the draw is among the
+        candidate moves, and one the engine blocks is drawn again like a blocked option.
+        A free move's edge then carries its index among the candidates, not among the
+        legal moves, and the weight 1."""
+        try:
+            return self._expand(node, pick)
+        except NegotiationError as e:
+            return Expansion((), stuck=f"the engine stopped: {e}")
+
+    def _expand(self, node: Node, pick: Pick | None) -> Expansion:
+        st = node.state
+        root = self.roots[node.root]
+        due = self._when_due(node)
+        if due is not None:
+            if not st.closed:
+                dp = self.when[due][0]
+                taken = node.taken | (1 << due)
+                if pick is not None:
+                    return self._choose(node, dp, node.cursor, taken, pick)
+                return self._decide(node, dp, node.cursor, taken)
+            if st.date < root.end:
+                return Expansion((self._arrive(node, st.date + dt.timedelta(days=1)),))
+        item = root.agenda[node.cursor] if node.cursor < len(root.agenda) else None
+        if item is not None and (st.date > item.day or (st.date == item.day and not st.closed)):
+            if item.decision is not None:
+                if pick is not None:
+                    return self._choose(node, item.decision, node.cursor + 1, node.taken, pick)
+                return self._decide(node, item.decision, node.cursor + 1, node.taken)
+            assert item.event is not None
+            step = self.engine.apply(st, item.event)
+            child = Node(node.root, node.cursor + 1, node.taken, step.state)
+            applied = () if step.blocked else (item.event,)
+            return Expansion((Edge(("event", 0), child, "event", applied, step.entries),))
+        goal = item.day if item is not None else root.end
+        if st.date < goal and st.closed:
+            later = [d for d in self.engine.checkpoints(st) if st.date < d < goal]
+            return Expansion((self._arrive(node, min([*later, goal])),))
+        if not st.closed:
+            closing = self.engine.advance(st, st.date, close=True)
+            assert closing is not None
+            child = Node(node.root, node.cursor, node.taken, closing.state)
+            return Expansion((Edge(("close", 0), child, "close", (), closing.entries),))
+        return Expansion(())
+
+    def _when_due(self, node: Node) -> int | None:
+        view = self.engine.view(node.state)
+        for i, (_, test) in enumerate(self.when):
+            if not node.taken & (1 << i) and cond.evaluate(test, view):
+                return i
+        return None
+
+    def _arrive(self, node: Node, day: dt.date) -> Edge:
+        step = self.engine.advance(node.state, day)
+        assert step is not None
+        child = Node(node.root, node.cursor, node.taken, step.state)
+        return Edge(("arrive", 0), child, "arrive", (), step.entries)
+
+    def _decide(self, node: Node, dp: DecisionPoint, cursor: int, taken: int) -> Expansion:
+        st = node.state
+        day = st.date
+        edges: list[Edge] = []
+        blocked: list[str] = []
+        late: list[str] = []
+        moves, count = self._free_moves(node, dp, cursor, taken, late) if dp.free else ([], 0)
+        weights = option_weights(dp, count)
+        for k, alt in enumerate(dp.alternatives):
+            events = [e.model_copy(update={"date": FuzzyDate.of(day)}) for e in alt.events]
+            edge = self._apply_all(node, events, cursor, taken, ("alt", k))
+            if isinstance(edge, str):
+                blocked.append(f"{alt.id}: {edge}")
+            else:
+                edges.append(_label(edge, dp.id, alt.id, weights[k]))
+        for edge in moves:
+            weight = weights[len(dp.alternatives) + edge.code[1]]
+            edges.append(_label(edge, dp.id, None, weight))
+        if dp.free and dp.allow_pass:
+            child = Node(node.root, cursor, taken, st)
+            edges.append(
+                Edge(("pass", 0), child, "pass", decision=dp.id, option="pass", weight=weights[-1])
+            )
+        if not edges:
+            why = "; ".join(blocked + late) or "no legal move"
+            return Expansion((), stuck=f"decision {dp.id} on {day}: no option ({why})")
+        return Expansion(tuple(edges))
+
+    def _choose(
+        self, node: Node, dp: DecisionPoint, cursor: int, taken: int, pick: Pick
+    ) -> Expansion:
+        """The edge of one option of ``dp``, drawn with ``pick`` (see ``choose``)."""
+        st = node.state
+        day = st.date
+        alternatives = len(dp.alternatives)
+        uniform = dp.free and not st.closed and all(a.probability is None for a in dp.alternatives)
+        moves: Sequence[Event]
+        if uniform:  # every option weighs the same: draw among the candidates, legal or not
+            moves = candidate_moves(self.engine, st, dp.parties)
+            weights = [1.0] * (alternatives + len(moves) + (1 if dp.allow_pass else 0))
+        else:
+            moves = legal_moves(self.engine, st, dp.parties).legal if dp.free else ()
+            weights = option_weights(dp, len(moves))
+        options = list(range(len(weights)))  # alternatives, then free moves, then the pass
+        blocked: dict[int, str] = {}
+        while options:
+            i = options[pick([weights[o] for o in options]) if len(options) > 1 else 0]
+            if i >= alternatives + len(moves):
+                child = Node(node.root, cursor, taken, st)
+                edge = Edge(
+                    ("pass", 0), child, "pass", decision=dp.id, option="pass", weight=weights[i]
+                )
+                return Expansion((edge,))
+            if i < alternatives:
+                alt = dp.alternatives[i]
+                events = [e.model_copy(update={"date": FuzzyDate.of(day)}) for e in alt.events]
+                found = self._apply_all(node, events, cursor, taken, ("alt", i))
+                option: str | None = alt.id
+            else:
+                k = i - alternatives
+                found = self._apply_all(node, [moves[k]], cursor, taken, ("move", k))
+                option = None
+            if isinstance(found, Edge):
+                return Expansion((_label(found, dp.id, option, weights[i]),))
+            if option is not None or not uniform:  # a candidate that is not legal: no reason
+                blocked[i] = f"{option}: {found}" if option is not None else found
+            options.remove(i)
+        why = "; ".join(blocked[i] for i in sorted(blocked)) or "no legal move"
+        return Expansion((), stuck=f"decision {dp.id} on {day}: no option ({why})")
+
+    def _free_moves(
+        self, node: Node, dp: DecisionPoint, cursor: int, taken: int, blocked: list[str]
+    ) -> tuple[list[Edge], int]:
+        """The edges of a free decision's legal moves (codes ``("move", k)`` in the order
+        of ``legal_moves``) and how many legal moves the weights share among.
+
+        Each candidate is applied once, and a blocked result is dropped: the same moves
+        as ``legal_moves`` (``Engine.check``) then ``apply``, without computing every
+        reason twice (``apply`` runs the same checks on a day that is not closed)."""
+        st = node.state
+        edges: list[Edge] = []
+        if st.closed:  # pragma: no cover - decisions are taken before their day closes
+            # a move is late on a closed day, but the weights count the legal ones
+            legal = legal_moves(self.engine, st, dp.parties).legal
+            for k, move in enumerate(legal):
+                edge = self._apply_all(node, [move], cursor, taken, ("move", k))
+                if isinstance(edge, str):
+                    blocked.append(edge)
+                else:
+                    edges.append(edge)
+            return edges, len(legal)
+        for move in candidate_moves(self.engine, st, dp.parties):
+            step = self.engine.apply(st, move)
+            if step.blocked:
+                continue
+            child = Node(node.root, cursor, taken, step.state)
+            edges.append(Edge(("move", len(edges)), child, "move", (move,), step.entries))
+        return edges, len(edges)
+
+    def _apply_all(
+        self, node: Node, events: list[Event], cursor: int, taken: int, code: Code
+    ) -> Edge | str:
+        st = node.state
+        entries: list[TraceEntry] = []
+        for event in events:
+            step = self.engine.apply(st, event)
+            if step.blocked:
+                return "; ".join(step.entry.reasons)
+            st = step.state
+            entries.extend(step.entries)
+        child = Node(node.root, cursor, taken, st)
+        return Edge(code, child, code[0], tuple(events), tuple(entries))
+
+    # -- invariants and outcomes -------------------------------------------------------------
+    def check(self, before: State | None, after: State) -> list[Breach]:
+        """The invariants ``after`` breaks (declared ones), and those the step from
+        ``before`` breaks (built-in ones)."""
+        view = self.engine.view(after)
+        out = [
+            Breach(inv.id, False, tuple(cond.explain(test, view)))
+            for inv, test in self.invariants
+            if not cond.evaluate(test, view)
+        ]
+        if before is not None:
+            out += self._builtin(before, after)
+        return out
+
+    def _builtin(self, before: State, after: State) -> list[Breach]:
+        out: list[Breach] = []
+        if after.date < before.date:
+            why = f"the date went from {before.date} to {after.date}"
+            out.append(Breach("clock_never_goes_back", True, (why,)))
+        olds = before.documents
+        for doc_id, new in after.documents.items():
+            old = olds[doc_id]
+            if new is old:  # the engine keeps the object of a document the step left alone
+                continue
+            if new.state != old.state and old.state in self.absorbing[doc_id]:
+                why = f"{doc_id} left its final state {old.state} for {new.state}"
+                expect = f"{doc_id} is {old.state}"
+                out.append(Breach("final_states_are_final", True, (why,), expect))
+            signer = next((p for p in new.signed_by if p not in old.signed_by), None)
+            if signer is None and (new.state != "signed" or old.state == "signed"):
+                continue
+            required = self.engine.required[doc_id]
+            missing = [p for p in required or () if after.stance(p, doc_id) != "accepts"]
+            if missing:
+                why = f"{doc_id} was signed while {', '.join(missing)} had not accepted it"
+                acted = f"{signer} has signed {doc_id}" if signer else f"{doc_id} is signed"
+                expect = f"not ({acted}) or all required parties accept {doc_id}"
+                out.append(Breach("signed_only_with_acceptance", True, (why,), expect))
+        return out
+
+    def outcome(self, node: Node, stuck: str | None = None) -> str:
+        """A terminal node's class: documents that moved, deadlines that resolved."""
+        st = node.state
+        parts = [
+            f"{doc_id} {d.state}"
+            for doc_id, d in st.documents.items()
+            if d.state != self.initial_docs[doc_id]
+        ]
+        parts += [
+            f"{d_id} {d.status.value}"
+            for d_id, d in st.deadlines.items()
+            if d.status not in LIVE_STATUSES and d.status is not DeadlineStatus.inactive
+        ]
+        label = ", ".join(parts) or OPEN
+        if stuck is not None:
+            return f"stuck: {label}"
+        return label
+
+    def replay(self, root: int, codes: Sequence[Code]) -> list[Edge]:
+        """The edges of a path given by its codes, from a root."""
+        node = self.initial()[root]
+        out: list[Edge] = []
+        for code in codes:
+            edge = next(e for e in self.expand(node).edges if e.code == code)
+            out.append(edge)
+            node = edge.node
+        return out
+
+
+def _label(edge: Edge, decision: str, option: str | None, weight: float) -> Edge:
+    return Edge(
+        edge.code, edge.node, edge.kind, edge.events, edge.entries, decision, option, weight
+    )

@@ -1,0 +1,311 @@
+"""Whole-scenario checks that a single field cannot make: unique ids, references,
+cycles, contradictions and conditions. Pure: returns located problems (by field path;
+the loader adds file, line and column)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+from negotiation import conditions as cond
+from negotiation.model.documents import Document
+from negotiation.model.errors import ConditionError, Location, Problem
+from negotiation.model.events import Event
+from negotiation.model.scenario import Scenario
+from negotiation.model.vocabulary import ScenarioVocabulary
+
+Path = tuple[str | int, ...]
+
+
+def _hint(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class _Checker:
+    def __init__(self, scenario: Scenario) -> None:
+        self.s = scenario
+        self.v = ScenarioVocabulary(scenario)
+        self.problems: list[Problem] = []
+        self.parties = self.v.parties()
+        self.top_parties = {p.id for p in scenario.parties}
+        self.docs = self.v.documents()
+        self.facts = self.v.facts()
+        self.deadlines = self.v.deadlines()
+
+    def add(self, path: Path, message: str, offset: int | None = None) -> None:
+        self.problems.append(Problem(Location(path=path), message, offset))
+
+    def ref(self, path: Path, name: str, known: set[str], what: str) -> bool:
+        if name not in known:
+            self.add(path, f"unknown {what} {name!r}{_hint(name, known)}")
+            return False
+        return True
+
+    def unique(self, path: Path, ids: Sequence[str | None], what: str) -> None:
+        seen: set[str] = set()
+        for i, x in enumerate(ids):
+            if x is None:
+                continue
+            if x in seen:
+                self.add((*path, i, "id"), f"duplicate {what} id {x!r}")
+            seen.add(x)
+
+    def condition(self, path: Path, text: str) -> None:
+        try:
+            cond.parse(text, self.v)
+        except ConditionError as e:
+            self.add(path, f"{e.reason} in condition {text!r}", e.position)
+
+    # -- the checks --------------------------------------------------------------------
+    def run(self) -> list[Problem]:
+        s = self.s
+        self.unique(("parties",), [p.id for p in s.parties], "party")
+        self.unique(("documents",), [d.id for d in s.documents], "document")
+        self.unique(("facts",), [f.id for f in s.facts], "fact")
+        self.unique(("deadlines",), [d.id for d in s.deadlines], "deadline")
+        self.unique(("rules",), [r.id for r in s.rules], "rule")
+        self.unique(("branches",), [b.id for b in s.branches], "branch")
+        self.unique(("lifecycles",), [lc.id for lc in s.lifecycles], "lifecycle")
+        self.unique(("invariants",), [x.id for x in s.invariants], "invariant")
+        self.unique(("timeline",), [e.id for e in s.timeline], "event")
+        for i, d in enumerate(s.documents):
+            if d.id in self.top_parties:
+                self.add(("documents", i, "id"), f"{d.id!r} is both a party and a document")
+        self.check_parties()
+        self.check_documents()
+        self.check_positions()
+        self.check_deadlines()
+        self.check_rules()
+        self.check_timeline()
+        self.check_branches()
+        self.check_decisions()
+        for i, x in enumerate(s.expect):
+            self.condition(("expect", i, "that"), x.that)
+            if x.branch is not None:
+                self.ref(("expect", i, "branch"), x.branch, self.v.branches(), "branch")
+        for i, inv in enumerate(s.invariants):
+            field = "never" if inv.never is not None else "always"
+            self.condition(("invariants", i, field), inv.never or inv.always or "")
+        if s.start is not None and s.horizon is not None and s.horizon.last_day < s.start.sort_date:
+            self.add(
+                ("horizon",),
+                f"the horizon {s.horizon.display()} precedes the start {s.start.display()}",
+            )
+        return self.problems
+
+    def check_parties(self) -> None:
+        for i, p in enumerate(self.s.parties):
+            self.unique(("parties", i, "bodies"), [b.id for b in p.bodies], "body")
+            if p.members != "unknown":
+                for j, m in enumerate(p.members):
+                    self.ref(("parties", i, "members", j), m, self.top_parties, "party")
+        for i, r in enumerate(self.s.relations):
+            self.ref(("relations", i, "source"), r.source, self.top_parties, "party")
+            self.ref(("relations", i, "target"), r.target, self.top_parties, "party")
+
+    def check_documents(self) -> None:
+        for i, d in enumerate(self.s.documents):
+            base: Path = ("documents", i)
+            if d.points != "unknown":
+                self.unique((*base, "points"), [p.id for p in d.points], "point")
+            if d.authors != "unknown":
+                for j, a in enumerate(d.authors):
+                    self.ref((*base, "authors", j), a, self.parties, "party")
+            if d.requires_acceptance != "unknown":
+                for j, a in enumerate(d.requires_acceptance):
+                    self.ref((*base, "requires_acceptance", j), a, self.parties, "party")
+            for j, a in enumerate(d.ratification_by):
+                self.ref((*base, "ratification_by", j), a, self.parties, "party or body")
+            if d.derived_from is not None:
+                self.ref((*base, "derived_from"), d.derived_from, self.docs, "document")
+            self.check_lifecycle_choice(base, d)
+            for j, g in enumerate(d.depends_on):
+                self.condition((*base, "depends_on", j, "condition"), g.condition)
+        self.check_derivation_cycles()
+        for i, lc in enumerate(self.s.lifecycles):
+            for j, t in enumerate(lc.transitions):
+                if t.guard is not None:
+                    self.condition(("lifecycles", i, "transitions", j, "guard"), t.guard)
+
+    def check_lifecycle_choice(self, base: Path, d: Document) -> None:
+        specs = self.v.lifecycle_specs
+        lc = specs.get(d.lifecycle)
+        if lc is None:
+            self.add(
+                (*base, "lifecycle"),
+                f"unknown lifecycle {d.lifecycle!r}{_hint(d.lifecycle, specs)}",
+            )
+        elif lc.applies_to != "document":
+            self.add((*base, "lifecycle"), f"lifecycle {lc.id!r} is for positions")
+        elif d.initial_state is not None and d.initial_state not in lc.states:
+            self.add(
+                (*base, "initial_state"),
+                f"{d.initial_state!r} is not a state of lifecycle {lc.id!r}"
+                f"{_hint(d.initial_state, lc.states)}",
+            )
+
+    def check_derivation_cycles(self) -> None:
+        parent = {d.id: d.derived_from for d in self.s.documents}
+        for i, d in enumerate(self.s.documents):
+            seen = [d.id]
+            cur = parent.get(d.id)
+            while cur is not None and cur in parent:
+                if cur in seen:
+                    if cur == d.id:
+                        chain = " -> ".join([*seen, cur])
+                        self.add(
+                            ("documents", i, "derived_from"), f"derived_from forms a cycle: {chain}"
+                        )
+                    break
+                seen.append(cur)
+                cur = parent.get(cur)
+
+    def check_positions(self) -> None:
+        for i, p in enumerate(self.s.positions):
+            self.ref(("positions", i, "party"), p.party, self.parties, "party")
+            self.target(("positions", i, "on"), p.on)
+
+    def target(self, path: Path, on: str) -> None:
+        doc, _, point = on.partition(".")
+        if self.ref(path, doc, self.docs, "document") and point:
+            self.ref(path, point, self.v.points(doc), f"point of {doc}")
+
+    def check_deadlines(self) -> None:
+        for i, d in enumerate(self.s.deadlines):
+            base: Path = ("deadlines", i)
+            if d.set_by not in (None, "unknown"):
+                self.ref((*base, "set_by"), str(d.set_by), self.parties, "party")
+            for j, o in enumerate(d.on):
+                self.ref((*base, "on", j), o, self.parties | self.docs, "party or document")
+            if d.requirement is not None:
+                self.condition((*base, "requirement"), d.requirement)
+            if d.anchor is not None and d.anchor.condition is not None:
+                self.condition((*base, "anchor", "condition"), d.anchor.condition)
+            if d.anchor is not None and d.anchor.event is not None:
+                events = {e.id for e in self.s.timeline if e.id} | {
+                    e.id for b in self.s.branches for e in b.add if e.id
+                }
+                self.ref((*base, "anchor", "event"), d.anchor.event, events, "event")
+            if d.conditional_extension is not None:
+                self.condition(
+                    (*base, "conditional_extension", "condition"), d.conditional_extension.condition
+                )
+            if d.consequence is not None:
+                for j, e in enumerate(d.consequence.effects):
+                    self.event((*base, "consequence", "effects", j), e)
+
+    def check_rules(self) -> None:
+        for i, r in enumerate(self.s.rules):
+            self.condition(("rules", i, "when"), r.when)
+            for j, e in enumerate(r.then):
+                self.event(("rules", i, "then", j), e)
+
+    def check_timeline(self) -> None:
+        for i, e in enumerate(self.s.timeline):
+            self.event(("timeline", i), e, dated=True)
+
+    def check_branches(self) -> None:
+        ids = {e.id for e in self.s.timeline if e.id}
+        for i, b in enumerate(self.s.branches):
+            for j, r in enumerate(b.remove):
+                self.ref(("branches", i, "remove", j), r, ids, "timeline event")
+            self.unique(("branches", i, "add"), [e.id for e in b.add], "event")
+            for j, e in enumerate(b.add):
+                if e.id is not None and e.id in ids:
+                    self.add(
+                        ("branches", i, "add", j, "id"),
+                        f"event id {e.id!r} is already used by the base timeline",
+                    )
+                self.event(("branches", i, "add", j), e, dated=True)
+
+    def check_decisions(self) -> None:
+        ids = {e.id for e in self.s.timeline if e.id}
+        self.unique(("decisions",), [d.id for d in self.s.decisions], "decision point")
+        for i, dp in enumerate(self.s.decisions):
+            base: Path = ("decisions", i)
+            if dp.when is not None:
+                self.condition((*base, "when"), dp.when)
+            for j, p in enumerate(dp.parties):
+                self.ref((*base, "parties", j), p, self.parties, "party")
+            self.unique((*base, "alternatives"), [a.id for a in dp.alternatives], "alternative")
+            for j, alt in enumerate(dp.alternatives):
+                for k, e in enumerate(alt.events):
+                    path: Path = (*base, "alternatives", j, "events", k)
+                    self.event(path, e)
+                    if e.date is not None:
+                        self.add(
+                            (*path, "date"),
+                            "an alternative's events happen on the day "
+                            "the decision is taken: remove 'date'",
+                        )
+                    if e.id is not None and e.id in ids:
+                        self.add(
+                            (*path, "id"), f"event id {e.id!r} is already used by the base timeline"
+                        )
+
+    def event(self, path: Path, e: Event, dated: bool = False) -> None:  # noqa: C901
+        if dated and e.date is None:
+            self.add((*path, "date"), "a timeline event needs a 'date'")
+        for j, who in enumerate(e.by):
+            self.ref((*path, "by", j), who, self.parties, "party or body")
+        doc = getattr(e, "document", None)
+        if isinstance(doc, str):
+            if not self.ref((*path, "document"), doc, self.docs, "document"):
+                return
+            point = getattr(e, "point", None)
+            if isinstance(point, str):
+                self.ref((*path, "point"), point, self.v.points(doc), f"point of {doc}")
+        d_id = getattr(e, "deadline", None)
+        if isinstance(d_id, str):
+            self.ref((*path, "deadline"), d_id, self.deadlines, "deadline")
+        fact = getattr(e, "fact", None)
+        if isinstance(fact, str):
+            self.ref((*path, "fact"), fact, self.facts, "fact")
+        if e.kind == "transition":
+            states = self.v.lifecycle_specs.get(self.lifecycle_of(e.document))
+            triggers = {t.trigger for t in states.transitions} if states else set()
+            self.ref((*path, "trigger"), e.trigger, triggers, "lifecycle move")
+        if e.kind == "derive":
+            self.ref((*path, "source"), e.source, self.docs, "document")
+        if e.kind == "supersede" and e.replacement is not None:
+            self.ref((*path, "replacement"), e.replacement, self.docs, "document")
+        if e.kind == "commitment":
+            for j, d in enumerate(e.opens):
+                self.ref((*path, "opens", j), d, self.deadlines, "deadline")
+        if e.kind == "set_relation":
+            self.ref((*path, "source"), e.source, self.top_parties, "party")
+            self.ref((*path, "target"), e.target, self.top_parties, "party")
+        if e.kind == "meet":
+            for field_name in ("attendees", "absent"):
+                for j, who in enumerate(getattr(e, field_name)):
+                    self.ref((*path, field_name, j), who, self.parties, "party")
+            for j, d in enumerate(e.documents):
+                self.ref((*path, "documents", j), d, self.docs, "document")
+        if e.kind == "request":
+            for j, who in enumerate(e.to):
+                self.ref((*path, "to", j), who, self.parties, "party")
+        if e.kind == "statement":
+            for j, who in enumerate(e.about):
+                self.ref(
+                    (*path, "about", j),
+                    who.partition(".")[0],
+                    self.parties | self.docs | {p.partition(".")[0] for p in self.parties},
+                    "party or document",
+                )
+        if e.kind == "extend_deadline" and isinstance(d_id, str):
+            spec = next((d for d in self.s.deadlines if d.id == d_id), None)
+            if spec is not None and spec.due is not None and e.to.last_day <= spec.due.last_day:
+                self.add(
+                    (*path, "to"),
+                    f"extension to {e.to.display()} is not after "
+                    f"{d_id}'s due date {spec.due.display()}",
+                )
+
+    def lifecycle_of(self, doc: str) -> str:
+        return next((d.lifecycle for d in self.s.documents if d.id == doc), "document")
+
+
+def check_scenario(scenario: Scenario) -> list[Problem]:
+    """Every problem in a scenario that its field types alone do not catch."""
+    return _Checker(scenario).run()

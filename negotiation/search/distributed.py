@@ -1,0 +1,172 @@
+"""Ensembles on Dask: ``sample`` through ``dask.distributed`` when one machine is not enough.
+
+Optional: ``pip install 'negotiation[dask]'``. Three ways to say where the runs go:
+
+* ``scheduler="tcp://HOST:PORT"``: an existing Dask cluster (every worker needs this
+  package installed, at the same version);
+* ``local_workers=N``: a ``LocalCluster`` of ``N`` single-threaded worker processes on this
+  machine, started and stopped around the call;
+* ``client=``: a ``dask.distributed.Client`` the caller already holds (tests use one on
+  a ``LocalCluster(processes=False)``).
+
+The runs are the sampler's own (``negotiation.search.sample``): run ``i`` draws from
+``run_random(seed, i)``, so which worker ran it changes nothing, and the result is
+identical to ``sample(scenario, runs, seed)`` on one process (``workers`` and
+``elapsed`` aside). The scenario is sent to the workers once (``scatter``); each worker
+process (each thread, with ``processes=False``) builds the scenario's state space once
+and keeps it for the following chunks. Chunks are gathered in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import threading
+import time
+from typing import Any
+
+from negotiation.model.errors import NegotiationError
+from negotiation.model.scenario import Scenario
+from negotiation.runtime.space import Space
+from negotiation.search.sample import (
+    Sampling,
+    _root_weights,
+    _Run,
+    _walk,
+    run_random,
+    sample,
+    summarize,
+)
+
+CHUNKS_PER_WORKER = 4
+"""Chunks per worker: enough to balance uneven runs, few enough to keep overhead low."""
+
+CONNECT_TIMEOUT = "10s"
+"""How long to wait for a scheduler given with ``scheduler=``."""
+
+_CACHE = threading.local()
+
+
+def _require_dask() -> Any:
+    try:
+        import dask.distributed as dd  # noqa: PLC0415 - an optional dependency
+    except ImportError as e:  # pragma: no cover - exercised only without the extra
+        raise NegotiationError(
+            "the Dask path needs the optional extra: pip install 'negotiation[dask]'"
+        ) from e
+    return dd
+
+
+def scenario_key(scenario: Scenario) -> str:
+    """A digest of the scenario: workers cache one state space per key."""
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:32]
+
+
+def _space_for(key: str, scenario: Scenario) -> tuple[Space, list[float]]:
+    cached: dict[str, tuple[Space, list[float]]] = getattr(_CACHE, "spaces", None) or {}
+    if key not in cached:
+        if len(cached) >= 4:
+            cached.clear()
+        space = Space(scenario)
+        cached[key] = (space, _root_weights(scenario, space))
+        _CACHE.spaces = cached
+    return cached[key]
+
+
+def run_chunk(key: str, scenario: Scenario, seed: int, start: int, stop: int) -> list[_Run]:
+    """Runs ``start`` to ``stop - 1`` of the ensemble (a Dask task)."""
+    space, weights = _space_for(key, scenario)
+    return [_walk(space, weights, run_random(seed, i)) for i in range(start, stop)]
+
+
+def _summarize(
+    scenario: Scenario, results: list[_Run], runs: int, seed: int, workers: int, elapsed: float
+) -> Sampling:
+    """What ``sample`` gives for the same runs (its counting, shares and assumptions)."""
+    return summarize(Space(scenario, None), scenario, results, runs, seed, workers, elapsed)
+
+
+def sample_on_client(
+    client: Any, scenario: Scenario, runs: int, seed: int, chunks: int | None = None
+) -> Sampling:
+    """``runs`` random runs of ``scenario`` through a ``dask.distributed.Client``."""
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    started = time.perf_counter()
+    workers = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
+    count = chunks or min(runs, workers * CHUNKS_PER_WORKER)
+    size = math.ceil(runs / count)
+    bounds = [(i, min(runs, i + size)) for i in range(0, runs, size)]
+    key = scenario_key(scenario)
+    # a key of its own (hash=False): with the content-hash key, a call right after one
+    # on an equal scenario could see the earlier call's release of that key and lose it
+    remote = client.scatter(scenario, broadcast=True, hash=False)
+    futures = [client.submit(run_chunk, key, remote, seed, a, b, pure=False) for a, b in bounds]
+    results: list[_Run] = []
+    for chunk in client.gather(futures):
+        results.extend(chunk)
+    return _summarize(scenario, results, runs, seed, workers, time.perf_counter() - started)
+
+
+def sample_on_dask(
+    scenario: Scenario,
+    runs: int,
+    seed: int,
+    *,
+    scheduler: str | None = None,
+    local_workers: int | None = None,
+) -> Sampling:
+    """Sample on the Dask scheduler at ``scheduler``, or on a local cluster of
+    ``local_workers`` processes (exactly one of the two)."""
+    if (scheduler is None) == (local_workers is None):
+        raise ValueError("give exactly one of scheduler or local_workers")
+    dd = _require_dask()
+    if scheduler is not None:
+        try:
+            client = dd.Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as e:
+            raise NegotiationError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from e
+        with client:
+            return sample_on_client(client, scenario, runs, seed)
+    assert local_workers is not None
+    if local_workers < 1:
+        raise ValueError("local_workers must be at least 1")
+    quiet = logging.getLogger("distributed")
+    level = quiet.level
+    try:
+        with (
+            dd.LocalCluster(
+                n_workers=local_workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            ) as cluster,
+            dd.Client(cluster) as client,
+        ):
+            result = sample_on_client(client, scenario, runs, seed)
+            # a worker's last heartbeat can race the scheduler's shutdown and log a
+            # harmless error with a traceback: keep the teardown quiet
+            quiet.setLevel(logging.CRITICAL)
+    finally:
+        quiet.setLevel(level)
+    return result
+
+
+def run_sample(
+    scenario: Scenario,
+    runs: int,
+    seed: int,
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
+) -> Sampling:
+    """What the ``sample`` command runs: local processes (``workers``), or Dask when
+    ``scheduler`` or ``dask_local`` is given."""
+    if scheduler is None and dask_local is None:
+        return sample(scenario, runs=runs, seed=seed, workers=workers)
+    return sample_on_dask(scenario, runs, seed, scheduler=scheduler, local_workers=dask_local)
+
+
+__all__ = ["run_chunk", "run_sample", "sample_on_client", "sample_on_dask", "scenario_key"]

@@ -1,0 +1,566 @@
+"""Exhaustive exploration: breadth-first search over every reachable state.
+
+The space (see ``negotiation.runtime.space``): the scripted timeline of each root (the base
+timeline and, by default, every branch) is applied in order; at each decision point
+every option is a successor; between them the clock moves day-close by day-close and
+checkpoint by checkpoint up to the horizon. Equal states are merged by a canonical key.
+
+Checked on the way: the scenario's invariants in every state, and the built-in ones on
+every step (``BUILTIN_INVARIANTS``). Because the search is breadth-first, the first path
+found to a violation is a shortest one (fewest steps). A node with no successor before
+the end of its timeline is *stuck*; a node at the end is *terminal*, and its outcome is
+the documents that moved and the deadlines that resolved (``open at the horizon`` when
+none did). Outcome counts are counts of distinct terminal states, not of paths.
+
+Bounds: ``max_states``, ``max_depth`` (steps), ``max_seconds``; a bound reached, or
+KeyboardInterrupt, gives a partial result that says why it stopped. ``workers > 1``
+expands each level in chunks on local processes; results are merged in frontier order,
+so they are identical to ``workers=1``.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import signal
+import time
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Literal, cast
+
+from negotiation.model._base import Frozen
+from negotiation.model.errors import MoveError
+from negotiation.model.events import Event, describe
+from negotiation.model.scenario import Scenario
+from negotiation.runtime.collect import Levels
+from negotiation.runtime.compiled import search_compiled
+from negotiation.runtime.notation import format_move
+from negotiation.runtime.space import BUILTIN_INVARIANTS, Breach, Code, Edge, Node, Packed, Space
+
+Stop = Literal["max_states", "max_depth", "time", "interrupted"]
+BASE = "base"
+
+
+class Outcome(Frozen):
+    label: str
+    count: int
+
+
+class PathStep(Frozen):
+    """One step of a path: its day, what happened, and what the engine wrote on the way."""
+
+    day: str
+    kind: str
+    text: str
+    details: list[str] = []
+
+
+class Violation(Frozen):
+    """The shortest path found to a state (or step) that breaks an invariant."""
+
+    invariant: str
+    builtin: bool
+    description: str
+    reasons: list[str]
+    root: str
+    steps: int
+    day: str
+    path: list[PathStep]
+    events: list[Event]
+    expect: str | None = None
+
+
+class Stuck(Frozen):
+    reason: str
+    root: str
+    day: str
+    path: list[PathStep]
+
+
+class Progress(Frozen):
+    states: int
+    depth: int
+    frontier: int
+    elapsed: float
+
+
+class Exploration(Frozen):
+    """What a search found. ``stopped`` says which bound ended it early, if any."""
+
+    scenario: str
+    roots: list[str]
+    states: int
+    transitions: int
+    depth: int
+    terminal: int
+    outcomes: list[Outcome]
+    violations: list[Violation]
+    stuck: list[Stuck]
+    stuck_count: int
+    cut: int
+    stopped: Stop | None
+    elapsed: float
+    workers: int
+
+    @property
+    def complete(self) -> bool:
+        return self.stopped is None
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    @property
+    def states_per_second(self) -> float:
+        return self.states / self.elapsed if self.elapsed > 0 else math.inf
+
+
+# -- expansion (also run in worker processes) --------------------------------------------
+
+Child = tuple[Code, Node, bytes, list[Breach]]
+Expanded = tuple[str | None, str | None, list[Child]]
+"""(outcome label if terminal, stuck reason, children with their ``Node.digest()``)."""
+
+PackedChild = tuple[Code, Packed | None, bytes, list[Breach]]
+PackedExpanded = tuple[str | None, str | None, list[PackedChild]]
+"""What a worker sends back: children as plain data (``Node.pack``); None for a child
+this worker has already sent (the main process has it by then, see ``_expand_chunk``)."""
+
+LOCAL_LEVEL = 64
+"""With workers, a level of fewer nodes is expanded in the main process."""
+
+
+def _expand_one(space: Space, node: Node) -> Expanded:
+    expansion = space.expand(node)
+    if not expansion.edges:
+        return space.outcome(node, expansion.stuck), expansion.stuck, []
+    children = [
+        (e.code, e.node, e.node.digest(), space.check(node.state, e.node.state))
+        for e in expansion.edges
+    ]
+    return None, None, children
+
+
+def _expand_packed(space: Space, packed: list[Packed], sent: set[bytes]) -> list[PackedExpanded]:
+    out: list[PackedExpanded] = []
+    for data in packed:
+        label, stuck, children = _expand_one(space, Node.unpack(data))
+        kids: list[PackedChild] = []
+        for code, child, key, breaches in children:
+            if key in sent:
+                kids.append((code, None, key, breaches))
+            else:
+                sent.add(key)
+                kids.append((code, child.pack(), key, breaches))
+        out.append((label, stuck, kids))
+    return out
+
+
+_WORKER: tuple[Space, set[bytes]] | None = None
+
+
+def _init_worker(scenario: Scenario, branches: list[str | None] | None) -> None:
+    global _WORKER  # noqa: PLW0603 - one Space per worker process
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.freeze()  # what the fork copied from the main process: never scanned (nor copied)
+    gc.enable()  # the main process may have paused it (``Levels``)
+    _WORKER = (Space(scenario, branches), set())
+
+
+def _expand_chunk(packed: list[Packed]) -> list[PackedExpanded]:
+    """Expand a chunk in a worker. Children go back as plain data, each only the first
+    time this worker finds it: chunks are taken and their results merged in submission
+    order, so the main process has met a child again before it reads this chunk."""
+    assert _WORKER is not None
+    space, sent = _WORKER
+    return _expand_packed(space, packed, sent)
+
+
+# -- the search ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    parent: int
+    code: Code | None
+    breach: Breach
+
+
+class _Search:
+    def __init__(self, space: Space) -> None:
+        self.space = space
+        self.seen: dict[Hashable, int] = {}
+        self.parent: list[int] = []
+        self.code: list[Code | None] = []
+        self.root: list[int] = []
+        self.found: dict[str, _Found] = {}
+        self.stuck: list[tuple[int, str]] = []
+        self.stuck_count = 0
+        self.outcomes: dict[str, int] = {}
+        self.transitions = 0
+        self.depth = 0
+        self.cut = 0
+
+    def add(self, key: Hashable, parent: int, code: Code | None, root: int) -> int | None:
+        if key in self.seen:
+            return None
+        index = len(self.parent)
+        self.seen[key] = index
+        self.parent.append(parent)
+        self.code.append(code)
+        self.root.append(root)
+        return index
+
+    def breach(self, parent: int, code: Code | None, breaches: list[Breach]) -> None:
+        for b in breaches:
+            self.found.setdefault(b.invariant, _Found(parent, code, b))
+
+    def codes(self, index: int) -> list[Code]:
+        out: list[Code] = []
+        while index >= 0:
+            code = self.code[index]
+            if code is None:
+                break
+            out.append(code)
+            index = self.parent[index]
+        return out[::-1]
+
+
+def explore(
+    scenario: Scenario,
+    *,
+    branches: Sequence[str | None] | None = None,
+    max_states: int = 100_000,
+    max_depth: int | None = None,
+    max_seconds: float | None = None,
+    workers: int = 1,
+    progress: Callable[[Progress], None] | None = None,
+    chunk: int = 512,
+    compiled: bool = True,
+) -> Exploration:
+    """Search every state reachable in ``scenario`` (base timeline and branches, or the
+    named ``branches``; None names the base), within the bounds. With ``compiled`` (and
+    one worker) the search runs over ``negotiation.runtime.compiled``'s tuple states when the
+    scenario compiles; the result is the same as the engine-driven search's."""
+    chosen = None if branches is None else list(branches)
+    space = Space(scenario, chosen)
+    if compiled and workers == 1:
+        fast = _search_compiled(space, max_states, max_depth, max_seconds, chunk, progress)
+        if fast is not None:
+            return fast
+    search = _Search(space)
+    started = time.perf_counter()
+    stopped: Stop | None = None
+    frontier: Frontier = []
+    for node in space.initial():
+        index = search.add(node.digest(), -1, None, node.root)
+        if index is not None:
+            search.breach(index, None, space.check(None, node.state))
+            frontier.append((index, node if workers <= 1 else node.pack()))
+    pool: Executor | None = None
+    if workers > 1:
+        pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(scenario, chosen))
+    try:
+        with Levels() as collector:
+            depth = 0
+            while frontier and stopped is None:
+                if max_depth is not None and depth >= max_depth:
+                    search.cut = len(frontier)
+                    stopped = "max_depth"
+                    break
+                search.depth = depth
+                frontier, stopped = _level(
+                    search,
+                    frontier,
+                    pool,
+                    chunk,
+                    max_states,
+                    max_seconds,
+                    started,
+                    progress,
+                    workers,
+                    collector,
+                )
+                collector.level()
+                if frontier:
+                    depth += 1
+            search.depth = depth
+    except KeyboardInterrupt:
+        stopped = "interrupted"
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=stopped != "interrupted", cancel_futures=True)
+    return _result(search, stopped, time.perf_counter() - started, workers)
+
+
+def _search_compiled(
+    space: Space,
+    max_states: int,
+    max_depth: int | None,
+    max_seconds: float | None,
+    chunk: int,
+    progress: Callable[[Progress], None] | None,
+) -> Exploration | None:
+    """The same search over ``negotiation.runtime.compiled``'s tuple states; None when the
+    scenario is outside what it compiles."""
+    search = _Search(space)
+
+    def tick(frontier: int, elapsed: float) -> None:
+        if progress is not None:
+            progress(Progress(states=len(search.parent), depth=search.depth,
+                              frontier=frontier, elapsed=elapsed))
+
+    ran = search_compiled(space, search, max_states=max_states, max_depth=max_depth,
+                          max_seconds=max_seconds, chunk=chunk, tick=tick)
+    if ran is None:
+        return None
+    stopped, elapsed = ran
+    return _result(search, cast(Stop | None, stopped), elapsed, 1)
+
+
+Frontier = list[tuple[int, Any]]
+"""(state index, node): ``Node``s with one worker, ``Node.pack()`` data with several."""
+
+
+def _level(
+    search: _Search,
+    frontier: Frontier,
+    pool: Executor | None,
+    chunk: int,
+    max_states: int,
+    max_seconds: float | None,
+    started: float,
+    progress: Callable[[Progress], None] | None,
+    workers: int,
+    collector: Levels,
+) -> tuple[Frontier, Stop | None]:
+    size = max(1, min(chunk, math.ceil(len(frontier) / max(1, workers))))
+    chunks = [frontier[i : i + size] for i in range(0, len(frontier), size)]
+    nodes = [[n for _, n in c] for c in chunks]
+    results: Any
+    if pool is None:
+        results = ([_expand_one(search.space, n) for n in c] for c in nodes)
+    elif len(frontier) < LOCAL_LEVEL:  # not worth a round trip
+        sent: set[bytes] = set()
+        results = (_expand_packed(search.space, c, sent) for c in nodes)
+    else:
+        results = pool.map(_expand_chunk, nodes)
+    out: Frontier = []
+    roots = search.root
+    for part, expanded in zip(chunks, results, strict=True):
+        for (index, _), (label, stuck, children) in zip(part, expanded, strict=True):
+            if label is not None:
+                search.outcomes[label] = search.outcomes.get(label, 0) + 1
+            if stuck is not None:
+                search.stuck_count += 1
+                if len(search.stuck) < 10:
+                    search.stuck.append((index, stuck))
+            root = roots[index]
+            for code, child, key, breaches in children:
+                search.transitions += 1
+                if breaches:
+                    search.breach(index, code, breaches)
+                new = search.add(key, index, code, root)
+                if new is not None:
+                    assert child is not None  # a worker sends a child the first time
+                    out.append((new, child))
+                    if len(search.parent) >= max_states:
+                        return out, "max_states"
+        collector.chunk()
+        elapsed = time.perf_counter() - started
+        if progress is not None:
+            progress(
+                Progress(
+                    states=len(search.parent),
+                    depth=search.depth,
+                    frontier=len(out),
+                    elapsed=elapsed,
+                )
+            )
+        if max_seconds is not None and elapsed > max_seconds:
+            return out, "time"
+    return out, None
+
+
+# -- results -----------------------------------------------------------------------------
+
+
+def move_text(event: Event) -> str:
+    """A move as one line (the move grammar where it can say it)."""
+    try:
+        return format_move(event)
+    except MoveError:
+        return describe(event)
+
+
+def _step(edge: Edge) -> PathStep | None:
+    own = {id(e) for e in edge.entries if e.kind in ("event", "blocked") and e.cause is None}
+    details = [f"{e.kind}: {e.summary}" for e in edge.entries if id(e) not in own]
+    day = edge.node.state.date.isoformat()
+    if edge.kind == "event":
+        blocked = [e for e in edge.entries if e.kind == "blocked" and e.cause is None]
+        if blocked:
+            text = f"blocked: {blocked[0].summary} ({'; '.join(blocked[0].reasons)})"
+        else:
+            text = "; ".join(move_text(e) for e in edge.events)
+    elif edge.kind in ("alt", "move", "pass"):
+        what = "; ".join(move_text(e) for e in edge.events) or "nothing happens"
+        option = f"{edge.option}: " if edge.kind == "alt" else ""
+        text = f"decision {edge.decision}: {option}{what}"
+    elif not details:
+        return None
+    else:
+        text = "close of day" if edge.kind == "close" else "the clock moves on"
+    return PathStep(day=day, kind=edge.kind, text=text, details=details)
+
+
+def _path(space: Space, root: int, codes: list[Code]) -> tuple[list[PathStep], list[Edge]]:
+    edges = space.replay(root, codes)
+    steps = [s for s in (_step(e) for e in edges) if s is not None]
+    return steps, edges
+
+
+def _violation(space: Space, search: _Search, found: _Found) -> Violation:
+    codes = search.codes(found.parent) if found.parent >= 0 else []
+    if found.code is not None:
+        codes.append(found.code)
+    root = search.root[found.parent]
+    steps, edges = _path(space, root, codes)
+    final = edges[-1].node.state if edges else space.start
+    b = found.breach
+    declared = {inv.id: inv for inv, _ in space.invariants}
+    if b.builtin:
+        description = BUILTIN_INVARIANTS[b.invariant]
+    else:
+        inv = declared[b.invariant]
+        description = inv.summary or inv.condition
+    return Violation(
+        invariant=b.invariant,
+        builtin=b.builtin,
+        description=description,
+        reasons=list(b.reasons),
+        root=space.roots[root].name or BASE,
+        steps=len(codes),
+        day=final.date.isoformat(),
+        path=steps,
+        events=[e for edge in edges for e in edge.events],
+        expect=b.expect if b.builtin else declared[b.invariant].condition,
+    )
+
+
+def _result(search: _Search, stopped: Stop | None, elapsed: float, workers: int) -> Exploration:
+    space = search.space
+    violations = [_violation(space, search, f) for f in search.found.values()]
+    violations.sort(key=lambda v: (v.steps, v.invariant))
+    stuck = []
+    for index, reason in search.stuck:
+        steps, edges = _path(space, search.root[index], search.codes(index))
+        final = edges[-1].node.state if edges else space.start
+        stuck.append(
+            Stuck(
+                reason=reason,
+                root=space.roots[search.root[index]].name or BASE,
+                day=final.date.isoformat(),
+                path=steps,
+            )
+        )
+    outcomes = sorted(search.outcomes.items(), key=lambda kv: (-kv[1], kv[0]))
+    return Exploration(
+        scenario=space.scenario.id,
+        roots=[r.name or BASE for r in space.roots],
+        states=len(search.parent),
+        transitions=search.transitions,
+        depth=search.depth,
+        terminal=sum(search.outcomes.values()),
+        outcomes=[Outcome(label=k, count=v) for k, v in outcomes],
+        violations=violations,
+        stuck=stuck,
+        stuck_count=search.stuck_count,
+        cut=search.cut,
+        stopped=stopped,
+        elapsed=elapsed,
+        workers=workers,
+    )
+
+
+# -- counterexamples as scenario files -----------------------------------------------------
+
+
+def counterexample_scenario(scenario: Scenario, violation: Violation) -> Scenario:
+    """A standalone scenario that replays the violation's path: the original scenario
+    with its timeline replaced by the path's events (no branches, no decision points),
+    its horizon at the violation's day, and an expectation that fails there."""
+    start = Space(scenario, [None]).start.date.isoformat()
+    data = _dump(scenario)
+    used: set[str] = set()
+    timeline = []
+    for event in violation.events:
+        dumped = {"kind": event.kind, **_dump(event), "priority": 0}
+        if event.id is not None and event.id in used:
+            del dumped["id"]
+        used.add(event.id or "")
+        timeline.append(dumped)
+    data.update(
+        id=f"{scenario.id}_counterexample"[:80],
+        title=f"Counterexample: {violation.invariant} ({scenario.title})",
+        start=start,
+        horizon=violation.day,
+        timeline=timeline,
+        branches=[],
+        decisions=[],
+        expect=[],
+    )
+    data.pop("extends", None)
+    if violation.expect is not None:
+        summary = f"invariant {violation.invariant}: {violation.description}"
+        data["expect"] = [{"at": violation.day, "that": violation.expect, "summary": summary}]
+    return Scenario.model_validate(data)
+
+
+def _dump(model: Frozen) -> dict[str, Any]:
+    """What was written (plus event kinds), with dates written as dates."""
+    full = model.model_dump(mode="json", exclude_none=True)
+    short = _compact(model.model_dump(mode="json", exclude_unset=True))
+    assert isinstance(short, dict)
+    try:
+        same = type(model).model_validate(short) == model
+    except ValueError:
+        same = False
+    return short if same else full
+
+
+def _compact(value: object) -> object:
+    if isinstance(value, list):
+        return [_compact(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) <= _DATE_KEYS and "earliest" in value and not value.get("inferred"):
+        lo, hi, precision = (
+            value["earliest"],
+            value.get("latest", value["earliest"]),
+            value.get("precision", "day"),
+        )
+        if precision == "day" and lo == hi:
+            return lo
+        if precision == "range":
+            return f"{lo}..{hi}"
+        if precision == "month":
+            return str(lo)[:7]
+    return {k: _compact(v) for k, v in value.items()}
+
+
+_DATE_KEYS = {"earliest", "latest", "precision", "inferred"}
+
+
+def counterexample_text(scenario: Scenario, violation: Violation) -> str:
+    """The counterexample scenario as a file ``negotiation run`` reads (JSON is YAML)."""
+    cx = counterexample_scenario(scenario, violation)
+    head = [
+        f"# Counterexample to invariant {violation.invariant} of scenario {scenario.id},",
+        f"# found by `negotiation explore` ({violation.steps} steps, branch {violation.root}).",
+        "# `negotiation run -s THIS_FILE` replays it; its expectation fails (exit 1).",
+    ]
+    body = json.dumps(_dump(cx), indent=2)
+    return "\n".join(head) + "\n" + body + "\n"

@@ -1,0 +1,218 @@
+"""Monte Carlo: many runs, each choosing at random where the scenario forks.
+
+Each run first picks its timeline: a branch with a ``probability`` is taken with that
+probability, the base timeline with what is left of 1 (branches without a probability
+are what-ifs with no stated likelihood and are not sampled). Then it walks the same
+space as the explorer; at a decision point it picks an option by the weights of
+``decisions.option_weights`` (labelled probabilities; the rest shared equally), among
+the options that are not blocked. Every probability is an assumption and is listed as
+one in the result.
+
+Run ``i`` draws from ``random.Random`` seeded by a hash of ``(seed, i)``, so a run's
+result does not depend on which process ran it: the results are identical for every
+worker count. Shares come with Wilson 95% confidence intervals.
+
+Sampler version 2 (``SAMPLER_VERSION``, recorded in the result) applies only the drawn
+option at a decision (``Space.choose``): an option that turns out blocked is dropped
+and the draw repeated among the others, the same distribution as version 1's (apply
+every option, draw among those not blocked) at a fraction of the cost; at a free
+decision without labelled probabilities it draws among the candidate moves, drawing
+again when the engine blocks one (uniform over the legal moves, as before). A run that
+meets a blocked option or candidate uses its generator differently, so for the same
+seed such runs, and the counts, can differ from version 1's; runs that meet none are
+the same.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import math
+import random
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from negotiation.model._base import Frozen
+from negotiation.model.errors import ScenarioError
+from negotiation.model.scenario import Scenario, decision_assumptions, list_assumptions
+from negotiation.runtime.space import Node, Space
+
+Z95 = 1.959963984540054
+SAMPLER_VERSION = 2
+"""Which random stream a seed gives (see the module docstring); in every result."""
+MAX_RUN_STEPS = 100_000
+CHUNKS_PER_WORKER = 16
+"""Runs are handed to worker processes in this many chunks per worker: the last chunk
+to finish keeps only one worker busy, so small chunks keep the workers evenly loaded
+(a chunk costs a fraction of a millisecond to send and gather)."""
+
+
+class Share(Frozen):
+    """How often something happened: count, share and its Wilson 95% interval."""
+
+    label: str
+    count: int
+    share: float
+    low: float
+    high: float
+
+
+class Sampling(Frozen):
+    scenario: str
+    runs: int
+    seed: int
+    workers: int
+    timelines: list[Share]
+    outcomes: list[Share]
+    violations: list[Share]
+    assumptions: list[str]
+    elapsed: float
+    sampler: int = SAMPLER_VERSION
+
+
+def wilson(count: int, runs: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval of a proportion ``count / runs``."""
+    if runs == 0:
+        return 0.0, 1.0
+    p = count / runs
+    denom = 1 + z * z / runs
+    centre = (p + z * z / (2 * runs)) / denom
+    half = z * math.sqrt(p * (1 - p) / runs + z * z / (4 * runs * runs)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def run_random(seed: int, index: int) -> random.Random:
+    """The generator of run ``index``: seeded by a hash of (seed, index)."""
+    digest = hashlib.sha256(f"negotiation-sample:{seed}:{index}".encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))  # noqa: S311 - simulation
+
+
+def _pick(rng: random.Random, weights: list[float]) -> int:
+    total = sum(weights)
+    if total <= 0:
+        return rng.randrange(len(weights))
+    x = rng.random() * total
+    for i, w in enumerate(weights):
+        x -= w
+        if x < 0:
+            return i
+    return len(weights) - 1
+
+
+@dataclass(frozen=True)
+class _Run:
+    root: int
+    outcome: str
+    violated: tuple[str, ...]
+
+
+def _walk(space: Space, root_weights: list[float], rng: random.Random) -> _Run:
+    root = _pick(rng, root_weights)
+    node: Node = space.initial()[root]
+    violated = {b.invariant for b in space.check(None, node.state)}
+
+    def pick(weights: list[float]) -> int:
+        return _pick(rng, weights)
+
+    for _ in range(MAX_RUN_STEPS):
+        expansion = space.choose(node, pick)
+        if not expansion.edges:
+            return _Run(root, space.outcome(node, expansion.stuck), tuple(sorted(violated)))
+        edge = expansion.edges[0]
+        violated |= {b.invariant for b in space.check(node.state, edge.node.state)}
+        node = edge.node
+    return _Run(root, "did not end", tuple(sorted(violated)))  # pragma: no cover
+
+
+def _root_weights(scenario: Scenario, space: Space) -> list[float]:
+    probs = {b.id: b.probability for b in scenario.branches}
+    branch_mass = [probs.get(r.name) or 0.0 for r in space.roots if r.name is not None]
+    total = sum(branch_mass)
+    if total > 1 + 1e-9:
+        raise ScenarioError.single(f"the branches' probabilities add up to {total:g}, more than 1")
+    return [max(0.0, 1 - total), *branch_mass]
+
+
+_WORKER: tuple[Space, list[float]] | None = None
+
+
+def _init(scenario: Scenario) -> None:
+    global _WORKER  # noqa: PLW0603 - one Space per worker process
+    gc.freeze()  # what the fork copied: never scanned by this process's collector
+    space = Space(scenario)
+    _WORKER = (space, _root_weights(scenario, space))
+
+
+def _runs(seed: int, indices: range) -> list[_Run]:
+    assert _WORKER is not None
+    space, weights = _WORKER
+    return [_walk(space, weights, run_random(seed, i)) for i in indices]
+
+
+def _shares(counts: dict[str, int], runs: int) -> list[Share]:
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [
+        Share(
+            label=k,
+            count=v,
+            share=v / runs if runs else 0.0,
+            low=wilson(v, runs)[0],
+            high=wilson(v, runs)[1],
+        )
+        for k, v in rows
+    ]
+
+
+def sample(scenario: Scenario, runs: int, seed: int, workers: int = 1) -> Sampling:
+    """``runs`` random runs of ``scenario`` from ``seed``; identical for any ``workers``."""
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    started = time.perf_counter()
+    space = Space(scenario)
+    weights = _root_weights(scenario, space)
+    results: list[_Run] = []
+    if workers <= 1:
+        results = [_walk(space, weights, run_random(seed, i)) for i in range(runs)]
+    else:
+        size = math.ceil(runs / (workers * CHUNKS_PER_WORKER))
+        parts = [range(i, min(runs, i + size)) for i in range(0, runs, size)]
+        with ProcessPoolExecutor(workers, initializer=_init, initargs=(scenario,)) as pool:
+            for chunk in pool.map(_runs, [seed] * len(parts), parts):
+                results.extend(chunk)
+    return summarize(space, scenario, results, runs, seed, workers, time.perf_counter() - started)
+
+
+def summarize(
+    space: Space,
+    scenario: Scenario,
+    results: list[_Run],
+    runs: int,
+    seed: int,
+    workers: int,
+    elapsed: float,
+) -> Sampling:
+    """Count runs by timeline, outcome and broken invariant, with their shares and the
+    assumptions behind them (shared by the local and the Dask samplers)."""
+    timelines: dict[str, int] = {}
+    outcomes: dict[str, int] = {}
+    violations: dict[str, int] = {}
+    for r in results:
+        name = space.roots[r.root].name or "base"
+        timelines[name] = timelines.get(name, 0) + 1
+        outcomes[r.outcome] = outcomes.get(r.outcome, 0) + 1
+        for inv in r.violated:
+            violations[inv] = violations.get(inv, 0) + 1
+    assumptions = [f"{where}: {what}" for where, what in list_assumptions(scenario)]
+    assumptions += [f"{where}: {what}" for where, what in decision_assumptions(scenario)]
+    return Sampling(
+        scenario=scenario.id,
+        runs=runs,
+        seed=seed,
+        workers=workers,
+        timelines=_shares(timelines, runs),
+        outcomes=_shares(outcomes, runs),
+        violations=_shares(violations, runs),
+        assumptions=assumptions,
+        elapsed=elapsed,
+    )
