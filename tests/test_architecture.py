@@ -13,7 +13,7 @@ FLOORS = {
     "model": 1,  # the scenario as data, snapshots, errors
     "conditions": 2,  # the condition language
     "runtime": 3,  # the engine, clock, acts, lifecycles, legal moves, the explorer's space
-    "search": 4,  # explore, sample, Dask
+    "search": 4,  # explore, sample, Dask, the search record
     "teach": 4,
     "persist": 4,
     "testing": 4,
@@ -164,3 +164,67 @@ def test_no_eval_exec_or_unsafe_loading(module: str, path: Path) -> None:
                     f"{path.name}:{node.lineno}: yaml.{name}() is not allowed; use safe loading"
                 )
     assert "pickle" not in external_imports(path), f"{module} imports pickle"
+
+
+def _all_imports(path: Path, module: str) -> set[str]:
+    """Package-internal modules a file imports, ``if TYPE_CHECKING:`` blocks included,
+    each resolved to the module it names (``from negotiation import x`` to ``x`` where
+    ``x`` is a module)."""
+    known = {m for m, _ in modules()}
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    is_pkg = path.name == "__init__.py"
+    here = module.split(".") if module != "__init__" else []
+    base = here if is_pkg else here[:-1]
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                target = ".".join([*anchor, *(node.module.split(".") if node.module else [])])
+            elif node.module and (node.module + ".").startswith("negotiation."):
+                target = node.module.removeprefix("negotiation").removeprefix(".")
+            else:
+                continue
+            for alias in node.names:
+                sub = f"{target}.{alias.name}" if target else alias.name
+                out.add(sub if sub in known else target or "__init__")
+        elif isinstance(node, ast.Import):
+            out |= {
+                a.name.removeprefix("negotiation.") for a in node.names
+                if a.name.startswith("negotiation.")
+            }
+    return out - {module}
+
+
+def test_no_import_circle_not_even_for_the_type_checker() -> None:
+    graph = {m: _all_imports(p, m) for m, p in modules() if m != "__init__"}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles: list[list[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph.get(v, ()):
+            if w not in graph:
+                continue
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    assert not circles, f"import circles: {circles}"

@@ -12,41 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from negotiation.model.events import DOCUMENT_TRIGGERS
 from negotiation.model.lifecycles import LifecycleSpec
 from negotiation.model.trace import TraceEntry
 from negotiation.render import lifecycle_svg
+from negotiation.render.lifecycle_svg import Edge, Panel
 from negotiation.runtime.engine import Engine
 
 Step = tuple[str, str, str | None, dt.date]
 """One move a document made: (from state, to state, trigger if known, day)."""
-
-
-@dataclass(frozen=True)
-class Edge:
-    source: str
-    dest: str
-    triggers: tuple[str, ...]
-    steps: tuple[int, ...] = ()  # the 1-based order in which the run took it
-
-    @property
-    def label(self) -> str:
-        text = " / ".join(self.triggers)
-        if self.steps:
-            text = ",".join(str(s) for s in self.steps) + ": " + text
-        return text
-
-
-@dataclass(frozen=True)
-class Panel:
-    document: str
-    title: str
-    spec: LifecycleSpec
-    edges: tuple[Edge, ...]
-    visited: tuple[str, ...]
-    current: str
 
 
 def paths_from_entries(entries: Iterable[TraceEntry]) -> dict[str, list[Step]]:

@@ -17,13 +17,37 @@ Equal inputs give equal bytes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from negotiation.model.lifecycles import LifecycleSpec
 
-if TYPE_CHECKING:
-    from negotiation.render.diagram import Edge, Panel
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    dest: str
+    triggers: tuple[str, ...]
+    steps: tuple[int, ...] = ()  # the 1-based order in which the run took it
+
+    @property
+    def label(self) -> str:
+        text = " / ".join(self.triggers)
+        if self.steps:
+            text = ",".join(str(s) for s in self.steps) + ": " + text
+        return text
+
+
+@dataclass(frozen=True)
+class Panel:
+    document: str
+    title: str
+    spec: LifecycleSpec
+    edges: tuple[Edge, ...]
+    visited: tuple[str, ...]
+    current: str
+
+
 
 NODE_W, NODE_H, COL, ROW, PAD, HEAD = 150, 30, 180, 70, 24, 44
 TAKEN, PLAIN, VISITED, CURRENT = "#c2410c", "#9aa0a6", "#dbeafe", "#1d4ed8"

@@ -7,8 +7,6 @@ the position lifecycle; deadline events act on the deadline's runtime state.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from negotiation import conditions as cond
 from negotiation.model._base import construct
 from negotiation.model.deadlines import LIVE_STATUSES, DeadlineStatus
@@ -40,10 +38,9 @@ from negotiation.model.parties import relation_key
 from negotiation.model.positions import position_key
 from negotiation.model.state import DocumentState, Extension, PositionState
 from negotiation.model.trace import Change
+from negotiation.runtime.clock import Clock
+from negotiation.runtime.core import Core
 from negotiation.runtime.work import View, Work
-
-if TYPE_CHECKING:
-    from negotiation.runtime.engine import Engine
 
 StanceEvent = Accept | Reject | StatePosition
 DeadlineEvent = SetDeadline | ExtendDeadline | DropDeadline | EnforceDeadline | WaiveDeadline
@@ -75,8 +72,9 @@ def target_of(event: StanceEvent) -> str:
 class Acts:
     """Event semantics for one engine."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Core, clock: Clock) -> None:
         self.engine = engine
+        self.clock = clock
 
     def view(self, work: Work) -> View:
         return self.engine.view(work)
@@ -228,7 +226,7 @@ class Acts:
         if isinstance(event, Commitment):
             changes = []
             for d_id in event.opens:
-                new = self.engine.clock.activate(self.engine.deadlines[d_id], None)
+                new = self.clock.activate(self.engine.deadlines[d_id], None)
                 work.deadlines[d_id] = new
                 work.touch(f"deadline:{d_id}")
                 changes.append(
@@ -344,7 +342,7 @@ class Acts:
         label = f"deadline {d_id}"
         work.touch(f"deadline:{d_id}")
         if isinstance(event, SetDeadline):
-            new = self.engine.clock.activate(spec, event.due)
+            new = self.clock.activate(spec, event.due)
             work.deadlines[d_id] = new
             return [Change(what=label, before=ds.status.value, after=new.status.value)]
         if isinstance(event, ExtendDeadline):

@@ -7,23 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from negotiation import conditions as cond
 from negotiation.model.dates import FuzzyDate, add_days
 from negotiation.model.deadlines import LIVE_STATUSES, Deadline, DeadlineKind, DeadlineStatus
 from negotiation.model.state import DeadlineState, Extension
 from negotiation.model.trace import Change
+from negotiation.runtime.core import Core
 from negotiation.runtime.work import ReadIndex, Work
-
-if TYPE_CHECKING:
-    from negotiation.runtime.engine import Engine
 
 
 class Clock:
     """Deadline semantics for one engine."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Core) -> None:
         self.engine = engine
         scenario = engine.scenario
         self.order: list[Deadline] = sorted(

@@ -20,7 +20,7 @@ finite. A due day counts as in time: a deadline due on the 27th is missed when t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from negotiation import conditions as cond
 from negotiation.model.deadlines import Deadline
@@ -36,6 +36,7 @@ from negotiation.model.vocabulary import ScenarioVocabulary
 from negotiation.runtime.acts import Acts, doc_trigger
 from negotiation.runtime.clock import Clock
 from negotiation.runtime.collect import Levels
+from negotiation.runtime.core import Compiled
 from negotiation.runtime.lifecycles import Lifecycle
 from negotiation.runtime.validate import check_scenario
 from negotiation.runtime.work import ReadIndex, View, Work
@@ -59,20 +60,6 @@ class StepResult:
     @property
     def blocked(self) -> bool:
         return self.entry.kind == "blocked"
-
-
-@dataclass
-class Compiled:
-    """The scenario's conditions, parsed once."""
-
-    rules: dict[str, cond.Node] = field(default_factory=dict)
-    requirements: dict[str, cond.Node] = field(default_factory=dict)
-    anchors: dict[str, cond.Node] = field(default_factory=dict)
-    extensions: dict[str, cond.Node] = field(default_factory=dict)
-    guards: dict[str, list[tuple[tuple[str, ...], cond.Node, str]]] = field(default_factory=dict)
-    lifecycle_guards: dict[str, list[cond.Node]] = field(default_factory=dict)
-    timed: list[cond.Node] = field(default_factory=list)
-    invariants: dict[str, cond.Node] = field(default_factory=dict)
 
 
 class Engine:
@@ -99,7 +86,7 @@ class Engine:
             {r_id: cond.reads(node) for r_id, node in self.compiled.rules.items()}
         )
         self.clock = Clock(self)
-        self.acts = Acts(self)
+        self.acts = Acts(self, self.clock)
 
     # -- conditions ------------------------------------------------------------------------
     def parse(self, text: str) -> cond.Node:
@@ -480,4 +467,4 @@ class Engine:
         return list_assumptions(self.scenario)
 
 
-__all__ = ["Compiled", "Engine", "StepResult", "doc_trigger"]
+__all__ = ["Engine", "StepResult", "doc_trigger"]

@@ -25,9 +25,8 @@ import json
 import math
 import signal
 import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from negotiation.model._base import Frozen
@@ -35,9 +34,10 @@ from negotiation.model.errors import MoveError
 from negotiation.model.events import Event, describe
 from negotiation.model.scenario import Scenario
 from negotiation.runtime.collect import Levels
-from negotiation.runtime.compiled import search_compiled
 from negotiation.runtime.notation import format_move
 from negotiation.runtime.space import BUILTIN_INVARIANTS, Breach, Code, Edge, Node, Packed, Space
+from negotiation.search.compiled_bfs import search_compiled
+from negotiation.search.record import Found, SearchRecord
 
 Stop = Literal["max_states", "max_depth", "time", "interrupted"]
 BASE = "base"
@@ -181,53 +181,6 @@ def _expand_chunk(packed: list[Packed]) -> list[PackedExpanded]:
 # -- the search ---------------------------------------------------------------------------
 
 
-@dataclass
-class _Found:
-    parent: int
-    code: Code | None
-    breach: Breach
-
-
-class _Search:
-    def __init__(self, space: Space) -> None:
-        self.space = space
-        self.seen: dict[Hashable, int] = {}
-        self.parent: list[int] = []
-        self.code: list[Code | None] = []
-        self.root: list[int] = []
-        self.found: dict[str, _Found] = {}
-        self.stuck: list[tuple[int, str]] = []
-        self.stuck_count = 0
-        self.outcomes: dict[str, int] = {}
-        self.transitions = 0
-        self.depth = 0
-        self.cut = 0
-
-    def add(self, key: Hashable, parent: int, code: Code | None, root: int) -> int | None:
-        if key in self.seen:
-            return None
-        index = len(self.parent)
-        self.seen[key] = index
-        self.parent.append(parent)
-        self.code.append(code)
-        self.root.append(root)
-        return index
-
-    def breach(self, parent: int, code: Code | None, breaches: list[Breach]) -> None:
-        for b in breaches:
-            self.found.setdefault(b.invariant, _Found(parent, code, b))
-
-    def codes(self, index: int) -> list[Code]:
-        out: list[Code] = []
-        while index >= 0:
-            code = self.code[index]
-            if code is None:
-                break
-            out.append(code)
-            index = self.parent[index]
-        return out[::-1]
-
-
 def explore(
     scenario: Scenario,
     *,
@@ -250,7 +203,7 @@ def explore(
         fast = _search_compiled(space, max_states, max_depth, max_seconds, chunk, progress)
         if fast is not None:
             return fast
-    search = _Search(space)
+    search = SearchRecord(space)
     started = time.perf_counter()
     stopped: Stop | None = None
     frontier: Frontier = []
@@ -305,7 +258,7 @@ def _search_compiled(
 ) -> Exploration | None:
     """The same search over ``negotiation.runtime.compiled``'s tuple states; None when the
     scenario is outside what it compiles."""
-    search = _Search(space)
+    search = SearchRecord(space)
 
     def tick(frontier: int, elapsed: float) -> None:
         if progress is not None:
@@ -325,7 +278,7 @@ Frontier = list[tuple[int, Any]]
 
 
 def _level(
-    search: _Search,
+    search: SearchRecord,
     frontier: Frontier,
     pool: Executor | None,
     chunk: int,
@@ -422,7 +375,7 @@ def _path(space: Space, root: int, codes: list[Code]) -> tuple[list[PathStep], l
     return steps, edges
 
 
-def _violation(space: Space, search: _Search, found: _Found) -> Violation:
+def _violation(space: Space, search: SearchRecord, found: Found) -> Violation:
     codes = search.codes(found.parent) if found.parent >= 0 else []
     if found.code is not None:
         codes.append(found.code)
@@ -450,7 +403,9 @@ def _violation(space: Space, search: _Search, found: _Found) -> Violation:
     )
 
 
-def _result(search: _Search, stopped: Stop | None, elapsed: float, workers: int) -> Exploration:
+def _result(
+    search: SearchRecord, stopped: Stop | None, elapsed: float, workers: int
+) -> Exploration:
     space = search.space
     violations = [_violation(space, search, f) for f in search.found.values()]
     violations.sort(key=lambda v: (v.steps, v.invariant))

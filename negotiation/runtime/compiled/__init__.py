@@ -44,13 +44,13 @@ relation and commitment events), ``_clock`` (deadlines: compiling them, deadline
 events, anchoring, expiry, arriving, checkpoints), ``_settle`` (applying an event,
 settling: deadline updates and reactive rules), ``_steps`` (decisions and the successor
 function), ``_outcomes`` (invariant breaches and outcome labels), ``_space``
-(``CompiledSpace`` assembled, ``compile_space``) and ``_search`` (``search_compiled``).
+(``CompiledSpace`` assembled, ``compile_space``); ``negotiation.search.compiled_bfs``
+searches it.
 """
 
 from __future__ import annotations
 
 from negotiation.runtime.compiled._base import NotCompilableError
-from negotiation.runtime.compiled._search import search_compiled
 from negotiation.runtime.compiled._space import CompiledSpace, compile_space
 
-__all__ = ["CompiledSpace", "NotCompilableError", "compile_space", "search_compiled"]
+__all__ = ["CompiledSpace", "NotCompilableError", "compile_space"]

@@ -45,8 +45,8 @@ from negotiation.runtime.compiled._base import (
     _never,
     _nothing,
 )
-from negotiation.runtime.compiled._layout import Sub
 from negotiation.runtime.compiled._parts import Parts
+from negotiation.runtime.compiled._subs import Sub
 from negotiation.runtime.lifecycles import Lifecycle
 
 

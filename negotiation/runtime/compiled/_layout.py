@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable
-from dataclasses import dataclass
 
 from negotiation import conditions as cond
 from negotiation.model.deadlines import DeadlineStatus
@@ -30,45 +29,8 @@ from negotiation.runtime.compiled._base import (
     _ord,
 )
 from negotiation.runtime.compiled._parts import Parts
+from negotiation.runtime.compiled._subs import Sub
 from negotiation.runtime.space import Node
-
-# -- document sub-states -------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Sub:
-    state: str
-    points: tuple[tuple[str, str], ...]  # sorted (point, status) items
-    signed_by: tuple[str, ...]
-    ratified_by: tuple[str, ...]
-    visited: tuple[str, ...]  # () when visited is not carried
-
-
-class Subs:
-    """Interned document sub-states: a sub-state is an int in the tuple state."""
-
-    def __init__(self) -> None:
-        self.items: list[Sub] = []
-        self.ids: dict[Sub, int] = {}
-        self.state: list[str] = []
-        self.points: list[dict[str, str]] = []
-        self.key: list[int] = []  # id of the same sub-state without visited
-
-    def intern(self, sub: Sub) -> int:
-        found = self.ids.get(sub)
-        if found is not None:
-            return found
-        index = len(self.items)
-        self.items.append(sub)
-        self.ids[sub] = index
-        self.state.append(sub.state)
-        self.points.append(dict(sub.points))
-        self.key.append(index)
-        if sub.visited:
-            bare = Sub(sub.state, sub.points, sub.signed_by, sub.ratified_by, ())
-            self.key[index] = self.intern(bare)
-        return index
-
 
 
 def _visited_in_key(start: State) -> tuple[bool, bool]:

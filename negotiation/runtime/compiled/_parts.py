@@ -32,7 +32,7 @@ if TYPE_CHECKING:
         S,
         W,
     )
-    from negotiation.runtime.compiled._layout import Subs
+    from negotiation.runtime.compiled._subs import Subs
     from negotiation.runtime.engine import Engine
     from negotiation.runtime.lifecycles import Lifecycle
     from negotiation.runtime.space import Space

@@ -8,10 +8,11 @@ from negotiation.runtime.compiled._acts import Acts
 from negotiation.runtime.compiled._base import DeadlineMoves, DocMoves, NotCompilableError, Op
 from negotiation.runtime.compiled._clock import Clock
 from negotiation.runtime.compiled._conditions import Conditions
-from negotiation.runtime.compiled._layout import Layout, Subs, _visited_in_key
+from negotiation.runtime.compiled._layout import Layout, _visited_in_key
 from negotiation.runtime.compiled._outcomes import Outcomes
 from negotiation.runtime.compiled._settle import Settle
 from negotiation.runtime.compiled._steps import Steps
+from negotiation.runtime.compiled._subs import Subs
 from negotiation.runtime.space import Space
 
 

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from negotiation.runtime.collect import Levels
 from negotiation.runtime.compiled._base import FIRST_DOC, S, _RuleLoopError
 from negotiation.runtime.compiled._space import CompiledSpace, compile_space
 from negotiation.runtime.space import Code, Space
-
-if TYPE_CHECKING:
-    from negotiation.search.explore import _Search
-
+from negotiation.search.record import SearchRecord
 
 Tick = Callable[[int, float], None]
 """Progress: (frontier size, elapsed seconds), once per chunk of the frontier."""
@@ -21,7 +18,7 @@ Tick = Callable[[int, float], None]
 
 def search_compiled(
     space: Space,
-    search: _Search,
+    search: SearchRecord,
     *,
     max_states: int,
     max_depth: int | None,
@@ -86,7 +83,7 @@ class _Walk:
     def __init__(
         self,
         compiled: CompiledSpace,
-        search: _Search,
+        search: SearchRecord,
         max_states: int,
         max_seconds: float | None,
         chunk: int,
