@@ -27,13 +27,15 @@ def main(path: str) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from negotiation import Engine
     from negotiation.loader import load_scenario
+    from negotiation.runtime import collect
 
     after_import = _status_kb("VmRSS")
-    t0 = time.perf_counter()
-    scenario = load_scenario(path)
-    t1 = time.perf_counter()
-    trace = Engine(scenario).run()
-    t2 = time.perf_counter()
+    with collect.paused():  # as the CLI does: the process owns its collector
+        t0 = time.perf_counter()
+        scenario = load_scenario(path)
+        t1 = time.perf_counter()
+        trace = Engine(scenario).run()
+        t2 = time.perf_counter()
     if not trace.entries:
         raise SystemExit("the run wrote no trace")
     import resource

@@ -10,7 +10,6 @@ libyaml.
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 import pytest
@@ -148,31 +147,6 @@ def test_aliases_report_the_anchored_value_at_each_use(parser: str) -> None:
         ("assumptions", 0, "k"),
         ("assumptions", 1, "k"),
     ]
-
-
-def test_the_collector_is_paused_while_loading_and_restored(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    seen: list[bool] = []
-    real = loader._fast
-
-    def spy(*args: object) -> Scenario:
-        seen.append(gc.isenabled())
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(loader, "_fast", spy)
-    assert gc.isenabled()
-    loader.load_text(HEAD)
-    with pytest.raises(ScenarioError):
-        loader.load_text(HEAD + "x: 1\n")
-    assert seen == [False, False]
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        loader.load_text(HEAD)
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
 
 
 def test_no_loader_module_uses_an_unsafe_yaml_api_or_eval() -> None:

@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 
 from negotiation.cli.common import err
 from negotiation.model.errors import NegotiationError
+from negotiation.runtime import collect
 
 BAD_INPUT = 2
 
@@ -103,8 +104,10 @@ def _group() -> None:
 
 
 def main() -> None:
-    """Entry point of the ``negotiation`` script."""
-    app(prog_name="negotiation")
+    """Entry point of the ``negotiation`` script. The process is the command's own, so
+    its long runs and searches pause the cyclic garbage collector (``runtime.collect``)."""
+    with collect.paused():
+        app(prog_name="negotiation")
 
 
 __all__ = ["COMMANDS", "app", "main"]

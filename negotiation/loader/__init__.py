@@ -85,8 +85,6 @@ Modules: ``_yaml`` (dialect, parsers, the fast path), ``_tree`` (located values)
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -118,7 +116,6 @@ from negotiation.loader._yaml import (
 )
 from negotiation.model.errors import Location, ScenarioError
 from negotiation.model.scenario import SCHEMA_VERSION, Scenario
-from negotiation.runtime.collect import Levels
 from negotiation.runtime.validate import check_scenario
 
 __all__ = [
@@ -301,23 +298,14 @@ def _located(text: str, file: str, chain: _Chain, limits: Limits) -> Parsed:
 # -- public API ------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for the duration (``_collect.Levels`` counts
-    concurrent pauses and restores the collector as the first one found it)."""
-    with Levels():
-        yield
-
-
 def _load(text: str, file: str) -> Scenario:
     chain: _Chain = () if file.startswith("<") else ((Path(file).resolve(), file),)
     limits = _limits()
-    with _collector_paused():
-        try:
-            return _fast(text, file, chain, limits)
-        except Defer:
-            pass
-        return validate(_located(text, file, chain, limits), MAX_TIMELINE_EVENTS, MAX_PROBLEMS)
+    try:
+        return _fast(text, file, chain, limits)
+    except Defer:
+        pass
+    return validate(_located(text, file, chain, limits), MAX_TIMELINE_EVENTS, MAX_PROBLEMS)
 
 
 def load_text(text: str, filename: str = "<string>") -> Scenario:

@@ -33,16 +33,16 @@ from negotiation.model.scenario import Branch, Expectation, Scenario, list_assum
 from negotiation.model.state import DocumentState, PositionState, RuleState, State
 from negotiation.model.trace import ExpectationResult, InvariantViolation, Trace, TraceEntry
 from negotiation.model.vocabulary import ScenarioVocabulary
+from negotiation.runtime import collect
 from negotiation.runtime.acts import Acts, doc_trigger
 from negotiation.runtime.clock import Clock
-from negotiation.runtime.collect import Levels
 from negotiation.runtime.core import Compiled
 from negotiation.runtime.lifecycles import Lifecycle
 from negotiation.runtime.validate import check_scenario
 from negotiation.runtime.work import ReadIndex, View, Work
 
 RUN_GC_EVENTS = 5000
-"""How many events a run applies between two collections of its garbage."""
+"""How many events a run applies between two collector checkpoints (``runtime.collect``)."""
 
 MAX_SETTLE_STEPS = 1000
 """Rule firings and deadline updates within one settle before the engine reports a loop."""
@@ -402,22 +402,21 @@ class Engine:
 
         watch(state)
 
-        # a run keeps every entry and makes no reference cycles: the cyclic collector
-        # would re-scan the growing trace on every full pass (a third of a 100k-event
-        # run), so it is paused and what survives is frozen every RUN_GC_EVENTS events
-        with Levels() as collector:
-            for count, event in enumerate(self.timeline(branch), 1):
-                day = event.date.sort_date if event.date else state.date
-                if stop is not None and day > stop:
-                    entries.append(self._beyond(state, event))
-                    continue
-                state = settle_expectations(day, state)
-                step = self.apply(state, event)
-                state = step.state
-                entries.extend(step.entries)
-                watch(state)
-                if count % RUN_GC_EVENTS == 0:
-                    collector.level()
+        # a run keeps every entry: where the process has paused the cyclic collector
+        # (the CLI does; see runtime.collect), what survives is frozen every
+        # RUN_GC_EVENTS events so that no later pass re-scans the growing trace
+        for count, event in enumerate(self.timeline(branch), 1):
+            day = event.date.sort_date if event.date else state.date
+            if stop is not None and day > stop:
+                entries.append(self._beyond(state, event))
+                continue
+            state = settle_expectations(day, state)
+            step = self.apply(state, event)
+            state = step.state
+            entries.extend(step.entries)
+            watch(state)
+            if count % RUN_GC_EVENTS == 0:
+                collect.checkpoint()
         end = stop if stop is not None else max([state.date] + [x.at.last_day for x in pending])
         state = settle_expectations(end + dt.timedelta(days=1), state)
         last = self.advance(state, end, close=True)

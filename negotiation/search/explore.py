@@ -33,7 +33,7 @@ from negotiation.model._base import Frozen
 from negotiation.model.errors import MoveError
 from negotiation.model.events import Event, describe
 from negotiation.model.scenario import Scenario
-from negotiation.runtime.collect import Levels
+from negotiation.runtime import collect
 from negotiation.runtime.notation import format_move
 from negotiation.runtime.space import BUILTIN_INVARIANTS, Breach, Code, Edge, Node, Packed, Space
 from negotiation.search.compiled_bfs import search_compiled
@@ -165,7 +165,7 @@ def _init_worker(scenario: Scenario, branches: list[str | None] | None) -> None:
     global _WORKER  # noqa: PLW0603 - one Space per worker process
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()  # what the fork copied from the main process: never scanned (nor copied)
-    gc.enable()  # the main process may have paused it (``Levels``)
+    gc.enable()  # the main process may have paused it (``collect.paused``)
     _WORKER = (Space(scenario, branches), set())
 
 
@@ -216,30 +216,21 @@ def explore(
     if workers > 1:
         pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(scenario, chosen))
     try:
-        with Levels() as collector:
-            depth = 0
-            while frontier and stopped is None:
-                if max_depth is not None and depth >= max_depth:
-                    search.cut = len(frontier)
-                    stopped = "max_depth"
-                    break
-                search.depth = depth
-                frontier, stopped = _level(
-                    search,
-                    frontier,
-                    pool,
-                    chunk,
-                    max_states,
-                    max_seconds,
-                    started,
-                    progress,
-                    workers,
-                    collector,
-                )
-                collector.level()
-                if frontier:
-                    depth += 1
+        depth = 0
+        while frontier and stopped is None:
+            if max_depth is not None and depth >= max_depth:
+                search.cut = len(frontier)
+                stopped = "max_depth"
+                break
             search.depth = depth
+            frontier, stopped = _level(
+                search, frontier, pool, chunk, max_states, max_seconds, started, progress,
+                workers,
+            )
+            collect.checkpoint()
+            if frontier:
+                depth += 1
+        search.depth = depth
     except KeyboardInterrupt:
         stopped = "interrupted"
     finally:
@@ -287,7 +278,6 @@ def _level(
     started: float,
     progress: Callable[[Progress], None] | None,
     workers: int,
-    collector: Levels,
 ) -> tuple[Frontier, Stop | None]:
     size = max(1, min(chunk, math.ceil(len(frontier) / max(1, workers))))
     chunks = [frontier[i : i + size] for i in range(0, len(frontier), size)]
@@ -321,7 +311,7 @@ def _level(
                     out.append((new, child))
                     if len(search.parent) >= max_states:
                         return out, "max_states"
-        collector.chunk()
+        collect.chunk()
         elapsed = time.perf_counter() - started
         if progress is not None:
             progress(
