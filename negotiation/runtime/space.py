@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -58,8 +58,6 @@ BUILTIN_INVARIANTS: dict[str, str] = {
 
 OPEN = "open at the horizon"
 
-Pick = Callable[[list[float]], int]
-"""Draws an index from weights (``Space.choose``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,28 +216,11 @@ class Space:
     def expand(self, node: Node) -> Expansion:
         """Every successor of ``node``; none at the end of its timeline or when stuck."""
         try:
-            return self._expand(node, None)
+            return self._expand(node)
         except NegotiationError as e:
             return Expansion((), stuck=f"the engine stopped: {e}")
 
-    def choose(self, node: Node, pick: Pick) -> Expansion:
-        """One successor of ``node`` drawn by its weight, as from ``expand(node)``, but
-        at a decision only the drawn option is applied: ``pick(weights)`` draws an index;
-        an option that turns out blocked is dropped and the rest drawn from again, which
-        is drawing from the options that are not blocked, renormalised. No edge at the
-        end of the timeline or when stuck (with the reason ``expand`` gives).
-
-        When every option weighs the same (a free decision without labelled
-        probabilities), the legal moves are not counted first: the draw is among the
-        candidate moves, and one the engine blocks is drawn again like a blocked option.
-        A free move's edge then carries its index among the candidates, not among the
-        legal moves, and the weight 1."""
-        try:
-            return self._expand(node, pick)
-        except NegotiationError as e:
-            return Expansion((), stuck=f"the engine stopped: {e}")
-
-    def _expand(self, node: Node, pick: Pick | None) -> Expansion:
+    def _expand(self, node: Node) -> Expansion:
         st = node.state
         root = self.roots[node.root]
         due = self._when_due(node)
@@ -247,16 +228,12 @@ class Space:
             if not st.closed:
                 dp = self.when[due][0]
                 taken = node.taken | (1 << due)
-                if pick is not None:
-                    return self._choose(node, dp, node.cursor, taken, pick)
                 return self._decide(node, dp, node.cursor, taken)
             if st.date < root.end:
                 return Expansion((self._arrive(node, st.date + dt.timedelta(days=1)),))
         item = root.agenda[node.cursor] if node.cursor < len(root.agenda) else None
         if item is not None and (st.date > item.day or (st.date == item.day and not st.closed)):
             if item.decision is not None:
-                if pick is not None:
-                    return self._choose(node, item.decision, node.cursor + 1, node.taken, pick)
                 return self._decide(node, item.decision, node.cursor + 1, node.taken)
             assert item.event is not None
             step = self.engine.apply(st, item.event)
@@ -314,48 +291,6 @@ class Space:
             why = "; ".join(blocked + late) or "no legal move"
             return Expansion((), stuck=f"decision {dp.id} on {day}: no option ({why})")
         return Expansion(tuple(edges))
-
-    def _choose(
-        self, node: Node, dp: DecisionPoint, cursor: int, taken: int, pick: Pick
-    ) -> Expansion:
-        """The edge of one option of ``dp``, drawn with ``pick`` (see ``choose``)."""
-        st = node.state
-        day = st.date
-        alternatives = len(dp.alternatives)
-        uniform = dp.free and not st.closed and all(a.probability is None for a in dp.alternatives)
-        moves: Sequence[Event]
-        if uniform:  # every option weighs the same: draw among the candidates, legal or not
-            moves = candidate_moves(self.engine, st, dp.parties)
-            weights = [1.0] * (alternatives + len(moves) + (1 if dp.allow_pass else 0))
-        else:
-            moves = legal_moves(self.engine, st, dp.parties).legal if dp.free else ()
-            weights = option_weights(dp, len(moves))
-        options = list(range(len(weights)))  # alternatives, then free moves, then the pass
-        blocked: dict[int, str] = {}
-        while options:
-            i = options[pick([weights[o] for o in options]) if len(options) > 1 else 0]
-            if i >= alternatives + len(moves):
-                child = Node(node.root, cursor, taken, st)
-                edge = Edge(
-                    ("pass", 0), child, "pass", decision=dp.id, option="pass", weight=weights[i]
-                )
-                return Expansion((edge,))
-            if i < alternatives:
-                alt = dp.alternatives[i]
-                events = [e.model_copy(update={"date": FuzzyDate.of(day)}) for e in alt.events]
-                found = self._apply_all(node, events, cursor, taken, ("alt", i))
-                option: str | None = alt.id
-            else:
-                k = i - alternatives
-                found = self._apply_all(node, [moves[k]], cursor, taken, ("move", k))
-                option = None
-            if isinstance(found, Edge):
-                return Expansion((_label(found, dp.id, option, weights[i]),))
-            if option is not None or not uniform:  # a candidate that is not legal: no reason
-                blocked[i] = f"{option}: {found}" if option is not None else found
-            options.remove(i)
-        why = "; ".join(blocked[i] for i in sorted(blocked)) or "no legal move"
-        return Expansion((), stuck=f"decision {dp.id} on {day}: no option ({why})")
 
     def _free_moves(
         self, node: Node, dp: DecisionPoint, cursor: int, taken: int, blocked: list[str]

@@ -31,9 +31,8 @@ from negotiation.model.scenario import Scenario
 from negotiation.runtime.space import Space
 from negotiation.search.sample import (
     Sampling,
-    _root_weights,
+    Walker,
     _Run,
-    _walk,
     run_random,
     sample,
     summarize,
@@ -63,21 +62,20 @@ def scenario_key(scenario: Scenario) -> str:
     return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:32]
 
 
-def _space_for(key: str, scenario: Scenario) -> tuple[Space, list[float]]:
-    cached: dict[str, tuple[Space, list[float]]] = getattr(_CACHE, "spaces", None) or {}
+def _walker_for(key: str, scenario: Scenario) -> Walker:
+    cached: dict[str, Walker] = getattr(_CACHE, "spaces", None) or {}
     if key not in cached:
         if len(cached) >= 4:
             cached.clear()
-        space = Space(scenario)
-        cached[key] = (space, _root_weights(scenario, space))
+        cached[key] = Walker(scenario)
         _CACHE.spaces = cached
     return cached[key]
 
 
 def run_chunk(key: str, scenario: Scenario, seed: int, start: int, stop: int) -> list[_Run]:
     """Runs ``start`` to ``stop - 1`` of the ensemble (a Dask task)."""
-    space, weights = _space_for(key, scenario)
-    return [_walk(space, weights, run_random(seed, i)) for i in range(start, stop)]
+    walker = _walker_for(key, scenario)
+    return [walker.walk(run_random(seed, i)) for i in range(start, stop)]
 
 
 def _summarize(

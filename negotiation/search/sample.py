@@ -13,7 +13,7 @@ result does not depend on which process ran it: the results are identical for ev
 worker count. Shares come with Wilson 95% confidence intervals.
 
 Sampler version 2 (``SAMPLER_VERSION``, recorded in the result) applies only the drawn
-option at a decision (``Space.choose``): an option that turns out blocked is dropped
+option at a decision (``CompiledSpace.choose``): an option that turns out blocked is dropped
 and the draw repeated among the others, the same distribution as version 1's (apply
 every option, draw among those not blocked) at a fraction of the cost; at a free
 decision without labelled probabilities it draws among the candidate moves, drawing
@@ -21,6 +21,9 @@ again when the engine blocks one (uniform over the legal moves, as before). A ru
 meets a blocked option or candidate uses its generator differently, so for the same
 seed such runs, and the counts, can differ from version 1's; runs that meet none are
 the same.
+
+Runs walk the compiled runtime's tuple states (``negotiation.runtime.compiled``); the
+engine's ``State`` is built only to name the invariants a step breaks.
 """
 
 from __future__ import annotations
@@ -32,11 +35,13 @@ import random
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from negotiation.model._base import Frozen
-from negotiation.model.errors import ScenarioError
+from negotiation.model.errors import NegotiationError, ScenarioError
 from negotiation.model.scenario import Scenario, decision_assumptions, list_assumptions
-from negotiation.runtime.space import Node, Space
+from negotiation.runtime.compiled import CompiledSpace, compile_space
+from negotiation.runtime.space import Space
 
 Z95 = 1.959963984540054
 SAMPLER_VERSION = 2
@@ -107,22 +112,46 @@ class _Run:
     violated: tuple[str, ...]
 
 
-def _walk(space: Space, root_weights: list[float], rng: random.Random) -> _Run:
-    root = _pick(rng, root_weights)
-    node: Node = space.initial()[root]
-    violated = {b.invariant for b in space.check(None, node.state)}
+class Walker:
+    """One scenario's space compiled once, walked run after run."""
 
-    def pick(weights: list[float]) -> int:
-        return _pick(rng, weights)
+    def __init__(self, scenario: Scenario) -> None:
+        self.space = space = Space(scenario)
+        compiled = compile_space(space)
+        if compiled is None:  # pragma: no cover - every scenario the loader accepts compiles
+            raise NegotiationError(f"scenario {scenario.id} cannot be sampled")
+        self.compiled: CompiledSpace = compiled
+        self.roots = [compiled.encode(node) for node in space.initial()]
+        self.weights = _root_weights(scenario, space)
 
-    for _ in range(MAX_RUN_STEPS):
-        expansion = space.choose(node, pick)
-        if not expansion.edges:
-            return _Run(root, space.outcome(node, expansion.stuck), tuple(sorted(violated)))
-        edge = expansion.edges[0]
-        violated |= {b.invariant for b in space.check(node.state, edge.node.state)}
-        node = edge.node
-    return _Run(root, "did not end", tuple(sorted(violated)))  # pragma: no cover
+    def _broken(self, before: Any, after: Any) -> set[str]:
+        """The invariants a step breaks (or the start state, with no ``before``)."""
+        compiled = self.compiled
+        if before is None:
+            return {b.invariant for b in self.space.check(None, compiled.decode(after).state)}
+        if not compiled.breaches(before, after):
+            return set()
+        old, new = compiled.decode(before).state, compiled.decode(after).state
+        return {b.invariant for b in self.space.check(old, new)}
+
+    def walk(self, rng: random.Random) -> _Run:
+        root = _pick(rng, self.weights)
+        s = self.roots[root]
+        violated = self._broken(None, s)
+        compiled = self.compiled
+
+        def pick(weights: list[float]) -> int:
+            return _pick(rng, weights)
+
+        for _ in range(MAX_RUN_STEPS):
+            child, stuck = compiled.choose(s, pick)
+            if child is None:
+                label = compiled.outcome(s)
+                outcome = f"stuck: {label}" if stuck else label
+                return _Run(root, outcome, tuple(sorted(violated)))
+            violated |= self._broken(s, child)
+            s = child
+        return _Run(root, "did not end", tuple(sorted(violated)))  # pragma: no cover
 
 
 def _root_weights(scenario: Scenario, space: Space) -> list[float]:
@@ -134,20 +163,18 @@ def _root_weights(scenario: Scenario, space: Space) -> list[float]:
     return [max(0.0, 1 - total), *branch_mass]
 
 
-_WORKER: tuple[Space, list[float]] | None = None
+_WORKER: Walker | None = None
 
 
 def _init(scenario: Scenario) -> None:
-    global _WORKER  # noqa: PLW0603 - one Space per worker process
+    global _WORKER  # noqa: PLW0603 - one walker per worker process
     gc.freeze()  # what the fork copied: never scanned by this process's collector
-    space = Space(scenario)
-    _WORKER = (space, _root_weights(scenario, space))
+    _WORKER = Walker(scenario)
 
 
 def _runs(seed: int, indices: range) -> list[_Run]:
     assert _WORKER is not None
-    space, weights = _WORKER
-    return [_walk(space, weights, run_random(seed, i)) for i in indices]
+    return [_WORKER.walk(run_random(seed, i)) for i in indices]
 
 
 def _shares(counts: dict[str, int], runs: int) -> list[Share]:
@@ -169,18 +196,18 @@ def sample(scenario: Scenario, runs: int, seed: int, workers: int = 1) -> Sampli
     if runs < 1:
         raise ValueError("runs must be at least 1")
     started = time.perf_counter()
-    space = Space(scenario)
-    weights = _root_weights(scenario, space)
+    walker = Walker(scenario)
     results: list[_Run] = []
     if workers <= 1:
-        results = [_walk(space, weights, run_random(seed, i)) for i in range(runs)]
+        results = [walker.walk(run_random(seed, i)) for i in range(runs)]
     else:
         size = math.ceil(runs / (workers * CHUNKS_PER_WORKER))
         parts = [range(i, min(runs, i + size)) for i in range(0, runs, size)]
         with ProcessPoolExecutor(workers, initializer=_init, initargs=(scenario,)) as pool:
             for chunk in pool.map(_runs, [seed] * len(parts), parts):
                 results.extend(chunk)
-    return summarize(space, scenario, results, runs, seed, workers, time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    return summarize(walker.space, scenario, results, runs, seed, workers, elapsed)
 
 
 def summarize(

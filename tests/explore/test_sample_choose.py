@@ -1,5 +1,6 @@
-"""``Space.choose`` (what ``sample`` walks): applying only the drawn option, and drawing
-again when it is blocked, gives exactly ``expand``'s options renormalised."""
+"""``CompiledSpace.choose`` (what ``sample`` walks): applying only the drawn option, and
+drawing again when it is blocked, gives exactly the explorer's options (``Space.expand``)
+renormalised by their weights."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any
 from benchmarks.family import Family
 from negotiation import Scenario
 from negotiation.loader import load_scenario
-from negotiation.runtime.space import Expansion, Node, Pick, Space
+from negotiation.runtime.compiled import CompiledSpace, compile_space
+from negotiation.runtime.compiled._base import Pick
+from negotiation.runtime.space import Node, Space
 
 TALKS = str(Path(__file__).parent / "talks.yaml")
 
@@ -23,12 +26,10 @@ def _shares(weights: list[float]) -> list[float]:
     return [w / total for w in weights]
 
 
-def _key(expansion: Expansion) -> Outcome:
-    if not expansion.edges:
-        return ("stuck", expansion.stuck)
-    e = expansion.edges[0]
-    code = e.code if e.kind != "move" else "move"  # choose may not number the legal moves
-    return (code, e.kind, e.option, e.node.key(), tuple(map(repr, e.events)))
+def _compiled(space: Space) -> CompiledSpace:
+    compiled = compile_space(space)
+    assert compiled is not None
+    return compiled
 
 
 def _scripted(script: tuple[int, ...], asked: list[list[float]]) -> Pick:
@@ -43,44 +44,47 @@ def _scripted(script: tuple[int, ...], asked: list[list[float]]) -> Pick:
     return pick
 
 
-def _chosen(space: Space, node: Node) -> dict[Outcome, float]:
+def _chosen(compiled: CompiledSpace, node: Node) -> dict[Outcome, float]:
     """Every result of ``choose`` with its exact probability (every answer of ``pick``)."""
     out: dict[Outcome, float] = {}
     scripts: list[tuple[tuple[int, ...], float]] = [((), 1.0)]
+    s = compiled.encode(node)
     while scripts:
         script, p = scripts.pop()
         asked: list[list[float]] = []
         try:
-            expansion = space.choose(node, _scripted(script, asked))
+            child, stuck = compiled.choose(s, _scripted(script, asked))
         except LookupError:
             shares = _shares(asked[-1])
             scripts += [((*script, i), p * q) for i, q in enumerate(shares) if q > 0]
             continue
-        out[_key(expansion)] = out.get(_key(expansion), 0.0) + p
+        k: Outcome = ("stuck", stuck) if child is None else ("child", compiled.key(child))
+        out[k] = out.get(k, 0.0) + p
     return out
 
 
-def _expanded(space: Space, node: Node) -> dict[Outcome, float]:
+def _expanded(compiled: CompiledSpace, space: Space, node: Node) -> dict[Outcome, float]:
     expansion = space.expand(node)
     if not expansion.edges:
-        return {_key(expansion): 1.0}
+        return {("stuck", expansion.stuck is not None): 1.0}
     shares = _shares([e.weight for e in expansion.edges]) if len(expansion.edges) > 1 else [1.0]
     out: dict[Outcome, float] = {}
     for edge, q in zip(expansion.edges, shares, strict=True):
-        k = _key(Expansion((edge,)))
+        k = ("child", compiled.key(compiled.encode(edge.node)))
         out[k] = out.get(k, 0.0) + q
     return out
 
 
 def _same_everywhere(scenario: Scenario) -> int:
     space = Space(scenario)
+    compiled = _compiled(space)
     seen = set()
     frontier = space.initial()
     checked = 0
     while frontier:
         following = []
         for node in frontier:
-            chosen, expanded = _chosen(space, node), _expanded(space, node)
+            chosen, expanded = _chosen(compiled, node), _expanded(compiled, space, node)
             assert chosen.keys() == expanded.keys()
             for k, p in chosen.items():
                 assert abs(p - expanded[k]) < 1e-9, (k, p, expanded[k])
@@ -116,7 +120,7 @@ def test_blocked_options_are_drawn_again_and_all_blocked_is_stuck() -> None:
             {"kind": "withdraw", "by": ["west"], "document": "plan", "date": "2025-11-23"}]},
     ]
     assert _same_everywhere(Scenario.model_validate(data)) > 50
-    # nothing left: both expand and choose are stuck, with the same reasons
+    # nothing left: both expand and choose are stuck
     data["decisions"][0]["alternatives"] = data["decisions"][0]["alternatives"][:2]
     scenario = Scenario.model_validate(data)
     space = Space(scenario, ["withdrawn"])
@@ -124,5 +128,5 @@ def test_blocked_options_are_drawn_again_and_all_blocked_is_stuck() -> None:
     while (expansion := space.expand(node)).edges:
         node = expansion.edges[0].node
     assert expansion.stuck is not None and "accept:" in expansion.stuck
-    assert _chosen(space, node) == {("stuck", expansion.stuck): 1.0}
+    assert _chosen(_compiled(space), node) == {("stuck", True): 1.0}
     assert _same_everywhere(scenario) > 20

@@ -11,6 +11,7 @@ from typing import Any
 
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.deadlines import Deadline, DeadlineStatus
+from negotiation.model.decisions import DecisionPoint
 from negotiation.model.positions import Stance
 from negotiation.runtime.space import Code
 
@@ -18,6 +19,8 @@ S = tuple[Any, ...]
 W = list[Any]
 Pred = Callable[[Sequence[Any]], bool]
 Children = list[tuple[Code, S]]
+Pick = Callable[[list[float]], int]
+"""Draws an index from weights (``Steps.choose``)."""
 DeadlineSlot = tuple[str, int | None, int | None, bool, bool]
 
 ROOT, CURSOR, TAKEN, DATE, CLOSED, FIRST_DOC = 0, 1, 2, 3, 4, 5
@@ -122,6 +125,7 @@ class DeadlineMoves:
 
 @dataclass(slots=True)
 class Decision:
+    spec: DecisionPoint
     alternatives: list[list[Op]]
     free: list[tuple[list[DocMoves], list[DeadlineMoves]]]
     is_free: bool

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from negotiation.model.decisions import DecisionPoint
+from negotiation.model.decisions import DecisionPoint, option_weights
 from negotiation.model.events import (
     Accept,
     DropDeadline,
@@ -35,6 +35,7 @@ from negotiation.runtime.compiled._base import (
     DocMoves,
     Item,
     Op,
+    Pick,
     RootInfo,
     S,
     _move_codes,
@@ -75,7 +76,7 @@ class Steps(Parts):
             for doc_moves, _ in free for m in doc_moves
         ) + sum(4 * len(dl_moves) for _, dl_moves in free)
         self.max_moves = max(self.max_moves, bound)
-        return Decision(alternatives, free, dp.free, dp.free and dp.allow_pass)
+        return Decision(dp, alternatives, free, dp.free, dp.free and dp.allow_pass)
 
     def _doc_moves(self, party: str) -> list[DocMoves]:
         actors = [party, *_bodies(self.engine, party)]
@@ -215,3 +216,75 @@ class Steps(Parts):
         if dec.allow_pass:
             edges.append((("pass", 0), tuple(base)))
         return edges, not edges
+
+    # -- one successor drawn (``sample``) ------------------------------------------------
+    def choose(self, s: S, pick: Pick) -> tuple[S | None, bool]:
+        """One successor of ``s`` drawn by its weight, as from ``expand(s)``: (the child,
+        stuck?); no child and not stuck: ``s`` is terminal.
+
+        At a decision only the drawn option is applied: ``pick(weights)`` draws an index;
+        an option that turns out blocked is dropped and the rest drawn from again, which
+        is drawing from the options that are not blocked, renormalised. When every option
+        weighs the same (a free decision without labelled probabilities), the legal moves
+        are not counted first: the draw is among the candidate moves, and one that is
+        blocked is drawn again like a blocked option."""
+        try:
+            return self._choose(s, pick)
+        except _RuleLoopError:
+            return None, True
+
+    def _choose(self, s: S, pick: Pick) -> tuple[S | None, bool]:
+        date, closed = s[DATE], s[CLOSED]
+        root = self.roots[s[ROOT]]
+        due = next(((bit, dec) for bit, test, dec in self.when
+                    if not s[TAKEN] & bit and test(s)), None)
+        if due is not None and not closed:
+            return self._draw(s, due[1], s[CURSOR], s[TAKEN] | due[0], pick)
+        if due is None or date >= root.end:
+            cursor = s[CURSOR]
+            item = root.agenda[cursor] if cursor < len(root.agenda) else None
+            if (
+                item is not None
+                and item.decision is not None
+                and (date > item.day or (date == item.day and not closed))
+            ):
+                return self._draw(s, item.decision, cursor + 1, s[TAKEN], pick)
+        # no decision to draw from here: the one successor ``expand`` gives
+        children, stuck = self.expand_settled(s)
+        return (children[0][1] if children else None), stuck
+
+    def _draw(
+        self, s: S, dec: Decision, cursor: int, taken: int, pick: Pick
+    ) -> tuple[S | None, bool]:
+        """The state after one option of ``dec``, drawn with ``pick`` (see ``choose``)."""
+        base = list(s)
+        base[CURSOR] = cursor
+        base[TAKEN] = taken
+        dp = dec.spec
+        alternatives = len(dec.alternatives)
+        uniform = (
+            dec.is_free and not s[CLOSED] and all(a.probability is None for a in dp.alternatives)
+        )
+        moves: list[Op] = []
+        if uniform:  # every option weighs the same: draw among the candidates, legal or not
+            moves = self._free_moves(s, dec)
+            weights = [1.0] * (alternatives + len(moves) + (1 if dp.allow_pass else 0))
+        else:
+            if dec.is_free:
+                moves = [op for op in self._free_moves(s, dec)
+                         if op.legal_as_candidate or not op.blocked(base)]
+            weights = option_weights(dp, len(moves))
+        options = list(range(len(weights)))  # alternatives, then free moves, then the pass
+        while options:
+            i = options[pick([weights[o] for o in options]) if len(options) > 1 else 0]
+            if i >= alternatives + len(moves):
+                return tuple(base), False
+            w = base.copy()
+            if i < alternatives:
+                applied = all(self.apply_top(w, op) for op in dec.alternatives[i])
+            else:
+                applied = self.apply_top(w, moves[i - alternatives])
+            if applied:
+                return tuple(w), False
+            options.remove(i)
+        return None, True
