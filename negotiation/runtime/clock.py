@@ -23,9 +23,7 @@ class Clock:
     def __init__(self, engine: Core) -> None:
         self.engine = engine
         scenario = engine.scenario
-        self.order: list[Deadline] = sorted(
-            scenario.deadlines, key=lambda d: (d.priority, scenario.deadlines.index(d))
-        )
+        self.order: list[Deadline] = engine.program.deadline_order
         compiled = engine.compiled
         self.reads: dict[str, frozenset[str]] = {}
         for d in scenario.deadlines:

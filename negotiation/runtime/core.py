@@ -1,14 +1,11 @@
-"""What the engine's parts (``acts``, ``clock``) need of the engine: the scenario's
-conditions parsed once (``Compiled``) and the ``Core`` interface. Acts and the clock
-depend on this interface, not on the engine module, so the runtime has no import
-circle; ``Engine`` provides it."""
+"""What the engine's parts (``acts``, ``clock``) need of the engine: the ``Core``
+interface. Acts and the clock depend on this interface, not on the engine module, so
+the runtime has no import circle; ``Engine`` provides it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Protocol
 
-from negotiation import conditions as cond
 from negotiation.model.deadlines import Deadline
 from negotiation.model.documents import Document
 from negotiation.model.events import Event
@@ -16,26 +13,14 @@ from negotiation.model.scenario import Scenario
 from negotiation.model.state import State
 from negotiation.model.trace import TraceEntry
 from negotiation.runtime.lifecycles import Lifecycle
+from negotiation.runtime.program import Compiled, Program
 from negotiation.runtime.work import View, Work
-
-
-@dataclass
-class Compiled:
-    """The scenario's conditions, parsed once."""
-
-    rules: dict[str, cond.Node] = field(default_factory=dict)
-    requirements: dict[str, cond.Node] = field(default_factory=dict)
-    anchors: dict[str, cond.Node] = field(default_factory=dict)
-    extensions: dict[str, cond.Node] = field(default_factory=dict)
-    guards: dict[str, list[tuple[tuple[str, ...], cond.Node, str]]] = field(default_factory=dict)
-    lifecycle_guards: dict[str, list[cond.Node]] = field(default_factory=dict)
-    timed: list[cond.Node] = field(default_factory=list)
-    invariants: dict[str, cond.Node] = field(default_factory=dict)
 
 
 class Core(Protocol):
     """The engine as its acts and clock see it."""
 
+    program: Program
     scenario: Scenario
     compiled: Compiled
     documents: dict[str, Document]
@@ -53,4 +38,4 @@ class Core(Protocol):
     def apply_effect(self, work: Work, event: Event, cause: str | None) -> TraceEntry: ...
 
 
-__all__ = ["Compiled", "Core"]
+__all__ = ["Core"]

@@ -23,29 +23,22 @@ import datetime as dt
 from dataclasses import dataclass
 
 from negotiation import conditions as cond
-from negotiation.model.deadlines import Deadline
-from negotiation.model.documents import Document
-from negotiation.model.errors import RuleLoopError, ScenarioError
+from negotiation.model.errors import RuleLoopError
 from negotiation.model.events import Event, describe
 from negotiation.model.positions import position_key
 from negotiation.model.rules import Rule
 from negotiation.model.scenario import Branch, Expectation, Scenario, list_assumptions
 from negotiation.model.state import DocumentState, PositionState, RuleState, State
 from negotiation.model.trace import ExpectationResult, InvariantViolation, Trace, TraceEntry
-from negotiation.model.vocabulary import ScenarioVocabulary
 from negotiation.runtime import collect
 from negotiation.runtime.acts import Acts, doc_trigger
 from negotiation.runtime.clock import Clock
-from negotiation.runtime.core import Compiled
-from negotiation.runtime.lifecycles import Lifecycle
-from negotiation.runtime.validate import check_scenario
-from negotiation.runtime.work import ReadIndex, View, Work
+from negotiation.runtime.program import MAX_SETTLE_STEPS, Program
+from negotiation.runtime.work import View, Work
 
 RUN_GC_EVENTS = 5000
 """How many events a run applies between two collector checkpoints (``runtime.collect``)."""
 
-MAX_SETTLE_STEPS = 1000
-"""Rule firings and deadline updates within one settle before the engine reports a loop."""
 
 
 @dataclass(frozen=True)
@@ -66,32 +59,23 @@ class Engine:
     """Runs one scenario. Build once; ``apply`` and ``run`` are pure functions of states."""
 
     def __init__(self, scenario: Scenario) -> None:
-        problems = check_scenario(scenario)
-        if problems:
-            raise ScenarioError(problems)
-        self.scenario = scenario
-        self.vocabulary = ScenarioVocabulary(scenario)
-        self.lifecycles = {k: Lifecycle(v) for k, v in self.vocabulary.lifecycle_specs.items()}
-        self.documents: dict[str, Document] = {d.id: d for d in scenario.documents}
-        self.deadlines: dict[str, Deadline] = {d.id: d for d in scenario.deadlines}
-        self.required: dict[str, list[str] | None] = {
-            d.id: None if d.requires_acceptance == "unknown" else list(d.requires_acceptance)
-            for d in scenario.documents
-        }
-        self.rule_order: list[Rule] = sorted(
-            scenario.rules, key=lambda r: (r.priority, scenario.rules.index(r))
-        )
-        self.compiled = self._compile()
-        self.rule_index = ReadIndex(
-            {r_id: cond.reads(node) for r_id, node in self.compiled.rules.items()}
-        )
+        self.program = program = Program(scenario)
+        self.scenario = program.scenario
+        self.vocabulary = program.vocabulary
+        self.lifecycles = program.lifecycles
+        self.documents = program.documents
+        self.deadlines = program.deadlines
+        self.required = program.required
+        self.rule_order = program.rule_order
+        self.compiled = program.compiled
+        self.rule_index = program.rule_index
         self.clock = Clock(self)
         self.acts = Acts(self, self.clock)
 
     # -- conditions ------------------------------------------------------------------------
     def parse(self, text: str) -> cond.Node:
         """Parse a condition against this scenario's names."""
-        return cond.parse(text, self.vocabulary)
+        return self.program.parse(text)
 
     def view(self, state: State | Work) -> View:
         """The condition language's view of a state."""
@@ -106,49 +90,9 @@ class Engine:
         node = self.parse(condition) if isinstance(condition, str) else condition
         return cond.explain(node, self.view(state))
 
-    def _compile(self) -> Compiled:
-        c = Compiled()
-        for r in self.scenario.rules:
-            c.rules[r.id] = self.parse(r.when)
-        for d in self.scenario.deadlines:
-            if d.requirement is not None:
-                c.requirements[d.id] = self.parse(d.requirement)
-            if d.anchor is not None and d.anchor.condition is not None:
-                c.anchors[d.id] = self.parse(d.anchor.condition)
-            if d.conditional_extension is not None:
-                c.extensions[d.id] = self.parse(d.conditional_extension.condition)
-        for doc in self.scenario.documents:
-            c.guards[doc.id] = [
-                (tuple(g.triggers), self.parse(g.condition), g.reason or g.condition)
-                for g in doc.depends_on
-            ]
-        for lc_id, lc in self.lifecycles.items():
-            c.lifecycle_guards[lc_id] = [self.parse(g) for g in lc.guards]
-        for inv in self.scenario.invariants:
-            c.invariants[inv.id] = self.parse(inv.condition)
-        timed = (cond.DateCmp, cond.FactHeld)
-        # conditions whose value can change with the date alone: the clock stops on the
-        # days they may flip (decision points' conditions too, so the explorer and the
-        # sampler take a date-triggered decision on its day, not at the horizon)
-        decisions = [self.parse(d.when) for d in self.scenario.decisions if d.when]
-        c.timed = [
-            node
-            for node in [
-                *c.rules.values(),
-                *c.anchors.values(),
-                *c.requirements.values(),
-                *decisions,
-            ]
-            if any(isinstance(n, timed) for n in cond.walk(node))
-        ]
-        return c
-
     # -- the initial state -------------------------------------------------------------------
     def start_date(self) -> dt.date:
-        if self.scenario.start is not None:
-            return self.scenario.start.sort_date
-        dates = [e.date.sort_date for e in self.scenario.timeline if e.date is not None]
-        return min(dates) if dates else dt.date(2000, 1, 1)
+        return self.program.start_date()
 
     def initial_state(self, start: dt.date | None = None) -> State:
         """The state at the start of the scenario, before any event, rules settled."""
@@ -332,35 +276,15 @@ class Engine:
 
     # -- runs ------------------------------------------------------------------------------------
     def branch(self, name: str) -> Branch:
-        for b in self.scenario.branches:
-            if b.id == name:
-                return b
-        known = ", ".join(b.id for b in self.scenario.branches) or "none"
-        raise ScenarioError.single(f"unknown branch {name!r} (branches: {known})")
+        return self.program.branch(name)
 
     def timeline(self, branch: str | None = None) -> list[Event]:
         """The events of the base timeline or of a branch, in the engine's total order."""
-        events = list(self.scenario.timeline)
-        if branch is not None:
-            b = self.branch(branch)
-            if b.after is not None:
-                cut = b.after.sort_date
-                events = [e for e in events if e.date is not None and e.date.sort_date <= cut]
-            removed = set(b.remove)
-            events = [e for e in events if e.id not in removed] + list(b.add)
-        order = {id(e): i for i, e in enumerate(events)}
-        return sorted(
-            events,
-            key=lambda e: (e.date.sort_date if e.date else dt.date.min, e.priority, order[id(e)]),
-        )
+        return self.program.timeline(branch)
 
     def horizon(self, branch: str | None = None) -> dt.date | None:
         """The last day a run covers (the branch's horizon overrides the scenario's)."""
-        if branch is not None:
-            h = self.branch(branch).horizon
-            if h is not None:
-                return h.last_day
-        return self.scenario.horizon.last_day if self.scenario.horizon else None
+        return self.program.horizon(branch)
 
     def run(self, branch: str | None = None, until: dt.date | None = None) -> Trace:
         """Run the base timeline (or a branch) to the horizon or ``until``, whichever is

@@ -31,6 +31,7 @@ from negotiation.model.events import (
     Withdraw,
 )
 from negotiation.model.positions import Stance
+from negotiation.model.scenario import Scenario
 from negotiation.model.state import State
 from negotiation.runtime.engine import Engine
 
@@ -49,8 +50,8 @@ class Moves:
 _STANCES = (Stance.supports, Stance.supports_with_conditions, Stance.opposes, Stance.undecided)
 
 
-def _bodies(engine: Engine, party: str) -> list[str]:
-    for p in engine.scenario.parties:
+def _bodies(scenario: Scenario, party: str) -> list[str]:
+    for p in scenario.parties:
         if p.id == party:
             return [f"{p.id}.{b.id}" for b in p.bodies]
     return []
@@ -84,7 +85,7 @@ def _trigger_moves(
 
 
 def _document_moves(engine: Engine, state: State, party: str, day: FuzzyDate) -> Iterable[Event]:
-    actors = [party, *_bodies(engine, party)]
+    actors = [party, *_bodies(engine.scenario, party)]
     for doc in engine.scenario.documents:
         current = state.documents[doc.id].state
         lifecycle = engine.lifecycles[doc.lifecycle]

@@ -85,13 +85,13 @@ class Acts(Parts):
         raise NotCompilableError(f"event kind {event.kind}")  # pragma: no cover
 
     def _doc_op(self, event: Event, doc_id: str, trigger: str) -> Op:
-        doc: Document = self.engine.documents[doc_id]
+        doc: Document = self.program.documents[doc_id]
         i = self.doc_slot[doc_id]
         dest = self._dest(doc, trigger)
         lc_guards = self.lc_guards[doc.lifecycle]
         names = self.subs.state
         checks: list[Pred] = [self.pred(n) for triggers, n, _ in
-                              self.engine.compiled.guards[doc_id] if trigger in triggers]
+                              self.program.compiled.guards[doc_id] if trigger in triggers]
         if isinstance(event, Sign) and doc.requires_acceptance != "unknown":
             checks += [self._stance_is(p, doc_id, ACCEPTS) for p in doc.requires_acceptance]
         static_bad = (
@@ -243,7 +243,7 @@ class Acts(Parts):
         return Op(blocked, commit, event.id, frozenset(i.slot for i in infos))
 
     def _stance_op(self, event: Accept | Reject | StatePosition) -> Op:
-        doc = self.engine.documents[event.document]
+        doc = self.program.documents[event.document]
         i = self.doc_slot[doc.id]
         absorbing = self.absorbing[doc.id]
         target = f"{event.document}.{event.point}" if event.point else event.document

@@ -42,10 +42,10 @@ class Clock(Parts):
     """Deadlines over the tuple state's deadline slots."""
 
     def _compile_clock(self) -> None:
-        engine = self.engine
-        c = engine.compiled
+        program = self.program
+        c = program.compiled
         self.deadlines: list[DeadlineInfo] = []
-        for d in engine.clock.order:
+        for d in program.deadline_order:
             ext = d.conditional_extension
             self.deadlines.append(DeadlineInfo(
                 slot=self.dl_slot[d.id],
@@ -67,17 +67,17 @@ class Clock(Parts):
             info.effects = [self.op(e) for e in consequence.effects] if consequence else []
         self.rules = [
             RuleInfo(self.rule_slot[r.id], self.pred(c.rules[r.id]), r.mode == "each")
-            for r in engine.rule_order
+            for r in program.rule_order
         ]
-        for rule, r in zip(self.rules, engine.rule_order, strict=True):
+        for rule, r in zip(self.rules, program.rule_order, strict=True):
             rule.effects = [self.op(e) for e in r.then]
         # the slots settling reads: a write elsewhere leaves a settled state settled
         reads: set[int] = set()
-        for d in engine.clock.order:
+        for d in program.deadline_order:
             for node in (c.requirements.get(d.id), c.anchors.get(d.id)):
                 if node is not None:
                     reads |= self._reads(node) | {self.dl_slot[d.id]}
-        for r in engine.rule_order:
+        for r in program.rule_order:
             reads |= self._reads(c.rules[r.id])
         self.settle_reads = frozenset(reads)
         self.has_rules = bool(self.rules)

@@ -77,7 +77,7 @@ class Conditions(Parts):
                 return lambda w: party in items[w[i]].signed_by
             return lambda w: party in items[w[i]].ratified_by
         if isinstance(node, cond.AllAccept):
-            req = self.engine.required.get(node.document)
+            req = self.program.required.get(node.document)
             if req is None:
                 return _never
             tests = [self._stance_is(p, node.document, ACCEPTS) for p in req]
@@ -133,7 +133,7 @@ class Conditions(Parts):
                 out.add(self.pos_slot.get(position_key(n.party, n.target), -1))
             elif isinstance(n, cond.AllAccept):
                 out |= {self.pos_slot.get(position_key(p, n.document), -1)
-                        for p in self.engine.required.get(n.document) or ()}
+                        for p in self.program.required.get(n.document) or ()}
             elif isinstance(n, cond.RelationHolds):
                 out.add(self.rel_slot)
             elif isinstance(n, cond.FactHolds | cond.FactHeld):

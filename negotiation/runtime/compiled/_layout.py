@@ -55,7 +55,7 @@ class Layout(Parts):
     """Slots, and encoding and decoding engine nodes."""
 
     def _layout(self) -> None:
-        scenario, engine = self.scenario, self.engine
+        scenario, program = self.scenario, self.program
         docs = scenario.documents
         self.doc_ids = [d.id for d in docs]
         self.doc_slot = {d.id: FIRST_DOC + i for i, d in enumerate(docs)}
@@ -79,7 +79,7 @@ class Layout(Parts):
         self.width = base + len(self.rule_ids)
         self.lc_guards = {
             lc_id: [self.pred(n) for n in nodes]
-            for lc_id, nodes in engine.compiled.lifecycle_guards.items()
+            for lc_id, nodes in program.compiled.lifecycle_guards.items()
         }
         self.absorbing = {d.id: self.lifecycles[d.lifecycle].absorbing for d in docs}
         self.absorbing_by_slot = [frozenset[str]()] * FIRST_DOC + [
@@ -87,7 +87,7 @@ class Layout(Parts):
         ]
         self.required_slots: dict[int, list[int] | None] = {}
         for d in docs:
-            req = engine.required[d.id]
+            req = program.required[d.id]
             self.required_slots[self.doc_slot[d.id]] = (
                 None if req is None
                 else [self.pos_slot.get(position_key(p, d.id), -1) for p in req]
@@ -110,7 +110,7 @@ class Layout(Parts):
         return out
 
     def _reads_visited(self) -> bool:
-        c = self.engine.compiled
+        c = self.program.compiled
         nodes = [*c.rules.values(), *c.requirements.values(), *c.anchors.values(),
                  *c.extensions.values(), *c.invariants.values()]
         nodes += [n for guards in c.guards.values() for _, n, _ in guards]

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
         W,
     )
     from negotiation.runtime.compiled._subs import Subs
-    from negotiation.runtime.engine import Engine
     from negotiation.runtime.lifecycles import Lifecycle
+    from negotiation.runtime.program import Program
     from negotiation.runtime.space import Space
 
 
@@ -43,7 +43,7 @@ class Parts:
 
     # set by CompiledSpace.__init__
     space: Space
-    engine: Engine
+    program: Program
     scenario: Scenario
     lifecycles: dict[str, Lifecycle]
     subs: Subs

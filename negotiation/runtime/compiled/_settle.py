@@ -14,7 +14,7 @@ from negotiation.runtime.compiled._base import (
     _RuleLoopError,
 )
 from negotiation.runtime.compiled._parts import Parts
-from negotiation.runtime.engine import MAX_SETTLE_STEPS
+from negotiation.runtime.program import MAX_SETTLE_STEPS
 
 
 class Settle(Parts):

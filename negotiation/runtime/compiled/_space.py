@@ -21,9 +21,9 @@ class CompiledSpace(Layout, Conditions, Acts, Clock, Settle, Steps, Outcomes):
 
     def __init__(self, space: Space) -> None:
         self.space = space
-        self.engine = space.engine
+        self.program = space.engine.program
         self.scenario = space.scenario
-        self.lifecycles = self.engine.lifecycles
+        self.lifecycles = self.program.lifecycles
         self.subs = Subs()
         self._ops: list[Op] = []
         self._party_moves: dict[str, tuple[list[DocMoves], list[DeadlineMoves]]] = {}

@@ -79,7 +79,7 @@ class Steps(Parts):
         return Decision(dp, alternatives, free, dp.free, dp.free and dp.allow_pass)
 
     def _doc_moves(self, party: str) -> list[DocMoves]:
-        actors = [party, *_bodies(self.engine, party)]
+        actors = [party, *_bodies(self.scenario, party)]
         out: list[DocMoves] = []
         for doc in self.scenario.documents:
             lc = self.lifecycles[doc.lifecycle]
