@@ -7,6 +7,8 @@ engine neither reads files nor prints; ``load_scenario`` and the CLI sit on top 
 
 from __future__ import annotations
 
+from importlib import metadata as _metadata
+
 from negotiation.conditions import evaluate, explain, parse
 from negotiation.model.attribution import Attribution, ClaimStatus, Source, SourceKind
 from negotiation.model.dates import FuzzyDate
@@ -38,7 +40,19 @@ from negotiation.model.trace import Change, Trace, TraceEntry
 from negotiation.runtime.engine import Engine, StepResult
 from negotiation.runtime.lifecycles import Lifecycle
 
-__version__ = "0.1.0"
+_UNINSTALLED = "0+unknown"
+"""``__version__`` of a checkout used without installing it (no package metadata)."""
+
+
+def _installed_version() -> str:
+    """The version pip recorded when it installed the package (pyproject's, in one place)."""
+    try:
+        return _metadata.version(__name__)
+    except _metadata.PackageNotFoundError:
+        return _UNINSTALLED
+
+
+__version__ = _installed_version()
 
 __all__ = [
     "Anchor",

@@ -258,9 +258,9 @@ def check_cmd(
     spec = load_engine(scenario).scenario
     try:
         from negotiation.testing import run_machine  # noqa: PLC0415 - hypothesis is optional
-    except ImportError:  # pragma: no cover - hypothesis is a test extra
+    except ImportError:  # pragma: no cover - hypothesis is the check extra
         err().write(
-            "error: `negotiation check` needs hypothesis: pip install 'negotiation[test]'\n"
+            "error: `negotiation check` needs hypothesis: pip install 'negotiation[check]'\n"
         )
         raise typer.Exit(BAD_INPUT) from None
     explored = explore(spec, max_states=max_states)
