@@ -20,6 +20,7 @@ from negotiation.cli.common import (
     FormatOpt,
     ScenarioOpt,
     err,
+    fail,
     load_engine,
     out,
 )
@@ -37,7 +38,6 @@ from negotiation.search.explore import (
 from negotiation.search.sample import Sampling
 
 VIOLATED = 1
-BAD_INPUT = 2
 
 MaxStates = Annotated[int, typer.Option("--max-states", min=1, help="Stop after this many states.")]
 MaxDepth = Annotated[
@@ -82,8 +82,7 @@ def _write_counterexamples(
     existing = [t for t in targets if t.exists()]
     if existing and not force:
         names = ", ".join(str(t) for t in existing)
-        err().write(f"error: {names} already exists; use --force to overwrite\n")
-        raise typer.Exit(BAD_INPUT)
+        fail(f"{names} already exists; use --force to overwrite")
     # write_new: complete or absent; never replaces a file without --force
     for target, violation in zip(targets, result.violations, strict=False):
         write_new(target, counterexample_text(scenario, violation), force)
@@ -113,8 +112,7 @@ def explore_cmd(
     stuck states. Ctrl-C stops with partial results. Exits 1 on a violation."""
     spec = load_engine(scenario).scenario
     if counterexample_out is not None and counterexample_out.exists() and not force:
-        err().write(f"error: {counterexample_out} already exists; use --force to overwrite\n")
-        raise typer.Exit(BAD_INPUT)
+        fail(f"{counterexample_out} already exists; use --force to overwrite")
     with _progress(err()) as progress:
         result = explore(
             spec,
@@ -259,10 +257,7 @@ def check_cmd(
     try:
         from negotiation.testing import run_machine  # noqa: PLC0415 - hypothesis is optional
     except ImportError:  # pragma: no cover - hypothesis is the check extra
-        err().write(
-            "error: `negotiation check` needs hypothesis: pip install 'negotiation[check]'\n"
-        )
-        raise typer.Exit(BAD_INPUT) from None
+        fail("`negotiation check` needs hypothesis: pip install 'negotiation[check]'")
     explored = explore(spec, max_states=max_states)
     problem = run_machine(spec, max_examples=examples, steps=steps)
     if fmt is Format.json:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +18,7 @@ from negotiation.cli.common import (
     ScenarioOpt,
     branch_id,
     check_not_before_start,
+    complete_branch,
     load_engine,
     out,
     parse_date,
@@ -25,6 +26,12 @@ from negotiation.cli.common import (
 from negotiation.render import jsonout, markdown, text, views
 
 EXPECTATION_FAILED = 1
+
+
+def _branch_argument(metavar: str) -> Any:
+    return typer.Argument(
+        metavar=metavar, autocompletion=complete_branch, help=f"A branch, or '{BASE}'."
+    )
 
 
 def run(
@@ -67,8 +74,8 @@ def run(
 
 
 def diff(
-    branch_a: Annotated[str, typer.Argument(metavar="BRANCH_A", help=f"A branch, or '{BASE}'.")],
-    branch_b: Annotated[str, typer.Argument(metavar="BRANCH_B", help=f"A branch, or '{BASE}'.")],
+    branch_a: Annotated[str, _branch_argument("BRANCH_A")],
+    branch_b: Annotated[str, _branch_argument("BRANCH_B")],
     scenario: ScenarioOpt = DEFAULT_SCENARIO,
     fmt: FormatOpt = Format.text,
 ) -> None:

@@ -53,10 +53,14 @@ def output(file: TextIO) -> Iterator[Console]:
     file.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
 
 
-def error(message: str, file: TextIO) -> None:
-    """An error line for stderr (the message is printed verbatim, never as markup)."""
+def error(message: str, file: TextIO, *notes: str) -> None:
+    """An error for stderr: ``error: MESSAGE``, then each note on a line of its own (the
+    usage, where to find help). Printed verbatim, never as markup, and never wrapped, so
+    a path or ``file:line:column`` can be copied whole."""
     with output(file) as console:
         console.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+        for note in notes:
+            console.print(Text(note, style="dim"), soft_wrap=True)
 
 
 def _heading(console: Console, text: str) -> None:
