@@ -2,7 +2,8 @@
 
 Documents move through lifecycles, parties hold positions, deadline rules drive a
 calendar clock, and scenario scripts step through dated events. The core is pure: the
-engine neither reads files nor prints; ``load_scenario`` and the CLI sit on top of it.
+engine neither reads files nor prints; ``load_scenario`` (a file path, ``str`` or
+``os.PathLike``, or a bundled scenario's name) and the CLI sit on top of it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from importlib import metadata as _metadata
 
 from negotiation.conditions import evaluate, explain, parse
+from negotiation.loader import load_scenario
 from negotiation.model.attribution import Attribution, ClaimStatus, Source, SourceKind
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.deadlines import (
@@ -103,5 +105,6 @@ __all__ = [
     "__version__",
     "evaluate",
     "explain",
+    "load_scenario",
     "parse",
 ]

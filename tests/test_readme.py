@@ -45,7 +45,7 @@ def test_five_line_example_runs() -> None:
         cwd=ROOT,
         timeout=120,
     )
-    assert out.stdout.strip() == "2025-12-25"
+    assert out.stdout.split() == ["2025-12-25", "True"]
 
 
 def test_output_shown_is_real() -> None:
