@@ -51,7 +51,16 @@ class Format(StrEnum):
 class RunFormat(StrEnum):
     text = "text"
     json = "json"
+    jsonl = "jsonl"
     markdown = "markdown"
+
+
+class TableFormat(StrEnum):
+    """Formats of a command whose result is a table (outcome counts)."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
 
 
 # -- completion: names a shell offers after --scenario, --branch, --as, --document -----------
@@ -108,6 +117,10 @@ BranchOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+TableFormatOpt = Annotated[
+    TableFormat,
+    typer.Option("--format", "-f", help="Output format; csv: the outcome table alone."),
+]
 SaveOpt = Annotated[
     Path | None,
     typer.Option(
