@@ -368,7 +368,7 @@ def hypothesis_rate(fam: Family, examples: int, steps: int) -> dict[str, Any]:
 
 def bench_hypothesis(cfg: Config, rep: Report) -> None:
     if importlib.util.find_spec("hypothesis") is None:
-        rep.notes.append("hypothesis is not installed (pip install '.[test]'): "
+        rep.notes.append("hypothesis is not installed (pip install '.[check]'): "
                          "explore_vs_hypothesis not measured")
         return
     h = hypothesis_rate(cfg.explore, cfg.hyp_examples, cfg.hyp_steps)

@@ -2,12 +2,16 @@
 
 Documents move through lifecycles, parties hold positions, deadline rules drive a
 calendar clock, and scenario scripts step through dated events. The core is pure: the
-engine neither reads files nor prints; ``load_scenario`` and the CLI sit on top of it.
+engine neither reads files nor prints; ``load_scenario`` (a file path, ``str`` or
+``os.PathLike``, or a bundled scenario's name) and the CLI sit on top of it.
 """
 
 from __future__ import annotations
 
+from importlib import metadata as _metadata
+
 from negotiation.conditions import evaluate, explain, parse
+from negotiation.loader import load_scenario
 from negotiation.model.attribution import Attribution, ClaimStatus, Source, SourceKind
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.deadlines import (
@@ -38,7 +42,19 @@ from negotiation.model.trace import Change, Trace, TraceEntry
 from negotiation.runtime.engine import Engine, StepResult
 from negotiation.runtime.lifecycles import Lifecycle
 
-__version__ = "0.1.0"
+_UNINSTALLED = "0+unknown"
+"""``__version__`` of a checkout used without installing it (no package metadata)."""
+
+
+def _installed_version() -> str:
+    """The version pip recorded when it installed the package (pyproject's, in one place)."""
+    try:
+        return _metadata.version(__name__)
+    except _metadata.PackageNotFoundError:
+        return _UNINSTALLED
+
+
+__version__ = _installed_version()
 
 __all__ = [
     "Anchor",
@@ -89,5 +105,6 @@ __all__ = [
     "__version__",
     "evaluate",
     "explain",
+    "load_scenario",
     "parse",
 ]

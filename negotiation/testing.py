@@ -1,4 +1,4 @@
-"""Property-test your own scenario's rules with Hypothesis (needs ``negotiation[test]``).
+"""Property-test your own scenario's rules with Hypothesis (needs ``negotiation[check]``).
 
 Two lines turn a scenario into a stateful test::
 

@@ -495,6 +495,43 @@ def test_resolve_names_and_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert load_scenario("ukraine-2025-12").id == "base"
 
 
+class _PathLike:
+    """A path object that is not a ``pathlib.Path`` (as ``os.PathLike`` allows)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+
+def test_paths_may_be_path_objects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    file = _write(tmp_path / "demo.yaml", BASE)
+    assert load_scenario(file) == load_scenario(str(file))
+    assert load_scenario(_PathLike(file)).id == "demo"
+    assert resolve(file) == file
+    with pytest.raises(ScenarioError, match="directory"):
+        load_scenario(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    # a path object names a file, never a bundled scenario
+    with pytest.raises(ScenarioError, match=r"no such scenario file: ukraine-2025-12$"):
+        load_scenario(Path(loader.DEFAULT_SCENARIO))
+    assert load_scenario(Path("demo.yaml")).id == "demo"
+
+
+@pytest.mark.parametrize("value", [b"demo.yaml", 3, None])
+def test_anything_else_is_a_type_error(value: object) -> None:
+    with pytest.raises(TypeError, match=r"a str .* or an os.PathLike of str, not "):
+        load_scenario(value)  # type: ignore[arg-type]
+
+
+def test_load_scenario_is_public() -> None:
+    import negotiation  # noqa: PLC0415
+
+    assert negotiation.load_scenario is load_scenario
+    assert "load_scenario" in negotiation.__all__
+
+
 def test_default_scenario_name_is_bundled_when_shipped() -> None:
     names = loader.bundled_names()
     if names:

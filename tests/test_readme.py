@@ -24,12 +24,12 @@ def test_first_screen_has_the_two_setup_commands() -> None:
     run, test = blocks("sh")[:2]
     assert run in first_screen and test in first_screen
     assert "pip install ." in run and run.strip().endswith("negotiation run")
-    assert "pip install -e '.[test]'" in test and "python -m pytest -q" in test
+    assert "pip install -e '.[dev]'" in test and "python -m pytest -q" in test
 
 
 def test_ci_uses_the_readme_commands() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "pip install --quiet -e '.[test]'" in ci
+    assert "pip install --quiet -e '.[dev]'" in ci
     assert "python -m pytest -q" in ci
     assert "ruff check ." in ci and "mypy negotiation" in ci
 
@@ -45,7 +45,7 @@ def test_five_line_example_runs() -> None:
         cwd=ROOT,
         timeout=120,
     )
-    assert out.stdout.strip() == "2025-12-25"
+    assert out.stdout.split() == ["2025-12-25", "True"]
 
 
 def test_output_shown_is_real() -> None:

@@ -300,6 +300,7 @@ def test_public_api_is_pinned() -> None:
             "__version__",
             "evaluate",
             "explain",
+            "load_scenario",
             "parse",
         ]
     )

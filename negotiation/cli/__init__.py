@@ -3,8 +3,14 @@
 Exit codes: 0 success; 1 an expectation failed (``run``); 2 bad input: any
 ``NegotiationError`` (an invalid scenario, an unknown branch, a move that does not
 parse), a bad date or option (typer's usage errors), an invalid file (``validate``).
-User errors are caught in one place, ``_GuardedGroup.invoke``, and printed to stderr as
-one message, never as a traceback.
+User errors are caught in one place, ``_GuardedGroup.main``, and printed to stderr in
+one style (``common.show_error``: ``error: MESSAGE``, then the usage for a usage
+error), never as a traceback.
+
+Conventions: ``--version``; shell completion (``--install-completion``,
+``--show-completion``) that offers bundled scenario, branch, party and document names;
+``NEGOTIATION_SCENARIO`` is the default of ``--scenario``; help text is reflowed (the
+docstrings' line breaks are not the terminal's) and never read as rich markup.
 
 Each command lives in a module of this package, declared there with its typer options;
 ``COMMANDS`` says where. A command's module is imported only when that command runs (or
@@ -15,16 +21,19 @@ sessions or the report renderers.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+import inspect
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
-from negotiation.cli.common import err
+import negotiation
+from negotiation.cli.common import BAD_INPUT, out, show_error
 from negotiation.model.errors import NegotiationError
 from negotiation.runtime import collect
-
-BAD_INPUT = 2
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("run", "run"),
@@ -45,25 +54,56 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 """Command name -> (module of this package, function), in the order ``--help`` lists them."""
 
+_CLICK_ERROR: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
+"""click's exception base (typer vendors click in recent versions and does not export it)."""
+
 _SETTINGS: dict[str, Any] = {
-    "add_completion": False,
+    "add_completion": False,  # the group alone offers --install/--show-completion
     "pretty_exceptions_show_locals": False,
 }
 
 
+def plain_help(text: str | None) -> str | None:
+    """Help text as typer should show it: each paragraph on one line (the terminal
+    wraps it, not the docstring's line breaks) and brackets kept literally (rich would
+    read ``negotiation[dask]`` as markup and drop ``[dask]``)."""
+    if not text:
+        return text
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(escape(" ".join(p.split())) for p in paragraphs)
+
+
 def command(name: str) -> Any:
     """The click command of ``name``, built by typer from its function (importing its
-    module now)."""
+    module now), its help reflowed and escaped."""
     module, function = COMMANDS[name]
     callback = getattr(importlib.import_module(f"{__name__}.{module}"), function)
     one = typer.Typer(**_SETTINGS)
     one.command(name)(callback)
-    return typer.main.get_command(one)
+    built = typer.main.get_command(one)
+    built.help = plain_help(built.help)
+    for param in built.params:
+        if getattr(param, "help", None):
+            setattr(param, "help", plain_help(getattr(param, "help")))  # noqa: B009, B010
+    return built
+
+
+def _usage_error(e: Any) -> None:
+    """A usage error (typer's, or a ``BadParameter`` of ours) in the style of our errors."""
+    ctx = getattr(e, "ctx", None)
+    notes = []
+    if ctx is not None:
+        notes.append(ctx.get_usage())
+        if ctx.command.get_help_option(ctx) is not None:
+            notes.append(f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.")
+    show_error(e.format_message(), *notes)
 
 
 class _GuardedGroup(TyperGroup):
     """The command group: commands built on first use; a ``NegotiationError`` becomes a
-    message and exit 2."""
+    message and exit 2, and usage errors are reported the same way."""
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
@@ -83,10 +123,40 @@ class _GuardedGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except NegotiationError as e:
-            from negotiation.render import text  # noqa: PLC0415 - only for an error
-
-            text.error(str(e), err())
+            show_error(str(e))
             raise typer.Exit(BAD_INPUT) from None
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        """typer's main, with its boxed usage errors printed as ``error: ...`` instead."""
+        if not standalone_mode:
+            return super().main(
+                args, prog_name, complete_var, False, windows_expand_args, **kwargs
+            )
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **kwargs)
+        except _CLICK_ERROR as e:
+            if type(e).__name__ != "NoArgsIsHelpError":  # that one has printed the help
+                _usage_error(e)
+            sys.exit(getattr(e, "exit_code", BAD_INPUT))
+        except typer.Abort:
+            show_error("aborted")
+            sys.exit(1)
+        # typer returns an exit code, or the command's result (None) when it just returns
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        out().write(f"negotiation {negotiation.__version__}\n")
+        raise typer.Exit
 
 
 app = typer.Typer(
@@ -94,12 +164,22 @@ app = typer.Typer(
     cls=_GuardedGroup,
     help="A negotiation state-tracking simulator: run, inspect and compare scenarios.",
     no_args_is_help=True,
-    **_SETTINGS,
+    **{**_SETTINGS, "add_completion": True},
 )
 
 
 @app.callback()
-def _group() -> None:
+def _group(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_show_version,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+) -> None:
     """The commands are in ``COMMANDS`` (typer needs a callback for a group of them)."""
 
 

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, NoReturn, TextIO
 
 import typer
 
 from negotiation import loader
+from negotiation.model.errors import NegotiationError
+from negotiation.model.scenario import Scenario
 from negotiation.runtime.engine import Engine
 
 BASE = "base"
 """The name the CLI gives the base timeline (``--branch base`` or no ``--branch``)."""
+DEFAULT_SCENARIO = loader.DEFAULT_SCENARIO
+SCENARIO_ENV = "NEGOTIATION_SCENARIO"
+"""The environment variable that, when set, is the default of ``--scenario/-s``."""
+BAD_INPUT = 2
+"""The exit code of bad input: an invalid file or option, a file that would be overwritten."""
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -42,7 +51,48 @@ class Format(StrEnum):
 class RunFormat(StrEnum):
     text = "text"
     json = "json"
+    jsonl = "jsonl"
     markdown = "markdown"
+
+
+class TableFormat(StrEnum):
+    """Formats of a command whose result is a table (outcome counts)."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+# -- completion: names a shell offers after --scenario, --branch, --as, --document -----------
+
+
+def complete_scenario(incomplete: str) -> list[str]:
+    """Bundled scenario names; none for what looks like a path, so the shell completes
+    file names instead."""
+    return [n for n in loader.bundled_names() if n.startswith(incomplete)]
+
+
+def _completing(ctx: typer.Context) -> Scenario | None:
+    """The scenario named so far on the command line being completed (or the default)."""
+    chosen = ctx.params.get("scenario") or os.environ.get(SCENARIO_ENV) or DEFAULT_SCENARIO
+    try:
+        return loader.load_scenario(str(chosen))
+    except (NegotiationError, OSError):
+        return None
+
+
+def _completer(names: Callable[[Scenario], list[str]]) -> Callable[..., list[str]]:
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        scenario = _completing(ctx)
+        known = names(scenario) if scenario is not None else []
+        return [n for n in known if n.startswith(incomplete)]
+
+    return complete
+
+
+complete_branch = _completer(lambda s: [BASE, *(b.id for b in s.branches)])
+complete_party = _completer(lambda s: [p.id for p in s.parties])
+complete_document = _completer(lambda s: [d.id for d in s.documents])
 
 
 ScenarioOpt = Annotated[
@@ -51,6 +101,8 @@ ScenarioOpt = Annotated[
         "--scenario",
         "-s",
         metavar="PATH|NAME",
+        envvar=SCENARIO_ENV,
+        autocompletion=complete_scenario,
         help="A scenario file, or the name of a bundled scenario (see `negotiation list`).",
     ),
 ]
@@ -60,10 +112,15 @@ BranchOpt = Annotated[
         "--branch",
         "-b",
         metavar="NAME",
+        autocompletion=complete_branch,
         help=f"A branch of the scenario; '{BASE}' (the default) is the base timeline.",
     ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+TableFormatOpt = Annotated[
+    TableFormat,
+    typer.Option("--format", "-f", help="Output format; csv: the outcome table alone."),
+]
 SaveOpt = Annotated[
     Path | None,
     typer.Option(
@@ -84,7 +141,6 @@ AtOpt = Annotated[
         help="The day: the state at its close (after its events and deadlines).",
     ),
 ]
-DEFAULT_SCENARIO = loader.DEFAULT_SCENARIO
 
 
 def load_engine(scenario: str) -> Engine:
@@ -123,3 +179,17 @@ def out() -> TextIO:
 
 def err() -> TextIO:
     return sys.stderr
+
+
+def show_error(message: str, *notes: str) -> None:
+    """The one way the CLI reports an error, ours or a usage error: ``error: MESSAGE`` on
+    stderr, then the notes (a usage error's usage line and where to find help)."""
+    from negotiation.render import text  # noqa: PLC0415 - rich and the renderers only now
+
+    text.error(message, err(), *notes)
+
+
+def fail(message: str, code: int = BAD_INPUT) -> NoReturn:
+    """Report an error and exit with ``code`` (bad input unless said otherwise)."""
+    show_error(message)
+    raise typer.Exit(code)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -19,12 +19,16 @@ from negotiation.cli.common import (
     Format,
     FormatOpt,
     ScenarioOpt,
+    TableFormat,
+    TableFormatOpt,
     err,
+    fail,
     load_engine,
     out,
 )
 from negotiation.model.scenario import Scenario
 from negotiation.persist import write_new
+from negotiation.render import csvout
 from negotiation.search.distributed import run_sample
 from negotiation.search.explore import (
     Exploration,
@@ -37,7 +41,6 @@ from negotiation.search.explore import (
 from negotiation.search.sample import Sampling
 
 VIOLATED = 1
-BAD_INPUT = 2
 
 MaxStates = Annotated[int, typer.Option("--max-states", min=1, help="Stop after this many states.")]
 MaxDepth = Annotated[
@@ -82,8 +85,7 @@ def _write_counterexamples(
     existing = [t for t in targets if t.exists()]
     if existing and not force:
         names = ", ".join(str(t) for t in existing)
-        err().write(f"error: {names} already exists; use --force to overwrite\n")
-        raise typer.Exit(BAD_INPUT)
+        fail(f"{names} already exists; use --force to overwrite")
     # write_new: complete or absent; never replaces a file without --force
     for target, violation in zip(targets, result.violations, strict=False):
         write_new(target, counterexample_text(scenario, violation), force)
@@ -96,7 +98,7 @@ def explore_cmd(
     max_depth: MaxDepth = None,
     max_seconds: MaxSeconds = None,
     workers: Workers = 1,
-    fmt: FormatOpt = Format.text,
+    fmt: TableFormatOpt = TableFormat.text,
     counterexample_out: Annotated[
         Path | None,
         typer.Option(
@@ -113,8 +115,7 @@ def explore_cmd(
     stuck states. Ctrl-C stops with partial results. Exits 1 on a violation."""
     spec = load_engine(scenario).scenario
     if counterexample_out is not None and counterexample_out.exists() and not force:
-        err().write(f"error: {counterexample_out} already exists; use --force to overwrite\n")
-        raise typer.Exit(BAD_INPUT)
+        fail(f"{counterexample_out} already exists; use --force to overwrite")
     with _progress(err()) as progress:
         result = explore(
             spec,
@@ -127,11 +128,15 @@ def explore_cmd(
     written = []
     if counterexample_out is not None and result.violations:
         written = _write_counterexamples(spec, result, counterexample_out, force)
-    if fmt is Format.json:
+    if fmt is TableFormat.json:
         doc = result.model_dump(mode="json")
         doc["states_per_second"] = round(result.states_per_second)
         doc["counterexample_files"] = [str(p) for p in written]
         out().write(json.dumps(doc, indent=2) + "\n")
+    elif fmt is TableFormat.csv:
+        csvout.write(("label", "count"), (o.model_dump() for o in result.outcomes), out())
+        for p in written:
+            err().write(f"counterexample written to {p}\n")
     else:
         write_exploration(result, out())
         for p in written:
@@ -185,7 +190,7 @@ def sample_cmd(
     runs: Annotated[int, typer.Option("--runs", "-n", min=1, help="Number of runs.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="The seed (recorded in the output).")] = 0,
     workers: Workers = 1,
-    fmt: FormatOpt = Format.text,
+    fmt: TableFormatOpt = TableFormat.text,
     scheduler: Annotated[
         str | None,
         typer.Option(
@@ -213,12 +218,29 @@ def sample_cmd(
     result = run_sample(
         spec, runs, seed, workers=workers, scheduler=scheduler, dask_local=dask_local
     )
-    if fmt is Format.json:
+    if fmt is TableFormat.json:
         out().write(json.dumps(result.model_dump(mode="json"), indent=2) + "\n")
+    elif fmt is TableFormat.csv:
+        csvout.write(SAMPLE_COLUMNS, sample_rows(result), out())
     else:
         write_sampling(result, out())
     if result.violations:
         raise typer.Exit(VIOLATED)
+
+
+SAMPLE_COLUMNS = ("kind", "label", "count", "share", "low", "high")
+"""``sample --format csv``: one row per timeline, outcome and violated invariant, each
+with its count, share and Wilson 95% interval (``low``, ``high``) as fractions."""
+
+
+def sample_rows(result: Sampling) -> Iterator[dict[str, Any]]:
+    for kind, rows in (
+        ("timeline", result.timelines),
+        ("outcome", result.outcomes),
+        ("violation", result.violations),
+    ):
+        for r in rows:
+            yield {"kind": kind, **r.model_dump()}
 
 
 def write_sampling(result: Sampling, stream: TextIO) -> None:
@@ -258,11 +280,8 @@ def check_cmd(
     spec = load_engine(scenario).scenario
     try:
         from negotiation.testing import run_machine  # noqa: PLC0415 - hypothesis is optional
-    except ImportError:  # pragma: no cover - hypothesis is a test extra
-        err().write(
-            "error: `negotiation check` needs hypothesis: pip install 'negotiation[test]'\n"
-        )
-        raise typer.Exit(BAD_INPUT) from None
+    except ImportError:  # pragma: no cover - hypothesis is the check extra
+        fail("`negotiation check` needs hypothesis: pip install 'negotiation[check]'")
     explored = explore(spec, max_states=max_states)
     problem = run_machine(spec, max_examples=examples, steps=steps)
     if fmt is Format.json:

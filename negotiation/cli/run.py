@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -18,13 +18,22 @@ from negotiation.cli.common import (
     ScenarioOpt,
     branch_id,
     check_not_before_start,
+    complete_branch,
     load_engine,
     out,
     parse_date,
 )
+from negotiation.model.scenario import Scenario
+from negotiation.model.trace import Trace
 from negotiation.render import jsonout, markdown, text, views
 
 EXPECTATION_FAILED = 1
+
+
+def _branch_argument(metavar: str) -> Any:
+    return typer.Argument(
+        metavar=metavar, autocompletion=complete_branch, help=f"A branch, or '{BASE}'."
+    )
 
 
 def run(
@@ -39,9 +48,15 @@ def run(
         ),
     ] = None,
     branch: BranchOpt = None,
-    fmt: Annotated[RunFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        RunFormat.text
-    ),
+    fmt: Annotated[
+        RunFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format; jsonl: one trace entry a line, then a last line of kind "
+            "'result' with the expectations, violations and ok.",
+        ),
+    ] = RunFormat.text,
     save: SaveOpt = None,
 ) -> None:
     """Run the timeline: events, deadlines, rules and expectations, day by day.
@@ -56,19 +71,26 @@ def run(
         from negotiation.cli import saving  # noqa: PLC0415 - sessions only when saving one
 
         saving.save_run(save, engine, saving.scenario_ref(scenario), trace)
-    if fmt is RunFormat.json:
-        jsonout.write(jsonout.trace_doc(trace, engine.scenario), out())
-    elif fmt is RunFormat.markdown:
-        out().write(markdown.timeline(trace, engine.scenario))
-    else:
-        text.timeline(trace, engine.scenario, out())
+    write_trace(trace, engine.scenario, fmt, out())
     if not trace.ok:
         raise typer.Exit(EXPECTATION_FAILED)
 
 
+def write_trace(trace: Trace, scenario: Scenario, fmt: RunFormat, stream: TextIO) -> None:
+    """A run in the format asked for (``run`` and a resumed run)."""
+    if fmt is RunFormat.json:
+        jsonout.write(jsonout.trace_doc(trace, scenario), stream)
+    elif fmt is RunFormat.jsonl:
+        jsonout.write_lines(jsonout.trace_lines(trace, scenario), stream)
+    elif fmt is RunFormat.markdown:
+        stream.write(markdown.timeline(trace, scenario))
+    else:
+        text.timeline(trace, scenario, stream)
+
+
 def diff(
-    branch_a: Annotated[str, typer.Argument(metavar="BRANCH_A", help=f"A branch, or '{BASE}'.")],
-    branch_b: Annotated[str, typer.Argument(metavar="BRANCH_B", help=f"A branch, or '{BASE}'.")],
+    branch_a: Annotated[str, _branch_argument("BRANCH_A")],
+    branch_b: Annotated[str, _branch_argument("BRANCH_B")],
     scenario: ScenarioOpt = DEFAULT_SCENARIO,
     fmt: FormatOpt = Format.text,
 ) -> None:

@@ -23,9 +23,9 @@ import typer
 from negotiation import loader, persist
 from negotiation.cli import saving, teach
 from negotiation.cli.common import RunFormat, out, parse_date
+from negotiation.cli.run import write_trace
 from negotiation.model.errors import SessionError
 from negotiation.persist import Session
-from negotiation.render import jsonout, markdown, text
 from negotiation.runtime.engine import Engine
 
 EXPECTATION_FAILED = 1
@@ -62,13 +62,9 @@ def _continue_run(
     trace = engine.run(session.branch, until=until)
     rest = trace.model_copy(update={"entries": tuple(e for e in trace.entries if e.date > stop)})
     saving.save_run(target, engine, session.scenario.ref, trace)
-    if fmt is RunFormat.json:
-        jsonout.write(jsonout.trace_doc(rest, engine.scenario), out())
-    elif fmt is RunFormat.markdown:
-        out().write(markdown.timeline(rest, engine.scenario))
-    else:
+    if fmt is RunFormat.text:
         out().write(f"resumed at the close of {stop}\n")
-        text.timeline(rest, engine.scenario, out())
+    write_trace(rest, engine.scenario, fmt, out())
     if not trace.ok:
         raise typer.Exit(EXPECTATION_FAILED)
 

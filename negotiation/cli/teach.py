@@ -26,7 +26,10 @@ from negotiation.cli.common import (
     ScenarioOpt,
     branch_id,
     check_not_before_start,
+    complete_document,
+    complete_party,
     err,
+    fail,
     load_engine,
     out,
     parse_date,
@@ -40,8 +43,6 @@ from negotiation.teach.compare import compare
 from negotiation.teach.play import PlaySession
 from negotiation.teach.script import end_day, recorded_frames
 from negotiation.teach.step import StepSession
-
-BAD_INPUT = 2
 
 UntilOpt = Annotated[
     dt.date | None,
@@ -124,7 +125,13 @@ def step_loop(
 
 def play(
     party: Annotated[
-        str, typer.Option("--as", metavar="PARTY", help="The party whose decisions you take.")
+        str,
+        typer.Option(
+            "--as",
+            metavar="PARTY",
+            autocompletion=complete_party,
+            help="The party whose decisions you take.",
+        ),
     ],
     scenario: ScenarioOpt = DEFAULT_SCENARIO,
     branch: BranchOpt = None,
@@ -209,7 +216,14 @@ def diagram(
         DiagramFormat.mermaid
     ),
     document: Annotated[
-        str | None, typer.Option("--document", "-d", metavar="DOC", help="Only this document.")
+        str | None,
+        typer.Option(
+            "--document",
+            "-d",
+            metavar="DOC",
+            autocompletion=complete_document,
+            help="Only this document.",
+        ),
     ] = None,
     branch: BranchOpt = None,
     until: UntilOpt = None,
@@ -280,8 +294,7 @@ def report(
     if suffix not in (".html", ".htm", ".md"):
         raise typer.BadParameter("the report is FILE.html or FILE.md", param_hint="'--output'")
     if output.exists() and not force:
-        err().write(f"error: {output} exists; use --force to overwrite it\n")
-        raise typer.Exit(BAD_INPUT)
+        fail(f"{output} exists; use --force to overwrite it")
     engine = load_engine(scenario)
     b = branch_id(engine, branch)
     if until is not None:

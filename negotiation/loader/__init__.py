@@ -85,6 +85,7 @@ Modules: ``_yaml`` (dialect, parsers, the fast path), ``_tree`` (located values)
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -197,21 +198,40 @@ def _bundled(name: str, where: Location) -> Path:
     )
 
 
-def resolve(name_or_path: str) -> Path:
-    """A path to an existing file, or the path of a bundled scenario by name."""
+def resolve(name_or_path: str | os.PathLike[str]) -> Path:
+    """A path to an existing file, or the path of a bundled scenario by name. A path
+    object (``os.PathLike``) always names a file, never a bundled scenario."""
+    if not isinstance(name_or_path, str):
+        return _existing_file(_fspath(name_or_path))
     where = Location(file=name_or_path)
     if is_url(name_or_path):
         raise ScenarioError.single(
             "a scenario must be a local file or a bundled scenario name, not a URL", where
         )
     path = Path(name_or_path)
+    if is_name(name_or_path) and not (path.is_file() or path.is_dir()):
+        return _bundled(name_or_path, where)
+    return _existing_file(name_or_path)
+
+
+def _fspath(value: object) -> str:
+    """The text of a path object; a ``TypeError`` for anything else (a caller's bug)."""
+    text = os.fspath(value) if isinstance(value, os.PathLike) else None
+    if not isinstance(text, str):
+        raise TypeError(
+            f"a scenario is a str (a path or a bundled name) or an os.PathLike of str, "
+            f"not {type(value).__name__}"
+        )
+    return text
+
+
+def _existing_file(text: str) -> Path:
+    path, where = Path(text), Location(file=text)
     if path.is_file():
         return path
     if path.is_dir():
-        raise ScenarioError.single(f"{name_or_path} is a directory, not a scenario file", where)
-    if is_name(name_or_path):
-        return _bundled(name_or_path, where)
-    raise ScenarioError.single(f"no such scenario file: {name_or_path}", where)
+        raise ScenarioError.single(f"{text} is a directory, not a scenario file", where)
+    raise ScenarioError.single(f"no such scenario file: {text}", where)
 
 
 def _read_text(path: Path, where: Location) -> str:
@@ -314,8 +334,9 @@ def load_text(text: str, filename: str = "<string>") -> Scenario:
     return _load(text, filename)
 
 
-def load_scenario(name_or_path: str) -> Scenario:
-    """Load, validate and check a scenario file or bundled scenario name."""
+def load_scenario(name_or_path: str | os.PathLike[str]) -> Scenario:
+    """Load, validate and check a scenario: a file (a ``str`` or ``os.PathLike`` path)
+    or the name of a bundled scenario (a ``str``, see ``bundled_names``)."""
     path = resolve(name_or_path)
     return _load(_read_text(path, Location(file=str(path))), str(path))
 

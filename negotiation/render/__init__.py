@@ -1,4 +1,4 @@
-"""Renderers: text (rich), markdown (plain strings) and JSON, over shared data views.
+"""Renderers: text (rich), markdown (plain strings), JSON and CSV, over shared data views.
 
 The CLI wires options to the loader and the engine and hands the results here; nothing
 in this package loads files or runs the engine except through what it is given.
@@ -6,6 +6,6 @@ in this package loads files or runs the engine except through what it is given.
 
 from __future__ import annotations
 
-from negotiation.render import jsonout, markdown, text, views
+from negotiation.render import csvout, jsonout, markdown, text, views
 
-__all__ = ["jsonout", "markdown", "text", "views"]
+__all__ = ["csvout", "jsonout", "markdown", "text", "views"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from negotiation.model.scenario import Scenario
@@ -19,6 +20,35 @@ def dumps(data: Any) -> str:
 
 def write(data: Any, file: TextIO) -> None:
     file.write(dumps(data) + "\n")
+
+
+def line(data: Any) -> str:
+    """One JSON Lines record: the same encoding as ``dumps``, on one line."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def trace_lines(trace: Trace, scenario: Scenario) -> Iterator[str]:
+    """A run as JSON Lines: each trace entry as in ``trace_doc``, then one last record of
+    ``kind`` ``"result"``: the scenario, branch, expectations, violations and ``ok``."""
+    for entry in trace.entries:
+        yield line(entry.model_dump(mode="json"))
+    yield line(
+        {
+            "kind": "result",
+            "scenario": scenario.id,
+            "branch": views.branch_label(trace.branch),
+            "expectations": [e.model_dump(mode="json") for e in trace.expectations],
+            "violations": [v.model_dump(mode="json") for v in trace.violations],
+            "ok": trace.ok,
+        }
+    )
+
+
+def write_lines(lines: Iterator[str], file: TextIO) -> None:
+    """Each record on its own line, flushed as it is written (for a reader downstream)."""
+    for record in lines:
+        file.write(record + "\n")
+        file.flush()
 
 
 def trace_doc(trace: Trace, scenario: Scenario) -> dict[str, Any]:

@@ -2,6 +2,11 @@
 
 User text (names, summaries, reasons) never goes through rich markup: the console is
 built with ``markup=False`` and styled pieces are ``Text`` objects.
+
+Tables and the timeline wrap their cells to the width. A line that is one record (a
+header, a status such as ``OK path`` or ``INVALID path (3 problems)``, a located problem
+``file:line:column: ...``, an error) is printed by ``_line``: never wrapped, so a path
+or a location can be copied whole, however deep the folder and narrow the terminal.
 """
 
 from __future__ import annotations
@@ -53,15 +58,24 @@ def output(file: TextIO) -> Iterator[Console]:
     file.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
 
 
-def error(message: str, file: TextIO) -> None:
-    """An error line for stderr (the message is printed verbatim, never as markup)."""
+def error(message: str, file: TextIO, *notes: str) -> None:
+    """An error for stderr: ``error: MESSAGE``, then each note on a line of its own (the
+    usage, where to find help). Printed verbatim, never as markup, and never wrapped, so
+    a path or ``file:line:column`` can be copied whole."""
     with output(file) as console:
-        console.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+        _line(console, Text.assemble(("error: ", "bold red"), message))
+        for note in notes:
+            _line(console, Text(note, style="dim"))
+
+
+def _line(console: Console, text: Text | str) -> None:
+    """One line that is never wrapped (the terminal may fold it; a pipe gets it whole)."""
+    console.print(text, soft_wrap=True)
 
 
 def _heading(console: Console, text: str) -> None:
     console.print()
-    console.print(Text(text, style="bold underline"))
+    _line(console, Text(text, style="bold underline"))
 
 
 def _table(*columns: str, **kwargs: Any) -> Table:
@@ -75,8 +89,8 @@ def header(scenario: Scenario, console: Console, what: str) -> None:
     title = Text.assemble((scenario.title, "bold"), f" ({scenario.id})")
     if scenario.illustrative:
         title.append("  [illustrative]", style="italic")
-    console.print(title)
-    console.print(Text(what))
+    _line(console, title)
+    _line(console, Text(what))
 
 
 # -- run -----------------------------------------------------------------------------------
@@ -165,7 +179,7 @@ def expectations(trace: Trace, console: Console) -> None:
         line = Text.assemble(mark, f" {r['at']}  {r['that']}")
         if r["summary"]:
             line.append(f"  ({r['summary']})", style="dim")
-        console.print(line)
+        console.print(line)  # prose: wraps like the tables
         _bullets(console, r["reasons"], "         why: ")
     failed = sum(not r["ok"] for r in rows)
     summary = (
@@ -175,7 +189,7 @@ def expectations(trace: Trace, console: Console) -> None:
         if len(rows) > 1
         else "the expectation was met"
     )
-    console.print(Text(summary, style="bold red" if failed else "bold green"))
+    _line(console, Text(summary, style="bold red" if failed else "bold green"))
 
 
 # -- show ------------------------------------------------------------------------------------
@@ -212,7 +226,7 @@ def _state(
     rels = views.relation_rows(st)
     for r in rels:
         since = f" (since {r['since']})" if r["since"] else ""
-        console.print(Text(f"{r['source']} {r['relation']} {r['target']}{since}"))
+        _line(console, Text(f"{r['source']} {r['relation']} {r['target']}{since}"))
     if not rels:
         console.print("(none)")
     facts = views.fact_rows(scenario, st)
@@ -221,7 +235,7 @@ def _state(
         for f in facts:
             value = "true" if f["holds"] else "false"
             since = f" (since {f['since']})" if f["since"] else ""
-            console.print(Text(f"{f['id']}: {value}{since}"))
+            _line(console, Text(f"{f['id']}: {value}{since}"))
     deadlines(scenario, st, console, "Deadlines")
 
 
@@ -248,7 +262,7 @@ def _positions(console: Console, matrix: views.Matrix) -> None:
         if matrix.cells[p][t] != "unknown"
     ]
     for p, t, stance in known:
-        console.print(Text(f"{p} on {t}: {stance}"))
+        _line(console, Text(f"{p} on {t}: {stance}"))
     if not known:
         console.print(Text("(no stance known)"))
 
@@ -304,9 +318,9 @@ def _why(
 ) -> None:
     verdict = Text("BLOCKED", style="bold red") if reasons else Text("ALLOWED", style="bold green")
     line = Text.assemble(verdict, f": {move} on {at} (branch {views.branch_label(branch)})")
-    console.print(line)
+    _line(console, line)
     if state_date != at:
-        console.print(Text(f"checked against the state at {state_date} (the run stops there)"))
+        _line(console, Text(f"checked against the state at {state_date} (the run stops there)"))
     _bullets(console, reasons, "  - ")
 
 
@@ -344,9 +358,9 @@ def _diff(
     _heading(console, "State differences (at the close of each day)")
     for day, diffs in dates:
         if not diffs:
-            console.print(Text(f"{day}: same state", style="dim"))
+            _line(console, Text(f"{day}: same state", style="dim"))
             continue
-        console.print(Text(day, style="bold"))
+        _line(console, Text(day, style="bold"))
         t = _table("", a, b)
         for d in diffs:
             t.add_row(d["what"], d["a"], d["b"])
@@ -365,14 +379,15 @@ def validation(results: list[views.Row], file: TextIO) -> None:
 def _validation(console: Console, results: list[views.Row]) -> None:
     for r in results:
         if r["ok"]:
-            console.print(Text.assemble(("OK", "bold green"), f"  {r['path']}"))
+            _line(console, Text.assemble(("OK", "bold green"), f"  {r['path']}"))
             continue
         n = len(r["problems"])
-        console.print(
-            Text.assemble(("INVALID", "bold red"), f"  {r['path']} ({n} problem{'s' * (n != 1)})")
+        _line(
+            console,
+            Text.assemble(("INVALID", "bold red"), f"  {r['path']} ({n} problem{'s' * (n != 1)})"),
         )
         for p in r["problems"]:
-            console.print(Text(f"  {p['text']}"), soft_wrap=True)
+            _line(console, Text(f"  {p['text']}"))
 
 
 def scenario_list(rows: list[views.Row], file: TextIO) -> None:
@@ -385,10 +400,11 @@ def _scenario_list(console: Console, rows: list[views.Row]) -> None:
         console.print("(no bundled scenarios)")
         return
     for r in rows:
-        console.print(Text(r["name"], style="bold"))
+        _line(console, Text(r["name"], style="bold"))
         if r["error"]:
-            console.print(Text(f"  invalid: {r['error']}", style="red"))
+            _line(console, Text(f"  invalid: {r['error']}", style="red"))
             continue
-        console.print(Text(f"  {r['title']}"))
+        _line(console, Text(f"  {r['title']}"))
         flag = "illustrative" if r["illustrative"] else "not illustrative"
-        console.print(Text(f"  id {r['id']} | horizon {r['horizon'] or '-'} | {flag}", style="dim"))
+        facts = f"  id {r['id']} | horizon {r['horizon'] or '-'} | {flag}"
+        _line(console, Text(facts, style="dim"))

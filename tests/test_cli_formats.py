@@ -1,0 +1,119 @@
+"""Formats for programs: ``run --format jsonl`` (one trace entry a line) and ``--format csv``
+for the outcome tables of ``sample`` and ``explore``; each says the same as the JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner, Result
+
+from negotiation.cli import app
+
+HERE = Path(__file__).parent
+MINI = str(HERE / "cli" / "mini.yaml")
+FAILING = str(HERE / "cli" / "failing.yaml")
+TALKS = str(HERE / "explore" / "talks.yaml")
+PLANTED = str(HERE / "explore" / "planted_bug.yaml")
+
+
+def invoke(*args: str) -> Result:
+    result = CliRunner().invoke(app, list(args))
+    assert "Traceback" not in result.output
+    return result
+
+
+def _jsonl(*args: str) -> tuple[int, list[dict[str, Any]]]:
+    result = invoke(*args)
+    lines = result.stdout.splitlines()
+    assert all(line.startswith("{") and line.endswith("}") for line in lines), lines[:3]
+    return result.exit_code, [json.loads(line) for line in lines]
+
+
+def test_run_jsonl_is_the_trace_an_entry_a_line() -> None:
+    code, records = _jsonl("run", "-s", MINI, "--format", "jsonl")
+    assert code == 0
+    doc = json.loads(invoke("run", "-s", MINI, "--format", "json").stdout)
+    *entries, last = records
+    assert entries == doc["entries"] and len(entries) > 5
+    assert last == {
+        "kind": "result",
+        "scenario": "mini",
+        "branch": "base",
+        "expectations": doc["expectations"],
+        "violations": doc["violations"],
+        "ok": True,
+    }
+    assert all(e["kind"] != "result" for e in entries)
+
+
+def test_run_jsonl_of_a_failed_expectation_and_a_branch() -> None:
+    code, records = _jsonl("run", "-s", FAILING, "-f", "jsonl")
+    assert code == 1
+    assert records[-1]["ok"] is False
+    assert any(not e["ok"] for e in records[-1]["expectations"])
+    code, records = _jsonl(
+        "run", "-s", MINI, "-b", "walkout", "--until", "2025-12-05", "-f", "jsonl"
+    )
+    assert code == 0
+    assert records[-1]["branch"] == "walkout"
+    assert max(r["date"] for r in records[:-1]) <= "2025-12-05"
+
+
+def test_resume_a_run_as_jsonl(tmp_path: Path) -> None:
+    saved = tmp_path / "talks.json"
+    assert invoke("run", "-s", MINI, "--until", "2025-11-30", "--save", str(saved)).exit_code == 0
+    code, records = _jsonl("resume", str(saved), "-f", "jsonl")
+    assert code == 0
+    assert records[-1]["kind"] == "result" and records[-1]["ok"] is True
+    assert min(r["date"] for r in records[:-1]) > "2025-11-30"
+
+
+def _csv(*args: str) -> tuple[int, list[dict[str, str]]]:
+    result = invoke(*args)
+    assert "\r" not in result.stdout
+    return result.exit_code, list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def test_sample_csv_is_the_json_as_a_table() -> None:
+    args = ("sample", "-s", TALKS, "--runs", "60", "--seed", "4")
+    code, rows = _csv(*args, "--format", "csv")
+    assert code == 0
+    data = json.loads(invoke(*args, "--format", "json").stdout)
+    expected = [
+        {"kind": kind, **{k: str(v) for k, v in r.items()}}
+        for kind, key in (("timeline", "timelines"), ("outcome", "outcomes"))
+        for r in data[key]
+    ]
+    assert rows == expected
+    assert sum(int(r["count"]) for r in rows if r["kind"] == "outcome") == 60
+    # within rounding: the Wilson bound of a share of 1.0 comes out as 0.9999999999999998
+    assert all(float(r["low"]) <= float(r["share"]) <= float(r["high"]) + 1e-12 for r in rows)
+
+
+def test_sample_csv_lists_violations() -> None:
+    code, rows = _csv("sample", "-s", PLANTED, "--runs", "40", "-f", "csv")
+    assert code == 1
+    assert [r["kind"] for r in rows if r["kind"] == "violation"]
+
+
+def test_explore_csv_is_the_outcome_table(tmp_path: Path) -> None:
+    code, rows = _csv("explore", "-s", TALKS, "--format", "csv")
+    assert code == 0
+    data = json.loads(invoke("explore", "-s", TALKS, "--format", "json").stdout)
+    assert rows == [{"label": o["label"], "count": str(o["count"])} for o in data["outcomes"]]
+    target = tmp_path / "cx.yaml"
+    result = invoke("explore", "-s", PLANTED, "-f", "csv", "--counterexample-out", str(target))
+    assert result.exit_code == 1
+    assert result.stdout.startswith("label,count\n")
+    assert f"counterexample written to {target}" in result.stderr  # not in the table
+    assert target.exists()
+
+
+def test_csv_is_refused_where_there_is_no_table() -> None:
+    result = invoke("show", "-s", MINI, "--format", "csv")
+    assert result.exit_code == 2
+    assert "'csv' is not one of" in result.stderr
