@@ -30,11 +30,10 @@ import datetime as dt
 import hashlib
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from typing import Any
 
 from negotiation import conditions as cond
+from negotiation.model._base import construct
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.deadlines import LIVE_STATUSES, DeadlineStatus
 from negotiation.model.decisions import DecisionPoint, option_weights
@@ -98,17 +97,17 @@ class Node:
     @staticmethod
     def unpack(data: Packed) -> Node:
         root, cursor, taken, date, closed, step, docs, positions, rel, facts, dls, rules = data
-        state = _build(
+        state = construct(
             State,
             {
                 "date": date,
                 "closed": closed,
-                "documents": {k: _build(DocumentState, v) for k, v in docs.items()},
-                "positions": {k: _build(PositionState, v) for k, v in positions.items()},
+                "documents": {k: construct(DocumentState, v) for k, v in docs.items()},
+                "positions": {k: construct(PositionState, v) for k, v in positions.items()},
                 "relations": rel,
                 "facts": facts,
-                "deadlines": {k: _build(DeadlineState, v) for k, v in dls.items()},
-                "rules": {k: _build(RuleState, v) for k, v in rules.items()},
+                "deadlines": {k: construct(DeadlineState, v) for k, v in dls.items()},
+                "rules": {k: construct(RuleState, v) for k, v in rules.items()},
                 "step": step,
             },
         )
@@ -117,20 +116,6 @@ class Node:
 
 Packed = tuple[Any, ...]
 """A node as plain data (``Node.pack``)."""
-
-_M = TypeVar("_M", bound=BaseModel)
-
-
-def _build(cls: type[_M], values: dict[str, Any]) -> _M:
-    """What ``cls.model_construct(**values)`` builds from every field's value (what
-    unpickling does), without its per-field work."""
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
-
 
 @dataclass(frozen=True, slots=True)
 class Edge:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 from negotiation.runtime.compiled._base import FIRST_DOC, S, _RuleLoopError
 from negotiation.runtime.compiled._space import CompiledSpace, compile_space
@@ -48,29 +47,20 @@ def search_compiled(
     first = 0
     # the search makes no tracked garbage (tuples of ints and strings), and leaves the
     # collector alone: pausing it changed nothing measurable (runtime.collect)
-    stopped = _levels(walk, search, frontier, first, max_depth)
+    stopped = search.by_levels(
+        (first, frontier),
+        lambda fr: len(fr[1]),
+        lambda fr: _next(walk.level(*fr)),
+        max_depth,
+        checkpoint=False,
+    )
     return stopped, time.perf_counter() - started
 
 
-def _levels(
-    walk: _Walk, search: Any, frontier: list[Any], first: int, max_depth: int | None
-) -> str | None:
-    stopped: str | None = None
-    try:
-        depth = 0
-        while frontier and stopped is None:
-            if max_depth is not None and depth >= max_depth:
-                search.cut = len(frontier)
-                stopped = "max_depth"
-                break
-            search.depth = depth
-            first, frontier, stopped = walk.level(first, frontier)
-            if frontier:
-                depth += 1
-        search.depth = depth
-    except KeyboardInterrupt:
-        stopped = "interrupted"
-    return stopped
+def _next(found: tuple[int, list[S], str | None]) -> tuple[tuple[int, list[S]], str | None]:
+    """A compiled level's (first index, states) frontier and why the search stops."""
+    first, states, stopped = found
+    return (first, states), stopped
 
 
 class _Walk:

@@ -216,23 +216,13 @@ def explore(
     if workers > 1:
         pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(scenario, chosen))
     try:
-        depth = 0
-        while frontier and stopped is None:
-            if max_depth is not None and depth >= max_depth:
-                search.cut = len(frontier)
-                stopped = "max_depth"
-                break
-            search.depth = depth
-            frontier, stopped = _level(
-                search, frontier, pool, chunk, max_states, max_seconds, started, progress,
-                workers,
-            )
-            collect.checkpoint()
-            if frontier:
-                depth += 1
-        search.depth = depth
-    except KeyboardInterrupt:
-        stopped = "interrupted"
+        stopped = cast(Stop | None, search.by_levels(
+            frontier,
+            len,
+            lambda fr: _level(search, fr, pool, chunk, max_states, max_seconds, started,
+                              progress, workers),
+            max_depth,
+        ))
     finally:
         if pool is not None:
             pool.shutdown(wait=stopped != "interrupted", cancel_futures=True)

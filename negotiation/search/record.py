@@ -3,10 +3,15 @@ over engine nodes or compiled tuple states)."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import TypeVar
 
+from negotiation.runtime import collect
 from negotiation.runtime.space import Breach, Code, Space
+
+F = TypeVar("F")
+"""A frontier, as a search keeps it."""
 
 
 @dataclass
@@ -59,3 +64,34 @@ class SearchRecord:
             out.append(code)
             index = self.parent[index]
         return out[::-1]
+
+    def by_levels(
+        self,
+        frontier: F,
+        size: Callable[[F], int],
+        level: Callable[[F], tuple[F, str | None]],
+        max_depth: int | None,
+        checkpoint: bool = True,
+    ) -> str | None:
+        """The breadth-first search itself, level by level: ``level(frontier)`` expands
+        one level and gives the next frontier and why the search stops, if it does
+        (``size`` says how many states a frontier holds). Stops at ``max_depth``, at
+        the level's word, or on Ctrl-C; returns why it stopped (None: it ran out)."""
+        stopped: str | None = None
+        depth = 0
+        try:
+            while size(frontier) and stopped is None:
+                if max_depth is not None and depth >= max_depth:
+                    self.cut = size(frontier)
+                    stopped = "max_depth"
+                    break
+                self.depth = depth
+                frontier, stopped = level(frontier)
+                if checkpoint:
+                    collect.checkpoint()
+                if size(frontier):
+                    depth += 1
+            self.depth = depth
+        except KeyboardInterrupt:
+            stopped = "interrupted"
+        return stopped
