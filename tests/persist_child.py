@@ -4,6 +4,7 @@ one file until it is killed. A module of its own so a fork server can preload it
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from negotiation.persist import Choice, Session, loads, save
 
@@ -19,8 +20,14 @@ def grown(base: Session, label: str) -> Session:
     return base.model_copy(update={"choices": choices, "options": options})
 
 
-def saver(path: str, base_text: str, round_no: int) -> None:  # pragma: no cover - child
-    """Save ``grown(base, "round:1")``, ``"round:2"``, ... to ``path`` forever."""
+def saver(  # pragma: no cover - child
+    path: str, base_text: str, round_no: int, ready: Any = None
+) -> None:
+    """Save ``grown(base, "round:1")``, ``"round:2"``, ... to ``path`` forever; ``ready``
+    (an event) is set first, so the parent's random delay counts from here, whatever
+    the machine's load made the start cost."""
+    if ready is not None:
+        ready.set()
     base = loads(base_text)
     i = 0
     while True:

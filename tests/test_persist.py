@@ -319,9 +319,11 @@ def test_saves_survive_sigkill_at_random_moments(tmp_path: Path) -> None:
         if round_no % 5 == 0:  # now and then a fresh file: some kills precede any save
             path = tmp_path / f"session-{round_no}.json"
             last = (-1, -1)
-        args = (str(path), base_text, round_no)
+        ready = ctx.Event()
+        args = (str(path), base_text, round_no, ready)
         child = ctx.Process(target=persist_child.saver, args=args, daemon=True)
         child.start()
+        assert ready.wait(timeout=60), "the child did not start"
         time.sleep(rng.uniform(0, 0.004 if rng.random() < 0.25 else 0.08))
         assert child.pid is not None
         os.kill(child.pid, signal.SIGKILL)
@@ -348,9 +350,9 @@ def test_saves_survive_sigkill_at_random_moments(tmp_path: Path) -> None:
         f"kills inside a write (temporary file left behind): {len(temps)}"
     )
     assert counts["absent"] + counts["valid"] == KILLS
-    # not vacuous: many kills land after saving began (how many depends on the machine's
-    # load: 85 to 195 of 200 seen on two cores, so the bound is loose)
-    assert counts["valid"] >= KILLS // 5
+    # not vacuous: most kills land after saving began (the delay counts from the
+    # child's start, so this does not depend on the machine's load)
+    assert counts["valid"] >= KILLS // 2
     assert temps  # and some landed inside a write, between the temp file and the rename
 
 
