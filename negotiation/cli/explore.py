@@ -157,7 +157,8 @@ def write_exploration(result: Exploration, stream: TextIO) -> None:
         f"  {result.elapsed:.2f} s, {result.states_per_second:,.0f} states/s, "
         f"{result.workers} worker(s)\n\n"
     )
-    w(f"Outcomes ({result.terminal:,} distinct end states)\n")
+    rows = len(result.outcomes)
+    w(f"Outcomes ({rows:,} distinct, over {result.terminal:,} end states)\n")
     width = max([5, *(len(f"{o.count:,}") for o in result.outcomes)])
     w(f"  {'count':>{width}}  outcome\n")
     for o in result.outcomes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,18 @@ def test_explore_prints_outcomes_and_exits_0() -> None:
     assert "Outcomes (" in out
     assert "plan signed, accept_deadline met" in out
     assert "no violation found" in out
+
+
+def test_the_outcome_header_counts_the_rows_it_prints() -> None:
+    for scenario in (TALKS, "ukraine-2025-12-decisions"):
+        code, out = invoke("explore", "-s", scenario)
+        assert code == 0, out
+        found = re.search(r"Outcomes \(([\d,]+) distinct, over ([\d,]+) end states\)", out)
+        assert found, out
+        table = out.split("  count  outcome\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        counts = [int(line.split()[0].replace(",", "")) for line in table]
+        assert len(counts) == int(found.group(1).replace(",", ""))
+        assert sum(counts) == int(found.group(2).replace(",", ""))
 
 
 def test_explore_violation_writes_counterexample_and_never_overwrites(tmp_path: Path) -> None:
