@@ -139,6 +139,19 @@ def test_show_state_at_a_date() -> None:
     assert "talks            deadline   pending   2025-12-15   6" in out
 
 
+def test_show_labels_versions_in_words() -> None:
+    result = CliRunner().invoke(
+        app, ["show", "-s", "labour-contract-2026", "--at", "2026-06-30"], env={"COLUMNS": "240"}
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    head = next(line for line in lines if line.startswith("document "))
+    assert head.split()[:3] == ["document", "version", "state"]
+    row = next(line for line in lines if line.startswith("new_contract "))
+    assert row.split()[:3] == ["new_contract", "3", "in_force"]
+    assert " v3" not in result.stdout
+
+
 def test_show_json_and_branch() -> None:
     result = invoke("show", "-s", MINI, "--at", "2025-12-03", "-b", "walkout", "-f", "json")
     assert result.exit_code == 0

@@ -93,3 +93,39 @@ def test_sign_blocked_until_all_required_accept() -> None:
     reasons = engine.check(trace.final, sign)
     assert any("has not accepted" in r for r in reasons)
     assert any("agreed_in_principle" in r for r in reasons)
+
+
+def test_a_revision_lists_only_the_points_whose_status_changes() -> None:
+    sc = Scenario.model_validate(
+        {
+            "id": "rev",
+            "title": "revisions",
+            "start": "2025-11-01",
+            "parties": [{"id": "a", "name": "A"}],
+            "documents": [
+                {
+                    "id": "plan",
+                    "title": "Plan",
+                    "initial_state": "under_negotiation",
+                    "points": [
+                        {"id": "p1", "summary": "One", "status": "agreed"},
+                        {"id": "p2", "summary": "Two"},
+                    ],
+                }
+            ],
+            "timeline": [
+                {
+                    "kind": "revise",
+                    "date": "2025-11-02",
+                    "by": ["a"],
+                    "document": "plan",
+                    "points": {"p1": "agreed", "p2": "bracketed"},
+                }
+            ],
+        }
+    )
+    entry = next(e for e in Engine(sc).run().entries if e.event_kind == "revise")
+    assert [(c.what, c.before, c.after) for c in entry.changes] == [
+        ("document plan", "under_negotiation", "revised"),
+        ("point plan.p2", "open", "bracketed"),
+    ]

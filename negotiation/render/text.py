@@ -209,12 +209,15 @@ def _state(
         what += f" (asked for {at}; the run stops at {st.date})"
     header(scenario, console, what)
     _heading(console, "Documents")
-    docs = _table("document", "state", "points", "signed by", "ratified by")
-    for d in views.document_rows(scenario, st):
+    rows = views.document_rows(scenario, st)
+    versions = any(d["version"] for d in rows)
+    docs = _table("document", *(["version"] if versions else []), "state", "points",
+                  "signed by", "ratified by")
+    for d in rows:
         points = ", ".join(f"{p} {s}" for p, s in d["points"].items())
-        name = d["id"] + (f" v{d['version']}" if d["version"] else "")
         docs.add_row(
-            name,
+            d["id"],
+            *([d["version"] or "-"] if versions else []),
             d["state"],
             points or "-",
             ", ".join(d["signed_by"]) or "-",

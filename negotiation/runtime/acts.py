@@ -267,13 +267,11 @@ class Acts:
                 update["version"] = event.version
             if event.points:
                 for p, status in event.points.items():
-                    changes.append(
-                        Change(
-                            what=f"point {doc_id}.{p}",
-                            before=ds.points.get(p, "open"),
-                            after=status.value,
+                    before = ds.points.get(p, "open")
+                    if before != status.value:  # a revision that keeps a status changes nothing
+                        changes.append(
+                            Change(what=f"point {doc_id}.{p}", before=before, after=status.value)
                         )
-                    )
                 update["points"] = {**ds.points, **{p: s.value for p, s in event.points.items()}}
         if isinstance(event, Supersede) and event.replacement:
             notes.append(f"replaced by {event.replacement}")
