@@ -71,4 +71,16 @@ def timeline(trace: Trace, scenario: Scenario) -> str:
             mark = "met" if x["ok"] else "**FAILED**"
             lines.append(f"- {mark} {x['at']}: `{x['that']}`")
             lines += [f"  - why: {cell(reason)}" for reason in x["reasons"]]
+    if scenario.invariants:
+        broken = views.violation_rows(trace)
+        lines += ["", "## Invariants", ""]
+        for v in broken:
+            lines.append(
+                f"- **BROKEN** {cell(v['invariant'])} on {v['date']} (entry {v['seq']}): "
+                f"`{v['condition']}`"
+            )
+            lines += [f"  - why: {cell(reason)}" for reason in v["reasons"]]
+        if not broken:
+            n = len(scenario.invariants)
+            lines.append(f"- all {n} invariants held" if n > 1 else "- the invariant held")
     return "\n".join(lines) + "\n"

@@ -143,6 +143,7 @@ def _timeline(console: Console, trace: Trace, scenario: Scenario) -> None:
     console.print(grid)
     deadlines(scenario, trace.final, console, f"Deadlines at {trace.final.date}")
     expectations(trace, console)
+    violations(trace, scenario, console)
 
 
 def deadlines(scenario: Scenario, state: State, console: Console, title: str) -> None:
@@ -190,6 +191,28 @@ def expectations(trace: Trace, console: Console) -> None:
         else "the expectation was met"
     )
     _line(console, Text(summary, style="bold red" if failed else "bold green"))
+
+
+def violations(trace: Trace, scenario: Scenario, console: Console) -> None:
+    """Every invariant the run broke (the exit code is 1 then), or that all held."""
+    rows = views.violation_rows(trace)
+    if not scenario.invariants:
+        return
+    _heading(console, "Invariants")
+    for r in rows:
+        line = Text.assemble(
+            Text("BROKEN", style="bold red"),
+            f" {r['invariant']} on {r['date']} (entry {r['seq']}): {r['condition']}",
+        )
+        console.print(line)
+        _bullets(console, r["reasons"], "         why: ")
+    n = len(scenario.invariants)
+    summary = (
+        f"{len(rows)} of {n} invariants broken"
+        if rows
+        else f"all {n} invariants held" if n > 1 else "the invariant held"
+    )
+    _line(console, Text(summary, style="bold red" if rows else "bold green"))
 
 
 # -- show ------------------------------------------------------------------------------------

@@ -241,5 +241,19 @@ def expectation_rows(trace: Trace) -> list[Row]:
     ]
 
 
+def violation_rows(trace: Trace) -> list[Row]:
+    """Each invariant the run broke, at the first moment it broke it."""
+    return [
+        {
+            "invariant": v.invariant,
+            "date": v.date.isoformat(),
+            "seq": v.seq,
+            "condition": v.condition,
+            "reasons": list(v.reasons),
+        }
+        for v in trace.violations
+    ]
+
+
 def assumption_rows(assumptions: list[tuple[str, str]]) -> list[Row]:
     return [{"where": where, "assumption": what} for where, what in assumptions]
