@@ -139,6 +139,14 @@ def test_show_state_at_a_date() -> None:
     assert "talks            deadline   pending   2025-12-15   6" in out
 
 
+def test_run_shows_meeting_attendance_as_notes() -> None:
+    result = invoke("run")
+    assert result.exit_code == 0
+    assert "note: absent: russia" in result.stdout
+    assert "note: attended: ukraine, united_states, blackrock" in result.stdout
+    assert "why: absent" not in result.stdout
+
+
 def test_show_labels_versions_in_words() -> None:
     result = CliRunner().invoke(
         app, ["show", "-s", "labour-contract-2026", "--at", "2026-06-30"], env={"COLUMNS": "240"}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from negotiation import Engine, Scenario
+from negotiation import Engine, Scenario, load_scenario
 
 
 def _scenario() -> Scenario:
@@ -129,3 +129,15 @@ def test_a_revision_lists_only_the_points_whose_status_changes() -> None:
         ("document plan", "under_negotiation", "revised"),
         ("point plan.p2", "open", "bracketed"),
     ]
+
+
+def test_a_meeting_notes_who_attended_who_was_absent_and_what_was_discussed() -> None:
+    trace = Engine(load_scenario("ukraine-2025-12")).run()
+    meeting = next(e for e in trace.entries if e.event_kind == "meet" and "reconstruction"
+                   in " ".join(e.reasons))
+    assert meeting.reasons == (
+        "attended: ukraine, united_states, blackrock",
+        "absent: russia",
+        "discussed: reconstruction",
+    )
+    assert meeting.changes == ()

@@ -31,7 +31,8 @@ def timeline(trace: Trace, scenario: Scenario) -> str:
     lines += ["", "## Timeline", ""]
     rows = []
     for r in views.timeline_rows(trace):
-        details = [*r["changes"], *(f"why: {x}" for x in r["reasons"])]
+        label = views.reason_label(r["kind"])
+        details = [*r["changes"], *(f"{label}: {x}" for x in r["reasons"])]
         if r["fired"]:
             details.append("then: " + ", ".join(r["fired"]))
         if r["assumption"]:

@@ -255,7 +255,8 @@ def _trace_html(data: ReportData) -> str:
     for e in data.entries:
         status = e.attribution.status.value if e.attribution else ""
         source = e.attribution.display() if e.attribution else "(the engine)"
-        details = [c.display() for c in e.changes] + [f"why: {r}" for r in e.reasons]
+        label = views.reason_label(e.kind)
+        details = [c.display() for c in e.changes] + [f"{label}: {r}" for r in e.reasons]
         if e.assumption:
             details.append(f"assumption: {e.assumption}")
         items = "".join(f"<li>{escape(x)}</li>" for x in details)
@@ -407,7 +408,8 @@ def markdown(data: ReportData) -> str:
     for e in data.entries:
         source = e.attribution.display() if e.attribution else "(the engine)"
         status = e.attribution.status.value if e.attribution else ""
-        changes = "; ".join([c.display() for c in e.changes] + [f"why: {r}" for r in e.reasons])
+        label = views.reason_label(e.kind)
+        changes = "; ".join([c.display() for c in e.changes] + [f"{label}: {r}" for r in e.reasons])
         lines.append(
             f"| {_md(e.date_display)} | {views.KIND_LABELS.get(e.kind, e.kind)} | "
             f"{_md(e.summary)} | {_md(', '.join(e.by))} | {_md(source)} | {status} | "

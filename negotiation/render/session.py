@@ -46,7 +46,7 @@ def entry_lines(e: TraceEntry, indent: int = 2) -> list[str]:
     for c in e.changes:
         lines += _wrap("changed:", c.display(), indent)
     for r in e.reasons:
-        lines += _wrap("why:", r, indent)
+        lines += _wrap(f"{views.reason_label(e.kind)}:", r, indent)
     if e.cause:
         lines += _wrap("cause:", e.cause, indent)
     if e.fired:
@@ -173,7 +173,7 @@ def log_text(lines: Iterable[LogEntry]) -> str:
                 for c in e.changes:
                     out += _wrap("changed:", c.display(), 21)
                 for r in e.reasons:
-                    out += _wrap("why:", r, 21)
+                    out += _wrap(f"{views.reason_label(e.kind)}:", r, 21)
             elif line.kind != "clock":
                 out += _wrap("then:", f"{LABELS.get(e.kind, e.kind)} {e.summary}", 21)
         for r in line.reasons:

@@ -112,7 +112,8 @@ def _entry_body(row: views.Row) -> Text:
     for change in row["changes"]:
         body.append("\n  " + change)
     for reason in row["reasons"]:
-        body.append("\n  why: " + reason, style="red" if row["kind"] == "blocked" else "")
+        label = views.reason_label(row["kind"])
+        body.append(f"\n  {label}: " + reason, style="red" if row["kind"] == "blocked" else "")
     if row["fired"]:
         body.append("\n  then: " + ", ".join(row["fired"]))
     return body

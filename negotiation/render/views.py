@@ -241,6 +241,12 @@ def expectation_rows(trace: Trace) -> list[Row]:
     ]
 
 
+def reason_label(kind: str) -> str:
+    """How an entry's reasons are introduced: an applied event's are notes (who attended
+    a meeting, what was not checked), a blocked move's or a deadline's say why."""
+    return "note" if kind == "event" else "why"
+
+
 def violation_rows(trace: Trace) -> list[Row]:
     """Each invariant the run broke, at the first moment it broke it."""
     return [

@@ -21,6 +21,7 @@ from negotiation.model.events import (
     EnforceDeadline,
     Event,
     ExtendDeadline,
+    Meet,
     Ratify,
     Reject,
     Revise,
@@ -55,6 +56,19 @@ def doc_trigger(event: Event) -> tuple[str, str] | None:
     if trigger is not None and isinstance(document, str):
         return document, trigger
     return None
+
+
+def meeting_notes(event: Meet) -> list[str]:
+    """What a meeting's trace entry notes: who attended, who was absent, what was
+    discussed (each only when the scenario says it)."""
+    notes = []
+    if event.attendees:
+        notes.append(f"attended: {', '.join(event.attendees)}")
+    if event.absent:
+        notes.append(f"absent: {', '.join(event.absent)}")
+    if event.documents:
+        notes.append(f"discussed: {', '.join(event.documents)}")
+    return notes
 
 
 def stance_of(event: StanceEvent) -> str:
@@ -233,7 +247,9 @@ class Acts:
                     Change(what=f"deadline {d_id}", before="inactive", after=new.status.value)
                 )
             return changes, []
-        return [], []  # meet, statement, request: recorded, change nothing
+        if isinstance(event, Meet):
+            return [], meeting_notes(event)
+        return [], []  # statement, request: recorded, change nothing
 
     def mutate_document(
         self, work: Work, event: Event, doc_id: str, trigger: str
