@@ -46,6 +46,7 @@ class ReportData:
     axis_end: dt.date
     columns: tuple[dt.date, ...]
     positions: tuple[tuple[str, str, tuple[str, ...]], ...]
+    stance_conditions: tuple[views.Row, ...]
     deadlines: tuple[views.Row, ...]
     expectations: tuple[ExpectationResult, ...]
     assumptions: tuple[tuple[str, str], ...]
@@ -82,6 +83,7 @@ class ReportData:
             axis_end=max([end, *dues]),
             columns=columns,
             positions=positions,
+            stance_conditions=tuple(views.stance_condition_rows(final)),
             deadlines=tuple(views.deadline_rows(engine.scenario, frames[-1].state)),
             expectations=tuple(expectations),
             assumptions=tuple(engine.assumptions()),
@@ -232,6 +234,22 @@ def _positions_html(data: ReportData) -> str:
         '<h2 id="positions">Positions over time</h2><p class="meta">stance at the close of '
         "each day on which a stance changed</p>"
         f"<table><tr><th>party</th><th>on</th>{head}</tr>{''.join(rows)}</table>"
+        + _stance_conditions_html(data)
+    )
+
+
+def _stance_conditions_html(data: ReportData) -> str:
+    if not data.stance_conditions:
+        return ""
+    items = "".join(
+        f"<li>{escape(r['party'])} {escape(r['stance'])} {escape(r['target'])}, on these "
+        "conditions:<ul>" + "".join(f"<li>{escape(c)}</li>" for c in r["conditions"])
+        + "</ul></li>"
+        for r in data.stance_conditions
+    )
+    return (
+        f'<h3 id="stance-conditions">Conditions of stances at the close of {data.end}</h3>'
+        f'<ul class="small">{items}</ul>'
     )
 
 

@@ -249,6 +249,7 @@ def _state(
         )
     console.print(docs)
     _positions(console, views.positions_matrix(scenario, st))
+    _stance_conditions(console, views.stance_condition_rows(st))
     _heading(console, "Relations")
     rels = views.relation_rows(st)
     for r in rels:
@@ -264,6 +265,16 @@ def _state(
             since = f" (since {f['since']})" if f["since"] else ""
             _line(console, Text(f"{f['id']}: {value}{since}"))
     deadlines(scenario, st, console, "Deadlines")
+
+
+def _stance_conditions(console: Console, rows: list[views.Row]) -> None:
+    """The conditions attached to stances, one stance a paragraph."""
+    if not rows:
+        return
+    _heading(console, "Conditions of stances")
+    for r in rows:
+        _line(console, Text(f"{r['party']} {r['stance']} {r['target']}, on these conditions:"))
+        _bullets(console, r["conditions"], "  - ")
 
 
 def _positions(console: Console, matrix: views.Matrix) -> None:

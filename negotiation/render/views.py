@@ -158,6 +158,17 @@ def positions_matrix(scenario: Scenario, state: State) -> Matrix:
     return Matrix(parties, targets, cells)
 
 
+def stance_condition_rows(state: State) -> list[Row]:
+    """Each stance held on conditions, with the conditions (party, target order)."""
+    rows = []
+    for key, pos in sorted(state.positions.items()):
+        if pos.conditions:
+            party, target = key.split("|", 1)
+            rows.append({"party": party, "target": target, "stance": pos.stance,
+                         "conditions": list(pos.conditions)})
+    return rows
+
+
 def relation_rows(state: State) -> list[Row]:
     rows = []
     for key, since in sorted(state.relations.items()):
@@ -182,6 +193,7 @@ def snapshot(scenario: Scenario, state: State) -> Row:
         "positions": {
             p: {t: s for t, s in row.items() if s != "unknown"} for p, row in matrix.cells.items()
         },
+        "stance_conditions": stance_condition_rows(state),
         "relations": relation_rows(state),
         "facts": fact_rows(scenario, state),
         "deadlines": deadline_rows(scenario, state),
