@@ -73,3 +73,26 @@ def test_example_runs_and_meets_its_expectations(text: str, request: pytest.Fixt
         assert len(trace.expectations) == len(declared), (
             f"[{branch or 'base'}] an expectation lies after the horizon"
         )
+
+
+def _schema_fields(schema: Any) -> set[str]:
+    found: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            props = node.get("properties")
+            if isinstance(props, dict):
+                found |= set(props)
+            stack += list(node.values())
+        elif isinstance(node, list):
+            stack += node
+    return found
+
+
+def test_the_guide_mentions_every_field_of_the_schema() -> None:
+    guide = (DOCS / "writing-scenarios.md").read_text(encoding="utf-8")
+    fields = _schema_fields(scenario_loader.scenario_json_schema())
+    assert len(fields) > 100
+    missing = sorted(f for f in fields if not re.search(rf"\b{re.escape(f)}\b", guide))
+    assert not missing, f"docs/writing-scenarios.md does not mention: {missing}"
