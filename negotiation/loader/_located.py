@@ -351,6 +351,31 @@ class _Builder:
 # -- one file --------------------------------------------------------------------------
 
 
+SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
+    ("mapping values are not allowed here",
+     "a ': ' inside an unquoted value starts a new key; put the whole value in quotes"),
+    ("while parsing a flow mapping",
+     "inside {...} a value holding ':', '?', '#', ',' or '}' must be in quotes"),
+    ("while parsing a flow sequence",
+     "inside [...] an item holding ':', '#', ',' or ']' must be in quotes"),
+    ("could not find expected ':'",
+     "each line of a mapping needs 'key: value'; check this line and the indentation "
+     "of the one before"),
+    ("expected <block end>",
+     "this line does not fit the list or mapping above it: the items of one must start "
+     "in the same column, and every bracket opened must be closed once"),
+    ("did not find expected key",
+     "the items of one mapping must start in the same column"),
+    ("found undefined alias",
+     "an alias '*name' must come after its anchor '&name' in the file"),
+    ("found unknown escape character",
+     "inside double quotes a backslash starts an escape; use single quotes or '\\\\'"),
+    ("found unexpected end of stream",
+     "a quote or bracket opened here is never closed"),
+)
+"""Plain-English hints beside the parser's words, by what the parser says."""
+
+
 def syntax_problem(e: yaml.MarkedYAMLError, file: str) -> Problem:
     mark = yaml_mark(e.problem_mark or e.context_mark, file)
     problem = e.problem or "invalid YAML"
@@ -362,6 +387,10 @@ def syntax_problem(e: yaml.MarkedYAMLError, file: str) -> Problem:
         message += ")"
     if "\\t" in problem or "tab" in problem:
         message += "; YAML indentation must use spaces, not tabs"
+    said = f"{problem} {e.context or ''}"
+    hint = next((h for words, h in SYNTAX_HINTS if words in said), None)
+    if hint is not None:
+        message += f"; hint: {hint}"
     return Problem(location(mark, ()), message)
 
 
