@@ -80,7 +80,8 @@ it, so a "billion laughs" file fails in milliseconds), ``MAX_TIMELINE_EVENTS``
 
 Modules: ``_yaml`` (dialect, parsers, the fast path), ``_tree`` (located values),
 ``_located`` (the located path's reader), ``_extends`` (base files and merging),
-``_messages`` (pydantic errors and checks, located).
+``_messages`` (pydantic errors and checks, located), ``_schema`` (the JSON Schema of the
+file forms, for editors: ``scenario_json_schema``).
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ from negotiation.loader._extends import (
 )
 from negotiation.loader._located import parse
 from negotiation.loader._messages import hint, validate
+from negotiation.loader._schema import FILE_NAME as SCHEMA_FILE_NAME
+from negotiation.loader._schema import SCHEMA_ID, scenario_json_schema
 from negotiation.loader._tree import (
     Mark,
     Parsed,
@@ -116,7 +119,7 @@ from negotiation.loader._yaml import (
     _SafeLoader as _SafeLoader,  # the pure-Python parser (tests check its base)
 )
 from negotiation.model.errors import Location, ScenarioError
-from negotiation.model.scenario import SCHEMA_VERSION, Scenario
+from negotiation.model.scenario import Scenario
 from negotiation.runtime.validate import check_scenario
 
 __all__ = [
@@ -131,6 +134,8 @@ __all__ = [
     "MAX_NODES",
     "MAX_PROBLEMS",
     "MAX_TIMELINE_EVENTS",
+    "SCHEMA_FILE_NAME",
+    "SCHEMA_ID",
     "Mark",
     "bundled_names",
     "load_scenario",
@@ -339,14 +344,3 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> Scenario:
     or the name of a bundled scenario (a ``str``, see ``bundled_names``)."""
     path = resolve(name_or_path)
     return _load(_read_text(path, Location(file=str(path))), str(path))
-
-
-def scenario_json_schema() -> dict[str, Any]:
-    """The JSON Schema of scenario files (from the ``Scenario`` model)."""
-    schema = Scenario.model_json_schema()
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        **schema,
-        "title": f"negotiation scenario (schema version {SCHEMA_VERSION})",
-    }
-

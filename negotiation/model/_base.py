@@ -27,6 +27,28 @@ class Frozen(BaseModel):
 
 M = TypeVar("M", bound=Frozen)
 
+# Descriptions shared by fields of the same meaning in several models (every field has
+# one: editors show it, and the scenario file's JSON Schema carries it).
+SUMMARY = "A short description in neutral words."
+ASSUMPTION = (
+    "What this rests on that the source does not state, in words; listed by "
+    "negotiation show --assumptions."
+)
+ATTRIBUTION = "Who said it, through which source, what kind of statement it is, how sure it is."
+PRIORITY = "Order among things on the same day: lower first (default 0)."
+CONDITION = "A condition in the condition language, e.g. 'beta accepts plan and not x'."
+
+
+def exactly_one(*names: str) -> dict[str, Any]:
+    """A JSON Schema fragment (for ``json_schema_extra``): exactly one of the fields
+    ``names`` is given, and not as null; the model's own validator says the same."""
+    return {
+        "oneOf": [
+            {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+            for name in names
+        ]
+    }
+
 
 def construct(cls: type[M], values: dict[str, Any]) -> M:
     """Build a frozen model from values the engine made itself, without validation.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import Field
+
 from negotiation.model._base import Frozen
 
 
@@ -28,12 +30,12 @@ class SourceKind(StrEnum):
 class Source(Frozen):
     """A source a scenario draws on (an article, a communiqué, a report)."""
 
-    id: str
-    title: str
-    kind: SourceKind = SourceKind.report
-    author: str | None = None
-    date: str | None = None
-    note: str | None = None
+    id: str = Field(description="The source's id, named by attributions' via.")
+    title: str = Field(description="The source's title.")
+    kind: SourceKind = Field(SourceKind.report, description="What kind of source it is.")
+    author: str | None = Field(None, description="Who wrote or issued it.")
+    date: str | None = Field(None, description="When it was published, as the source gives it.")
+    note: str | None = Field(None, description="Anything else worth knowing about it.")
 
 
 class Attribution(Frozen):
@@ -43,12 +45,19 @@ class Attribution(Frozen):
     the source (e.g. ``¶18``).
     """
 
-    speaker: str | None = None
-    via: str | None = None
-    kind: SourceKind = SourceKind.reported_fact
-    status: ClaimStatus = ClaimStatus.confirmed
-    ref: str | None = None
-    note: str | None = None
+    speaker: str | None = Field(None, description="Who made the statement.")
+    via: str | None = Field(None, description="The id of the source that reports it.")
+    kind: SourceKind = Field(
+        SourceKind.reported_fact,
+        description="What kind of statement it is: a reported fact, an official statement, "
+        "a report, an opinion or an assumption.",
+
+    )
+    status: ClaimStatus = Field(
+        ClaimStatus.confirmed, description="How established the claim is."
+    )
+    ref: str | None = Field(None, description="Where in the source, e.g. a paragraph (¶18).")
+    note: str | None = Field(None, description="A remark on the claim or its source.")
 
     def display(self) -> str:
         parts = [self.kind.value.replace("_", " ")]

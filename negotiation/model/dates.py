@@ -19,7 +19,9 @@ import datetime as dt
 import re
 from typing import Any, Literal
 
-from pydantic import model_validator
+from pydantic import Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from negotiation.model._base import Frozen
 
@@ -32,6 +34,25 @@ within what Python's dates can hold."""
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$")
+
+
+def _written_pattern() -> str:
+    """A regular expression (ECMA-262 and Python alike) of the written forms of a date:
+    a real calendar day, a month or a range of days, years 1000-8999 (``EARLIEST`` to
+    ``LATEST``). For the JSON Schema; the parser above is what reads them, and a test
+    checks that the two agree day by day. A range's order is left to the parser."""
+    year = "[1-8][0-9]{3}"
+    month = "(?:0[1-9]|1[0-2])"
+    any_month_day = f"{month}-(?:0[1-9]|1[0-9]|2[0-8])"
+    day_29_30 = "(?:0[13-9]|1[0-2])-(?:29|30)"
+    day_31 = "(?:0[13578]|1[02])-31"
+    leap_year = "(?:[1-8][0-9](?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[1357][26])00)"
+    day = f"(?:{year}-(?:{any_month_day}|{day_29_30}|{day_31})|{leap_year}-02-29)"
+    return rf"^\s*(?:{day}|{year}-{month}|{day}\s*\.\.\s*{day})\s*$"
+
+
+WRITTEN_FORM = _written_pattern()
+"""The written forms of a date in a scenario file, as one regular expression."""
 
 
 def parse_day(text: str) -> dt.date:
@@ -60,11 +81,17 @@ def _parse_text(text: str) -> tuple[dt.date, dt.date, Precision]:
 class FuzzyDate(Frozen):
     """A date with its precision and provenance."""
 
-    earliest: dt.date
-    latest: dt.date
-    precision: Precision = "day"
-    inferred: bool = False
-    note: str | None = None
+    earliest: dt.date = Field(description="The first day the date covers.")
+    latest: dt.date = Field(description="The last day the date covers.")
+    precision: Precision = Field(
+        "day", description="How precisely the source gives the date: day, month or range."
+    )
+    inferred: bool = Field(
+        False, description="true when the source does not state the date and it was inferred."
+    )
+    note: str | None = Field(
+        None, description="How the date was inferred (required when inferred is true)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -86,6 +113,46 @@ class FuzzyDate(Frozen):
             lo, hi, precision = _parse_text(on)
             return {"earliest": lo, "latest": hi, "precision": precision, **rest}
         return data
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """In validation mode, the forms a scenario file writes (see the module
+        docstring), not the stored ``earliest``/``latest`` object."""
+        if handler.mode != "validation":
+            return handler(core_schema)
+        text = {
+            "type": "string",
+            "pattern": WRITTEN_FORM,
+            # shown by editors (the YAML language server) instead of the long pattern
+            "patternErrorMessage": "expected a date as YYYY-MM-DD, YYYY-MM or "
+            "YYYY-MM-DD..YYYY-MM-DD (a real calendar day, years 1000-8999)",
+        }
+        fields = cls.model_fields
+        inferred, note = fields["inferred"].description, fields["note"].description
+        return {
+            # a title and no description: an editor's hover shows the first description it
+            # meets, and the field's own ("The last day run.") is the one to show
+            "title": "Date: 2025-12-10, 2025-11 (the month), 2025-11-28..2025-12-12 (a range) "
+            "or {on: ..., inferred: true, note: ...}",
+            "anyOf": [
+                text,
+                {
+                    "type": "object",
+                    "properties": {
+                        "on": {**text, "description": "The date, in one of the written forms."},
+                        "inferred": {"type": "boolean", "default": False, "description": inferred},
+                        "note": {"type": "string", "description": note},
+                    },
+
+                    "required": ["on"],
+                    "additionalProperties": False,
+                    "if": {"properties": {"inferred": {"const": True}}, "required": ["inferred"]},
+                    "then": {"required": ["note"], "properties": {"note": {"minLength": 1}}},
+                },
+            ],
+        }
 
     @model_validator(mode="after")
     def _ordered(self) -> FuzzyDate:

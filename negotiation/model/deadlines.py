@@ -30,9 +30,21 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import ConfigDict, Field, model_validator
+from pydantic.json_schema import JsonSchemaValue
 
-from negotiation.model._base import Frozen, Id, Ref, Unknown
+from negotiation.model._base import (
+    ASSUMPTION,
+    ATTRIBUTION,
+    CONDITION,
+    PRIORITY,
+    SUMMARY,
+    Frozen,
+    Id,
+    Ref,
+    Unknown,
+    exactly_one,
+)
 from negotiation.model.attribution import Attribution
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.events import Event
@@ -40,8 +52,13 @@ from negotiation.model.events import Event
 MAX_DAY_COUNT = 100_000
 """The longest relative deadline, in days (about 270 years)."""
 
+_DAY_COUNT: JsonSchemaValue = {"minimum": 0, "maximum": MAX_DAY_COUNT}
+"""The JSON Schema bounds of a day count (the model's validator checks the same)."""
+
 
 class DeadlineKind(StrEnum):
+    """What kind of deadline rule (see the module docstring)."""
+
     deadline = "deadline"
     window = "window"
     option = "option"
@@ -50,6 +67,8 @@ class DeadlineKind(StrEnum):
 
 
 class DeadlineStatus(StrEnum):
+    """Where a deadline stands."""
+
     inactive = "inactive"
     waiting = "waiting"
     pending = "pending"
@@ -71,9 +90,13 @@ class Anchor(Frozen):
     """What a relative deadline counts from: a date, the day a condition first holds, or
     the day an event (by its id) is applied."""
 
-    date: FuzzyDate | None = None
-    condition: str | None = None
-    event: Id | None = None
+    model_config = ConfigDict(json_schema_extra=exactly_one("date", "condition", "event"))
+
+    date: FuzzyDate | None = Field(None, description="Count from this date.")
+    condition: str | None = Field(
+        None, description=f"Count from the day this first holds. {CONDITION}"
+    )
+    event: Id | None = Field(None, description="Count from the day the event with this id applies.")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Anchor:
@@ -85,39 +108,74 @@ class Anchor(Frozen):
 class Consequence(Frozen):
     """What happens when a deadline passes unmet."""
 
-    mode: Literal["automatic", "threatened"] = "automatic"
-    summary: str | None = None
-    effects: list[Event] = []
+    mode: Literal["automatic", "threatened"] = Field(
+        "automatic",
+        description="automatic: applies on expiry; threatened: the setter may enforce, "
+        "waive or extend it later.",
+    )
+    summary: str | None = Field(None, description=SUMMARY)
+    effects: list[Event] = Field([], description="The events applied (no dates).")
 
 
 class ConditionalExtension(Frozen):
-    condition: str
-    cutoff: FuzzyDate
-    extended_due: FuzzyDate
+    """The due date moves to ``extended_due`` if ``condition`` holds at ``cutoff``."""
+
+    condition: str = Field(description=f"Checked at the close of the cutoff day. {CONDITION}")
+    cutoff: FuzzyDate = Field(description="The day the condition is checked (not after due).")
+    extended_due: FuzzyDate = Field(description="The due date if the condition holds.")
 
 
 class Deadline(Frozen):
     """A deadline rule. See the module docstring for the kinds."""
 
-    id: Id
-    kind: DeadlineKind = DeadlineKind.deadline
-    summary: str | None = None
-    set_by: Ref | Unknown | None = None
-    on: list[Ref] = []
-    active: bool = True
-    due: FuzzyDate | None = None
-    anchor: Anchor | None = None
-    within_days: int | None = None
-    earliest_days: int | None = None
-    latest_days: int | None = None
-    requirement: str | None = None
-    ends_early: bool = True
-    consequence: Consequence | None = None
-    conditional_extension: ConditionalExtension | None = None
-    binding: bool = True
-    priority: int = 0
-    attribution: Attribution | None = None
-    assumption: str | None = None
+    id: Id = Field(description="The deadline's id.")
+    kind: DeadlineKind = Field(
+        DeadlineKind.deadline, description="deadline, window, option, default or sunset."
+    )
+    summary: str | None = Field(None, description=SUMMARY)
+    set_by: Ref | Unknown | None = Field(
+        None, description="The party that set it (it may enforce, waive or extend it), or unknown."
+    )
+    on: list[Ref] = Field([], description="The parties or bodies it is set on.")
+    active: bool = Field(
+        True, description="false: declared but inactive until a set_deadline event."
+    )
+    due: FuzzyDate | None = Field(
+        None, description="The due date: in time through its last day (deadline, option, sunset)."
+    )
+    anchor: Anchor | None = Field(
+        None, description="What a window or a default counts its days from."
+    )
+    within_days: int | None = Field(
+        None,
+        description="A default: days from the anchor within which the requirement must hold.",
+        json_schema_extra=_DAY_COUNT,
+    )
+    earliest_days: int | None = Field(
+        None,
+        description="A window: the day after the anchor it opens.",
+        json_schema_extra=_DAY_COUNT,
+    )
+    latest_days: int | None = Field(
+        None,
+        description="A window: the day after the anchor it closes.",
+        json_schema_extra=_DAY_COUNT,
+    )
+
+    requirement: str | None = Field(None, description=f"What meets the deadline. {CONDITION}")
+    ends_early: bool = Field(
+        True,
+        description="true: met as soon as the requirement holds; false: checked only at the "
+        "close of the due day.",
+    )
+    consequence: Consequence | None = Field(None, description="What happens if it passes unmet.")
+    conditional_extension: ConditionalExtension | None = Field(
+        None, description="A later due date that applies if a condition holds at a cutoff."
+    )
+    binding: bool = Field(True, description="false: a non-binding deadline.")
+    priority: int = Field(0, description=PRIORITY)
+    attribution: Attribution | None = Field(None, description=ATTRIBUTION)
+    assumption: str | None = Field(None, description=ASSUMPTION)
 
     @model_validator(mode="after")
     def _shape(self) -> Deadline:

@@ -23,9 +23,19 @@ pass). Options that turn out blocked are dropped and the rest renormalised.
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from negotiation.model._base import Frozen, Id, Ref
+from negotiation.model._base import (
+    ASSUMPTION,
+    ATTRIBUTION,
+    CONDITION,
+    PRIORITY,
+    SUMMARY,
+    Frozen,
+    Id,
+    Ref,
+    exactly_one,
+)
 from negotiation.model.attribution import Attribution
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.events import Event
@@ -36,28 +46,43 @@ PROBABILITY_SLACK = 1e-9
 class Alternative(Frozen):
     """One option at a decision point: its events happen together, in order."""
 
-    id: Id
-    summary: str | None = None
-    events: list[Event] = []
-    probability: float | None = Field(default=None, ge=0.0, le=1.0)
-    assumption: str | None = None
-    attribution: Attribution | None = None
+    id: Id = Field(description="The alternative's id inside its decision point.")
+    summary: str | None = Field(None, description=SUMMARY)
+    events: list[Event] = Field(
+        [], description="The events it applies together, in order, with no dates (empty: none)."
+    )
+    probability: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="How likely it is, 0 to 1, for sampling; an assumption unless attributed.",
+    )
+    assumption: str | None = Field(None, description=ASSUMPTION)
+    attribution: Attribution | None = Field(None, description=ATTRIBUTION)
 
 
 class DecisionPoint(Frozen):
     """Where the scenario forks. Exactly one of ``at`` / ``when``."""
 
-    id: Id
-    summary: str | None = None
-    at: FuzzyDate | None = None
-    when: str | None = None
-    priority: int = 0
-    alternatives: list[Alternative] = []
-    parties: list[Ref] = []
-    free: bool = False
-    allow_pass: bool = True
-    assumption: str | None = None
-    attribution: Attribution | None = None
+    model_config = ConfigDict(json_schema_extra=exactly_one("at", "when"))
+
+    id: Id = Field(description="The decision point's id.")
+    summary: str | None = Field(None, description=SUMMARY)
+    at: FuzzyDate | None = Field(None, description="The date it is taken (or give when).")
+    when: str | None = Field(
+        None, description=f"It is taken the first time this holds (or give at). {CONDITION}"
+    )
+    priority: int = Field(0, description=PRIORITY)
+    alternatives: list[Alternative] = Field([], description="The named moves on offer.")
+    parties: list[Ref] = Field(
+        [], description="With free: true, the parties whose every legal move is on offer."
+    )
+    free: bool = Field(False, description="true: every legal move of the parties is on offer.")
+    allow_pass: bool = Field(
+        True, description="With free: true, whether passing (doing nothing) is on offer."
+    )
+    assumption: str | None = Field(None, description=ASSUMPTION)
+    attribution: Attribution | None = Field(None, description=ATTRIBUTION)
 
     @model_validator(mode="after")
     def _shape(self) -> DecisionPoint:

@@ -8,11 +8,12 @@ The ``kind`` field selects the event type.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
+from pydantic.json_schema import JsonSchemaValue
 
-from negotiation.model._base import Frozen, Id, Ref
+from negotiation.model._base import ASSUMPTION, ATTRIBUTION, PRIORITY, SUMMARY, Frozen, Id, Ref
 from negotiation.model.attribution import Attribution
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.documents import PointStatus
@@ -20,16 +21,45 @@ from negotiation.model.parties import RelationKind
 from negotiation.model.positions import Stance
 
 
-class EventBase(Frozen):
-    id: Id | None = None
-    date: FuzzyDate | None = None
-    by: list[Ref] = []
-    summary: str | None = None
-    attribution: Attribution | None = None
-    assumption: str | None = None
-    priority: int = 0
+def _kind_is_required(schema: JsonSchemaValue) -> None:
+    """A file must say which event it is: ``kind`` is the union's tag (its default only
+    serves the Python constructors)."""
+    required = schema.setdefault("required", [])
+    assert isinstance(required, list)
+    if "kind" not in required:
+        required.insert(0, "kind")
 
-    @field_validator("by", mode="before")
+
+def _kind(name: str) -> Any:
+    """The ``kind`` field of the event type ``name``."""
+    return Field(name, description=f"The kind of event: {name}. It selects the other fields.")
+
+
+_DOCUMENT = "The id of the document."
+_DEADLINE = "The id of the deadline rule."
+_POINT = "The id of one of the document's points (none: the whole document)."
+
+
+class EventBase(Frozen):
+    """The fields every event has."""
+
+    model_config = ConfigDict(json_schema_extra=_kind_is_required)
+
+    id: Id | None = Field(
+        None, description="An id, for branches to remove it or anchors to count from it."
+    )
+    date: FuzzyDate | None = Field(
+        None, description="When it happened (none inside rules, consequences and decisions)."
+    )
+    by: list[Ref] = Field(
+        [], description="Who acts: a party or body (party.body), or a list of them."
+    )
+    summary: str | None = Field(None, description=SUMMARY)
+    attribution: Attribution | None = Field(None, description=ATTRIBUTION)
+    assumption: str | None = Field(None, description=ASSUMPTION)
+    priority: int = Field(0, description=PRIORITY)
+
+    @field_validator("by", mode="before", json_schema_input_type=Ref | list[Ref])
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
@@ -38,196 +68,209 @@ class EventBase(Frozen):
 class Propose(EventBase):
     """A party puts a document on the table."""
 
-    kind: Literal["propose"] = "propose"
-    document: Id
+    kind: Literal["propose"] = _kind("propose")
+    document: Id = Field(description=_DOCUMENT)
 
 
 class Derive(EventBase):
     """A document is derived from another (``document`` is the new one)."""
 
-    kind: Literal["derive"] = "derive"
-    document: Id
-    source: Id
+    kind: Literal["derive"] = _kind("derive")
+    document: Id = Field(description="The id of the new document.")
+    source: Id = Field(description="The id of the document it is derived from.")
 
 
 class Revise(EventBase):
     """A document is revised; points may change status."""
 
-    kind: Literal["revise"] = "revise"
-    document: Id
-    version: str | None = None
-    points: dict[Id, PointStatus] = {}
+    kind: Literal["revise"] = _kind("revise")
+    document: Id = Field(description=_DOCUMENT)
+    version: str | None = Field(None, description="The new version's name.")
+    points: dict[Id, PointStatus] = Field(
+        {}, description="Points whose status changes: point id -> new status."
+    )
 
 
 class SubmitComments(EventBase):
     """A party submits comments or updated reflections on a document."""
 
-    kind: Literal["submit_comments"] = "submit_comments"
-    document: Id
+    kind: Literal["submit_comments"] = _kind("submit_comments")
+    document: Id = Field(description=_DOCUMENT)
 
 
 class Meet(EventBase):
     """A meeting: who attended, which documents were discussed, who was absent."""
 
-    kind: Literal["meet"] = "meet"
-    attendees: list[Ref] = []
-    documents: list[Id] = []
-    absent: list[Ref] = []
+    kind: Literal["meet"] = _kind("meet")
+    attendees: list[Ref] = Field([], description="Who attended.")
+    documents: list[Id] = Field([], description="The documents discussed.")
+    absent: list[Ref] = Field([], description="Who was expected but absent.")
 
 
 class Statement(EventBase):
     """A statement: recorded, changes nothing."""
 
-    kind: Literal["statement"] = "statement"
-    about: list[Ref] = []
+    kind: Literal["statement"] = _kind("statement")
+    about: list[Ref] = Field([], description="What or whom the statement is about (ids).")
 
 
 class Request(EventBase):
     """A party asks another to act: recorded, changes nothing."""
 
-    kind: Literal["request"] = "request"
-    to: list[Ref] = []
-    action: str
+    kind: Literal["request"] = _kind("request")
+    to: list[Ref] = Field([], description="Who is asked.")
+    action: str = Field(description="What they are asked to do, in words.")
 
 
 class Commitment(EventBase):
     """A pledge; it may open (activate) deadline rules such as a conditional window."""
 
-    kind: Literal["commitment"] = "commitment"
-    opens: list[Id] = []
+    kind: Literal["commitment"] = _kind("commitment")
+    opens: list[Id] = Field([], description="The deadline rules the pledge activates.")
 
 
 class StatePosition(EventBase):
     """Each party in ``by`` takes ``stance`` on ``document`` (or one of its points)."""
 
-    kind: Literal["state_position"] = "state_position"
-    document: Id
-    point: Id | None = None
-    stance: Stance
-    conditions: list[str] = []
+    kind: Literal["state_position"] = _kind("state_position")
+    document: Id = Field(description=_DOCUMENT)
+    point: Id | None = Field(None, description=_POINT)
+    stance: Stance = Field(description="The stance taken.")
+    conditions: list[str] = Field([], description="The conditions attached, in words.")
 
 
 class Accept(EventBase):
     """Each party in ``by`` accepts the document (or a point)."""
 
-    kind: Literal["accept"] = "accept"
-    document: Id
-    point: Id | None = None
+    kind: Literal["accept"] = _kind("accept")
+    document: Id = Field(description=_DOCUMENT)
+    point: Id | None = Field(None, description=_POINT)
 
 
 class Reject(EventBase):
     """Each party in ``by`` rejects the document (or a point)."""
 
-    kind: Literal["reject"] = "reject"
-    document: Id
-    point: Id | None = None
+    kind: Literal["reject"] = _kind("reject")
+    document: Id = Field(description=_DOCUMENT)
+    point: Id | None = Field(None, description=_POINT)
 
 
 class Sign(EventBase):
     """The parties in ``by`` sign the document."""
 
-    kind: Literal["sign"] = "sign"
-    document: Id
+    kind: Literal["sign"] = _kind("sign")
+    document: Id = Field(description=_DOCUMENT)
 
 
 class Ratify(EventBase):
     """A party or a body (``uk.commons``) in ``by`` ratifies the document."""
 
-    kind: Literal["ratify"] = "ratify"
-    document: Id
+    kind: Literal["ratify"] = _kind("ratify")
+    document: Id = Field(description=_DOCUMENT)
 
 
 class Withdraw(EventBase):
-    kind: Literal["withdraw"] = "withdraw"
-    document: Id
+    """The document is withdrawn."""
+
+    kind: Literal["withdraw"] = _kind("withdraw")
+    document: Id = Field(description=_DOCUMENT)
 
 
 class Supersede(EventBase):
     """``document`` is superseded by ``replacement``."""
 
-    kind: Literal["supersede"] = "supersede"
-    document: Id
-    replacement: Id | None = None
+    kind: Literal["supersede"] = _kind("supersede")
+    document: Id = Field(description="The id of the document superseded.")
+    replacement: Id | None = Field(None, description="The id of the document that replaces it.")
 
 
 class Breach(EventBase):
-    kind: Literal["breach"] = "breach"
-    document: Id
+    """The document (in force) is breached."""
+
+    kind: Literal["breach"] = _kind("breach")
+    document: Id = Field(description=_DOCUMENT)
 
 
 class SetDeadline(EventBase):
     """Activate a declared deadline rule, optionally with a due date."""
 
-    kind: Literal["set_deadline"] = "set_deadline"
-    deadline: Id
-    due: FuzzyDate | None = None
+    kind: Literal["set_deadline"] = _kind("set_deadline")
+    deadline: Id = Field(description=_DEADLINE)
+    due: FuzzyDate | None = Field(None, description="The due date it gets (else its declared one).")
 
 
 class ExtendDeadline(EventBase):
     """Move a deadline's due date later (also after it has passed)."""
 
-    kind: Literal["extend_deadline"] = "extend_deadline"
-    deadline: Id
-    to: FuzzyDate
+    kind: Literal["extend_deadline"] = _kind("extend_deadline")
+    deadline: Id = Field(description=_DEADLINE)
+    to: FuzzyDate = Field(description="The new, later due date.")
 
 
 class DropDeadline(EventBase):
     """Drop a deadline, or (``nonbinding: true``) declare it non-binding."""
 
-    kind: Literal["drop_deadline"] = "drop_deadline"
-    deadline: Id
-    nonbinding: bool = False
+    kind: Literal["drop_deadline"] = _kind("drop_deadline")
+    deadline: Id = Field(description=_DEADLINE)
+    nonbinding: bool = Field(
+        False, description="true: keep it but declare it non-binding; false: drop it."
+    )
 
 
 class EnforceDeadline(EventBase):
     """The setter applies a missed deadline's threatened consequence."""
 
-    kind: Literal["enforce_deadline"] = "enforce_deadline"
-    deadline: Id
+    kind: Literal["enforce_deadline"] = _kind("enforce_deadline")
+    deadline: Id = Field(description=_DEADLINE)
 
 
 class WaiveDeadline(EventBase):
     """The setter waives a missed deadline's threatened consequence."""
 
-    kind: Literal["waive_deadline"] = "waive_deadline"
-    deadline: Id
+    kind: Literal["waive_deadline"] = _kind("waive_deadline")
+    deadline: Id = Field(description=_DEADLINE)
 
 
 class SetFact(EventBase):
-    kind: Literal["set_fact"] = "set_fact"
-    fact: Id
+    """A fact becomes true."""
+
+    kind: Literal["set_fact"] = _kind("set_fact")
+    fact: Id = Field(description="The id of the fact.")
 
 
 class ClearFact(EventBase):
-    kind: Literal["clear_fact"] = "clear_fact"
-    fact: Id
+    """A fact becomes false."""
+
+    kind: Literal["clear_fact"] = _kind("clear_fact")
+    fact: Id = Field(description="The id of the fact.")
 
 
 class SetRelation(EventBase):
     """Start (``active: true``) or end a relation between two parties."""
 
-    kind: Literal["set_relation"] = "set_relation"
-    source: Id
-    relation: RelationKind
-    target: Id
-    active: bool = True
+    kind: Literal["set_relation"] = _kind("set_relation")
+    source: Id = Field(description="The party that holds the relation.")
+    relation: RelationKind = Field(description="How the source stands to the target.")
+    target: Id = Field(description="The party the relation is towards.")
+    active: bool = Field(True, description="true: the relation starts; false: it ends.")
 
 
 class SetPoint(EventBase):
     """Change one point's status (bracket, agree, drop, reopen)."""
 
-    kind: Literal["set_point"] = "set_point"
-    document: Id
-    point: Id
-    status: PointStatus
+    kind: Literal["set_point"] = _kind("set_point")
+    document: Id = Field(description=_DOCUMENT)
+    point: Id = Field(description="The id of one of the document's points.")
+    status: PointStatus = Field(description="The point's new status.")
 
 
 class Transition(EventBase):
     """Fire any trigger of a document's lifecycle (declared lifecycles use this)."""
 
-    kind: Literal["transition"] = "transition"
-    document: Id
-    trigger: Id
+    kind: Literal["transition"] = _kind("transition")
+    document: Id = Field(description=_DOCUMENT)
+    trigger: Id = Field(description="The trigger of the document's lifecycle to fire.")
+
 
 
 Event = Annotated[

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from negotiation.model._base import Frozen, Id
+from negotiation.model._base import ASSUMPTION, CONDITION, Frozen, Id
 
 ANY: Literal["*"] = "*"
 
@@ -18,14 +18,16 @@ ANY: Literal["*"] = "*"
 class TransitionSpec(Frozen):
     """One transition: ``trigger`` moves ``source`` (a state, a list, or ``*``) to ``dest``."""
 
-    trigger: Id
-    source: list[Id] | Literal["*"]
-    dest: Id
-    guard: str | None = None
-    reason: str | None = None
-    assumption: str | None = None
+    trigger: Id = Field(description="The trigger's name (an event kind or any move).")
+    source: list[Id] | Literal["*"] = Field(
+        description="The state or states it leaves from, or * for every non-absorbing state."
+    )
+    dest: Id = Field(description="The state it moves to.")
+    guard: str | None = Field(None, description=f"Must hold for the move. {CONDITION}")
+    reason: str | None = Field(None, description="Why the guard exists, in words.")
+    assumption: str | None = Field(None, description=ASSUMPTION)
 
-    @field_validator("source", mode="before")
+    @field_validator("source", mode="before", json_schema_input_type=Id | list[Id] | Literal["*"])
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, str) and value != ANY else value
@@ -34,13 +36,17 @@ class TransitionSpec(Frozen):
 class LifecycleSpec(Frozen):
     """A lifecycle definition: states, the initial one, transitions, absorbing states."""
 
-    id: Id
-    applies_to: Literal["document", "position"] = "document"
-    states: list[Id]
-    initial: Id
-    transitions: list[TransitionSpec]
-    absorbing: list[Id] = []
-    description: str | None = None
+    id: Id = Field(description="The lifecycle's id, named by documents' lifecycle.")
+    applies_to: Literal["document", "position"] = Field(
+        "document", description="Whether it is a lifecycle of documents or of positions."
+    )
+    states: list[Id] = Field(description="Every state, each once.")
+    initial: Id = Field(description="The state a document starts in (one of the states).")
+    transitions: list[TransitionSpec] = Field(description="The moves between states.")
+    absorbing: list[Id] = Field(
+        [], description="States that end the lifecycle (no transition leaves them)."
+    )
+    description: str | None = Field(None, description="What the lifecycle models.")
 
     @model_validator(mode="after")
     def _consistent(self) -> LifecycleSpec:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from negotiation.model._base import Frozen, Id, Unknown
+from pydantic import Field
+
+from negotiation.model._base import ASSUMPTION, ATTRIBUTION, Frozen, Id, Unknown
 from negotiation.model.attribution import Attribution
 from negotiation.model.dates import FuzzyDate
 
 
 class PartyKind(StrEnum):
+    """What kind of actor a party is."""
+
     state = "state"
     coalition = "coalition"
     international_organisation = "international_organisation"
@@ -23,31 +27,35 @@ class PartyKind(StrEnum):
 class Person(Frozen):
     """A representative: a named person with an office or a role."""
 
-    name: str
-    office: str | None = None
-    role: str | None = None
+    name: str = Field(description="The person's name.")
+    office: str | None = Field(None, description="The office they hold.")
+    role: str | None = Field(None, description="Their role in the talks.")
 
 
 class Body(Frozen):
     """A body inside a party that acts on its own (a parliament, a council)."""
 
-    id: Id
-    name: str
-    kind: str = "body"
+    id: Id = Field(description="The body's id inside its party (named party.body elsewhere).")
+    name: str = Field(description="The body's name.")
+    kind: str = Field("body", description="What kind of body: parliament, council, ...")
 
 
 class Party(Frozen):
     """A negotiating party. ``members`` may be ``unknown`` (a coalition's roster)."""
 
-    id: Id
-    name: str
-    kind: PartyKind = PartyKind.state
-    members: list[Id] | Unknown = []
-    bodies: list[Body] = []
-    representatives: list[Person] = []
-    description: str | None = None
-    attribution: Attribution | None = None
-    assumption: str | None = None
+    id: Id = Field(description="The party's id.")
+    name: str = Field(description="The party's name.")
+    kind: PartyKind = Field(PartyKind.state, description="What kind of actor the party is.")
+    members: list[Id] | Unknown = Field(
+        [], description="The member parties of a coalition, or unknown."
+    )
+    bodies: list[Body] = Field(
+        [], description="Bodies inside the party that act on their own (a parliament)."
+    )
+    representatives: list[Person] = Field([], description="The people who speak for it.")
+    description: str | None = Field(None, description="A short description of the party.")
+    attribution: Attribution | None = Field(None, description=ATTRIBUTION)
+    assumption: str | None = Field(None, description=ASSUMPTION)
 
 
 class RelationKind(StrEnum):
@@ -62,12 +70,12 @@ class RelationKind(StrEnum):
 class Relation(Frozen):
     """A relation that holds at the start of a scenario."""
 
-    source: Id
-    kind: RelationKind
-    target: Id
-    since: FuzzyDate | None = None
-    attribution: Attribution | None = None
-    assumption: str | None = None
+    source: Id = Field(description="The party that holds the relation.")
+    kind: RelationKind = Field(description="How the source stands to the target.")
+    target: Id = Field(description="The party the relation is towards.")
+    since: FuzzyDate | None = Field(None, description="Since when the relation holds.")
+    attribution: Attribution | None = Field(None, description=ATTRIBUTION)
+    assumption: str | None = Field(None, description=ASSUMPTION)
 
     @property
     def key(self) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from negotiation.model._base import Frozen, Id, Ref
+from pydantic import Field
+
+from negotiation.model._base import ASSUMPTION, ATTRIBUTION, Frozen, Id, Ref
 from negotiation.model.attribution import Attribution
 from negotiation.model.dates import FuzzyDate
 
@@ -24,13 +26,16 @@ class Stance(StrEnum):
 class Position(Frozen):
     """A stance held at the start of a scenario. ``on`` is a document or ``doc.point``."""
 
-    party: Id
-    on: Ref
-    stance: Stance
-    conditions: list[str] = []
-    since: FuzzyDate | None = None
-    attribution: Attribution | None = None
-    assumption: str | None = None
+    party: Id = Field(description="The party that holds the stance.")
+    on: Ref = Field(description="The document, or one of its points as document.point.")
+    stance: Stance = Field(description="The stance held.")
+    conditions: list[str] = Field(
+        [], description="The conditions the party attaches, in words."
+    )
+    since: FuzzyDate | None = Field(None, description="Since when the stance is held.")
+    attribution: Attribution | None = Field(None, description=ATTRIBUTION)
+    assumption: str | None = Field(None, description=ASSUMPTION)
+
 
 
 def position_key(party: str, on: str) -> str:

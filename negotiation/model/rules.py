@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from negotiation.model._base import Frozen, Id
+from pydantic import Field
+
+from negotiation.model._base import (
+    ASSUMPTION,
+    ATTRIBUTION,
+    CONDITION,
+    PRIORITY,
+    SUMMARY,
+    Frozen,
+    Id,
+)
 from negotiation.model.attribution import Attribution
 from negotiation.model.events import Event
 
@@ -20,11 +30,14 @@ class Rule(Frozen):
     instead of looping forever. A condition true at the start fires at the start.
     """
 
-    id: Id
-    when: str
-    then: list[Event]
-    mode: Literal["once", "each"] = "once"
-    priority: int = 0
-    summary: str | None = None
-    attribution: Attribution | None = None
-    assumption: str | None = None
+    id: Id = Field(description="The rule's id.")
+    when: str = Field(description=f"The rule fires when this becomes true. {CONDITION}")
+    then: list[Event] = Field(description="The events applied when it fires (no dates).")
+    mode: Literal["once", "each"] = Field(
+        "once", description="once: at most once per run; each: every time it becomes true."
+    )
+    priority: int = Field(0, description=PRIORITY)
+    summary: str | None = Field(None, description=SUMMARY)
+    attribution: Attribution | None = Field(None, description=ATTRIBUTION)
+    assumption: str | None = Field(None, description=ASSUMPTION)
+

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic.json_schema import JsonSchemaValue
 
-from negotiation.model._base import Frozen, Id
+from negotiation.model._base import (
+    ASSUMPTION,
+    ATTRIBUTION,
+    CONDITION,
+    SUMMARY,
+    Frozen,
+    Id,
+    exactly_one,
+)
 from negotiation.model.attribution import Attribution, Source
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.deadlines import Deadline
@@ -25,12 +34,12 @@ SCHEMA_VERSION = 1
 class FactSpec(Frozen):
     """A named boolean fact; the state records since when it has been true."""
 
-    id: Id
-    summary: str | None = None
-    initially: bool = False
-    since: FuzzyDate | None = None
-    attribution: Attribution | None = None
-    assumption: str | None = None
+    id: Id = Field(description="The fact's id, used in conditions.")
+    summary: str | None = Field(None, description="What the fact means, in words.")
+    initially: bool = Field(False, description="Whether it is true at the start.")
+    since: FuzzyDate | None = Field(None, description="Since when it has been true, if it is.")
+    attribution: Attribution | None = Field(None, description=ATTRIBUTION)
+    assumption: str | None = Field(None, description=ASSUMPTION)
 
 
 class Expectation(Frozen):
@@ -39,19 +48,21 @@ class Expectation(Frozen):
     ``branch`` None means the base timeline; otherwise the named branch.
     """
 
-    at: FuzzyDate
-    that: str
-    branch: Id | None = None
-    summary: str | None = None
+    at: FuzzyDate = Field(description="The day: checked on the state at its close.")
+    that: str = Field(description=f"What must hold then. {CONDITION}")
+    branch: Id | None = Field(None, description="The branch it is checked on (none: the base).")
+    summary: str | None = Field(None, description=SUMMARY)
 
 
 class Invariant(Frozen):
     """A property of every reachable state: exactly one of ``never`` / ``always``."""
 
-    id: Id
-    never: str | None = None
-    always: str | None = None
-    summary: str | None = None
+    model_config = ConfigDict(json_schema_extra=exactly_one("never", "always"))
+
+    id: Id = Field(description="The invariant's id.")
+    never: str | None = Field(None, description=f"Must hold in no state. {CONDITION}")
+    always: str | None = Field(None, description=f"Must hold in every state. {CONDITION}")
+    summary: str | None = Field(None, description=SUMMARY)
 
     @model_validator(mode="after")
     def _one(self) -> Invariant:
@@ -72,42 +83,81 @@ class Branch(Frozen):
     ``probability`` is an assumption unless attributed, and is labelled as one.
     """
 
-    id: Id
-    summary: str | None = None
-    remove: list[Id] = []
-    add: list[Event] = []
-    after: FuzzyDate | None = None
-    horizon: FuzzyDate | None = None
-    probability: float | None = Field(default=None, ge=0.0, le=1.0)
-    assumption: str | None = None
+    id: Id = Field(description="The branch's id (run it with --branch).")
+    summary: str | None = Field(None, description=SUMMARY)
+    remove: list[Id] = Field([], description="The ids of base events it removes.")
+    add: list[Event] = Field([], description="The events it adds (dated).")
+    after: FuzzyDate | None = Field(None, description="Every base event after it is dropped.")
+    horizon: FuzzyDate | None = Field(None, description="The branch's last day run.")
+    probability: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="How likely it is, 0 to 1; an assumption unless attributed.",
+    )
+    assumption: str | None = Field(None, description=ASSUMPTION)
+
+
+def _file_form(schema: JsonSchemaValue) -> None:
+    """What a file must give: ``id`` and ``title``, unless it ``extends`` a base that
+    gives them (the loader merges the two before validating)."""
+    required = schema.pop("required", [])
+    schema["if"] = {"required": ["extends"], "properties": {"extends": {"type": "string"}}}
+    schema["else"] = {"required": required}
 
 
 class Scenario(Frozen):
     """A whole scenario script."""
 
-    version: int = SCHEMA_VERSION
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=80)]
-    title: str
-    summary: str | None = None
-    illustrative: bool = False
-    extends: str | None = None
-    sources: list[Source] = []
-    start: FuzzyDate | None = None
-    horizon: FuzzyDate | None = None
-    parties: list[Party] = []
-    documents: list[Document] = []
-    lifecycles: list[LifecycleSpec] = []
-    positions: list[Position] = []
-    relations: list[Relation] = []
-    facts: list[FactSpec] = []
-    deadlines: list[Deadline] = []
-    rules: list[Rule] = []
-    timeline: list[Event] = []
-    branches: list[Branch] = []
-    expect: list[Expectation] = []
-    invariants: list[Invariant] = []
-    decisions: list[DecisionPoint] = []
-    assumptions: list[str] = []
+    model_config = ConfigDict(json_schema_extra=_file_form)
+
+    version: int = Field(
+        SCHEMA_VERSION,
+        description="The version of the scenario file format it is written for.",
+        json_schema_extra={"minimum": 1, "maximum": SCHEMA_VERSION},
+    )
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=80)] = Field(
+        description="The scenario's id: lower-case letters, digits, _ and -, like its file name."
+    )
+    title: str = Field(description="The scenario's title.")
+    summary: str | None = Field(None, description="A paragraph on what the scenario covers.")
+    illustrative: bool = Field(
+        False, description="true for an invented teaching case, not a real one."
+    )
+    extends: str | None = Field(
+        None,
+        description="The base scenario of a what-if: a bundled name, or a .yaml path relative "
+        "to this file. Its fields are merged under this file's.",
+        # not a URL (as negotiation.loader._extends.is_url has it); the message is for editors
+        json_schema_extra={
+            "pattern": "^(?!.*://)(?![A-Za-z][A-Za-z0-9+.-]+:)",
+            "patternErrorMessage": "extends names a bundled scenario or a local .yaml file, "
+            "not a URL",
+        },
+    )
+    sources: list[Source] = Field([], description="What the facts come from.")
+    start: FuzzyDate | None = Field(None, description="The first day of the record.")
+    horizon: FuzzyDate | None = Field(None, description="The last day run.")
+    parties: list[Party] = Field([], description="Who negotiates.")
+    documents: list[Document] = Field([], description="The texts negotiated.")
+    lifecycles: list[LifecycleSpec] = Field(
+        [], description="Lifecycles of your own, beside the default document and position ones."
+    )
+    positions: list[Position] = Field([], description="Stances held at the start.")
+    relations: list[Relation] = Field(
+        [], description="How parties stand to each other at the start."
+    )
+    facts: list[FactSpec] = Field([], description="Named true/false facts.")
+    deadlines: list[Deadline] = Field([], description="Deadline rules.")
+    rules: list[Rule] = Field([], description="Reactive rules: when a condition, then events.")
+    timeline: list[Event] = Field([], description="The dated events.")
+    branches: list[Branch] = Field([], description="Alternative timelines.")
+    expect: list[Expectation] = Field([], description="Checks on the state at given days.")
+    invariants: list[Invariant] = Field([], description="Checks on every reachable state.")
+    decisions: list[DecisionPoint] = Field(
+        [], description="Where the scenario forks, for explore and sample."
+    )
+    assumptions: list[str] = Field([], description="Scenario-wide assumptions, in words.")
 
     @field_validator("version")
     @classmethod
