@@ -296,4 +296,41 @@ def test_list_and_schema() -> None:
     assert schema.exit_code == 0
     data = json.loads(schema.stdout)
     assert "timeline" in data["properties"]
+    assert data["$id"].startswith("urn:negotiation:scenario-schema:")
     assert_user_error(invoke("list", "--format", "xml"), "xml")
+
+
+def test_schema_write_puts_the_file_where_the_scenarios_are(tmp_path: Path) -> None:
+    printed = invoke("schema").stdout
+    result = invoke("schema", "--write", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    target = tmp_path / "scenario.schema.json"
+    assert target.read_text(encoding="utf-8") == printed
+    assert "# yaml-language-server: $schema=scenario.schema.json" in result.stderr
+    assert result.stdout == ""
+
+
+def test_schema_write_defaults_to_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert invoke("schema", "--write").exit_code == 0
+    assert json.loads((tmp_path / "scenario.schema.json").read_text(encoding="utf-8"))["$id"]
+
+
+def test_schema_write_never_replaces_a_file_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "scenario.schema.json"
+    target.write_text("my own notes\n", encoding="utf-8")
+    assert_user_error(invoke("schema", "--write", str(tmp_path)), "use --force")
+    assert target.read_text(encoding="utf-8") == "my own notes\n"
+    assert invoke("schema", "--write", str(tmp_path), "--force").exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8")) == json.loads(invoke("schema").stdout)
+
+
+def test_schema_write_bad_folder(tmp_path: Path) -> None:
+    assert_user_error(invoke("schema", "--write", str(tmp_path / "nope")), "does not exist")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert_user_error(invoke("schema", "--write", str(tmp_path / "file")), "is not a folder")
+    assert_user_error(invoke("schema", str(tmp_path)), "go with --write")
+    assert not (tmp_path / "scenario.schema.json").exists()
+

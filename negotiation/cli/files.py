@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from negotiation import loader
-from negotiation.cli.common import Format, FormatOpt, out
-from negotiation.model.errors import Location, NegotiationError, Problem, ScenarioError
-from negotiation.model.scenario import Scenario
+from negotiation.cli.common import Format, FormatOpt, err, out
+from negotiation.model.errors import (
+    Location,
+    NegotiationError,
+    OutputError,
+    Problem,
+    ScenarioError,
+)
+from negotiation.persist import write_new
 from negotiation.render import jsonout, text, views
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.validate import check_scenario
@@ -102,8 +109,43 @@ def list_scenarios(fmt: FormatOpt = Format.text) -> None:
         text.scenario_list(rows, out())
 
 
-def schema() -> None:
-    """Print the JSON Schema of the scenario file format."""
-    make = getattr(loader, "scenario_json_schema", None)
-    data: dict[str, Any] = make() if callable(make) else Scenario.model_json_schema()
-    jsonout.write(data, out())
+def schema(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="DIR",
+            help="With --write: the folder to write it to (default: the current one).",
+            show_default=False,
+        ),
+    ] = None,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write", help=f"Write it to DIR/{loader.SCHEMA_FILE_NAME} instead of printing it."
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --write: replace an existing file.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of scenario files, or write it where your scenarios are.
+
+    Editors with the YAML language server check and complete a scenario file that
+    starts with the line: # yaml-language-server: $schema=scenario.schema.json
+    """
+    if not write:
+        if folder is not None or force:
+            raise typer.BadParameter("DIR and --force go with --write")
+        jsonout.write(loader.scenario_json_schema(), out())
+        return
+    folder = folder or Path()
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise OutputError(f"{folder} {what}: give the folder to write the schema to", str(folder))
+    target = folder / loader.SCHEMA_FILE_NAME
+    write_new(target, jsonout.dumps(loader.scenario_json_schema()) + "\n", force)
+    err().write(
+        f"wrote {target}; start each scenario file in {folder} with the line\n"
+        f"# yaml-language-server: $schema={loader.SCHEMA_FILE_NAME}\n"
+    )
+
