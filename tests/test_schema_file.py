@@ -226,6 +226,9 @@ JUDGED: dict[str, tuple[str, str]] = {
     "34-id-not-snake-case": ("facts/0/id", "pattern"),
     "36-unknown-stance-did-you-mean": ("positions/0/stance", "enum"),
     "37-merge-key": ("documents/1", "additionalProperties"),  # YAML 1.2: '<<' is a key
+    "39-interest-without-assumption": ("interests/0", "required"),
+    "43-interest-weight-not-positive": ("interests/0/points/share/weight", "exclusiveMinimum"),
+    "44-interest-value-above-one": ("interests/0/points/venue/values/south", "maximum"),
 }
 """Fixture -> (the path of the value it is about, the schema keyword that rejects it)."""
 
@@ -255,6 +258,14 @@ NOT_JUDGED = {
     "31-extends-missing-parent": "another file, which may not exist",
     "35-horizon-before-start": "the order of two dates",
     "38-unknown-party-in-position": "a reference to a point: needs the whole scenario",
+    "40-interest-unknown-party": "a reference to a party: needs the whole scenario",
+    "41-interest-unknown-point": "a reference to a point: needs the whole scenario",
+    "42-interest-unknown-option": "a reference to a point's options: needs the whole scenario",
+    "45-interest-batna-unknown-fact": "a name inside a condition: needs the whole scenario",
+    "46-interest-numeric-range-valued-by-label": "depends on the kind of the point's options",
+    "47-interest-missing-option-value": "a value for each of a point's options: needs the point",
+    "48-interest-unknown-document": "a reference to a document: needs the whole scenario",
+    "49-point-options-not-whole-steps": "an arithmetic relation between three numbers",
 }
 """What the schema cannot judge, and why; ``negotiation validate`` reports each."""
 

@@ -60,8 +60,8 @@ Merge semantics (on the raw data of both files, before validation, top-level fie
   ``facts``, ``deadlines``, ``rules``, ``branches``, ``invariants``, ``decisions``): a
   child item with
   the ``id`` of a parent item replaces it in place; other child items are appended;
-* ``timeline``, ``positions``, ``relations``, ``expect``, ``sources``, ``assumptions``:
-  the parent's items, then the child's;
+* ``timeline``, ``positions``, ``relations``, ``expect``, ``sources``, ``assumptions``,
+  ``interests``: the parent's items, then the child's;
 * any other field (scalars, ``start``, ``horizon``, ``title``, ...): the child's value
   replaces the parent's. The result keeps ``extends`` set to the child's value.
 

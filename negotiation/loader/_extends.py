@@ -30,7 +30,9 @@ ID_LISTS = frozenset(
     }
 )
 """List fields merged by item ``id`` under ``extends``."""
-APPEND_LISTS = frozenset({"timeline", "positions", "relations", "expect", "sources", "assumptions"})
+APPEND_LISTS = frozenset(
+    {"timeline", "positions", "relations", "expect", "sources", "assumptions", "interests"}
+)
 """List fields appended (parent first) under ``extends``."""
 
 _T = TypeVar("_T")

@@ -227,7 +227,10 @@ def _pydantic_problems(error: ValidationError, tree: Node) -> list[Problem]:
             continue
         union_at = tuple(err["loc"][: walk.skipped[-1]])
         unions.setdefault(union_at, []).append(_Alternative(problem, err, walk.skipped[-1]))
-    for members in unions.values():
+    for at, members in unions.items():
+        deeper = any(len(other) > len(at) and other[: len(at)] == at for other in unions)
+        if deeper and max(m.depth for m in members) == 0:
+            continue  # an alternative of this union got into a union inside it: that explains
         out += _fold_union(members)
     return out
 

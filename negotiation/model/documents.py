@@ -1,10 +1,18 @@
-"""Documents and their points. Any part the source is silent on may be ``unknown``."""
+"""Documents and their points. Any part the source is silent on may be ``unknown``.
+
+A point may declare its ``options``: discrete labels, or a numeric range (``min`` to
+``max`` by ``step``, with a ``unit``). The product of a document's points with options is
+its outcome space (``negotiation.analysis.space``).
+"""
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Discriminator, Field, StringConstraints, Tag, field_validator, model_validator
 
 from negotiation.model._base import (
     ASSUMPTION,
@@ -18,6 +26,12 @@ from negotiation.model._base import (
 )
 from negotiation.model.attribution import Attribution
 
+MAX_OPTIONS = 1000
+"""The most options one point may have (labels, or steps of a numeric range)."""
+
+OptionLabel = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+"""A discrete option of a point: ``35 h``, ``time and a half``."""
+
 
 class PointStatus(StrEnum):
     """Where a point stands in the text."""
@@ -28,8 +42,52 @@ class PointStatus(StrEnum):
     dropped = "dropped"
 
 
+class NumericRange(Frozen):
+    """Options ``min``, ``min + step``, ... up to ``max``: a whole number of steps."""
+
+    min: float = Field(description="The smallest option.")
+    max: float = Field(description="The largest option: min plus a whole number of steps.")
+    step: float = Field(gt=0, description="The difference between neighbouring options.")
+    unit: str | None = Field(None, description="The unit shown after a number, e.g. % or h.")
+
+    @property
+    def count(self) -> int:
+        """How many options the range holds."""
+        return round((self.max - self.min) / self.step) + 1
+
+    @model_validator(mode="after")
+    def _whole_steps(self) -> NumericRange:
+        if self.max < self.min:
+            raise ValueError(f"max ({self.max:g}) is below min ({self.min:g})")
+        steps = (self.max - self.min) / self.step
+        if not math.isclose(steps, round(steps), rel_tol=1e-9, abs_tol=1e-9):
+            raise ValueError(
+                f"max ({self.max:g}) must be min ({self.min:g}) plus a whole number of "
+                f"steps of {self.step:g}"
+            )
+        if self.count > MAX_OPTIONS:
+            raise ValueError(f"{self.count:,} options; a point may have at most {MAX_OPTIONS:,}")
+        return self
+
+
+def _options_kind(value: Any) -> str:
+    """Which kind of options a point gives: a mapping is a numeric range; anything else
+    is read as a list of labels."""
+    return "range" if isinstance(value, dict | NumericRange) else "labels"
+
+
+Options = Annotated[
+    Annotated[
+        Annotated[list[OptionLabel], Field(min_length=1, max_length=MAX_OPTIONS)], Tag("labels")
+    ]
+    | Annotated[NumericRange, Tag("range")],
+    Discriminator(_options_kind),
+]
+"""A point's options: a list of labels, or a numeric range."""
+
+
 class Point(Frozen):
-    """One point of a document, with its own status."""
+    """One point of a document, with its own status and, optionally, its options."""
 
     id: Id = Field(description="The point's id inside its document (document.point elsewhere).")
     summary: str | Unknown = Field(
@@ -37,8 +95,24 @@ class Point(Frozen):
     )
     category: str | None = Field(None, description="A grouping of points, e.g. security.")
     status: PointStatus = Field(PointStatus.open, description="The point's status at the start.")
+    options: Options | None = Field(
+        None,
+        description="What the point may settle on, for negotiation zopa: a list of labels, or "
+        "a numeric range {min, max, step, unit}.",
+    )
     attribution: Attribution | None = Field(None, description=ATTRIBUTION)
     assumption: str | None = Field(None, description=ASSUMPTION)
+
+    @field_validator("options")
+    @classmethod
+    def _distinct(
+        cls, value: list[str] | NumericRange | None
+    ) -> list[str] | NumericRange | None:
+        if isinstance(value, list):
+            twice = [x for x, n in Counter(value).items() if n > 1]
+            if twice:
+                raise ValueError(f"option {twice[0]!r} is listed twice")
+        return value
 
 
 class Guard(Frozen):

@@ -9,6 +9,8 @@
     ├── MoveError (ValueError)          a move string does not parse
     ├── RuleLoopError (RuntimeError)    reactive rules did not settle
     ├── SessionError (ValueError)       a saved session is corrupt, foreign or newer
+    ├── AnalysisError (ValueError)      an analysis cannot be made: no interests, an
+    │                                   unknown document, a day outside the scenario
     └── OutputError                     an output file exists (and no --force) or
                                         cannot be written; carries the path
 
@@ -96,6 +98,10 @@ class RuleLoopError(NegotiationError, RuntimeError):
 
 class SessionError(NegotiationError, ValueError):
     """A saved session cannot be resumed."""
+
+
+class AnalysisError(NegotiationError, ValueError):
+    """An analysis (``zopa``, ``solve``) cannot be made from what the scenario gives."""
 
 
 class OutputError(NegotiationError):

@@ -22,6 +22,7 @@ from negotiation.model.deadlines import Deadline
 from negotiation.model.decisions import DecisionPoint
 from negotiation.model.documents import Document
 from negotiation.model.events import Event
+from negotiation.model.interests import Interest
 from negotiation.model.lifecycles import LifecycleSpec
 from negotiation.model.parties import Party, Relation
 from negotiation.model.positions import Position
@@ -157,6 +158,11 @@ class Scenario(Frozen):
     decisions: list[DecisionPoint] = Field(
         [], description="Where the scenario forks, for explore and sample."
     )
+    interests: list[Interest] = Field(
+        [],
+        description="Each party's assumed interests in a document's options, for negotiation "
+        "zopa: never facts, each labelled with an assumption.",
+    )
     assumptions: list[str] = Field([], description="Scenario-wide assumptions, in words.")
 
     @field_validator("version")
@@ -199,6 +205,7 @@ def list_assumptions(scenario: Scenario) -> list[tuple[str, str]]:
         *((f"event {e.id or i}", e) for i, e in enumerate(scenario.timeline)),
         *((f"branch {b.id}", b) for b in scenario.branches),
         *((f"branch {b.id} event {e.id}", e) for b in scenario.branches for e in b.add),
+        *((f"interest of {x.party} in {x.document}", x) for x in scenario.interests),
     ]
     for where, item in labelled:
         text = getattr(item, "assumption", None)

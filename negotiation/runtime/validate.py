@@ -8,9 +8,10 @@ import difflib
 from collections.abc import Iterable, Sequence
 
 from negotiation import conditions as cond
-from negotiation.model.documents import Document
+from negotiation.model.documents import Document, NumericRange, Point
 from negotiation.model.errors import ConditionError, Location, Problem
 from negotiation.model.events import Event
+from negotiation.model.interests import Interest, PointInterest
 from negotiation.model.scenario import Scenario
 from negotiation.model.vocabulary import ScenarioVocabulary
 
@@ -80,6 +81,7 @@ class _Checker:
         self.check_timeline()
         self.check_branches()
         self.check_decisions()
+        self.check_interests()
         for i, x in enumerate(s.expect):
             self.condition(("expect", i, "that"), x.that)
             if x.branch is not None:
@@ -243,6 +245,55 @@ class _Checker:
                         self.add(
                             (*path, "id"), f"event id {e.id!r} is already used by the base timeline"
                         )
+
+    def check_interests(self) -> None:
+        seen: set[tuple[str, str]] = set()
+        for i, x in enumerate(self.s.interests):
+            base: Path = ("interests", i)
+            self.ref((*base, "party"), x.party, self.parties, "party")
+            if (x.party, x.document) in seen:
+                self.add(base, f"a second interest of {x.party} in {x.document}")
+            seen.add((x.party, x.document))
+            for j, case in enumerate(x.reservation.cases):
+                self.condition((*base, "batna", "cases", j, "when"), case.when)
+            if self.ref((*base, "document"), x.document, self.docs, "document"):
+                self.interest_points(base, x)
+
+    def interest_points(self, base: Path, x: Interest) -> None:
+        doc = next(d for d in self.s.documents if d.id == x.document)
+        points = {} if doc.points == "unknown" else {p.id: p for p in doc.points}
+        for pid, pi in x.points.items():
+            path: Path = (*base, "points", pid)
+            if not self.ref(path, pid, set(points), f"point of {x.document}"):
+                continue
+            point = points[pid]
+            if point.options is None:
+                self.add(path, f"point {x.document}.{pid} declares no options to value")
+            elif isinstance(point.options, NumericRange):
+                if pi.values is not None:
+                    self.add(
+                        (*path, "values"),
+                        f"{x.document}.{pid} is a numeric range: value it with "
+                        "'linear' or 'piecewise'",
+                    )
+            elif pi.values is None:
+                self.add(
+                    path,
+                    f"{x.document}.{pid} has discrete options: value each with 'values'",
+                )
+            else:
+                self.option_values(path, point, pi)
+
+    def option_values(self, path: Path, point: Point, pi: PointInterest) -> None:
+        options = point.options if isinstance(point.options, list) else []
+        values = pi.values or {}
+        for label in values:
+            self.ref((*path, "values", label), label, set(options), f"option of {point.id}")
+        missing = [o for o in options if o not in values]
+        if missing:
+            listed = ", ".join(repr(o) for o in missing)
+            options_word = "option" if len(missing) == 1 else "options"
+            self.add((*path, "values"), f"no value for {options_word} {listed} of {point.id}")
 
     def event(self, path: Path, e: Event, dated: bool = False) -> None:  # noqa: C901
         if dated and e.date is None:
