@@ -197,3 +197,66 @@ def event_sequences(draw: st.DrawFn, max_size: int = 25) -> list[Event]:
     data = [{**p, "date": (START + dt.timedelta(days=i)).isoformat()} for i, p in enumerate(prefix)]
     data += [_event_data(draw, START + dt.timedelta(days=len(prefix) + o)) for o in offsets]
     return [EVENT.validate_python({**d, "id": f"e{i}"}) for i, d in enumerate(data)]
+
+
+# -- bargaining: options and interests ----------------------------------------------------
+
+
+@st.composite
+def bargaining_scenarios(draw: st.DrawFn, max_parties: int = 3) -> Scenario:
+    """One document with one to three points with options (labels or a numeric range),
+    two or three parties with interests (random weights, values, delays and constant
+    BATNAs), all labelled assumptions."""
+    n_points = draw(st.integers(1, 3))
+    points: list[dict[str, Any]] = []
+    for k in range(n_points):
+        if draw(st.booleans()):
+            count = draw(st.integers(1, 4))
+            points.append({"id": f"p{k}", "options": [f"o{j}" for j in range(count)]})
+        else:
+            steps = draw(st.integers(0, 4))
+            points.append({"id": f"p{k}", "options": {"min": 0, "max": steps, "step": 1}})
+    value = st.floats(0, 1, allow_nan=False)
+    interests = []
+    parties = [f"party{i}" for i in range(draw(st.integers(2, max_parties)))]
+    for party in parties:
+        valued: dict[str, Any] = {}
+        for p in points:
+            if not draw(st.booleans()) and valued:
+                continue
+            weight = draw(st.floats(0.1, 10, allow_nan=False))
+            opts = p["options"]
+            if isinstance(opts, list):
+                valued[p["id"]] = {"weight": weight, "values": {o: draw(value) for o in opts}}
+            elif draw(st.booleans()):
+                worst, best = draw(st.sampled_from([(0, 4), (4, 0), (1, 3)]))
+                valued[p["id"]] = {"weight": weight, "linear": {"worst": worst, "best": best}}
+            else:
+                ys = draw(st.lists(value, min_size=3, max_size=3))
+                curve = [[0, ys[0]], [2, ys[1]], [4, ys[2]]]
+                valued[p["id"]] = {"weight": weight, "piecewise": curve}
+        delay = draw(
+            st.sampled_from([None, {"per_day": 0.01}, {"discount": 0.95}, {"discount": 0.99}])
+        )
+        interests.append(
+            {
+                "party": party,
+                "document": "deal",
+                "points": valued,
+                "delay": delay,
+                "batna": draw(st.floats(0, 0.8, allow_nan=False)),
+                "assumption": "generated for a property test",
+            }
+        )
+    return Scenario.model_validate(
+        {
+            "id": "bargain",
+            "title": "generated bargaining",
+            "illustrative": True,
+            "start": START.isoformat(),
+            "horizon": "2025-12-31",
+            "parties": [{"id": p, "name": p} for p in parties],
+            "documents": [{"id": "deal", "title": "Deal", "points": points}],
+            "interests": interests,
+        }
+    )

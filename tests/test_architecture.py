@@ -14,6 +14,7 @@ FLOORS = {
     "conditions": 2,  # the condition language
     "runtime": 3,  # the engine, clock, acts, lifecycles, legal moves, the explorer's space
     "search": 4,  # explore, sample, Dask, the search record
+    "analysis": 4,  # utilities, ZOPA, Pareto frontier, Nash, alternating offers
     "teach": 4,
     "persist": 4,
     "testing": 4,

@@ -1,0 +1,26 @@
+"""Bargaining analysis over the parties' interests (floor 4: it uses the engine's public
+API and never changes it).
+
+* ``space``: a document's outcome space, the product of its points' options.
+* ``utility``: each party's additive utility of a package, its delay cost.
+* ``bargaining``: the zone of agreement, the Pareto frontier, the Nash solution, pure.
+* ``zopa``: all of it for a document on a day, or over a range of days.
+* ``solve``: a finite alternating-offers game by backward induction (Rubinstein).
+"""
+
+from __future__ import annotations
+
+from negotiation.analysis.solve import Solution, rubinstein_share, solve
+from negotiation.analysis.space import OutcomeSpace
+from negotiation.analysis.zopa import EXACT_LIMIT, Analysis, OverResult, ZopaResult
+
+__all__ = [
+    "EXACT_LIMIT",
+    "Analysis",
+    "OutcomeSpace",
+    "OverResult",
+    "Solution",
+    "ZopaResult",
+    "rubinstein_share",
+    "solve",
+]

@@ -1,0 +1,106 @@
+"""Utilities: what a package is worth to a party, on a day, against its BATNA.
+
+The utility of a package is the weighted mean of the values of its options (weights
+normalised to sum 1, so it lies in [0, 1]); points a party does not value weigh 0. On a
+day ``d`` days after the scenario's start, a cost of delay lowers it: times ``δ ** d``
+with a daily discount factor, minus ``c * d`` with a cost per day (which can take it
+below 0: the deal is then worth less than nothing to that party). Both are strictly
+increasing in the undelayed utility, so a delay never changes which packages a party
+prefers, only how they compare with its BATNA.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from negotiation.analysis.space import Option, OutcomeSpace, Package
+from negotiation.model.interests import Delay, Interest, PointInterest
+
+DIGITS = 12
+"""Utilities are rounded to this many decimals, so that packages whose values add up
+to the same number compare equal whatever the order of the additions."""
+
+
+def point_value(pi: PointInterest, option: Option) -> float:
+    """The value in [0, 1] a party gives one option of a point."""
+    if pi.values is not None:
+        return pi.values[str(option)]
+    x = float(option)
+    if pi.linear is not None:
+        lo, hi = pi.linear.worst, pi.linear.best
+        return min(1.0, max(0.0, (x - lo) / (hi - lo)))
+    points = pi.piecewise or []
+    xs = [p[0] for p in points]
+    if x <= xs[0]:
+        return points[0][1]
+    if x >= xs[-1]:
+        return points[-1][1]
+    k = bisect.bisect_right(xs, x)
+    (x0, v0), (x1, v1) = points[k - 1], points[k]
+    return v0 + (v1 - v0) * (x - x0) / (x1 - x0)
+
+
+@dataclass(frozen=True)
+class PartyUtility:
+    """One party's utility over an outcome space: per point, the weighted value of each
+    option (weights divided by their sum)."""
+
+    party: str
+    interest: Interest
+    tables: tuple[tuple[float, ...], ...]
+
+    @classmethod
+    def of(cls, interest: Interest, space: OutcomeSpace) -> PartyUtility:
+        total = sum(pi.weight for pi in interest.points.values())
+        tables = []
+        for point, options in zip(space.points, space.options, strict=True):
+            pi = interest.points.get(point.id)
+            if pi is None:
+                tables.append(tuple(0.0 for _ in options))
+            else:
+                tables.append(tuple(pi.weight / total * point_value(pi, o) for o in options))
+        return cls(interest.party, interest, tuple(tables))
+
+    def __call__(self, package: Package) -> float:
+        return round(sum(t[i] for t, i in zip(self.tables, package, strict=True)), DIGITS)
+
+    def every(self) -> list[float]:
+        """The utility of every package of the space, in index order."""
+        out = [0.0]
+        for table in self.tables:
+            out = [a + b for a in out for b in table]
+        return [round(u, DIGITS) for u in out]
+
+
+def delayed(utility: float, delay: Delay | None, days: int) -> float:
+    """A utility ``days`` days after the start, its cost of delay applied."""
+    if delay is None or days <= 0:
+        return utility
+    if delay.discount is not None:
+        return round(utility * delay.discount**days, DIGITS)
+    return round(utility - (delay.per_day or 0.0) * days, DIGITS)
+
+
+def undelayed(threshold: float, delay: Delay | None, days: int) -> float:
+    """The undelayed utility a package needs so that, delayed ``days`` days, it is
+    worth ``threshold`` (the inverse of ``delayed``)."""
+    if delay is None or days <= 0:
+        return threshold
+    if delay.discount is not None:
+        return threshold / delay.discount**days
+    return threshold + (delay.per_day or 0.0) * days
+
+
+def describe_delay(delay: Delay | None) -> str:
+    if delay is None:
+        return "none"
+    if delay.discount is not None:
+        return f"discount {delay.discount:g} a day"
+    return f"{delay.per_day:g} a day"
+
+
+def all_utilities(parties: Sequence[PartyUtility]) -> list[list[float]]:
+    """Every party's utility of every package, in index order."""
+    return [p.every() for p in parties]
