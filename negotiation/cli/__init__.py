@@ -46,6 +46,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explore": ("explore", "explore_cmd"),
     "sample": ("explore", "sample_cmd"),
     "check": ("explore", "check_cmd"),
+    "zopa": ("analysis", "zopa"),
+    "solve": ("analysis", "solve"),
     "step": ("teach", "step"),
     "play": ("teach", "play"),
     "diagram": ("teach", "diagram"),

@@ -85,6 +85,12 @@ def _table(*columns: str, **kwargs: Any) -> Table:
     return table
 
 
+heading = _heading
+"""A bold, underlined heading after a blank line (for the other text renderers)."""
+simple_table = _table
+"""A table with a simple header rule and the given columns (for the other text renderers)."""
+
+
 def header(scenario: Scenario, console: Console, what: str) -> None:
     title = Text.assemble((scenario.title, "bold"), f" ({scenario.id})")
     if scenario.illustrative:
