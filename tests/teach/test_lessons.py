@@ -7,10 +7,13 @@ fails if a tag in the lesson plans has no test, or a test names a tag the plans 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
 import re
 import shlex
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from teach_helpers import engine_of, invoke
@@ -415,3 +418,104 @@ def test_l5_5_the_opposition_relation_is_an_assumption() -> None:
     text = flat(out("show", "--assumptions"))
     assert "relation russia|opposes|ukraine" in text
     assert "the source does not use that word" in text
+
+
+# -- lesson 6: BATNA and ZOPA ----------------------------------------------------------------
+
+INTERESTS = "labour-contract-2026-interests"
+
+
+def zopa_json(*args: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(out("zopa", "-s", INTERESTS, "-f", "json", *args))
+    return doc
+
+
+@observes("L6.1")
+def test_l6_1_interests_are_listed_as_assumptions() -> None:
+    text = flat(out("show", "--assumptions", "-s", INTERESTS))
+    for party in ("union", "employer"):
+        assert (f"interest of {party} in new_contract Invented for teaching; no source states "
+                f"the {party}'s priorities") in text  # fmt: skip
+    assert not engine_of(UKRAINE).scenario.interests
+
+
+@observes("L6.2")
+def test_l6_2_in_january_the_zopa_is_empty() -> None:
+    doc = zopa_json("--at", "2026-01-05")
+    assert doc["space_size"] == 5616 and doc["exact"]
+    assert doc["zopa_size"] == 0 and doc["nash"] is None
+    assert [(p["batna"], p["best_utility"]) for p in doc["parties"]] == [
+        (0.55, 0.996), (0.6, pytest.approx(0.992, abs=5e-4)),
+    ]  # fmt: skip
+    assert "empty: no package gives every party at least its BATNA" in out(
+        "zopa", "-s", INTERESTS, "--at", "2026-01-05"
+    )
+
+
+@observes("L6.3")
+def test_l6_3_the_strike_notice_makes_it_ripe() -> None:
+    text = out("zopa", "-s", INTERESTS, "--over", "2026-01-01..2026-04-30")
+    assert "On 2026-01-01 the ZOPA is empty." in text
+    assert "Ripe: the ZOPA opens on 2026-02-16." in text
+    before, on = zopa_json("--at", "2026-02-15"), zopa_json("--at", "2026-02-16")
+    assert (before["parties"][1]["batna"], on["parties"][1]["batna"]) == (0.6, 0.4)
+    assert on["parties"][1]["batna_set_by"] == "fact strike_notice_served"
+    assert before["zopa_size"] == 0 < on["zopa_size"]
+    engine = engine_of(INTERESTS)
+    notice = engine.run(until=dt.date(2026, 2, 16)).final
+    assert engine.evaluate("fact strike_notice_served", notice)
+
+
+@observes("L6.4")
+def test_l6_4_the_nash_package_trades_across_points() -> None:
+    doc = zopa_json("--at", "2026-02-16")
+    assert doc["zopa_size"] == 184
+    assert doc["nash"]["labels"] == {"wages": "6 %", "hours": "37.5 h", "overtime": "double time",
+                                     "pensions": "3 %", "training": "4 days"}  # fmt: skip
+    shares = {  # each point's weight as a share of the party's total weight
+        x.party: {p: pi.weight / sum(q.weight for q in x.points.values())
+                  for p, pi in x.points.items()}
+        for x in engine_of(INTERESTS).scenario.interests
+    }  # fmt: skip
+    ends = {"wages": ("6 %", "0 %"), "overtime": ("double time", "time and a quarter"),
+            "hours": ("35 h", "37.5 h"), "pensions": ("6 %", "3 %")}  # (union's, employer's)
+    for point, (union_best, employer_best) in ends.items():
+        cares_more = max(shares, key=lambda party, point=point: shares[party][point])
+        got = doc["nash"]["labels"][point]
+        assert got == (union_best if cares_more == "union" else employer_best), point
+    assert doc["nash"]["index"] in {p["index"] for p in zopa_json("--at", "2026-02-16", "-n", "0")
+                                    ["frontier"]}  # fmt: skip
+
+
+@observes("L6.5")
+def test_l6_5_delay_costs_close_the_zone() -> None:
+    doc = json.loads(out("zopa", "-s", INTERESTS, "--over", "2026-02-16..2026-04-30",
+                         "-f", "json"))  # fmt: skip
+    sizes = {d["date"]: d["zopa_size"] for d in doc["days"]}
+    assert (sizes["2026-02-16"], sizes["2026-03-11"], sizes["2026-04-07"]) == (184, 41, 1)
+    assert doc["closes"] == ["2026-04-08"]
+    days = sorted(sizes)
+    assert all(sizes[a] >= sizes[b] for a, b in itertools.pairwise(days))
+    accepted = engine_of(INTERESTS).run(until=dt.date(2026, 3, 11)).final
+    assert accepted.documents["new_contract"].state == "agreed_in_principle"
+
+
+@observes("L6.6")
+def test_l6_6_a_strike_hurts_both_and_widens_the_zone() -> None:
+    text = out("zopa", "-s", INTERESTS, "--over", "2026-02-20..2026-04-30",
+               "--branch", "no_wage_move")  # fmt: skip
+    assert "It stays open to 2026-04-30." in text
+    doc = json.loads(out("zopa", "-s", INTERESTS, "--over", "2026-03-01..2026-03-02",
+                         "--branch", "no_wage_move", "-f", "json"))  # fmt: skip
+    first, second = doc["days"]
+    assert (first["zopa_size"], second["zopa_size"]) == (88, 2269)
+    assert (first["batnas"], second["batnas"]) == ([0.55, 0.4], [0.4, 0.3])
+
+
+@observes("L6.7")
+def test_l6_7_patience_is_power() -> None:
+    a = json.loads(out("solve", "--delta1", "0.9", "--delta2", "0.8", "-f", "json"))
+    b = json.loads(out("solve", "--delta1", "0.8", "--delta2", "0.9", "-f", "json"))
+    assert a["first_share"] == pytest.approx(0.714, abs=0.001)
+    assert b["first_share"] == pytest.approx(0.357, abs=0.001)
+    assert a["agreement_round"] == b["agreement_round"] == 1
