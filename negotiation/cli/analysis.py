@@ -14,11 +14,14 @@ from negotiation.analysis.solve import solve as solve_game
 from negotiation.analysis.zopa import Analysis, documents_with_interests
 from negotiation.cli.common import (
     DEFAULT_SCENARIO,
+    SCENARIO_ENV,
     BranchOpt,
     Format,
     FormatOpt,
     ScenarioOpt,
     branch_id,
+    complete_document,
+    complete_scenario,
     load_engine,
     out,
     parse_date,
@@ -33,7 +36,7 @@ _RANGE = re.compile(r"^\s*(\S+?)\s*\.\.\s*(\S+)\s*$")
 DocumentOpt = Annotated[
     str | None,
     typer.Option(
-        "--document", "-d", metavar="ID",
+        "--document", "-d", metavar="ID", autocompletion=complete_document,
         help="The document (default: the one document the interests value).",
     ),
 ]  # fmt: skip
@@ -138,6 +141,7 @@ def zopa(
 
 
 def solve(
+    ctx: typer.Context,
     delta1: Annotated[
         float | None,
         typer.Option("--delta1", help="Player 1's discount factor per round, in (0, 1)."),
@@ -154,8 +158,10 @@ def solve(
     scenario: Annotated[
         str | None,
         typer.Option(
-            "--scenario", "-s", metavar="PATH|NAME",
-            help="Read the two discount factors from this scenario's interests instead.",
+            "--scenario", "-s", metavar="PATH|NAME", envvar=SCENARIO_ENV,
+            autocompletion=complete_scenario,
+            help="Without --delta1 and --delta2: read the two discount factors from this "
+            "scenario's interests.",
         ),
     ] = None,
     document: DocumentOpt = None,
@@ -165,16 +171,22 @@ def solve(
     unit pie, by backward induction: the first mover's share and the agreement round,
     beside Rubinstein's infinite-horizon share (1 - d2) / (1 - d1 d2)."""
     names: tuple[str, str] = ("player 1", "player 2")
-    if scenario is not None:
-        if delta1 is not None or delta2 is not None:
+    source = ctx.get_parameter_source("scenario")  # typed, or from the environment
+    typed = source is not None and source.name == "COMMANDLINE"
+    if delta1 is not None and delta2 is not None:
+        if typed:
             raise typer.BadParameter(
                 "give the discount factors or a scenario, not both", param_hint="'--scenario'"
             )
+        if document is not None:
+            raise typer.BadParameter(
+                "--document reads a scenario's interests: give -s instead of the factors",
+                param_hint="'--document'",
+            )
+    elif delta1 is None and delta2 is None and scenario is not None:
         (p1, delta1), (p2, delta2) = scenario_factors(load_engine(scenario), document)
         names = (p1, p2)
-    elif document is not None:
-        raise typer.BadParameter("--document reads a scenario: add -s", param_hint="'--document'")
-    elif delta1 is None or delta2 is None:
+    else:
         raise typer.BadParameter(
             "give both --delta1 and --delta2, or a scenario with -s", param_hint="'--delta1'"
         )

@@ -138,18 +138,25 @@ def test_solve_as_json_with_player_two_first() -> None:
     assert abs(doc["first_share"] - doc["rubinstein_share"]) < 0.01
 
 
-def test_solve_reads_the_discount_factors_of_a_scenario() -> None:
+def test_solve_reads_the_discount_factors_of_a_scenario(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     text = flat(ok("solve", "-s", SPLIT))
     assert "first 0.9" in text and "second 0.8" in text
     assert "first moves first" in text
+    monkeypatch.setenv("NEGOTIATION_SCENARIO", SPLIT)
+    assert flat(ok("solve")) == text  # the environment names the scenario
+    given = flat(ok("solve", "--delta1", "0.5", "--delta2", "0.5"))  # the factors win
+    assert "player 1 0.5" in given
 
 
 BAD_SOLVE = [
     (["solve"], "give both --delta1 and --delta2"),
     (["solve", "--delta1", "1.5", "--delta2", "0.5"], "delta1 must be a discount factor"),
     (["solve", "-s", WHAT_IF], "has no daily discount factor"),
-    (["solve", "-s", SPLIT, "--delta1", "0.5"], "not both"),
-    (["solve", "--delta1", "0.5", "--delta2", "0.5", "--document", "pie"], "add -s"),
+    (["solve", "-s", SPLIT, "--delta1", "0.5", "--delta2", "0.5"], "not both"),
+    (["solve", "--delta1", "0.5", "--delta2", "0.5", "--document", "pie"], "give -s instead"),
+    (["solve", "--delta1", "0.5"], "give both --delta1 and --delta2"),
     (["solve", "--delta1", "0.5", "--delta2", "0.5", "--rounds", "0"], "--rounds"),
 ]
 
