@@ -32,6 +32,11 @@ class _Checker:
         self.docs = self.v.documents()
         self.facts = self.v.facts()
         self.deadlines = self.v.deadlines()
+        self.deadline_specs = {d.id: d for d in scenario.deadlines}
+        self.lifecycles = {d.id: d.lifecycle for d in scenario.documents}
+        self.event_ids = {e.id for e in scenario.timeline if e.id} | {
+            e.id for b in scenario.branches for e in b.add if e.id
+        }
 
     def add(self, path: Path, message: str, offset: int | None = None) -> None:
         self.problems.append(Problem(Location(path=path), message, offset))
@@ -183,10 +188,7 @@ class _Checker:
             if d.anchor is not None and d.anchor.condition is not None:
                 self.condition((*base, "anchor", "condition"), d.anchor.condition)
             if d.anchor is not None and d.anchor.event is not None:
-                events = {e.id for e in self.s.timeline if e.id} | {
-                    e.id for b in self.s.branches for e in b.add if e.id
-                }
-                self.ref((*base, "anchor", "event"), d.anchor.event, events, "event")
+                self.ref((*base, "anchor", "event"), d.anchor.event, self.event_ids, "event")
             if d.conditional_extension is not None:
                 self.condition(
                     (*base, "conditional_extension", "condition"), d.conditional_extension.condition
@@ -294,7 +296,7 @@ class _Checker:
                     "party or document",
                 )
         if e.kind == "extend_deadline" and isinstance(d_id, str):
-            spec = next((d for d in self.s.deadlines if d.id == d_id), None)
+            spec = self.deadline_specs.get(d_id)
             if spec is not None and spec.due is not None and e.to.last_day <= spec.due.last_day:
                 self.add(
                     (*path, "to"),
@@ -303,7 +305,7 @@ class _Checker:
                 )
 
     def lifecycle_of(self, doc: str) -> str:
-        return next((d.lifecycle for d in self.s.documents if d.id == doc), "document")
+        return self.lifecycles.get(doc, "document")
 
 
 def check_scenario(scenario: Scenario) -> list[Problem]:
