@@ -8,6 +8,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 
 from negotiation import conditions as cond
+from negotiation.model.decisions import PROBABILITY_SLACK
 from negotiation.model.documents import Document
 from negotiation.model.errors import ConditionError, Location, Problem
 from negotiation.model.events import Event
@@ -84,11 +85,9 @@ class _Checker:
         self.check_rules()
         self.check_timeline()
         self.check_branches()
+        self.check_probabilities()
         self.check_decisions()
-        for i, x in enumerate(s.expect):
-            self.condition(("expect", i, "that"), x.that)
-            if x.branch is not None:
-                self.ref(("expect", i, "branch"), x.branch, self.v.branches(), "branch")
+        self.check_expectations()
         for i, inv in enumerate(s.invariants):
             field = "never" if inv.never is not None else "always"
             self.condition(("invariants", i, field), inv.never or inv.always or "")
@@ -98,6 +97,43 @@ class _Checker:
                 f"the horizon {s.horizon.display()} precedes the start {s.start.display()}",
             )
         return self.problems
+
+    def check_expectations(self) -> None:
+        """Conditions and branches, and no date after the horizon of the run it belongs
+        to: a run never reaches it, so the expectation would never be checked."""
+        horizons = {b.id: b.horizon or self.s.horizon for b in self.s.branches}
+        for i, x in enumerate(self.s.expect):
+            self.condition(("expect", i, "that"), x.that)
+            if x.branch is not None and not self.ref(
+                ("expect", i, "branch"), x.branch, self.v.branches(), "branch"
+            ):
+                continue
+            horizon = self.s.horizon if x.branch is None else horizons[x.branch]
+            if horizon is not None and x.at.last_day > horizon.last_day:
+                run = "the scenario" if x.branch is None else f"branch {x.branch}"
+                self.add(
+                    ("expect", i, "at"),
+                    f"expectation dated {x.at.display()}, after the horizon of {run} "
+                    f"({horizon.display()}): no run reaches it, so it would never be "
+                    "checked; move it to the horizon or before, or extend the horizon",
+                )
+
+    def check_probabilities(self) -> None:
+        """The labelled branches' probabilities leave the base timeline what is left of
+        1: together they must not pass 1 (a decision point's alternatives are checked
+        by their model)."""
+        total = 0.0
+        for i, b in enumerate(self.s.branches):
+            if b.probability is None:
+                continue
+            total += b.probability
+            if total > 1 + PROBABILITY_SLACK:
+                self.add(
+                    ("branches", i, "probability"),
+                    f"the branches' probabilities add up to {total:g} here, more than 1 "
+                    "(the base timeline is taken with what is left of 1)",
+                )
+                return
 
     def check_parties(self) -> None:
         for i, p in enumerate(self.s.parties):
