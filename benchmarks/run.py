@@ -489,7 +489,7 @@ def bench_testing(cfg: Config, rep: Report) -> None:
     ``cfg.deep_steps`` steps in, with its defaults (no shrinking, steps from the
     script's depth)."""
     if importlib.util.find_spec("hypothesis") is None:
-        rep.notes.append("hypothesis is not installed (pip install '.[test]'): "
+        rep.notes.append("hypothesis is not installed (pip install '.[check]'): "
                          "testing_first_failure_s not measured")
         return
     from benchmarks.deep_failure import deep_failure_yaml
