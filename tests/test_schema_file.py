@@ -255,6 +255,10 @@ NOT_JUDGED = {
     "31-extends-missing-parent": "another file, which may not exist",
     "35-horizon-before-start": "the order of two dates",
     "38-unknown-party-in-position": "a reference to a point: needs the whole scenario",
+    "39-rule-loop-at-start": "rules that fire each other: needs the engine",
+    "40-branch-probabilities-past-one": "a sum over the items of a list",
+    "41-expectation-after-horizon": "the order of two dates",
+    "42-text-not-utf8-encodable": "half a surrogate pair: JSON Schema sees only characters",
 }
 """What the schema cannot judge, and why; ``negotiation validate`` reports each."""
 
