@@ -13,6 +13,12 @@ Pieces (see docs/performance.md for what each measures and why):
   ``floor_states_per_s``, ``explore_vs_floor``, ``explore_vs_hypothesis``;
 * scale: generated files of 1k, 10k, 100k events through the YAML loader and the engine,
   one subprocess per size -> ``per_event_ratio_100k_vs_1k``, ``peak_rss_mb_100k``;
+* items: files of 1k and 10k deadlines, and of 1k and 10k rules (a fixed calendar and
+  timeline), validated, loaded and run, one subprocess per file ->
+  ``per_item_ratio_10k_vs_1k_deadlines``, ``per_item_ratio_10k_vs_1k_rules``;
+* testing: ``negotiation.testing.check_machine`` (its defaults) on a scenario whose
+  invariant first breaks 45 steps in (``benchmarks/deep_failure.py``): seconds to the
+  first reported failure -> ``testing_first_failure_s``;
 * cli: ``negotiation run`` of the seed scenario vs the import floor -> ``cli_ratio``;
 * parallel: explore (and sample, when it exists) with 1 and 2 workers ->
   ``explore_speedup_2w``, ``sample_speedup_2w``.
@@ -46,7 +52,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.family import Family  # noqa: E402
 from benchmarks.floor import floor_bfs  # noqa: E402
-from benchmarks.scale import scale_yaml  # noqa: E402
+from benchmarks.scale import deadlines_yaml, rules_yaml, scale_yaml  # noqa: E402
 
 KEYS = (
     "step_ratio",
@@ -57,6 +63,9 @@ KEYS = (
     "per_event_ratio_100k_vs_1k",
     "peak_rss_mb_100k",
     "run_events_per_s",
+    "per_item_ratio_10k_vs_1k_deadlines",
+    "per_item_ratio_10k_vs_1k_rules",
+    "testing_first_failure_s",
     "cli_ratio",
     "sample_speedup_2w",
     "explore_speedup_2w",
@@ -69,6 +78,9 @@ TARGETS: dict[str, tuple[str, float]] = {
     "explore_vs_hypothesis": (">=", 10.0),
     "per_event_ratio_100k_vs_1k": ("<=", 1.3),
     "peak_rss_mb_100k": ("<=", 300.0),
+    "per_item_ratio_10k_vs_1k_deadlines": ("<=", 1.5),
+    "per_item_ratio_10k_vs_1k_rules": ("<=", 1.5),
+    "testing_first_failure_s": ("<=", 5.0),
     "cli_ratio": ("<=", 1.5),
     "sample_speedup_2w": (">=", 1.6),
     "run_events_per_s": (">=", 2 * 10_450),
@@ -96,6 +108,8 @@ class Config:
     hyp_steps: int = 50
     scale_sizes: tuple[int, int, int] = (1_000, 10_000, 100_000)
     scale_fixed: bool = False  # also the fixed-entities variant
+    item_sizes: tuple[int, int] = (1_000, 10_000)  # deadlines, rules
+    deep_steps: int = 45  # where the testing piece's invariant first breaks
     cli_runs: int = 5
     parallel: Family = Family(2, 3)
     sample_runs: int = 1_000
@@ -129,6 +143,8 @@ TINY = Config(
     hyp_examples=2,
     hyp_steps=5,
     scale_sizes=(20, 40, 80),
+    item_sizes=(20, 200),
+    deep_steps=15,
     cli_runs=1,
     parallel=Family(1, 2),
     sample_runs=20,
@@ -382,9 +398,9 @@ def bench_hypothesis(cfg: Config, rep: Report) -> None:
 # -- scale -------------------------------------------------------------------------------
 
 
-def _scale_one(path: Path) -> dict[str, Any]:
+def _scale_one(path: Path, *flags: str) -> dict[str, Any]:
     child = ROOT / "benchmarks" / "scale_child.py"
-    proc = subprocess.run([sys.executable, str(child), str(path)], capture_output=True,
+    proc = subprocess.run([sys.executable, str(child), str(path), *flags], capture_output=True,
                           text=True, check=False, cwd=ROOT)
     if proc.returncode != 0:
         raise RuntimeError(f"scale child failed on {path.name}: {proc.stderr[-2000:]}")
@@ -430,6 +446,83 @@ def bench_scale(cfg: Config, rep: Report) -> None:
     if cfg.scale_sizes != (1_000, 10_000, 100_000):
         rep.notes.append(f"scale sizes were {cfg.scale_sizes}, not 1k/10k/100k: the '100k' "
                          "figures are for the largest size")
+
+
+def item_series(kind: str, sizes: tuple[int, ...], workdir: Path) -> list[dict[str, Any]]:
+    """Validate, load and run a file of ``n`` deadlines (or rules) for each size."""
+    make = deadlines_yaml if kind == "deadlines" else rules_yaml
+    rows = []
+    for n in sizes:
+        path = workdir / f"items_{kind}_{n}.yaml"
+        path.write_text(make(n), encoding="utf-8")
+        r = _scale_one(path, "--validate")
+        total = r["validate_s"] + r["load_s"] + r["run_s"]
+        r.update(size=n, us_per_item=total / n * 1e6, peak_mb=r["peak_kb"] / 1024)
+        rows.append(r)
+        log(f"{kind} {n}: validate {r['validate_s']:.2f}s load {r['load_s']:.2f}s run "
+            f"{r['run_s']:.2f}s ({r['us_per_item']:.0f} us/item)")
+        path.unlink()
+    return rows
+
+
+def bench_items(cfg: Config, rep: Report) -> None:
+    """Linear in the number of deadlines and of rules (issue 15): the calendar and the
+    timeline stay fixed, only the items grow."""
+    out: dict[str, Any] = {"sizes": list(cfg.item_sizes)}
+    with tempfile.TemporaryDirectory(prefix="negotiation-bench-") as tmp:
+        for kind in ("deadlines", "rules"):
+            rows = item_series(kind, cfg.item_sizes, Path(tmp))
+            ratio = rows[-1]["us_per_item"] / rows[0]["us_per_item"]
+            rep.figures[f"per_item_ratio_10k_vs_1k_{kind}"] = ratio
+            out[kind] = rows
+    rep.details["scale_items"] = out
+    if cfg.item_sizes != (1_000, 10_000):
+        rep.notes.append(f"item sizes were {cfg.item_sizes}, not 1k/10k: the per-item ratios "
+                         "are for those sizes")
+
+
+# -- testing -----------------------------------------------------------------------------
+
+
+def bench_testing(cfg: Config, rep: Report) -> None:
+    """Seconds until ``negotiation.testing`` reports an invariant first broken
+    ``cfg.deep_steps`` steps in, with its defaults (no shrinking, steps from the
+    script's depth)."""
+    if importlib.util.find_spec("hypothesis") is None:
+        rep.notes.append("hypothesis is not installed (pip install '.[check]'): "
+                         "testing_first_failure_s not measured")
+        return
+    from benchmarks.deep_failure import deep_failure_yaml
+    from negotiation.loader import load_text
+    from negotiation.search.explore import explore
+    from negotiation.testing import check_machine
+
+    scenario = load_text(deep_failure_yaml(cfg.deep_steps))
+    shortest = explore(scenario, max_states=100_000).violations
+    t0, c0 = time.perf_counter(), time.process_time()
+    ran = check_machine(scenario)
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    if ran.failure is None:
+        rep.notes.append(f"testing: no failure found in {elapsed:.1f}s on a scenario whose "
+                         f"invariant breaks {cfg.deep_steps} steps in")
+        return
+    rep.figures["testing_first_failure_s"] = elapsed
+    if cfg.deep_steps != 45:
+        rep.notes.append(f"testing: the invariant broke {cfg.deep_steps} steps in, not 45")
+    stats = ran.statistics
+    rep.details["testing"] = {
+        "explorer_shortest_steps": shortest[0].steps if shortest else None,
+        "failure_first_line": ran.failure.splitlines()[0],
+        "script_depth": stats.depth,
+        "steps_per_example": stats.steps_per_example,
+        "examples": stats.examples,
+        "steps": stats.steps,
+        "seconds": elapsed,
+        "cpu_seconds": cpu,  # the wall time on a busy machine is mostly waiting
+    }
+    log(f"testing: first failure after {elapsed:.2f}s, cpu {cpu:.2f}s ({stats.examples} "
+        f"examples; the explorer's shortest path: "
+        f"{rep.details['testing']['explorer_shortest_steps']} steps)")
 
 
 # -- CLI ---------------------------------------------------------------------------------
@@ -539,6 +632,8 @@ PIECES: dict[str, Callable[[Config, Report], None]] = {
     "explore": bench_explore,
     "hypothesis": bench_hypothesis,
     "scale": bench_scale,
+    "items": bench_items,
+    "testing": bench_testing,
     "cli": bench_cli,
     "parallel": bench_parallel,
 }
@@ -582,7 +677,7 @@ def _text(report: dict[str, Any]) -> str:
         if target is not None:
             mark = {True: "met", False: "MISSED", None: "not measured"}[target["met"]]
             mark = f"  (target {target['target']}: {mark})"
-        lines.append(f"  {key:28} {shown:>14}{mark}")
+        lines.append(f"  {key:36} {shown:>14}{mark}")
     if report["notes"]:
         lines += ["", "notes:"] + [f"  - {n}" for n in report["notes"]]
     return "\n".join(lines)

@@ -9,10 +9,25 @@ Two lines turn a scenario into a stateful test::
 
 The machine starts at the scenario's start and, step by step, either follows the
 script (the next scripted event, an option of a decision point, or the clock moving to
-the next close of day or checkpoint, the explorer's steps), lets any party make any
-legal move (``legal_events``), or does nothing. After every step it checks the
-scenario's invariants and the built-in ones (``negotiation.search.explore``); a failure names
-the invariant, the date and every step taken.
+the next close of day or checkpoint, the explorer's steps) or lets any party make any
+legal move (``legal_events``). After every step it checks the scenario's invariants and
+the built-in ones (``negotiation.search.explore``); a failure names the invariant, the date and
+every step taken.
+
+Fail fast, by default:
+
+* **No shrinking** (``shrink=False``): the first failing sequence is reported as found.
+  The explorer (``negotiation explore``) already gives the shortest path to a broken
+  invariant; Hypothesis shrinking a 45-step failure took minutes. ``shrink=True`` turns
+  Hypothesis's shrinking back on.
+* **Steps cover the script**: ``steps=None`` gives each example ``3 * depth + 10`` steps,
+  where ``depth`` (``script_depth``) is the number of the explorer's steps from the
+  start to the end of the timeline taking the first option at each decision. Free
+  moves take about half the steps, so most examples still reach the horizon (the
+  statistics count how many did).
+* **Statistics on request**: ``check_machine`` returns what the run covered
+  (``MachineStatistics``: examples, steps, script steps, free moves, the deepest
+  example, the latest date); in pytest, ``--hypothesis-show-statistics``.
 
 Strategies: ``legal_events(engine, state)`` (moves the engine would accept now) and
 ``scenarios()`` (small valid scenarios, for testing rules in general).
@@ -20,9 +35,12 @@ Strategies: ``legal_events(engine, state)`` (moves the engine would accept now) 
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+from dataclasses import dataclass
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.reporting import with_reporter
 from hypothesis.stateful import (
@@ -40,7 +58,23 @@ from negotiation.runtime.legal import legal_moves
 from negotiation.runtime.space import Node, Space
 from negotiation.search.explore import move_text
 
-__all__ = ["legal_events", "run_machine", "scenario_state_machine", "scenarios"]
+__all__ = [
+    "MachineRun",
+    "MachineStatistics",
+    "check_machine",
+    "legal_events",
+    "run_machine",
+    "scenario_state_machine",
+    "scenarios",
+    "script_depth",
+]
+
+MAX_DEPTH = 100_000
+"""``script_depth`` stops counting here (a timeline that long is its own problem)."""
+
+NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target)
+"""Hypothesis's phases without shrinking (and without the explain phase, which follows
+it)."""
 
 
 def legal_events(
@@ -52,15 +86,93 @@ def legal_events(
     return st.sampled_from(moves) if moves else st.nothing()
 
 
+def script_depth(scenario: Scenario, branch: str | None = None) -> int:
+    """The explorer's steps from the start to the end of the timeline (the base, or
+    ``branch``), taking the first option at each decision point."""
+    return _depth(Space(scenario, [branch]))
+
+
+def _depth(space: Space) -> int:
+    node = space.initial()[0]
+    for depth in range(MAX_DEPTH):
+        edges = space.expand(node).edges
+        if not edges:
+            return depth
+        node = edges[0].node
+    return MAX_DEPTH
+
+
+def default_steps(depth: int) -> int:
+    """Steps per example that cover a script ``depth`` steps deep."""
+    return 3 * depth + 10
+
+
+@dataclass
+class MachineStatistics:
+    """What a state-machine run covered."""
+
+    examples: int = 0
+    steps: int = 0
+    script_steps: int = 0
+    free_moves: int = 0
+    ended: int = 0
+    """Examples that reached the end of the script."""
+    deepest: int = 0
+    """The most script steps one example took."""
+    depth: int = 0
+    """The script's depth (``script_depth``)."""
+    steps_per_example: int = 0
+    latest: dt.date | None = None
+    """The latest date an example reached."""
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        """The statistics as text, a line each."""
+        return [
+            f"examples: {self.examples}, of up to {self.steps_per_example} steps "
+            f"(the script is {self.depth} steps deep)",
+            f"steps: {self.steps} ({self.script_steps} following the script, "
+            f"{self.free_moves} free moves, the rest nothing to do)",
+            f"examples that reached the end of the script: {self.ended}; the deepest: "
+            f"{self.deepest} script steps; latest date reached: {self.latest or 'the start'}",
+            f"time: {self.seconds:.2f} s",
+        ]
+
+
+@dataclass(frozen=True)
+class MachineRun:
+    """A state-machine run: the failure (None when no invariant broke) and statistics."""
+
+    failure: str | None
+    statistics: MachineStatistics
+
+
 def scenario_state_machine(
     scenario: Scenario,
     *,
     branch: str | None = None,
     max_examples: int = 50,
-    steps: int = 30,
+    steps: int | None = None,
+    shrink: bool = False,
 ) -> type[RuleBasedStateMachine]:
     """A ``RuleBasedStateMachine`` over ``scenario`` (base timeline, or ``branch``) that
-    checks every invariant after every step. Use its ``TestCase`` in pytest/unittest."""
+    checks every invariant after every step. Use its ``TestCase`` in pytest/unittest.
+    ``steps`` None: enough to cover the script (``default_steps``); ``shrink``: let
+    Hypothesis shrink a failure (off: the first failure is reported as found)."""
+    machine, space = _machine(scenario, branch, MachineStatistics())
+    machine.TestCase.settings = settings(
+        max_examples=max_examples,
+        stateful_step_count=steps or default_steps(_depth(space)),
+        deadline=None,
+        phases=tuple(Phase) if shrink else NO_SHRINK,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    return machine
+
+
+def _machine(
+    scenario: Scenario, branch: str | None, stats: MachineStatistics
+) -> tuple[type[RuleBasedStateMachine], Space]:
     space = Space(scenario, [branch])
     engine = space.engine
     end = space.roots[0].end
@@ -70,11 +182,16 @@ def scenario_state_machine(
             super().__init__()
             self.node: Node = space.initial()[0]
             self.path: list[str] = []
+            self.script = 0
+            self.ended = False
+            stats.examples += 1
 
         def _go(self, node: Node, text: str) -> None:
             before = self.node.state
             self.node = node
             self.path.append(f"{node.state.date}: {text}")
+            if stats.latest is None or node.state.date > stats.latest:
+                stats.latest = node.state.date
             self._assert(space.check(before, node.state))
 
         def _assert(self, breaches: list[Any]) -> None:
@@ -87,21 +204,37 @@ def scenario_state_machine(
                     f"{'; '.join(b.reasons)}\nsteps:\n{steps or '  (the initial state)'}"
                 )
 
-        @rule(data=st.data())
-        def follow_script(self, data: st.DataObject) -> None:
+        def _script(self, data: st.DataObject) -> None:
             edges = space.expand(self.node).edges
+            if not edges and not self.ended:
+                self.ended = True
+                stats.ended += 1
             if edges:
                 edge = edges[data.draw(st.integers(0, len(edges) - 1), label="option")]
                 moves = "; ".join(move_text(e) for e in edge.events)
+                stats.script_steps += 1
+                self.script += 1
+                stats.deepest = max(stats.deepest, self.script)
                 self._go(edge.node, f"{edge.kind} {edge.decision or ''} {moves}".strip())
 
         @rule(data=st.data())
+        def follow_script(self, data: st.DataObject) -> None:
+            stats.steps += 1
+            self._script(data)
+
+        @rule(data=st.data())
         def any_legal_move(self, data: st.DataObject) -> None:
+            """A legal move of any party; where none can be made (the day is closed,
+            the horizon passed, nobody may move), the script's next step instead."""
+            stats.steps += 1
             state = self.node.state
-            if state.closed or state.date > end:
+            moves = [] if state.closed or state.date > end else legal_moves(engine, state).legal
+            if not moves:
+                self._script(data)
                 return
-            event = data.draw(legal_events(engine, state), label="move")
+            event = data.draw(st.sampled_from(moves), label="move")
             step = engine.apply(state, event)
+            stats.free_moves += 1
             self._go(
                 Node(self.node.root, self.node.cursor, self.node.taken, step.state),
                 move_text(event),
@@ -112,42 +245,62 @@ def scenario_state_machine(
             self._assert(space.check(None, self.node.state))
 
     ScenarioMachine.__name__ = ScenarioMachine.__qualname__ = f"Machine_{scenario.id}"
-    ScenarioMachine.TestCase.settings = settings(
-        max_examples=max_examples,
-        stateful_step_count=steps,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    )
-    return ScenarioMachine
+    return ScenarioMachine, space
 
 
-def run_machine(
-    scenario: Scenario, *, branch: str | None = None, max_examples: int = 50, steps: int = 30
-) -> str | None:
+def check_machine(
+    scenario: Scenario,
+    *,
+    branch: str | None = None,
+    max_examples: int = 50,
+    steps: int | None = None,
+    shrink: bool = False,
+) -> MachineRun:
     """Run the scenario's state machine once, deterministically (``derandomize``, no
-    example database). None when no invariant broke; else the failure, with Hypothesis's
-    report of the shortest failing sequence it found."""
-    machine = scenario_state_machine(scenario, branch=branch)
+    example database): the first failure (``shrink``: Hypothesis's shortest) or None,
+    and what the run covered. ``steps`` None: ``default_steps`` of the script's depth."""
+    stats = MachineStatistics()
+    machine, space = _machine(scenario, branch, stats)
+    stats.depth = _depth(space)
+    stats.steps_per_example = steps or default_steps(stats.depth)
     lines: list[str] = []
     config = settings(
         max_examples=max_examples,
-        stateful_step_count=steps,
+        stateful_step_count=stats.steps_per_example,
         deadline=None,
         derandomize=True,
         database=None,
         print_blob=False,
+        phases=tuple(Phase) if shrink else NO_SHRINK,
         suppress_health_check=list(HealthCheck),
     )
 
     def report(value: object) -> None:
         lines.append(str(value))
 
+    failure = None
+    started = time.perf_counter()
     try:
         with with_reporter(report):
             run_state_machine_as_test(machine, settings=config)  # type: ignore[no-untyped-call,unused-ignore]
     except AssertionError as e:
-        return "\n".join([str(e), *lines])
-    return None
+        failure = "\n".join([str(e), *lines])
+    stats.seconds = time.perf_counter() - started
+    return MachineRun(failure, stats)
+
+
+def run_machine(
+    scenario: Scenario,
+    *,
+    branch: str | None = None,
+    max_examples: int = 50,
+    steps: int | None = None,
+    shrink: bool = False,
+) -> str | None:
+    """``check_machine``'s failure only: None when no invariant broke."""
+    return check_machine(
+        scenario, branch=branch, max_examples=max_examples, steps=steps, shrink=shrink
+    ).failure
 
 
 _IDS = ("east", "west", "north")

@@ -15,9 +15,10 @@ import pytest
 from benchmarks import run
 from benchmarks.family import Family
 from benchmarks.floor import floor_bfs
-from benchmarks.scale import scale_yaml
+from benchmarks.scale import deadlines_yaml, rules_yaml, scale_yaml
 from negotiation import Engine
 from negotiation.loader import load_text
+from negotiation.runtime.preflight import start_problems
 from negotiation.search.explore import explore
 
 
@@ -55,3 +56,15 @@ def test_generated_scale_files_load_and_run_unblocked() -> None:
         assert len(scenario.timeline) == 150
         trace = Engine(scenario).run()
         assert not [e for e in trace.entries if e.kind == "blocked"]
+
+
+def test_generated_item_files_validate_and_run_unblocked() -> None:
+    for make, field in ((deadlines_yaml, "deadlines"), (rules_yaml, "rules")):
+        scenario = load_text(make(120))
+        assert len(getattr(scenario, field)) == 120
+        assert start_problems(scenario) == []
+        trace = Engine(scenario).run()
+        assert not [e for e in trace.entries if e.kind == "blocked"]
+    final = Engine(load_text(deadlines_yaml(120))).run().final
+    statuses = {d.status.value for d in final.deadlines.values()}
+    assert {"met", "missed", "expired", "early"} <= statuses

@@ -280,6 +280,26 @@ def test_validate_reports_every_located_problem() -> None:
     assert ["deadlines", 0, "set_by"] in [p["path"] for p in data[0]["problems"]]
 
 
+NEW_CHECKS = ["50-rule-loop-at-start", "51-branch-probabilities-past-one",
+              "52-expectation-after-horizon", "53-text-not-utf8-encodable"]
+
+
+@pytest.mark.parametrize("name", NEW_CHECKS)
+def test_validate_catches_what_run_and_sample_would_refuse(name: str) -> None:
+    path = str(Path(__file__).parent / "invalid" / f"{name}.yaml")
+    header = Path(path).read_text(encoding="utf-8").splitlines()[0]
+    where, text = header.removeprefix("# expect: ").split(": ", 1)
+    line, column = (int(x) for x in where.split(":"))
+    result = invoke("validate", path, "--format", "json")
+    assert result.exit_code == 2, result.output
+    problems = json.loads(result.stdout)[0]["problems"]
+    assert [(p["line"], p["column"]) for p in problems if text in p["message"]] == [
+        (line, column)
+    ], problems
+    # run refuses it too: at load time, or (a rule loop) when the engine starts
+    assert_user_error(invoke("run", "-s", path), "did not settle" if "loop" in name else text)
+
+
 def test_validate_needs_a_path() -> None:
     result = invoke("validate")
     assert result.exit_code == 2

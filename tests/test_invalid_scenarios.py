@@ -1,8 +1,10 @@
 """Every file in tests/invalid/ must fail to load with a located, explained problem.
 
-Each fixture's first line is ``# expect: LINE[:COLUMN]: SUBSTRING``: loading it must raise
-``ScenarioError`` and one of its problems must be at that line (and column, if given)
-with a message containing the substring. A fixture that loads cleanly fails the test.
+Each fixture's first line is ``# expect: LINE[:COLUMN]: SUBSTRING``: validating it (what
+``negotiation validate`` runs: ``validate_file``, the load and what the engine would
+refuse at the start) must raise ``ScenarioError`` and one of its problems must be at
+that line (and column, if given) with a message containing the substring. A fixture
+that validates cleanly fails the test.
 Helper files a fixture needs (e.g. the other half of an extends cycle) live in
 ``tests/invalid/parts/`` and are not fixtures themselves.
 """
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from negotiation.loader import load_scenario
+from negotiation.loader import validate_file
 from negotiation.model.errors import ScenarioError
 
 INVALID = Path(__file__).parent / "invalid"
@@ -38,7 +40,7 @@ def test_there_are_enough_fixtures() -> None:
 def test_invalid_fixture_fails_where_it_says(path: Path) -> None:
     line, column, text = _expectation(path)
     with pytest.raises(ScenarioError) as info:
-        load_scenario(str(path))
+        validate_file(path)
     problems = info.value.problems
     assert problems, "a ScenarioError must carry at least one problem"
     for p in problems:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -306,6 +308,21 @@ def test_public_api_is_pinned() -> None:
     )
     for name in negotiation.__all__:
         assert hasattr(negotiation, name), name
+
+
+def test_the_names_imported_on_first_use_are_the_type_checked_ones() -> None:
+    """``negotiation/__init__.py`` imports its names on first use (a table) and for the
+    type checker (``if TYPE_CHECKING:``): the two lists must agree."""
+    tree = ast.parse(Path(negotiation.__file__).read_text(encoding="utf-8"))
+    block = next(n for n in tree.body if isinstance(n, ast.If))
+    typed = {
+        alias.name: node.module
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert typed == negotiation._EXPORTS
+    assert set(negotiation.__all__) == {*typed, "__version__"}
 
 
 def test_errors_share_one_root() -> None:

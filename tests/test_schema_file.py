@@ -266,6 +266,10 @@ NOT_JUDGED = {
     "47-interest-missing-option-value": "a value for each of a point's options: needs the point",
     "48-interest-unknown-document": "a reference to a document: needs the whole scenario",
     "49-point-options-not-whole-steps": "an arithmetic relation between three numbers",
+    "50-rule-loop-at-start": "rules that fire each other: needs the engine",
+    "51-branch-probabilities-past-one": "a sum over the items of a list",
+    "52-expectation-after-horizon": "the order of two dates",
+    "53-text-not-utf8-encodable": "half a surrogate pair: JSON Schema sees only characters",
 }
 """What the schema cannot judge, and why; ``negotiation validate`` reports each."""
 

@@ -272,7 +272,25 @@ def check_cmd(
     examples: Annotated[
         int, typer.Option("--examples", min=1, help="Hypothesis examples (event sequences).")
     ] = 50,
-    steps: Annotated[int, typer.Option("--steps", min=1, help="Steps per example.")] = 30,
+    steps: Annotated[
+        int | None,
+        typer.Option(
+            "--steps",
+            min=1,
+            help="Steps per example (default: three times the script's depth, plus 10).",
+        ),
+    ] = None,
+    shrink: Annotated[
+        bool,
+        typer.Option(
+            "--shrink",
+            help="Let Hypothesis shrink a failure (slow; the explorer already gives the "
+            "shortest path).",
+        ),
+    ] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Say what the Hypothesis run covered.")
+    ] = False,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Check the invariants (declared and built-in) two ways: the explorer over the
@@ -280,29 +298,36 @@ def check_cmd(
     violation found by either."""
     spec = load_engine(scenario).scenario
     try:
-        from negotiation.testing import run_machine  # noqa: PLC0415 - hypothesis is optional
+        from negotiation.testing import check_machine  # noqa: PLC0415 - hypothesis is optional
     except ImportError:  # pragma: no cover - hypothesis is the check extra
         fail("`negotiation check` needs hypothesis: pip install 'negotiation[check]'")
     explored = explore(spec, max_states=max_states)
-    problem = run_machine(spec, max_examples=examples, steps=steps)
+    ran = check_machine(spec, max_examples=examples, steps=steps, shrink=shrink)
+    problem, stats = ran.failure, ran.statistics
     if fmt is Format.json:
-        doc = {
-            "explorer": explored.model_dump(mode="json"),
-            "hypothesis": {
-                "ok": problem is None,
-                "failure": problem,
-                "examples": examples,
-                "steps": steps,
-            },
+        hypothesis: dict[str, object] = {
+            "ok": problem is None,
+            "failure": problem,
+            "examples": examples,
+            "steps": stats.steps_per_example,
+            "shrink": shrink,
         }
+        if statistics:
+            hypothesis["statistics"] = {
+                **{k: v for k, v in vars(stats).items() if k != "latest"},
+                "latest": stats.latest.isoformat() if stats.latest else None,
+            }
+        doc = {"explorer": explored.model_dump(mode="json"), "hypothesis": hypothesis}
         out().write(json.dumps(doc, indent=2) + "\n")
     else:
         write_exploration(explored, out())
         out().write(
-            f"\nHypothesis ({examples} examples of up to {steps} steps, any legal "
-            "move or the script): "
+            f"\nHypothesis ({examples} examples of up to {stats.steps_per_example} steps, any "
+            "legal move or the script): "
         )
         out().write("no violation found\n" if problem is None else f"VIOLATION\n{problem}\n")
+        if statistics:
+            out().write("".join(f"  {line}\n" for line in stats.lines()))
     if explored.violations or problem is not None:
         raise typer.Exit(VIOLATED)
 

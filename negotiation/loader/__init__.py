@@ -103,7 +103,7 @@ from negotiation.loader._extends import (
     merge_plain,
 )
 from negotiation.loader._located import parse
-from negotiation.loader._messages import hint, validate
+from negotiation.loader._messages import error, hint, locate, validate
 from negotiation.loader._schema import FILE_NAME as SCHEMA_FILE_NAME
 from negotiation.loader._schema import SCHEMA_ID, scenario_json_schema
 from negotiation.loader._tree import (
@@ -118,8 +118,9 @@ from negotiation.loader._yaml import Defer, Limits, plain_data
 from negotiation.loader._yaml import (
     _SafeLoader as _SafeLoader,  # the pure-Python parser (tests check its base)
 )
-from negotiation.model.errors import Location, ScenarioError
+from negotiation.model.errors import Location, Problem, ScenarioError
 from negotiation.model.scenario import Scenario
+from negotiation.runtime.preflight import start_problems
 from negotiation.runtime.validate import check_scenario
 
 __all__ = [
@@ -140,8 +141,10 @@ __all__ = [
     "bundled_names",
     "load_scenario",
     "load_text",
+    "locate_problems",
     "resolve",
     "scenario_json_schema",
+    "validate_file",
 ]
 
 DEFAULT_SCENARIO = "ukraine-2025-12"
@@ -344,3 +347,33 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> Scenario:
     or the name of a bundled scenario (a ``str``, see ``bundled_names``)."""
     path = resolve(name_or_path)
     return _load(_read_text(path, Location(file=str(path))), str(path))
+
+
+def validate_file(name_or_path: str | os.PathLike[str]) -> Scenario:
+    """``load_scenario``, then what the engine refuses before the first event (rules
+    that do not settle on the start date: ``negotiation.runtime.preflight``), located like
+    every other problem in one ``ScenarioError``. What ``negotiation validate`` and the
+    pytest plugin run; a plain load skips the engine's part, which costs a compile."""
+    path = resolve(name_or_path)
+    text = _read_text(path, Location(file=str(path)))
+    scenario = _load(text, str(path))
+    found = start_problems(scenario)
+    if found:
+        raise error(_locate_in(text, path, found), MAX_PROBLEMS)
+    return scenario
+
+
+def locate_problems(
+    name_or_path: str | os.PathLike[str], problems: list[Problem]
+) -> list[Problem]:
+    """Problems located by field path only (``("expect", 2)``, ``("rules", 0, "when")``)
+    with the file, line and column where that field is written (in the file, or in the
+    base it ``extends``)."""
+    path = resolve(name_or_path)
+    return _locate_in(_read_text(path, Location(file=str(path))), path, problems)
+
+
+def _locate_in(text: str, path: Path, problems: list[Problem]) -> list[Problem]:
+    chain: _Chain = ((path.resolve(), str(path)),)
+    tree = _located(text, str(path), chain, _limits()).tree
+    return [locate(p, tree) for p in problems]

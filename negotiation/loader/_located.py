@@ -46,6 +46,7 @@ from negotiation.loader._yaml import (
     NULL,
     SEQ,
     STR,
+    SURROGATE,
     Limits,
     _SafeLoader,
     implicit_tag,
@@ -325,6 +326,10 @@ class _Builder:
     def scalar(self, read: _Scalar, path: FieldPath) -> Node:
         tag, mark = read.tag, read.mark
         if tag in (STR, "!"):
+            lone = SURROGATE.search(read.text) if read.style == '"' else None
+            if lone is not None:
+                self.problem(mark, path, surrogate_message(read.text, lone.start()))
+                return Node(read.text, mark, bad=True)
             return Node(read.text, mark)
         if tag == NULL:
             return Node(None, mark)
@@ -346,6 +351,20 @@ class _Builder:
             "mappings), never tags that construct objects",
         )
         return Node(None, mark, bad=True)
+
+
+def surrogate_message(text: str, at: int) -> str:
+    """What is wrong with the surrogate at ``text[at]`` and what to write instead."""
+    high = ord(text[at])
+    low = ord(text[at + 1]) if at + 1 < len(text) else 0
+    instead = "the character itself"
+    if 0xD800 <= high <= 0xDBFF and 0xDC00 <= low <= 0xDFFF:
+        joined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+        instead += f" or \\U{joined:08X} (YAML does not join \\u escapes into pairs)"
+    return (
+        f"text that cannot be encoded as UTF-8: \\u{high:04x} is half of a surrogate "
+        f"pair, not a character; write {instead}"
+    )
 
 
 # -- one file --------------------------------------------------------------------------

@@ -261,7 +261,7 @@ def _fold_union(members: list[_Alternative]) -> list[Problem]:
     return [Problem(simple[0].problem.location, message), *rest]
 
 
-def _locate(problem: Problem, tree: Node) -> Problem:
+def locate(problem: Problem, tree: Node) -> Problem:
     """Give a path-only problem (from check_scenario) its file, line and column."""
     path = problem.location.path
     walk = _walk(tree, path)
@@ -311,7 +311,7 @@ def validate(parsed: Parsed, max_events: int, max_problems: int) -> Scenario:
         scenario = Scenario.model_validate(plain(tree))
     except ValidationError as e:
         raise error(problems + _pydantic_problems(e, tree), max_problems) from None
-    problems += [_locate(p, tree) for p in check_scenario(scenario)]
+    problems += [locate(p, tree) for p in check_scenario(scenario)]
     if problems:
         raise error(problems, max_problems)
     return scenario

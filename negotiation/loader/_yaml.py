@@ -39,6 +39,9 @@ SEQ, MAP = f"{TAG}seq", f"{TAG}map"
 NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: only a double-quoted scalar's ``\\u`` escape can write one (the
+file itself is UTF-8), and no text holding one can be written out as UTF-8."""
 _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 INT_RE = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 FLOAT_RE = re.compile(
@@ -214,6 +217,8 @@ class _Plain:
                 if nodes > max_nodes:
                     raise Defer
                 text = ev.value
+                if ev.style == '"' and SURROGATE.search(text) is not None:
+                    raise Defer  # text that cannot be encoded: the located path says where
                 value: Any = text
                 if ev.implicit[0]:
                     tried = resolvers.get(text[:1])

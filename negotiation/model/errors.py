@@ -7,7 +7,7 @@
     │                                   file, line, column and field path per problem
     ├── ConditionError (ValueError)     a condition does not parse or names unknowns
     ├── MoveError (ValueError)          a move string does not parse
-    ├── RuleLoopError (RuntimeError)    reactive rules did not settle
+    ├── RuleLoopError (RuntimeError)    reactive rules did not settle; carries what fired
     ├── SessionError (ValueError)       a saved session is corrupt, foreign or newer
     ├── AnalysisError (ValueError)      an analysis cannot be made: no interests, an
     │                                   unknown document, a day outside the scenario
@@ -20,6 +20,7 @@ print ``str(error)`` and exit with code 2.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 
@@ -93,7 +94,15 @@ class MoveError(NegotiationError, ValueError):
 
 
 class RuleLoopError(NegotiationError, RuntimeError):
-    """Reactive rules kept firing without settling."""
+    """Reactive rules kept firing without settling: on ``day``, ``fired`` the ids of the
+    last rules and deadlines that fired, the latest last."""
+
+    def __init__(
+        self, message: str, fired: tuple[str, ...] = (), day: dt.date | None = None
+    ) -> None:
+        self.fired = fired
+        self.day = day
+        super().__init__(message)
 
 
 class SessionError(NegotiationError, ValueError):

@@ -9,7 +9,9 @@ from negotiation.model.scenario import Scenario
 
 
 class ScenarioVocabulary:
-    """Implements ``conditions.Vocabulary`` for one scenario."""
+    """Implements ``conditions.Vocabulary`` for one scenario. Each set is built once
+    (a condition looks names up in it, and a scenario may hold thousands of
+    conditions): callers read the sets and never change them."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
@@ -35,24 +37,44 @@ class ScenarioVocabulary:
     def parties(self) -> set[str]:
         return self._parties
 
-    def documents(self) -> set[str]:
+    @cached_property
+    def _document_ids(self) -> set[str]:
         return set(self._documents)
+
+    @cached_property
+    def _facts(self) -> set[str]:
+        return {f.id for f in self.scenario.facts}
+
+    @cached_property
+    def _deadlines(self) -> set[str]:
+        return {d.id for d in self.scenario.deadlines}
+
+    @cached_property
+    def _branches(self) -> set[str]:
+        return {b.id for b in self.scenario.branches}
+
+    @cached_property
+    def _lifecycle_of(self) -> dict[str, str]:
+        return {d.id: d.lifecycle for d in self.scenario.documents}
+
+    def documents(self) -> set[str]:
+        return self._document_ids
 
     def points(self, document: str) -> set[str]:
         return self._documents.get(document, set())
 
     def document_states(self, document: str) -> set[str]:
-        doc = next((d for d in self.scenario.documents if d.id == document), None)
-        if doc is None:
+        lifecycle = self._lifecycle_of.get(document)
+        if lifecycle is None:
             return set()
-        spec = self.lifecycle_specs.get(doc.lifecycle)
+        spec = self.lifecycle_specs.get(lifecycle)
         return set(spec.states) if spec is not None else set()
 
     def facts(self) -> set[str]:
-        return {f.id for f in self.scenario.facts}
+        return self._facts
 
     def deadlines(self) -> set[str]:
-        return {d.id for d in self.scenario.deadlines}
+        return self._deadlines
 
     def branches(self) -> set[str]:
-        return {b.id for b in self.scenario.branches}
+        return self._branches

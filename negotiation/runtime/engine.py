@@ -233,7 +233,9 @@ class Engine:
                 return fired
         raise RuleLoopError(
             f"reactive rules did not settle after {MAX_SETTLE_STEPS} steps on {work.date}; "
-            f"last fired: {', '.join(fired[-6:])}"
+            f"last fired: {', '.join(fired[-6:])}",
+            tuple(fired[-6:]),
+            work.date,
         )
 
     def _fire_first_rule(self, work: Work, fired: list[str]) -> bool:

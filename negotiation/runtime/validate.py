@@ -8,6 +8,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 
 from negotiation import conditions as cond
+from negotiation.model.decisions import PROBABILITY_SLACK
 from negotiation.model.documents import Document, NumericRange, Point
 from negotiation.model.errors import ConditionError, Location, Problem
 from negotiation.model.events import Event
@@ -33,6 +34,11 @@ class _Checker:
         self.docs = self.v.documents()
         self.facts = self.v.facts()
         self.deadlines = self.v.deadlines()
+        self.deadline_specs = {d.id: d for d in scenario.deadlines}
+        self.lifecycles = {d.id: d.lifecycle for d in scenario.documents}
+        self.event_ids = {e.id for e in scenario.timeline if e.id} | {
+            e.id for b in scenario.branches for e in b.add if e.id
+        }
 
     def add(self, path: Path, message: str, offset: int | None = None) -> None:
         self.problems.append(Problem(Location(path=path), message, offset))
@@ -80,12 +86,10 @@ class _Checker:
         self.check_rules()
         self.check_timeline()
         self.check_branches()
+        self.check_probabilities()
         self.check_decisions()
         self.check_interests()
-        for i, x in enumerate(s.expect):
-            self.condition(("expect", i, "that"), x.that)
-            if x.branch is not None:
-                self.ref(("expect", i, "branch"), x.branch, self.v.branches(), "branch")
+        self.check_expectations()
         for i, inv in enumerate(s.invariants):
             field = "never" if inv.never is not None else "always"
             self.condition(("invariants", i, field), inv.never or inv.always or "")
@@ -95,6 +99,43 @@ class _Checker:
                 f"the horizon {s.horizon.display()} precedes the start {s.start.display()}",
             )
         return self.problems
+
+    def check_expectations(self) -> None:
+        """Conditions and branches, and no date after the horizon of the run it belongs
+        to: a run never reaches it, so the expectation would never be checked."""
+        horizons = {b.id: b.horizon or self.s.horizon for b in self.s.branches}
+        for i, x in enumerate(self.s.expect):
+            self.condition(("expect", i, "that"), x.that)
+            if x.branch is not None and not self.ref(
+                ("expect", i, "branch"), x.branch, self.v.branches(), "branch"
+            ):
+                continue
+            horizon = self.s.horizon if x.branch is None else horizons[x.branch]
+            if horizon is not None and x.at.last_day > horizon.last_day:
+                run = "the scenario" if x.branch is None else f"branch {x.branch}"
+                self.add(
+                    ("expect", i, "at"),
+                    f"expectation dated {x.at.display()}, after the horizon of {run} "
+                    f"({horizon.display()}): no run reaches it, so it would never be "
+                    "checked; move it to the horizon or before, or extend the horizon",
+                )
+
+    def check_probabilities(self) -> None:
+        """The labelled branches' probabilities leave the base timeline what is left of
+        1: together they must not pass 1 (a decision point's alternatives are checked
+        by their model)."""
+        total = 0.0
+        for i, b in enumerate(self.s.branches):
+            if b.probability is None:
+                continue
+            total += b.probability
+            if total > 1 + PROBABILITY_SLACK:
+                self.add(
+                    ("branches", i, "probability"),
+                    f"the branches' probabilities add up to {total:g} here, more than 1 "
+                    "(the base timeline is taken with what is left of 1)",
+                )
+                return
 
     def check_parties(self) -> None:
         for i, p in enumerate(self.s.parties):
@@ -185,10 +226,7 @@ class _Checker:
             if d.anchor is not None and d.anchor.condition is not None:
                 self.condition((*base, "anchor", "condition"), d.anchor.condition)
             if d.anchor is not None and d.anchor.event is not None:
-                events = {e.id for e in self.s.timeline if e.id} | {
-                    e.id for b in self.s.branches for e in b.add if e.id
-                }
-                self.ref((*base, "anchor", "event"), d.anchor.event, events, "event")
+                self.ref((*base, "anchor", "event"), d.anchor.event, self.event_ids, "event")
             if d.conditional_extension is not None:
                 self.condition(
                     (*base, "conditional_extension", "condition"), d.conditional_extension.condition
@@ -345,7 +383,7 @@ class _Checker:
                     "party or document",
                 )
         if e.kind == "extend_deadline" and isinstance(d_id, str):
-            spec = next((d for d in self.s.deadlines if d.id == d_id), None)
+            spec = self.deadline_specs.get(d_id)
             if spec is not None and spec.due is not None and e.to.last_day <= spec.due.last_day:
                 self.add(
                     (*path, "to"),
@@ -354,7 +392,7 @@ class _Checker:
                 )
 
     def lifecycle_of(self, doc: str) -> str:
-        return next((d.lifecycle for d in self.s.documents if d.id == doc), "document")
+        return self.lifecycles.get(doc, "document")
 
 
 def check_scenario(scenario: Scenario) -> list[Problem]:

@@ -105,3 +105,25 @@ def test_check_reports_both_and_exits_1_on_a_violation() -> None:
     doc = json.loads(out)
     assert doc["explorer"]["violations"][0]["invariant"] == "signed_only_with_acceptance"
     assert doc["hypothesis"]["ok"] is False
+    assert "statistics" not in doc["hypothesis"]  # on request only
+
+
+def test_check_steps_cover_the_script_and_statistics_on_request() -> None:
+    # talks.yaml is 15 steps deep along its script: 3 * 15 + 10 steps per example
+    code, out = invoke("check", "-s", TALKS, "--examples", "5", "--statistics")
+    assert code == 0, out
+    assert "Hypothesis (5 examples of up to 55 steps" in out
+    assert "(the script is 15 steps deep)" in out
+    assert "examples that reached the end of the script:" in out
+    code, out = invoke("check", "-s", TALKS, "--examples", "5", "--steps", "7", "-f", "json")
+    assert code == 0, out
+    assert json.loads(out)["hypothesis"]["steps"] == 7
+    code, out = invoke(
+        "check", "-s", TALKS, "--examples", "5", "--statistics", "--shrink", "-f", "json"
+    )
+    doc = json.loads(out)["hypothesis"]
+    assert doc["shrink"] is True
+    stats = doc["statistics"]
+    assert stats["depth"] == 15 and stats["steps_per_example"] == 55
+    assert stats["examples"] >= 5
+    assert stats["script_steps"] + stats["free_moves"] <= stats["steps"]

@@ -1,4 +1,5 @@
-"""The pytest plugin, run in a subprocess on a throwaway project."""
+"""The docs' two-line Hypothesis example, run by pytest in a subprocess on a throwaway
+project (the plugin itself: tests/test_pytest_plugin.py)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,6 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
-GOOD = """\
-id: good
-title: Good
-start: 2025-01-01
-horizon: 2025-01-10
-parties: [{id: east, name: East}]
-documents: [{id: plan, title: Plan, requires_acceptance: [east]}]
-timeline:
-  - {date: 2025-01-02, kind: propose, by: east, document: plan}
-expect:
-  - {at: 2025-01-03, that: plan is proposed}
-"""
-
-
 def _pytest(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
@@ -48,37 +35,6 @@ def _pytest(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
             ),
         },
     )
-
-
-def test_collects_only_scenario_files(tmp_path: Path) -> None:
-    (tmp_path / "good.scenario.yaml").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "other.yaml").write_text("not: [a scenario\n", encoding="utf-8")
-    bad = GOOD.replace("plan is proposed", "plan is signed").replace("id: good", "id: bad")
-    (tmp_path / "bad.scenario.yml").write_text(bad, encoding="utf-8")
-    (tmp_path / "bug.scenario.yaml").write_text(
-        (HERE / "planted_bug.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    done = _pytest(tmp_path)
-    out = done.stdout
-    assert "other.yaml" not in out
-    assert done.returncode == 1, out
-    assert "4 passed" in out or "passed" in out
-    assert "bad.scenario.yml" in out
-    assert "at 2025-01-03" in out  # the date of the failing expectation
-    assert "signed_only_with_acceptance violated on 2025-12-01 at step 9" in out
-
-
-def test_ini_option_opts_a_directory_in(tmp_path: Path) -> None:
-    (tmp_path / "scens").mkdir()
-    (tmp_path / "scens" / "good.yaml").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "pytest.ini").write_text(
-        "[pytest]\nnegotiation_scenarios = scens\n", encoding="utf-8"
-    )
-    done = _pytest(tmp_path, "--collect-only")
-    assert "good.yaml::base" in done.stdout, done.stdout + done.stderr
-    assert "good.yaml::invariants" in done.stdout
-    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    assert "good.yaml" not in _pytest(tmp_path, "--collect-only").stdout
 
 
 def test_docs_two_line_example_runs(tmp_path: Path) -> None:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.deep_failure import STEPS, deep_failure_yaml
 from negotiation import Engine, Lifecycle, LifecycleSpec, Scenario
-from negotiation.loader import load_scenario
+from negotiation.loader import load_scenario, load_text
 from negotiation.search.explore import explore
-from negotiation.testing import legal_events, run_machine, scenario_state_machine, scenarios
+from negotiation.testing import (
+    check_machine,
+    legal_events,
+    run_machine,
+    scenario_state_machine,
+    scenarios,
+    script_depth,
+)
 
 HERE = Path(__file__).parent
 
@@ -19,6 +28,31 @@ HERE = Path(__file__).parent
 TestTalks = scenario_state_machine(
     load_scenario(str(HERE / "talks.yaml")), max_examples=15
 ).TestCase
+
+
+def test_fail_fast_defaults_no_shrinking_and_steps_that_cover_the_script() -> None:
+    talks = load_scenario(str(HERE / "talks.yaml"))
+    assert script_depth(talks) == 15  # its script, first option at each decision
+    quick = scenario_state_machine(talks).TestCase.settings
+    assert quick.stateful_step_count == 3 * 15 + 10
+    assert Phase.shrink not in quick.phases
+    shrinking = scenario_state_machine(talks, shrink=True, steps=7).TestCase.settings
+    assert Phase.shrink in shrinking.phases
+    assert shrinking.stateful_step_count == 7
+
+
+def test_a_failure_deep_in_the_script_is_reported_as_found() -> None:
+    deep = load_text(deep_failure_yaml())
+    shortest = explore(deep, max_states=10_000).violations[0]
+    assert (shortest.invariant, shortest.steps) == ("no_breach", STEPS)
+    ran = check_machine(deep)
+    assert ran.failure is not None
+    assert ran.failure.startswith("invariant no_breach violated on 2025-01-16 after step ")
+    stats = ran.statistics
+    assert stats.depth >= STEPS
+    assert stats.deepest >= STEPS  # the failing example followed the whole script
+    assert stats.latest == dt.date(2025, 1, 16)
+    assert stats.script_steps + stats.free_moves <= stats.steps
 
 
 def test_machine_finds_the_planted_bug() -> None:
