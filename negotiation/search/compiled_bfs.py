@@ -12,6 +12,9 @@ from negotiation.search.record import SearchRecord
 
 Tick = Callable[[int, float], None]
 """Progress: (frontier size, elapsed seconds), once per chunk of the frontier."""
+Check = Callable[[], str | None]
+"""Once per chunk of the frontier: why the search must stop now (``search.limits``), or
+None."""
 
 
 def search_compiled(
@@ -23,6 +26,7 @@ def search_compiled(
     max_seconds: float | None,
     chunk: int,
     tick: Tick | None,
+    check: Check | None = None,
 ) -> tuple[str | None, float] | None:
     """Run ``explore``'s breadth-first search over the compiled space, filling ``search``
     exactly as the engine-driven search does (same states in the same order, codes,
@@ -34,6 +38,7 @@ def search_compiled(
     if compiled is None:
         return None
     walk = _Walk(compiled, search, max_states, max_seconds, chunk, tick, started)
+    walk.check = check
     # a level's new states get consecutive indices: a frontier is its first index and
     # its states
     frontier: list[S] = []
@@ -84,6 +89,7 @@ class _Walk:
         self.tick = tick
         self.started = started
         self.checks = len(compiled.invariants) + 3  # declared and built-in invariants
+        self.check: Check | None = None
 
     def level(self, first: int, frontier: list[S]) -> tuple[int, list[S], str | None]:
         """Expand a level (its states numbered from ``first``): the next level's first
@@ -99,6 +105,9 @@ class _Walk:
                 self.tick(len(out), elapsed)
             if self.max_seconds is not None and elapsed > self.max_seconds:
                 return following, out, "time"
+            why = None if self.check is None else self.check()
+            if why is not None:
+                return following, out, why
         return following, out, None
 
     def _chunk(self, first: int, part: list[S], out: list[S]) -> bool:

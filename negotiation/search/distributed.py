@@ -24,6 +24,7 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from negotiation.model.errors import NegotiationError
@@ -159,11 +160,23 @@ def run_sample(
     workers: int = 1,
     scheduler: str | None = None,
     dask_local: int | None = None,
+    max_seconds: float | None = None,
+    max_memory: float | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Sampling:
-    """What the ``sample`` command runs: local processes (``workers``), or Dask when
-    ``scheduler`` or ``dask_local`` is given."""
+    """What the ``sample`` command runs: local processes (``workers``, within the bounds
+    ``max_seconds``, ``max_memory`` and ``stop``), or Dask when ``scheduler`` or
+    ``dask_local`` is given (the bounds are the local sampler's only)."""
     if scheduler is None and dask_local is None:
-        return sample(scenario, runs=runs, seed=seed, workers=workers)
+        return sample(
+            scenario,
+            runs=runs,
+            seed=seed,
+            workers=workers,
+            max_seconds=max_seconds,
+            max_memory=max_memory,
+            stop=stop,
+        )
     return sample_on_dask(scenario, runs, seed, scheduler=scheduler, local_workers=dask_local)
 
 

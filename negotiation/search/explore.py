@@ -12,10 +12,13 @@ the end of its timeline is *stuck*; a node at the end is *terminal*, and its out
 the documents that moved and the deadlines that resolved (``open at the horizon`` when
 none did). Outcome counts are counts of distinct terminal states, not of paths.
 
-Bounds: ``max_states``, ``max_depth`` (steps), ``max_seconds``; a bound reached, or
-KeyboardInterrupt, gives a partial result that says why it stopped. ``workers > 1``
-expands each level in chunks on local processes; results are merged in frontier order,
-so they are identical to ``workers=1``.
+Bounds: ``max_states``, ``max_depth`` (steps), ``max_seconds``, ``max_memory`` (MiB, the
+whole process tree, see ``search.limits``), and the caller's ``stop()``; a bound reached,
+or KeyboardInterrupt, gives a partial result that says why it stopped. ``workers > 1``
+expands each level in chunks on local processes (``search.workers``); results are merged
+in frontier order, so they are identical to ``workers=1``. With workers, the bounds are
+checked between chunks and while waiting for one, and a search that stops early stops
+its workers at once.
 """
 
 from __future__ import annotations
@@ -23,10 +26,8 @@ from __future__ import annotations
 import gc
 import json
 import math
-import signal
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, cast
 
 from negotiation.model._base import Frozen
@@ -37,9 +38,11 @@ from negotiation.runtime import collect
 from negotiation.runtime.notation import format_move
 from negotiation.runtime.space import BUILTIN_INVARIANTS, Breach, Code, Edge, Node, Packed, Space
 from negotiation.search.compiled_bfs import search_compiled
+from negotiation.search.limits import Limits
 from negotiation.search.record import Found, SearchRecord
+from negotiation.search.workers import Pool, stopping
 
-Stop = Literal["max_states", "max_depth", "time", "interrupted"]
+Stop = Literal["max_states", "max_depth", "time", "memory", "interrupted"]
 BASE = "base"
 
 
@@ -144,8 +147,12 @@ def _expand_one(space: Space, node: Node) -> Expanded:
 
 
 def _expand_packed(space: Space, packed: list[Packed], sent: set[bytes]) -> list[PackedExpanded]:
+    """The chunk's nodes expanded (in a worker, only those before the main process asked
+    the workers to stop: it reads no more results then)."""
     out: list[PackedExpanded] = []
     for data in packed:
+        if stopping():
+            break
         label, stuck, children = _expand_one(space, Node.unpack(data))
         kids: list[PackedChild] = []
         for code, child, key, breaches in children:
@@ -163,7 +170,6 @@ _WORKER: tuple[Space, set[bytes]] | None = None
 
 def _init_worker(scenario: Scenario, branches: list[str | None] | None) -> None:
     global _WORKER  # noqa: PLW0603 - one Space per worker process
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()  # what the fork copied from the main process: never scanned (nor copied)
     gc.enable()  # the main process may have paused it (``collect.paused``)
     _WORKER = (Space(scenario, branches), set())
@@ -188,23 +194,28 @@ def explore(
     max_states: int = 100_000,
     max_depth: int | None = None,
     max_seconds: float | None = None,
+    max_memory: float | None = None,
     workers: int = 1,
     progress: Callable[[Progress], None] | None = None,
     chunk: int = 512,
     compiled: bool = True,
+    stop: Callable[[], bool] | None = None,
 ) -> Exploration:
     """Search every state reachable in ``scenario`` (base timeline and branches, or the
-    named ``branches``; None names the base), within the bounds. With ``compiled`` (and
-    one worker) the search runs over ``negotiation.runtime.compiled``'s tuple states when the
-    scenario compiles; the result is the same as the engine-driven search's."""
+    named ``branches``; None names the base), within the bounds; ``stop()`` returning
+    True stops it as KeyboardInterrupt does (``stopped="interrupted"``). With
+    ``compiled`` (and one worker) the search runs over ``negotiation.runtime.compiled``'s
+    tuple states when the scenario compiles; the result is the same as the
+    engine-driven search's."""
+    started = time.perf_counter()
+    limits = Limits(max_seconds=max_seconds, max_memory=max_memory, stop=stop, started=started)
     chosen = None if branches is None else list(branches)
     space = Space(scenario, chosen)
     if compiled and workers == 1:
-        fast = _search_compiled(space, max_states, max_depth, max_seconds, chunk, progress)
+        fast = _search_compiled(space, max_states, max_depth, limits, chunk, progress)
         if fast is not None:
             return fast
     search = SearchRecord(space)
-    started = time.perf_counter()
     stopped: Stop | None = None
     frontier: Frontier = []
     for node in space.initial():
@@ -212,20 +223,23 @@ def explore(
         if index is not None:
             search.breach(index, None, space.check(None, node.state))
             frontier.append((index, node if workers <= 1 else node.pack()))
-    pool: Executor | None = None
+    pool: Pool | None = None
     if workers > 1:
-        pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(scenario, chosen))
+        pool = Pool(workers, _init_worker, (scenario, chosen))
     try:
         stopped = cast(Stop | None, search.by_levels(
             frontier,
             len,
-            lambda fr: _level(search, fr, pool, chunk, max_states, max_seconds, started,
-                              progress, workers),
+            lambda fr: _level(search, fr, pool, chunk, max_states, limits, progress),
             max_depth,
         ))
+    except BaseException:  # KeyboardInterrupt is by_levels' own ("interrupted")
+        if pool is not None:
+            pool.close(now=True)
+        raise
     finally:
         if pool is not None:
-            pool.shutdown(wait=stopped != "interrupted", cancel_futures=True)
+            pool.close(now=stopped is not None)
     return _result(search, stopped, time.perf_counter() - started, workers)
 
 
@@ -233,7 +247,7 @@ def _search_compiled(
     space: Space,
     max_states: int,
     max_depth: int | None,
-    max_seconds: float | None,
+    limits: Limits,
     chunk: int,
     progress: Callable[[Progress], None] | None,
 ) -> Exploration | None:
@@ -247,7 +261,8 @@ def _search_compiled(
                               frontier=frontier, elapsed=elapsed))
 
     ran = search_compiled(space, search, max_states=max_states, max_depth=max_depth,
-                          max_seconds=max_seconds, chunk=chunk, tick=tick)
+                          max_seconds=limits.max_seconds, chunk=chunk, tick=tick,
+                          check=limits.check)
     if ran is None:
         return None
     stopped, elapsed = ran
@@ -261,28 +276,27 @@ Frontier = list[tuple[int, Any]]
 def _level(
     search: SearchRecord,
     frontier: Frontier,
-    pool: Executor | None,
+    pool: Pool | None,
     chunk: int,
     max_states: int,
-    max_seconds: float | None,
-    started: float,
+    limits: Limits,
     progress: Callable[[Progress], None] | None,
-    workers: int,
 ) -> tuple[Frontier, Stop | None]:
-    size = max(1, min(chunk, math.ceil(len(frontier) / max(1, workers))))
+    workers = 1 if pool is None else pool.size
+    size = max(1, min(chunk, math.ceil(len(frontier) / workers)))
     chunks = [frontier[i : i + size] for i in range(0, len(frontier), size)]
     nodes = [[n for _, n in c] for c in chunks]
-    results: Any
+    results: Iterable[Any]
     if pool is None:
         results = ([_expand_one(search.space, n) for n in c] for c in nodes)
     elif len(frontier) < LOCAL_LEVEL:  # not worth a round trip
         sent: set[bytes] = set()
         results = (_expand_packed(search.space, c, sent) for c in nodes)
-    else:
-        results = pool.map(_expand_chunk, nodes)
+    else:  # ends early when the limits say stop while it waits
+        results = pool.ordered(_expand_chunk, ((c,) for c in nodes), limits)
     out: Frontier = []
     roots = search.root
-    for part, expanded in zip(chunks, results, strict=True):
+    for part, expanded in zip(chunks, results, strict=False):
         for (index, _), (label, stuck, children) in zip(part, expanded, strict=True):
             if label is not None:
                 search.outcomes[label] = search.outcomes.get(label, 0) + 1
@@ -302,19 +316,18 @@ def _level(
                     if len(search.parent) >= max_states:
                         return out, "max_states"
         collect.chunk()
-        elapsed = time.perf_counter() - started
         if progress is not None:
             progress(
                 Progress(
                     states=len(search.parent),
                     depth=search.depth,
                     frontier=len(out),
-                    elapsed=elapsed,
+                    elapsed=time.perf_counter() - limits.started,
                 )
             )
-        if max_seconds is not None and elapsed > max_seconds:
-            return out, "time"
-    return out, None
+        if limits.check() is not None:
+            break
+    return out, limits.stopped
 
 
 # -- results -----------------------------------------------------------------------------

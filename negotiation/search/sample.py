@@ -24,6 +24,12 @@ the same.
 
 Runs walk the compiled runtime's tuple states (``negotiation.runtime.compiled``); the
 engine's ``State`` is built only to name the invariants a step breaks.
+
+Bounds: ``max_seconds``, ``max_memory`` (MiB, the whole process tree, see
+``search.limits``) and the caller's ``stop()``, checked between runs (with workers,
+between chunks and while waiting for one); a bound reached, or KeyboardInterrupt, gives
+a partial result over the runs done, runs ``0`` to ``runs - 1`` (the same runs for any
+worker count), whose ``stopped`` says why.
 """
 
 from __future__ import annotations
@@ -33,15 +39,17 @@ import hashlib
 import math
 import random
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from negotiation.model._base import Frozen
 from negotiation.model.errors import NegotiationError, ScenarioError
 from negotiation.model.scenario import Scenario, decision_assumptions, list_assumptions
 from negotiation.runtime.compiled import CompiledSpace, compile_space
 from negotiation.runtime.space import Space
+from negotiation.search.limits import Limits
+from negotiation.search.workers import Pool, stopping
 
 Z95 = 1.959963984540054
 SAMPLER_VERSION = 2
@@ -51,6 +59,11 @@ CHUNKS_PER_WORKER = 16
 """Runs are handed to worker processes in this many chunks per worker: the last chunk
 to finish keeps only one worker busy, so small chunks keep the workers evenly loaded
 (a chunk costs a fraction of a millisecond to send and gather)."""
+MAX_CHUNK = 256
+"""At most this many runs a chunk (a fraction of a second): a partial result keeps the
+chunks done in order, so a stop loses little."""
+
+Stop = Literal["time", "memory", "interrupted"]
 
 
 class Share(Frozen):
@@ -74,6 +87,8 @@ class Sampling(Frozen):
     assumptions: list[str]
     elapsed: float
     sampler: int = SAMPLER_VERSION
+    stopped: Stop | None = None
+    """Which bound ended it early (then ``runs`` counts the runs done), or None."""
 
 
 def wilson(count: int, runs: int, z: float = Z95) -> tuple[float, float]:
@@ -173,8 +188,15 @@ def _init(scenario: Scenario) -> None:
 
 
 def _runs(seed: int, indices: range) -> list[_Run]:
+    """The runs of ``indices`` (in a worker, only those before the main process asked
+    the workers to stop: it reads no more results then)."""
     assert _WORKER is not None
-    return [_WORKER.walk(run_random(seed, i)) for i in indices]
+    out = []
+    for i in indices:
+        if stopping():
+            break
+        out.append(_WORKER.walk(run_random(seed, i)))
+    return out
 
 
 def _shares(counts: dict[str, int], runs: int) -> list[Share]:
@@ -191,23 +213,55 @@ def _shares(counts: dict[str, int], runs: int) -> list[Share]:
     ]
 
 
-def sample(scenario: Scenario, runs: int, seed: int, workers: int = 1) -> Sampling:
-    """``runs`` random runs of ``scenario`` from ``seed``; identical for any ``workers``."""
+def sample(
+    scenario: Scenario,
+    runs: int,
+    seed: int,
+    workers: int = 1,
+    *,
+    max_seconds: float | None = None,
+    max_memory: float | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> Sampling:
+    """``runs`` random runs of ``scenario`` from ``seed``; identical for any ``workers``.
+    Within the bounds (see the module docstring); ``stop()`` returning True stops it as
+    KeyboardInterrupt does (``stopped="interrupted"``)."""
     if runs < 1:
         raise ValueError("runs must be at least 1")
     started = time.perf_counter()
+    limits = Limits(max_seconds=max_seconds, max_memory=max_memory, stop=stop, started=started)
     walker = Walker(scenario)
     results: list[_Run] = []
-    if workers <= 1:
-        results = [walker.walk(run_random(seed, i)) for i in range(runs)]
-    else:
-        size = math.ceil(runs / (workers * CHUNKS_PER_WORKER))
-        parts = [range(i, min(runs, i + size)) for i in range(0, runs, size)]
-        with ProcessPoolExecutor(workers, initializer=_init, initargs=(scenario,)) as pool:
-            for chunk in pool.map(_runs, [seed] * len(parts), parts):
-                results.extend(chunk)
+    try:
+        if workers <= 1:
+            for i in range(runs):
+                if limits.check() is not None:
+                    break
+                results.append(walker.walk(run_random(seed, i)))
+        else:
+            _on_workers(scenario, runs, seed, workers, limits, results)
+    except KeyboardInterrupt:
+        limits.stopped = "interrupted"
     elapsed = time.perf_counter() - started
-    return summarize(walker.space, scenario, results, runs, seed, workers, elapsed)
+    done = len(results)
+    return summarize(
+        walker.space, scenario, results, done, seed, workers, elapsed, limits.stopped
+    )
+
+
+def _on_workers(
+    scenario: Scenario, runs: int, seed: int, workers: int, limits: Limits, results: list[_Run]
+) -> None:
+    """Add the runs to ``results`` chunk by chunk, in order, until done or stopped."""
+    size = min(MAX_CHUNK, math.ceil(runs / (workers * CHUNKS_PER_WORKER)))
+    parts = ((seed, range(i, min(runs, i + size))) for i in range(0, runs, size))
+    with Pool(workers, _init, (scenario,)) as pool:
+        for chunk in pool.ordered(_runs, parts, limits):
+            results.extend(chunk)
+            if limits.check() is not None:
+                break
+        if limits.stopped is not None:
+            pool.close(now=True)
 
 
 def summarize(
@@ -218,6 +272,7 @@ def summarize(
     seed: int,
     workers: int,
     elapsed: float,
+    stopped: Stop | None = None,
 ) -> Sampling:
     """Count runs by timeline, outcome and broken invariant, with their shares and the
     assumptions behind them (shared by the local and the Dask samplers)."""
@@ -242,4 +297,5 @@ def summarize(
         violations=_shares(violations, runs),
         assumptions=assumptions,
         elapsed=elapsed,
+        stopped=stopped,
     )
