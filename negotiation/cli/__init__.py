@@ -20,6 +20,8 @@ sessions or the report renderers.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import importlib
 import inspect
 import sys
@@ -187,7 +189,12 @@ def _group(
 
 def main() -> None:
     """Entry point of the ``negotiation`` script. The process is the command's own, so
-    its long runs and searches pause the cyclic garbage collector (``runtime.collect``)."""
+    its long runs and searches pause the cyclic garbage collector (``runtime.collect``),
+    and as the process exits it freezes the heap: the interpreter's last collection
+    would scan all of it only to free what the exit frees anyway (measured: 0.4 to 0.6 s
+    after a search stopped by a signal, a third of the two seconds it has to end)."""
+    atexit.unregister(gc.freeze)  # once, however often main runs in one process
+    atexit.register(gc.freeze)
     with collect.paused():
         app(prog_name="negotiation")
 

@@ -1,5 +1,7 @@
 """``explore``, ``sample`` and ``check``: what could happen, how likely, and whether the
-scenario's invariants hold everywhere. Exit 1 when an invariant is violated."""
+scenario's invariants hold everywhere. Exit 1 when an invariant is violated; 130 or 143
+when SIGINT or SIGTERM stopped ``explore`` or ``sample`` (after printing what they found,
+see ``cli.signals``)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from negotiation.cli.common import (
     load_engine,
     out,
 )
+from negotiation.cli.signals import stop_on_signals
 from negotiation.model.scenario import Scenario
 from negotiation.persist import write_new
 from negotiation.render import csvout
@@ -38,6 +41,7 @@ from negotiation.search.explore import (
     counterexample_text,
     explore,
 )
+from negotiation.search.limits import default_max_memory
 from negotiation.search.sample import Sampling
 
 VIOLATED = 1
@@ -48,6 +52,17 @@ MaxDepth = Annotated[
 ]
 MaxSeconds = Annotated[
     float | None, typer.Option("--max-seconds", min=0.0, help="Stop after this long.")
+]
+MaxMemory = Annotated[
+    int | None,
+    typer.Option(
+        "--max-memory",
+        min=1,
+        metavar="MB",
+        help="Stop when this process and its workers hold more than this many MiB of "
+        "memory (resident, read from /proc on Linux). Default: half of this machine's memory.",
+        show_default=False,
+    ),
 ]
 Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Local processes to use.")]
 
@@ -97,6 +112,7 @@ def explore_cmd(
     max_states: MaxStates = 100_000,
     max_depth: MaxDepth = None,
     max_seconds: MaxSeconds = None,
+    max_memory: MaxMemory = None,
     workers: Workers = 1,
     fmt: TableFormatOpt = TableFormat.text,
     counterexample_out: Annotated[
@@ -112,19 +128,35 @@ def explore_cmd(
 ) -> None:
     """Search every reachable state (base timeline and branches, every option of every
     decision point): outcomes, invariant violations with their shortest counterexample,
-    stuck states. Ctrl-C stops with partial results. Exits 1 on a violation."""
-    spec = load_engine(scenario).scenario
-    if counterexample_out is not None and counterexample_out.exists() and not force:
-        fail(f"{counterexample_out} already exists; use --force to overwrite")
-    with _progress(err()) as progress:
-        result = explore(
-            spec,
-            max_states=max_states,
-            max_depth=max_depth,
-            max_seconds=max_seconds,
-            workers=workers,
-            progress=progress,
-        )
+    stuck states. A bound, Ctrl-C or SIGTERM stops it with partial results (then exit 130
+    or 143). Exits 1 on a violation."""
+    with stop_on_signals() as signals:
+        spec = load_engine(scenario).scenario
+        if counterexample_out is not None and counterexample_out.exists() and not force:
+            fail(f"{counterexample_out} already exists; use --force to overwrite")
+        signals.raising = False
+        with _progress(err()) as progress:
+            result = explore(
+                spec,
+                max_states=max_states,
+                max_depth=max_depth,
+                max_seconds=max_seconds,
+                max_memory=default_max_memory() if max_memory is None else max_memory,
+                workers=workers,
+                progress=progress,
+                stop=signals,
+            )
+        _print_exploration(spec, result, fmt, counterexample_out, force)
+        signals.exit(VIOLATED if result.violations else 0)
+
+
+def _print_exploration(
+    spec: Scenario,
+    result: Exploration,
+    fmt: TableFormat,
+    counterexample_out: Path | None,
+    force: bool,
+) -> None:
     written = []
     if counterexample_out is not None and result.violations:
         written = _write_counterexamples(spec, result, counterexample_out, force)
@@ -141,8 +173,6 @@ def explore_cmd(
         write_exploration(result, out())
         for p in written:
             out().write(f"counterexample written to {p} (`negotiation run -s {p}` replays it)\n")
-    if result.violations:
-        raise typer.Exit(VIOLATED)
 
 
 def write_exploration(result: Exploration, stream: TextIO) -> None:
@@ -191,6 +221,8 @@ def sample_cmd(
     runs: Annotated[int, typer.Option("--runs", "-n", min=1, help="Number of runs.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="The seed (recorded in the output).")] = 0,
     workers: Workers = 1,
+    max_seconds: MaxSeconds = None,
+    max_memory: MaxMemory = None,
     fmt: TableFormatOpt = TableFormat.text,
     scheduler: Annotated[
         str | None,
@@ -212,21 +244,39 @@ def sample_cmd(
 ) -> None:
     """Monte Carlo over branch and decision probabilities: the outcome distribution with
     Wilson 95% intervals. The same seed gives the same result for any --workers, and on
-    Dask (--scheduler or --dask-local)."""
+    Dask (--scheduler or --dask-local). A bound, Ctrl-C or SIGTERM stops local runs with
+    the runs done so far (then exit 130 or 143)."""
     if scheduler is not None and dask_local is not None:
         raise typer.BadParameter("give --scheduler or --dask-local, not both")
-    spec = load_engine(scenario).scenario
-    result = run_sample(
-        spec, runs, seed, workers=workers, scheduler=scheduler, dask_local=dask_local
-    )
-    if fmt is TableFormat.json:
-        out().write(json.dumps(result.model_dump(mode="json"), indent=2) + "\n")
-    elif fmt is TableFormat.csv:
-        csvout.write(SAMPLE_COLUMNS, sample_rows(result), out())
-    else:
-        write_sampling(result, out())
-    if result.violations:
-        raise typer.Exit(VIOLATED)
+    local = scheduler is None and dask_local is None
+    if not local and (max_seconds is not None or max_memory is not None):
+        raise typer.BadParameter(
+            "--max-seconds and --max-memory bound local runs, not --scheduler or --dask-local"
+        )
+    with stop_on_signals() as signals:
+        spec = load_engine(scenario).scenario
+        signals.raising = not local  # on Dask, KeyboardInterrupt as before
+        result = run_sample(
+            spec,
+            runs,
+            seed,
+            workers=workers,
+            scheduler=scheduler,
+            dask_local=dask_local,
+            max_seconds=max_seconds,
+            max_memory=default_max_memory() if max_memory is None and local else max_memory,
+            stop=signals,
+        )
+        if fmt is TableFormat.json:
+            doc = result.model_dump(mode="json")
+            if result.stopped is None:  # a complete sampling's JSON is as it always was
+                del doc["stopped"]
+            out().write(json.dumps(doc, indent=2) + "\n")
+        elif fmt is TableFormat.csv:
+            csvout.write(SAMPLE_COLUMNS, sample_rows(result), out())
+        else:
+            write_sampling(result, out(), asked=runs)
+        signals.exit(VIOLATED if result.violations else 0)
 
 
 SAMPLE_COLUMNS = ("kind", "label", "count", "share", "low", "high")
@@ -244,11 +294,17 @@ def sample_rows(result: Sampling) -> Iterator[dict[str, Any]]:
             yield {"kind": kind, **r.model_dump()}
 
 
-def write_sampling(result: Sampling, stream: TextIO) -> None:
+def write_sampling(result: Sampling, stream: TextIO, asked: int | None = None) -> None:
+    """The sampling as plain text (``asked``: the runs asked for, said when it stopped
+    early)."""
     w = stream.write
+    partial = ""
+    if result.stopped is not None:
+        of = f" of {asked:,}" if asked is not None else ""
+        partial = f"; partial: stopped by {result.stopped} after {result.runs:,}{of} runs"
     w(
         f"Sampled {result.scenario}: {result.runs:,} runs, seed {result.seed} "
-        f"({result.elapsed:.2f} s, {result.workers} worker(s))\n"
+        f"({result.elapsed:.2f} s, {result.workers} worker(s)){partial}\n"
     )
     for title, rows in (
         ("Timelines", result.timelines),

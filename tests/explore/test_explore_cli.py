@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from benchmarks.family import Family
 from negotiation.cli import app
 
 HERE = Path(__file__).parent
@@ -76,6 +78,10 @@ def test_explore_json_and_bounds() -> None:
         ["sample", "-s", TALKS, "--seed", "abc"],
         ["check", "-s", TALKS, "--examples", "0"],
         ["check", "-s", "no_such_scenario"],
+        ["explore", "-s", TALKS, "--max-memory", "0"],
+        ["sample", "-s", TALKS, "--max-memory", "lots"],
+        ["sample", "-s", TALKS, "--dask-local", "2", "--max-seconds", "3"],
+        ["sample", "-s", TALKS, "--scheduler", "tcp://127.0.0.1:1", "--max-memory", "900"],
     ],
 )
 def test_wrong_input_exits_2_without_traceback(args: list[str]) -> None:
@@ -127,3 +133,42 @@ def test_check_steps_cover_the_script_and_statistics_on_request() -> None:
     assert stats["depth"] == 15 and stats["steps_per_example"] == 55
     assert stats["examples"] >= 5
     assert stats["script_steps"] + stats["free_moves"] <= stats["steps"]
+
+
+@pytest.fixture(scope="module")
+def family(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Family(3, 4): minutes of work with two workers (JSON is YAML)."""
+    path = tmp_path_factory.mktemp("bounds") / "family.yaml"
+    path.write_text(json.dumps(Family(3, 4).data()), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("command", ["explore", "sample"])
+def test_max_seconds_holds_with_two_workers(command: str, family: str) -> None:
+    more = ["--runs", "10000000"] if command == "sample" else []
+    started = time.perf_counter()
+    code, out = invoke(command, "-s", family, "-w", "2", "--max-seconds", "2", *more)
+    took = time.perf_counter() - started
+    assert code == 0, out
+    assert took < 4, f"{command} took {took:.1f} s"
+    if command == "explore":
+        assert "; partial: stopped by time" in out
+    else:
+        assert "; partial: stopped by time after " in out
+        assert " of 10,000,000 runs" in out
+
+
+@pytest.mark.parametrize("command", ["explore", "sample"])
+def test_max_memory_holds_with_two_workers(command: str, family: str) -> None:
+    """This process alone (the test runner) holds more than 50 MiB."""
+    more = ["--runs", "10000000"] if command == "sample" else []
+    code, out = invoke(command, "-s", family, "-w", "2", "--max-memory", "50", "-f", "json", *more)
+    assert code == 0, out
+    assert json.loads(out)["stopped"] == "memory"
+
+
+def test_a_complete_sampling_has_no_stopped_field() -> None:
+    """Its JSON is as it was before bounds (the golden files pin it)."""
+    code, out = invoke("sample", "-s", TALKS, "--runs", "20", "-f", "json", "-w", "2")
+    assert code == 0, out
+    assert "stopped" not in json.loads(out)
