@@ -53,23 +53,26 @@ def test_the_tree_holds_children_and_grandchildren(monkeypatch: pytest.MonkeyPat
     child = subprocess.Popen([sys.executable, "-c", code])
     try:
         deadline = time.monotonic() + 30
-        while len(descendants(os.getpid())) < 2:
+        while not descendants(child.pid):
             assert time.monotonic() < deadline, "the grandchild did not start"
             time.sleep(0.02)
-        below = descendants(os.getpid())
-        assert child.pid in below
-        (grandchild,) = (p for p in below if p != child.pid)
-        total = tree_rss()
+        (grandchild,) = descendants(child.pid)
+        assert {child.pid, grandchild} <= set(descendants(os.getpid()))
+        total = tree_rss(child.pid)
         assert total is not None
-        parts = [rss(p) for p in (os.getpid(), child.pid, grandchild)]
+        parts = [rss(child.pid), rss(grandchild)]
         assert all(p is not None and p > 0 for p in parts)
         assert total >= sum(p for p in parts if p is not None) * 0.9  # they move a little
+        own = tree_rss()
+        assert own is not None
+        assert own > total
         # a kernel without /proc/PID/task/TID/children: the parent ids say the same
         monkeypatch.setattr(limits, "_children", lambda pid: None)
-        assert set(descendants(os.getpid())) == set(below)
+        assert descendants(child.pid) == [grandchild]
     finally:
-        for pid in descendants(os.getpid()):
+        for pid in descendants(child.pid):
             os.kill(pid, 9)
+        child.kill()
         child.wait()
 
 

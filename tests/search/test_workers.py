@@ -39,13 +39,19 @@ def after(calls: int, then: Callable[[], object] = lambda: None) -> Callable[[],
     return stop
 
 
-def no_workers_left() -> bool:
-    return not descendants(os.getpid())
+@pytest.fixture
+def children() -> Callable[[], set[int]]:
+    """The processes below this one started since the test began (the suite's earlier
+    tests may leave some of their own)."""
+    before = set(descendants(os.getpid()))
+    return lambda: set(descendants(os.getpid())) - before
 
 
 @linux
 @pytest.mark.parametrize("kind", ["explore", "sample"])
-def test_a_stop_request_stops_the_workers_at_once(kind: str) -> None:
+def test_a_stop_request_stops_the_workers_at_once(
+    kind: str, children: Callable[[], set[int]]
+) -> None:
     asked: list[float] = []
     stop = after(15, lambda: asked.append(time.perf_counter()))  # workers running by then
     if kind == "explore":
@@ -56,19 +62,19 @@ def test_a_stop_request_stops_the_workers_at_once(kind: str) -> None:
     took = time.perf_counter() - asked[0]
     assert result.stopped == "interrupted"
     assert took < POLL + GRACE
-    assert no_workers_left()
+    assert not children()
 
 
 @linux
-def test_time_and_memory_bounds_hold_with_workers() -> None:
+def test_time_and_memory_bounds_hold_with_workers(children: Callable[[], set[int]]) -> None:
     started = time.perf_counter()
     timed = explore(BIG, workers=2, max_seconds=1.5)
     assert timed.stopped == "time"
     assert time.perf_counter() - started < 1.5 + POLL + GRACE + 1
-    assert no_workers_left()
+    assert not children()
     heavy = explore(BIG, workers=2, max_memory=1)  # this process alone holds more
     assert heavy.stopped == "memory"
-    assert no_workers_left()
+    assert not children()
     ran = sample(BIG, runs=10_000_000, seed=1, workers=2, max_memory=1)
     assert ran.stopped == "memory"
     assert ran.runs == 0
@@ -92,8 +98,10 @@ def test_workers_ignore_the_terminals_signals() -> None:
     scenario = load_scenario(TALKS)
     signalled: list[int] = []
 
+    before = set(descendants(os.getpid()))
+
     def poke() -> bool:
-        for pid in descendants(os.getpid()):
+        for pid in set(descendants(os.getpid())) - before:
             for signum in (signal.SIGINT, signal.SIGTERM):
                 os.kill(pid, signum)
             signalled.append(pid)
@@ -112,7 +120,9 @@ def test_workers_ignore_the_terminals_signals() -> None:
 
 @linux
 @pytest.mark.parametrize("kind", ["explore", "sample"])
-def test_keyboard_interrupt_in_a_library_call_gives_partial_results(kind: str) -> None:
+def test_keyboard_interrupt_in_a_library_call_gives_partial_results(
+    kind: str, children: Callable[[], set[int]]
+) -> None:
     """A library caller keeps Python's own SIGINT handling: KeyboardInterrupt, which
     the call turns into a partial result, its workers stopped."""
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
@@ -122,7 +132,7 @@ def test_keyboard_interrupt_in_a_library_call_gives_partial_results(kind: str) -
     else:
         result = sample(BIG, runs=10_000_000, seed=1, workers=2, stop=lambda: stop() and False)
     assert result.stopped == "interrupted"
-    assert no_workers_left()
+    assert not children()
 
 
 def test_library_calls_install_no_signal_handler() -> None:
