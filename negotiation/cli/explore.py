@@ -26,10 +26,11 @@ from negotiation.cli.common import (
     load_engine,
     out,
 )
+from negotiation.model.errors import NegotiationError
 from negotiation.model.scenario import Scenario
 from negotiation.persist import write_new
 from negotiation.render import csvout
-from negotiation.search.distributed import run_sample
+from negotiation.search.distributed import check_scheduler_address, run_sample
 from negotiation.search.explore import (
     Exploration,
     PathStep,
@@ -215,6 +216,11 @@ def sample_cmd(
     Dask (--scheduler or --dask-local)."""
     if scheduler is not None and dask_local is not None:
         raise typer.BadParameter("give --scheduler or --dask-local, not both")
+    if scheduler is not None:  # its syntax, before loading or contacting anything
+        try:
+            check_scheduler_address(scheduler)
+        except NegotiationError as e:
+            raise typer.BadParameter(str(e), param_hint="'--scheduler'") from None
     spec = load_engine(scenario).scenario
     result = run_sample(
         spec, runs, seed, workers=workers, scheduler=scheduler, dask_local=dask_local
