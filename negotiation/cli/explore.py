@@ -30,6 +30,7 @@ from negotiation.model.errors import NegotiationError
 from negotiation.model.scenario import Scenario
 from negotiation.persist import write_new
 from negotiation.render import csvout
+from negotiation.render.escape import rendered
 from negotiation.search.distributed import check_scheduler_address, run_sample
 from negotiation.search.explore import (
     Exploration,
@@ -60,7 +61,7 @@ def _progress(stream: TextIO) -> Iterator[Callable[[Progress], None] | None]:
         yield None
         return
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Bar(*columns, console=Console(file=stream), transient=True) as bar:
+    with Bar(*columns, console=Console(file=rendered(stream)), transient=True) as bar:
         task = bar.add_task("exploring")
 
         def update(p: Progress) -> None:

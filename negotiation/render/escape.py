@@ -29,7 +29,8 @@ escapes it for its own format, over one shared step:
 ``visible``, is encoded with a fallback when the stream cannot encode it (a stream in
 ASCII gets ``\\u2500`` rather than a ``UnicodeEncodeError``), and is bounded by
 ``persist.MAX_OUTPUT_BYTES`` (a write past the bound is refused, whole, with an
-``OutputError``).
+``OutputError``). A rich console, which makes its text visible itself and adds its own
+styling escapes, writes to ``rendered(stream)`` instead.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import codecs
 import html
 import io
 import re
-from typing import TextIO
+from typing import TextIO, cast
 
 from negotiation import persist
 from negotiation.model.errors import OutputError
@@ -208,6 +209,39 @@ class TerminalStream(io.TextIOBase):
         self.inner.flush()
 
 
+class _Rendered(io.TextIOBase):
+    """The ``write_rendered`` side of a ``TerminalStream``, as a stream (for a rich
+    console that draws straight to the terminal, such as a progress bar)."""
+
+    def __init__(self, owner: TerminalStream) -> None:
+        super().__init__()
+        self.owner = owner
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.owner.encoding
+
+    def isatty(self) -> bool:
+        return self.owner.isatty()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return self.owner.write_rendered(text)
+
+    def flush(self) -> None:
+        self.owner.flush()
+
+
+def rendered(stream: TextIO) -> TextIO:
+    """A stream for text already made visible (a rich console's output): a
+    ``TerminalStream``'s ``write_rendered`` side, or ``stream`` itself."""
+    if isinstance(stream, TerminalStream):
+        return cast(TextIO, _Rendered(stream))
+    return stream
+
+
 __all__ = [
     "TerminalStream",
     "code_span",
@@ -217,6 +251,7 @@ __all__ = [
     "markdown_text",
     "mermaid_label",
     "mermaid_name",
+    "rendered",
     "visible",
     "xml_text",
 ]

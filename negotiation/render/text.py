@@ -30,7 +30,7 @@ from negotiation.model.scenario import Scenario
 from negotiation.model.state import State
 from negotiation.model.trace import Trace
 from negotiation.render import views
-from negotiation.render.escape import visible
+from negotiation.render.escape import rendered, visible
 
 PIPE_WIDTH = 100
 
@@ -96,7 +96,7 @@ def output(file: TextIO) -> Iterator[Console]:
     options: dict[str, Any] = {"markup": False, "highlight": False, "emoji": False}
     page = _Page(_encoding(file))
     if _is_tty(file):
-        probe = Console(file=file)
+        probe = Console(file=rendered(file))
         console = _Console(
             file=page,
             width=probe.width,
@@ -111,8 +111,7 @@ def output(file: TextIO) -> Iterator[Console]:
             file=page, width=PIPE_WIDTH, force_terminal=False, color_system=None, **options
         )
         text = "".join(line.rstrip() + "\n" for line in page.getvalue().splitlines())
-    write = getattr(file, "write_rendered", file.write)
-    write(text)
+    rendered(file).write(text)
 
 
 def error(message: str, file: TextIO, *notes: str) -> None:

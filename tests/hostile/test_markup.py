@@ -14,7 +14,6 @@ import io
 import json
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
 
@@ -199,3 +198,20 @@ def test_cli_pie_has_one_slice_per_label(cli: dict[str, Result]) -> None:
     md = cli["report-md"].stdout
     pie = md[md.index("pie title Outcomes") :].split("```")[0].strip().split("\n")
     assert len(pie) == 1 + len(MARKUP)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("payload", CONTROL, ids=IDS[len(MARKUP) :])
+def test_the_styled_console_on_a_terminal(payload: str) -> None:
+    """On a terminal the page keeps rich's own styling escapes; the payload's do not
+    get through."""
+    e = engine(payload)
+    page = _Terminal()
+    text.timeline(e.run(), e.scenario, page)
+    out = page.getvalue()
+    assert "\x1b[1m" in out  # rich's bold: styled for a terminal
+    assert_no_raw(re.sub(r"\x1b\[[0-9;]*m", "", out))  # nothing but its colours
