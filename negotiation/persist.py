@@ -24,7 +24,10 @@ the command's own counter (trace entries for ``run``, events stepped through for
 Everything here is pure except the two writers: ``atomic_write`` (used by ``save``)
 replaces a file in one step, so a reader (or a process killed mid-write) sees either
 the previous content or the new one, never a mix; ``write_new`` is for other outputs
-(reports, counterexamples) and refuses to replace an existing file unless forced.
+(reports, counterexamples) and refuses to replace an existing file unless forced. Both
+refuse, before creating anything, a text larger than ``MAX_OUTPUT_BYTES`` (64 MiB, the
+bound of every file and output stream this package writes; a session that could be
+written can be read back).
 """
 
 from __future__ import annotations
@@ -52,6 +55,10 @@ VERSION = 1
 """The newest session format version this package reads and the one it writes."""
 MAX_SESSION_BYTES = 64 * 1024 * 1024
 """The largest session file read."""
+MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+"""The most bytes written to one file (a session, a report, a diagram, a counterexample)
+or to one output stream of the command line; more is refused before anything is
+written."""
 MAX_MOVE_CHARS = 500
 """The longest move line (the move grammar's own limit)."""
 
@@ -248,8 +255,9 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
     ``OSError`` becomes an ``OutputError`` naming the file.
     """
     target = Path(path)
+    data = _encoded(target, text)
     try:
-        tmp = _write_temp(target, text.encode("utf-8"))
+        tmp = _write_temp(target, data)
         try:
             os.replace(tmp, target)
         except BaseException:
@@ -271,8 +279,9 @@ def write_new(path: str | os.PathLike[str], text: str, force: bool = False) -> N
     target = Path(path)
     if os.path.lexists(target):
         raise _exists(target)
+    data = _encoded(target, text)
     try:
-        tmp = _write_temp(target, text.encode("utf-8"))
+        tmp = _write_temp(target, data)
         try:
             os.link(tmp, target)  # fails if the name exists: never replaces a file
         except FileExistsError:
@@ -288,6 +297,33 @@ def write_new(path: str | os.PathLike[str], text: str, force: bool = False) -> N
         raise _exists(target) from None
     except OSError as e:
         raise OutputError(f"cannot write {target}: {e.strerror or e}", str(target)) from None
+
+
+def _encoded(target: Path, text: str) -> bytes:
+    """The UTF-8 bytes of ``text``, or an ``OutputError`` if they are more than
+    ``MAX_OUTPUT_BYTES`` or hold a lone surrogate (which UTF-8 cannot encode)."""
+    limit = MAX_OUTPUT_BYTES
+    if len(text) > limit:  # more characters than bytes allowed: do not encode it
+        raise _too_large(target, len(text), limit)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise OutputError(
+            f"cannot write {target}: the text holds U+{ord(text[e.start]):04X}, "
+            "a lone surrogate that UTF-8 cannot encode",
+            str(target),
+        ) from None
+    if len(data) > limit:
+        raise _too_large(target, len(data), limit)
+    return data
+
+
+def _too_large(target: Path, size: int, limit: int) -> OutputError:
+    return OutputError(
+        f"refusing to write {target}: it would be {size / 2**20:,.1f} MiB, over the "
+        f"{limit // 2**20} MiB limit; nothing was written",
+        str(target),
+    )
 
 
 def _exists(target: Path) -> OutputError:
@@ -336,6 +372,7 @@ def _fsync_dir(directory: Path) -> None:
 
 __all__ = [
     "FORMAT",
+    "MAX_OUTPUT_BYTES",
     "MAX_SESSION_BYTES",
     "VERSION",
     "Choice",

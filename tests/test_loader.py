@@ -386,12 +386,15 @@ def test_extends_merge_semantics(tmp_path: Path) -> None:
 
 
 def test_extends_reports_each_problem_in_its_own_file(tmp_path: Path) -> None:
-    _write(tmp_path / "base.yaml", PARENT.replace("by: alpha", "by: alhpa"))
+    """A base that says it is a scenario (``version:``) has its problems reported as
+    the user's own file's are (one without is read sealed: tests/hostile)."""
+    _write(tmp_path / "base.yaml", "version: 1\n" + PARENT.replace("by: alpha", "by: alhpa"))
     child = _write(tmp_path / "child.yaml", CHILD.replace("by: beta", "by: zeta"))
     with pytest.raises(ScenarioError) as info:
         load_scenario(str(child))
     where = {(Path(p.location.file or "").name, p.location.line) for p in info.value.problems}
-    assert where == {("base.yaml", 10), ("child.yaml", 8)}
+    assert where == {("base.yaml", 11), ("child.yaml", 8)}
+    assert "'alhpa'" in str(info.value)
     paths = {p.location.path for p in info.value.problems}
     assert paths == {("timeline", 0, "by", 0), ("timeline", 1, "by", 0)}
 

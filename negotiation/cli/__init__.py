@@ -5,7 +5,9 @@ Exit codes: 0 success; 1 an expectation failed (``run``); 2 bad input: any
 parse), a bad date or option (typer's usage errors), an invalid file (``validate``).
 User errors are caught in one place, ``_GuardedGroup.main``, and printed to stderr in
 one style (``common.show_error``: ``error: MESSAGE``, then the usage for a usage
-error), never as a traceback.
+error), never as a traceback. Everything the commands print goes through
+``common.out()`` and ``common.err()``: control characters made visible, an encoding
+fallback, the output bound (``render.escape.TerminalStream``).
 
 Conventions: ``--version``; shell completion (``--install-completion``,
 ``--show-completion``) that offers bundled scenario, branch, party and document names;

@@ -10,13 +10,15 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, TextIO
+from typing import Annotated, NoReturn, TextIO, cast
 
 import typer
 
 from negotiation import loader
+from negotiation.model.dates import EARLIEST, LATEST
 from negotiation.model.errors import NegotiationError
 from negotiation.model.scenario import Scenario
+from negotiation.render.escape import TerminalStream
 from negotiation.runtime.engine import Engine
 
 BASE = "base"
@@ -31,16 +33,23 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_date(value: str | dt.date) -> dt.date:
-    """A date option, strictly ``YYYY-MM-DD``; anything else is a usage error (exit 2)."""
+    """A date option, strictly ``YYYY-MM-DD`` within the supported calendar
+    (``dates.EARLIEST`` to ``dates.LATEST``); anything else is a usage error (exit 2)."""
     if isinstance(value, dt.date):  # typer hands back defaults unparsed
         return value
     text = value.strip()
     if not _DAY.match(text):
         raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}")
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a real calendar date") from None
+    if not EARLIEST <= day <= LATEST:
+        raise typer.BadParameter(
+            f"{day} is outside the supported calendar ({EARLIEST} to {LATEST}, the dates "
+            "a scenario may use)"
+        )
+    return day
 
 
 class Format(StrEnum):
@@ -103,7 +112,9 @@ ScenarioOpt = Annotated[
         metavar="PATH|NAME",
         envvar=SCENARIO_ENV,
         autocompletion=complete_scenario,
-        help="A scenario file, or the name of a bundled scenario (see `negotiation list`).",
+        help="A scenario file, or the name of a bundled scenario (see `negotiation list`). "
+        "A bare name is the bundled scenario even if a file of that name is in the "
+        "working directory (a note says so); write ./NAME for the file.",
     ),
 ]
 BranchOpt = Annotated[
@@ -143,8 +154,21 @@ AtOpt = Annotated[
 ]
 
 
+def note_shadowed(scenario: str) -> None:
+    """One line on stderr when a bundled scenario's name also names a file or folder in
+    the working directory (the bundled one is used; see ``loader.resolve``)."""
+    local = loader.shadowed(scenario)
+    if local is not None:
+        kind = "folder" if local.is_dir() else "file"
+        err().write(
+            f"note: {scenario!r} is the bundled scenario; the {kind} ./{local} in this "
+            f"directory is not used (write ./{local} to use it)\n"
+        )
+
+
 def load_engine(scenario: str) -> Engine:
     """Load a scenario by path or bundled name and build its engine."""
+    note_shadowed(scenario)
     return Engine(loader.load_scenario(scenario))
 
 
@@ -172,13 +196,28 @@ def check_not_before_start(start: dt.date, day: dt.date, option: str) -> None:
         )
 
 
+_STREAMS: dict[str, TerminalStream] = {}
+
+
+def _stream(name: str, inner: TextIO) -> TextIO:
+    """The ``TerminalStream`` over ``inner`` (one per stream, so the output bound counts
+    everything a command writes to it)."""
+    current = _STREAMS.get(name)
+    if current is None or current.inner is not inner:
+        current = _STREAMS[name] = TerminalStream(inner, name)
+    return cast(TextIO, current)
+
+
 def out() -> TextIO:
-    """Standard output, looked up at call time (so test runners can capture it)."""
-    return sys.stdout
+    """Standard output, looked up at call time (so test runners can capture it), through
+    a ``TerminalStream``: control characters made visible, an encoding fallback, the
+    output bound."""
+    return _stream("stdout", sys.stdout)
 
 
 def err() -> TextIO:
-    return sys.stderr
+    """Standard error, as ``out``."""
+    return _stream("stderr", sys.stderr)
 
 
 def show_error(message: str, *notes: str) -> None:

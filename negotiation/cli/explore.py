@@ -29,10 +29,12 @@ from negotiation.cli.common import (
     out,
 )
 from negotiation.cli.signals import stop_on_signals
+from negotiation.model.errors import NegotiationError
 from negotiation.model.scenario import Scenario
 from negotiation.persist import write_new
 from negotiation.render import csvout
-from negotiation.search.distributed import run_sample
+from negotiation.render.escape import rendered
+from negotiation.search.distributed import check_scheduler_address, run_sample
 from negotiation.search.explore import (
     Exploration,
     PathStep,
@@ -74,7 +76,7 @@ def _progress(stream: TextIO) -> Iterator[Callable[[Progress], None] | None]:
         yield None
         return
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Bar(*columns, console=Console(file=stream), transient=True) as bar:
+    with Bar(*columns, console=Console(file=rendered(stream)), transient=True) as bar:
         task = bar.add_task("exploring")
 
         def update(p: Progress) -> None:
@@ -248,6 +250,11 @@ def sample_cmd(
     the runs done so far (then exit 130 or 143)."""
     if scheduler is not None and dask_local is not None:
         raise typer.BadParameter("give --scheduler or --dask-local, not both")
+    if scheduler is not None:  # its syntax, before loading or contacting anything
+        try:
+            check_scheduler_address(scheduler)
+        except NegotiationError as e:
+            raise typer.BadParameter(str(e), param_hint="'--scheduler'") from None
     local = scheduler is None and dask_local is None
     if not local and (max_seconds is not None or max_memory is not None):
         raise typer.BadParameter(

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from negotiation import loader
-from negotiation.cli.common import Format, FormatOpt, err, out
+from negotiation.cli.common import Format, FormatOpt, err, note_shadowed, out
 from negotiation.model.errors import (
     Location,
     NegotiationError,
@@ -60,6 +60,7 @@ def validate(
     """
     results = []
     for path in paths:
+        note_shadowed(path)
         problems = problems_of(path)
         results.append({"path": path, "ok": not problems, "problems": problems})
     if fmt is Format.json:

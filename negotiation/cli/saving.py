@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from negotiation import persist
+from negotiation import loader, persist
 from negotiation.cli.common import SaveOpt
 from negotiation.model.errors import MoveError, OutputError, SessionError
 from negotiation.model.state import State
@@ -38,9 +38,20 @@ from negotiation.teach.step import StepSession
 
 
 def scenario_ref(scenario: str) -> str:
-    """How a session names its scenario: a file's absolute path, or the bundled name."""
-    path = Path(scenario)
-    return str(path.resolve()) if path.is_file() else scenario
+    """How a session names its scenario: a file's absolute path, or the bundled name
+    (as ``loader.resolve`` reads the name). A path that is not UTF-8 cannot be saved in
+    the session's JSON: an ``OutputError``, before anything is written."""
+    bundled = scenario in loader.bundled_names()
+    ref = scenario if bundled else str(Path(scenario).resolve())
+    try:
+        ref.encode("utf-8")
+    except UnicodeEncodeError:
+        raise OutputError(
+            f"cannot save a session for {ref!r}: its path is not UTF-8 text; rename the "
+            "scenario file",
+            ref,
+        ) from None
+    return ref
 
 
 def claim(path: Path) -> None:

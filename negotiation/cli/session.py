@@ -92,7 +92,7 @@ def resume(
     a step or play session reads commands where it stopped. The session is saved back
     to FILE (or to --save) as it goes."""
     session = read_session(file)
-    scenario = loader.load_scenario(session.scenario.ref)
+    scenario = loader.load_scenario(session.scenario.ref, named_by="a saved session")
     persist.check_scenario(session, scenario, str(file))
     engine = Engine(scenario)
     target = save or file

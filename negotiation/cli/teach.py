@@ -253,13 +253,31 @@ def diagram(
     _write(render(panels, engine.scenario.title), output, force)
 
 
+MAX_RESULTS_BYTES = 16 * 1024 * 1024
+"""The largest ``--results`` file read (explore and sample print a few kilobytes)."""
+
+
+def _not_a_number(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def _results(path: Path | None) -> tuple[pages.OutcomeRow, ...] | None:
     if path is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise typer.BadParameter(f"cannot read {path}: {e}", param_hint="'--results'") from None
+        with path.open("rb") as f:
+            raw = f.read(MAX_RESULTS_BYTES + 1)
+        if len(raw) > MAX_RESULTS_BYTES:
+            raise ValueError(f"larger than {MAX_RESULTS_BYTES // 2**20} MiB")
+        data = json.loads(raw.decode("utf-8"), parse_constant=_not_a_number)
+    except OSError as e:
+        raise typer.BadParameter(
+            f"cannot read {path}: {e.strerror or e}", param_hint="'--results'"
+        ) from None
+    except (ValueError, RecursionError) as e:
+        raise typer.BadParameter(
+            f"cannot read {path}: {str(e)[:200]}", param_hint="'--results'"
+        ) from None
     try:
         return pages.outcome_rows(data)
     except ValueError as e:

@@ -3,7 +3,7 @@
 Pipeline
 --------
 1. **Read** at most ``MAX_FILE_BYTES`` of UTF-8 text (a file path, a bundled scenario
-   name, or a string given to ``load_text``).
+   name, or a string given to ``load_text``; see "Names and paths" below).
 2. **Fast path** (``_yaml.plain_data``): read the parser's *event* stream (libyaml's C
    parser when PyYAML has it, else the pure-Python one; never an unsafe loader, never
    ``eval``) straight into plain data, enforcing the budgets below on the events;
@@ -43,6 +43,23 @@ The YAML dialect (the YAML 1.2 core schema)
   ``null`` and an empty value are null.
 * Merge keys (``<<``) are not supported: use an anchor on a whole value, or ``extends``.
 
+Names and paths
+---------------
+A scenario is named by a path or by a bundled scenario's name. An argument with a path
+separator (``./talks``, ``/tmp/x``) or a ``.yaml``/``.yml`` suffix is always a path. A
+bare name (``ukraine-2025-12``) is the bundled scenario of that name when there is one,
+even if a file or folder of that name exists in the working directory (write
+``./ukraine-2025-12`` for that one; ``shadowed`` tells the CLI to say so); a bare name
+that is no bundled scenario is a path (``negotiation run -s talks`` reads ``./talks``).
+
+Files not named by the user
+---------------------------
+A base reached through ``extends`` and the scenario a saved session names are read
+*sealed*: until the file shows itself a scenario (a mapping with ``version:``), no
+message quotes it (no value, no key, no YAML error text): its problems become one
+"not a scenario ... its content is not shown" at its first problem's line. An error
+message is never a way to read a file.
+
 ``extends``: what-if scenarios
 ------------------------------
 ``extends:`` names the base scenario: a path relative to the extending file's own
@@ -75,8 +92,15 @@ Budgets (hostile input)
 million), ``MAX_DEPTH`` (200 nested lists/mappings), ``MAX_ALIASES`` (100 alias uses),
 ``MAX_ALIAS_NODES`` (100,000 values added by expanding aliases: each anchored value's
 expanded size is counted as it is read, and an alias reuses the value instead of copying
-it, so a "billion laughs" file fails in milliseconds), ``MAX_TIMELINE_EVENTS``
-(1,000,000). Each is a located ``ScenarioError``.
+it, so a "billion laughs" file fails in milliseconds), ``MAX_TEXT_CHARS`` (32 Mi
+characters of text, aliases expanded: text reached through an alias counts each time it
+is reached, so ten aliases to a 10 MB string are refused, while no file without aliases
+can reach it), ``MAX_TIMELINE_EVENTS`` (1,000,000). Each is a located ``ScenarioError``.
+What is written from a scenario is bounded too: ``persist.MAX_OUTPUT_BYTES``.
+
+Text: a character refused raw (a control character, a lone surrogate) is refused as
+well when a double-quoted string writes it as an escape (``"\\0"``, ``"\\x01"``,
+``"\\e"``, ``"\\ud800"``), at the string's line and column.
 
 Modules: ``_yaml`` (dialect, parsers, the fast path), ``_tree`` (located values),
 ``_located`` (the located path's reader), ``_extends`` (base files and merging),
@@ -134,6 +158,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_NODES",
     "MAX_PROBLEMS",
+    "MAX_TEXT_CHARS",
     "MAX_TIMELINE_EVENTS",
     "SCHEMA_FILE_NAME",
     "SCHEMA_ID",
@@ -144,6 +169,7 @@ __all__ = [
     "locate_problems",
     "resolve",
     "scenario_json_schema",
+    "shadowed",
     "validate_file",
 ]
 
@@ -159,6 +185,9 @@ MAX_ALIASES = 100
 """The most alias uses (``*name``) in one file."""
 MAX_ALIAS_NODES = 100_000
 """The most values that expanding all aliases of one file may add."""
+MAX_TEXT_CHARS = 32 * 1024 * 1024
+"""The most characters of text (keys and values) in one file, aliases expanded each
+time they are used: no more than a file without aliases can hold."""
 MAX_TIMELINE_EVENTS = 1_000_000
 """The most events in a (merged) timeline."""
 MAX_EXTENDS_DEPTH = 20
@@ -172,7 +201,9 @@ _Chain = tuple[tuple[Path, str], ...]
 
 def _limits() -> Limits:
     """The budgets, read when a load starts (tests lower them on this module)."""
-    return Limits(MAX_FILE_BYTES, MAX_NODES, MAX_DEPTH, MAX_ALIASES, MAX_ALIAS_NODES)
+    return Limits(
+        MAX_FILE_BYTES, MAX_NODES, MAX_DEPTH, MAX_ALIASES, MAX_ALIAS_NODES, MAX_TEXT_CHARS
+    )
 
 
 # -- files and names -------------------------------------------------------------------
@@ -207,15 +238,20 @@ def _bundled(name: str, where: Location) -> Path:
 
 
 def resolve(name_or_path: str | os.PathLike[str]) -> Path:
-    """A path to an existing file, or the path of a bundled scenario by name. A path
-    object (``os.PathLike``) always names a file, never a bundled scenario."""
+    """A path to an existing file, or the path of a bundled scenario by name (see
+    "Names and paths" in the module docstring). A path object (``os.PathLike``) always
+    names a file, never a bundled scenario."""
     if not isinstance(name_or_path, str):
         return _existing_file(_fspath(name_or_path))
     where = Location(file=name_or_path)
+    if not name_or_path.strip():
+        raise ScenarioError.single("no scenario given: name a .yaml file or a bundled scenario")
     if is_url(name_or_path):
         raise ScenarioError.single(
             "a scenario must be a local file or a bundled scenario name, not a URL", where
         )
+    if is_name(name_or_path) and name_or_path in bundled_names():
+        return _bundled_dir() / f"{name_or_path}.yaml"
     path = Path(name_or_path)
     if is_name(name_or_path) and not (path.is_file() or path.is_dir()):
         return _bundled(name_or_path, where)
@@ -242,7 +278,18 @@ def _existing_file(text: str) -> Path:
     raise ScenarioError.single(f"no such scenario file: {text}", where)
 
 
-def _read_text(path: Path, where: Location) -> str:
+def shadowed(name_or_path: str) -> Path | None:
+    """The file or folder in the working directory that a bundled scenario's name hides
+    (``resolve`` takes the bundled one), or None."""
+    if not (is_name(name_or_path) and name_or_path.strip()) or is_url(name_or_path):
+        return None
+    local = Path(name_or_path)
+    if os.path.lexists(local) and name_or_path in bundled_names():
+        return local
+    return None
+
+
+def _read_text(path: Path, where: Location, sealed: bool = False) -> str:
     try:
         with path.open("rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)
@@ -256,18 +303,18 @@ def _read_text(path: Path, where: Location) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        raise ScenarioError.single(
-            f"not UTF-8 text: byte 0x{data[e.start]:02x} cannot be decoded",
-            Location(str(path), line),
-        ) from None
+        byte = "" if sealed else f": byte 0x{data[e.start]:02x} cannot be decoded"
+        raise ScenarioError.single(f"not UTF-8 text{byte}", Location(str(path), line)) from None
 
 
 # -- the fast path ---------------------------------------------------------------------
 
 
-def _fast(text: str, file: str, chain: _Chain, limits: Limits) -> Scenario:
+def _fast(
+    text: str, file: str, chain: _Chain, limits: Limits, sealed: bool = False
+) -> Scenario:
     """The scenario, or ``Defer`` (see the module docstring)."""
-    data = _fast_tree(text, file, chain, limits)
+    data = _fast_tree(text, file, chain, limits, sealed)
     timeline = data.get("timeline")
     if isinstance(timeline, list) and len(timeline) > MAX_TIMELINE_EVENTS:
         raise Defer
@@ -281,10 +328,12 @@ def _fast(text: str, file: str, chain: _Chain, limits: Limits) -> Scenario:
     return scenario
 
 
-def _fast_tree(text: str, file: str, chain: _Chain, limits: Limits) -> dict[Any, Any]:
+def _fast_tree(
+    text: str, file: str, chain: _Chain, limits: Limits, sealed: bool
+) -> dict[Any, Any]:
     if too_large(text, limits.file_bytes):
         raise Defer
-    data = plain_data(text, limits)
+    data = plain_data(text, limits, file=file, sealed=sealed)
     if not isinstance(data, dict) or newer_version(data.get("version")) is not None:
         raise Defer
     value = data.get("extends")
@@ -298,15 +347,21 @@ def _fast_tree(text: str, file: str, chain: _Chain, limits: Limits) -> dict[Any,
         base = _read_text(target, Location(file=str(target)))
     except (ScenarioError, OSError):
         raise Defer from None
-    parent = _fast_tree(base, str(target), (*chain, (key, str(target))), limits)
+    parent = _fast_tree(base, str(target), (*chain, (key, str(target))), limits, True)
     return merge_plain(parent, data)
 
 
 # -- the located path ------------------------------------------------------------------
 
 
-def _located(text: str, file: str, chain: _Chain, limits: Limits) -> Parsed:
-    parsed = parse(text, file, limits)
+def _located(
+    text: str, file: str, chain: _Chain, limits: Limits, via: str | None = None
+) -> Parsed:
+    """The located tree of a file and its bases; ``via`` says how a file the user did not
+    name was reached (it is read sealed: see the module docstring)."""
+    parsed = parse(text, file, limits, sealed=via is not None)
+    if via is not None and not parsed.scenario:
+        parsed.sealed[file] = via
     ext = parsed.tree.value.get("extends")
     if ext is None or ext.value is None:
         return parsed
@@ -318,22 +373,28 @@ def _located(text: str, file: str, chain: _Chain, limits: Limits) -> Parsed:
         raise ScenarioError.single(f"extends forms a cycle: {' -> '.join(names)}", where)
     if len(chain) >= MAX_EXTENDS_DEPTH:
         raise ScenarioError.single(f"extends chain longer than {MAX_EXTENDS_DEPTH}", where)
-    base = _read_text(target, where)
-    parent = _located(base, str(target), (*chain, (key, str(target))), limits)
-    return Parsed(merge(parent.tree, parsed.tree), parent.problems + parsed.problems)
+    base = _read_text(target, where, sealed=True)
+    reached = f"reached through 'extends' at {where.file}:{where.line}"
+    parent = _located(base, str(target), (*chain, (key, str(target))), limits, reached)
+    return Parsed(
+        merge(parent.tree, parsed.tree),
+        parent.problems + parsed.problems,
+        parsed.scenario,
+        {**parent.sealed, **parsed.sealed},
+    )
 
 
 # -- public API ------------------------------------------------------------------------
 
 
-def _load(text: str, file: str) -> Scenario:
+def _load(text: str, file: str, via: str | None = None) -> Scenario:
     chain: _Chain = () if file.startswith("<") else ((Path(file).resolve(), file),)
     limits = _limits()
     try:
-        return _fast(text, file, chain, limits)
+        return _fast(text, file, chain, limits, via is not None)
     except Defer:
         pass
-    return validate(_located(text, file, chain, limits), MAX_TIMELINE_EVENTS, MAX_PROBLEMS)
+    return validate(_located(text, file, chain, limits, via), MAX_TIMELINE_EVENTS, MAX_PROBLEMS)
 
 
 def load_text(text: str, filename: str = "<string>") -> Scenario:
@@ -342,11 +403,18 @@ def load_text(text: str, filename: str = "<string>") -> Scenario:
     return _load(text, filename)
 
 
-def load_scenario(name_or_path: str | os.PathLike[str]) -> Scenario:
+def load_scenario(
+    name_or_path: str | os.PathLike[str], *, named_by: str | None = None
+) -> Scenario:
     """Load, validate and check a scenario: a file (a ``str`` or ``os.PathLike`` path)
-    or the name of a bundled scenario (a ``str``, see ``bundled_names``)."""
+    or the name of a bundled scenario (a ``str``, see ``bundled_names``).
+
+    ``named_by``: who named the file when the user did not (``"a saved session"``): the
+    file is then read sealed (see the module docstring)."""
     path = resolve(name_or_path)
-    return _load(_read_text(path, Location(file=str(path))), str(path))
+    via = None if named_by is None else f"named by {named_by}"
+    text = _read_text(path, Location(file=str(path)), sealed=via is not None)
+    return _load(text, str(path), via)
 
 
 def validate_file(name_or_path: str | os.PathLike[str]) -> Scenario:

@@ -22,6 +22,7 @@ from yaml.events import (
     MappingStartEvent,
     ScalarEvent,
     SequenceEndEvent,
+    SequenceStartEvent,
     StreamEndEvent,
 )
 
@@ -33,14 +34,16 @@ from negotiation.loader._tree import (
     fail,
     location,
     newer_version,
-    show,
     show_tag,
     too_large,
     too_large_error,
     yaml_mark,
 )
 from negotiation.loader._yaml import (
+    BOOL,
     CONVERT,
+    FLOAT,
+    INT,
     MAP,
     NON_PRINTABLE,
     NULL,
@@ -50,6 +53,7 @@ from negotiation.loader._yaml import (
     Limits,
     _SafeLoader,
     implicit_tag,
+    text_budget,
 )
 from negotiation.model.errors import Location, Problem, ScenarioError
 from negotiation.model.scenario import SCHEMA_VERSION
@@ -75,21 +79,24 @@ class _Anchor:
     scalar: _Scalar | None = None
     node: Node | None = None
     size: int = 1
+    chars: int = 0  # characters of text in it, aliases expanded
     problems: tuple[tuple[Mark, FieldPath, str], ...] = ()
 
 
 class _Builder:
     """Reads one document's events into a located tree (see the module docstring)."""
 
-    def __init__(self, parser: _SafeLoader, file: str, limits: Limits) -> None:
+    def __init__(self, parser: _SafeLoader, file: str, limits: Limits, sealed: bool) -> None:
         self.parser: Any = parser  # untyped in the stubs
         self.file = file
         self.limits = limits
+        self.sealed = sealed  # name no anchor (see ``parse``)
         self.nodes = 0
         self.depth = 0
         self.aliases = 0
         self.alias_nodes = 0
         self.expanded = 0  # nodes read so far, aliases counted as what they expand to
+        self.chars = 0  # characters of text read so far, aliases expanded
         self.anchors: dict[str, _Anchor] = {}
         self.open_anchors: list[str] = []
         # every problem as (mark, path, message, quiet level): a problem inside a value
@@ -97,6 +104,8 @@ class _Builder:
         self.log: list[tuple[Mark, FieldPath, str, int]] = []
         self.quiet = 0
         self.root_empty = False
+        self.root_kind = "a mapping"
+        self.root_refused = False  # the top level has a refused tag
 
     @property
     def problems(self) -> list[Problem]:
@@ -120,6 +129,7 @@ class _Builder:
             self.root_empty = (
                 isinstance(first, ScalarEvent) and first.value == "" and not first.style
             )
+            self.root_kind = _kind(first)
             root = self.node(())
             get()  # document end
         if not check(StreamEndEvent):
@@ -142,6 +152,14 @@ class _Builder:
                 (),
                 f"more than {self.limits.nodes:,} values in one file",
             )
+        if isinstance(event, ScalarEvent):
+            self.add_text(len(event.value), event, None)
+
+    def add_text(self, chars: int, event: Any, alias: str | None) -> None:
+        """Count ``chars`` characters of text (a scalar's, or an alias's expansion)."""
+        self.chars += chars
+        if self.chars > self.limits.text_chars:
+            raise text_budget(self.file, event.start_mark, self.limits.text_chars, alias)
 
     def anchor(self, event: Any) -> None:
         """Refuse an anchor given twice (checked when its value starts, as PyYAML does)."""
@@ -163,17 +181,20 @@ class _Builder:
         if self.aliases > self.limits.aliases:
             raise fail(mark, (), f"more than {self.limits.aliases} aliases (*name) in one file")
         if name in self.open_anchors:
-            raise fail(mark, (), f"alias *{name} refers to a value that contains it")
+            alias = "an alias" if self.sealed else f"alias *{name}"
+            raise fail(mark, (), f"{alias} refers to a value that contains it")
         target = self.anchors[name]
         self.alias_nodes += target.size
         self.expanded += target.size
         if self.alias_nodes > self.limits.alias_nodes:
+            at = "" if self.sealed else f" (at alias *{name})"
             raise fail(
                 mark,
                 (),
-                f"aliases expand to more than {self.limits.alias_nodes:,} values "
-                f"(at alias *{name}); refusing to expand them",
+                f"aliases expand to more than {self.limits.alias_nodes:,} values{at}; "
+                "refusing to expand them",
             )
+        self.add_text(target.chars, event, None if self.sealed else name)
         return target
 
     # -- values ----------------------------------------------------------------------
@@ -194,7 +215,9 @@ class _Builder:
             self.anchor(event)
             read = self.read_scalar(event)
             if event.anchor is not None:
-                self.anchors[event.anchor] = _Anchor(event.start_mark, scalar=read)
+                self.anchors[event.anchor] = _Anchor(
+                    event.start_mark, scalar=read, chars=len(read.text)
+                )
             return self.scalar(read, path)
         return self.collection(event, path)
 
@@ -210,7 +233,7 @@ class _Builder:
         name = event.anchor
         if name is not None:
             self.anchors[name] = _Anchor(event.start_mark)
-        first_problem, first_node = len(self.log), self.expanded - 1
+        first_problem, first_node, first_char = len(self.log), self.expanded - 1, self.chars
         is_map = isinstance(event, MappingStartEvent)
         refused = event.tag not in (None, "!", MAP if is_map else SEQ)
         if refused:
@@ -232,6 +255,7 @@ class _Builder:
                 event.start_mark,
                 node=node,
                 size=self.expanded - first_node,
+                chars=self.chars - first_char,
                 problems=tuple(
                     (m, p[len(path) :], msg)
                     for m, p, msg, q in self.log[first_problem:]
@@ -269,7 +293,9 @@ class _Builder:
             self.anchor(event)
             read = self.read_scalar(event)
             if event.anchor is not None:
-                self.anchors[event.anchor] = _Anchor(event.start_mark, scalar=read)
+                self.anchors[event.anchor] = _Anchor(
+                    event.start_mark, scalar=read, chars=len(read.text)
+                )
             return read.mark, read
         return self.skip(path).mark, None
 
@@ -296,7 +322,11 @@ class _Builder:
                 merged = True
                 self.skip(path)
                 continue
-            key = self.scalar(read, path).value
+            key_node = self.scalar(read, path)
+            if key_node.bad:  # reported: its value is not built
+                self.skip(path)
+                continue
+            key = key_node.value
             if key in out:
                 first = out[key].key_mark or kmark
                 self.problem(
@@ -325,11 +355,18 @@ class _Builder:
 
     def scalar(self, read: _Scalar, path: FieldPath) -> Node:
         tag, mark = read.tag, read.mark
+        if read.style == '"':  # an escape can write what is refused raw
+            bad = NON_PRINTABLE.search(read.text)
+            if bad is not None:  # reported; kept as text so nothing else is reported
+                lone = SURROGATE.match(bad.group())
+                why = (
+                    surrogate_message(read.text, bad.start())
+                    if lone is not None
+                    else escaped_character(bad.group())
+                )
+                self.problem(mark, path, why)
+                return Node(NON_PRINTABLE.sub("\ufffd", read.text), mark, bad=True)
         if tag in (STR, "!"):
-            lone = SURROGATE.search(read.text) if read.style == '"' else None
-            if lone is not None:
-                self.problem(mark, path, surrogate_message(read.text, lone.start()))
-                return Node(read.text, mark, bad=True)
             return Node(read.text, mark)
         if tag == NULL:
             return Node(None, mark)
@@ -343,6 +380,8 @@ class _Builder:
             return Node(None, mark, bad=True)
 
     def refuse(self, tag: str, mark: Mark, path: FieldPath) -> Node:
+        if not path:
+            self.root_refused = True
         self.problem(
             mark,
             path,
@@ -364,6 +403,15 @@ def surrogate_message(text: str, at: int) -> str:
     return (
         f"text that cannot be encoded as UTF-8: \\u{high:04x} is half of a surrogate "
         f"pair, not a character; write {instead}"
+    )
+
+
+def escaped_character(char: str) -> str:
+    """The problem of a control character that a double-quoted string writes as an
+    escape (``"\\0"``, ``"\\x01"``, ``"\\e"``): refused as it is refused raw."""
+    return (
+        f"the escape for U+{ord(char):04X} (a control character) is not allowed in a "
+        "scenario file: text holds printable characters, tabs and newlines only"
     )
 
 
@@ -395,8 +443,12 @@ SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
 """Plain-English hints beside the parser's words, by what the parser says."""
 
 
-def syntax_problem(e: yaml.MarkedYAMLError, file: str) -> Problem:
+def syntax_problem(e: yaml.MarkedYAMLError, file: str, sealed: bool = False) -> Problem:
+    """The problem of a YAML syntax error (for a sealed file, without PyYAML's words,
+    which can quote the text, and without a hint)."""
     mark = yaml_mark(e.problem_mark or e.context_mark, file)
+    if sealed:
+        return Problem(location(mark, ()), "not a scenario file: it is not valid YAML")
     problem = e.problem or "invalid YAML"
     message = f"YAML syntax error: {problem}"
     if e.context:
@@ -413,27 +465,47 @@ def syntax_problem(e: yaml.MarkedYAMLError, file: str) -> Problem:
     return Problem(location(mark, ()), message)
 
 
-def parse(text: str, file: str, limits: Limits) -> Parsed:
-    """Read one file into a located tree; check the top level and the version."""
+_KINDS = {STR: "text", INT: "an integer", FLOAT: "a number", BOOL: "true or false", NULL: "null"}
+
+
+def _kind(event: Any) -> str:
+    """What the first event of a document is, in words (never its text)."""
+    if isinstance(event, SequenceStartEvent):
+        return "a list"
+    if isinstance(event, MappingStartEvent):
+        return "a mapping"
+    if isinstance(event, ScalarEvent):
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = implicit_tag(event.value) if event.implicit[0] else STR
+        return _KINDS.get(tag, f"a value tagged {show_tag(tag)}")
+    return "an alias"
+
+
+def parse(text: str, file: str, limits: Limits, sealed: bool = False) -> Parsed:
+    """Read one file into a located tree; check the top level and the version.
+
+    ``sealed``: the file was reached, not named by the user (a base through ``extends``,
+    a session's scenario); until it shows itself a scenario (a mapping with
+    ``version:``) no message quotes its text, and ``Parsed.scenario`` says whether it
+    did."""
     if too_large(text, limits.file_bytes):
         raise too_large_error(Location(file=file), limits.file_bytes)
     bad = NON_PRINTABLE.search(text)
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        raise fail(
-            Mark(file, line, column),
-            (),
-            f"character U+{ord(bad.group()):04X} is not allowed in a YAML file",
-        )
+        what = "a character" if sealed else f"character U+{ord(bad.group()):04X}"
+        raise fail(Mark(file, line, column), (), f"{what} is not allowed in a YAML file")
     parser = _SafeLoader(text)
-    builder = _Builder(parser, file, limits)
+    builder = _Builder(parser, file, limits, sealed)
     try:
         tree = builder.document()
     except yaml.MarkedYAMLError as e:
-        raise ScenarioError([syntax_problem(e, file)]) from None
+        raise ScenarioError([syntax_problem(e, file, sealed)]) from None
     except yaml.YAMLError as e:
-        raise ScenarioError.single(f"YAML error: {e}", Location(file=file)) from None
+        message = "not valid YAML" if sealed else f"YAML error: {e}"
+        raise ScenarioError.single(message, Location(file=file)) from None
     finally:
         parser.dispose()
     if tree is None or builder.root_empty:
@@ -442,12 +514,13 @@ def parse(text: str, file: str, limits: Limits) -> Parsed:
             Location(file, 1, 1),
         )
     if not isinstance(tree.value, dict):
-        kind = "a list" if isinstance(tree.value, list) else f"the value {show(tree.value)}"
+        if builder.root_refused:  # a refused tag on the top level: say that
+            raise ScenarioError(builder.problems[:1])
         raise fail(
             tree.mark,
             (),
-            f"the top level of a scenario must be a mapping of fields "
-            f"(id:, title:, parties:, ...), not {kind}",
+            "the top level of a scenario must be a mapping of scenario fields "
+            f"(id:, title:, parties:, ...), got {builder.root_kind}",
         )
     version = tree.value.get("version")
     if version is not None:
@@ -459,4 +532,4 @@ def parse(text: str, file: str, limits: Limits) -> Parsed:
                 f"schema version {newer} is newer than this negotiation package reads "
                 f"({SCHEMA_VERSION}); upgrade the package",
             )
-    return Parsed(tree, builder.problems)
+    return Parsed(tree, builder.problems, scenario=version is not None)

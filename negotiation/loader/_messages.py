@@ -13,7 +13,7 @@ import dataclasses
 import difflib
 import re
 import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, NamedTuple, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -277,13 +277,41 @@ def locate(problem: Problem, tree: Node) -> Problem:
     return Problem(location(mark, path, column), problem.message, problem.offset)
 
 
-def error(problems: list[Problem], max_problems: int) -> ScenarioError:
-    """One error listing the problems by file and line (at most ``max_problems``)."""
+def _key(p: Problem) -> tuple[str, int, int]:
+    return (p.location.file or "", p.location.line or 0, p.location.column or 0)
 
-    def key(p: Problem) -> tuple[str, int, int]:
-        return (p.location.file or "", p.location.line or 0, p.location.column or 0)
 
-    ordered = sorted(problems, key=key)
+def redact(problems: list[Problem], sealed: Mapping[str, str]) -> list[Problem]:
+    """The problems, those in a sealed file (see ``Parsed.sealed``) replaced by one per
+    file that says what is wrong and quotes nothing of it (not even a key)."""
+    hidden: dict[str, list[Problem]] = {}
+    out: list[Problem] = []
+    for p in problems:
+        file = p.location.file
+        if file is not None and file in sealed:
+            hidden.setdefault(file, []).append(p)
+        else:
+            out.append(p)
+    for file, found in hidden.items():
+        first = min(found, key=_key).location
+        n = len(found)
+        out.append(
+            Problem(
+                Location(file, first.line, first.column),
+                f"not a scenario (this file was {sealed[file]}): it has no 'version:' field "
+                f"and {n} problem{'s' * (n != 1)} as a scenario, the first here; its "
+                "content is not shown",
+            )
+        )
+    return out
+
+
+def error(
+    problems: list[Problem], max_problems: int, sealed: Mapping[str, str] | None = None
+) -> ScenarioError:
+    """One error listing the problems by file and line (at most ``max_problems``), none
+    quoting a sealed file."""
+    ordered = sorted(redact(problems, sealed or {}), key=_key)
     if len(ordered) > max_problems:
         extra = len(ordered) - max_problems
         ordered = [
@@ -310,8 +338,9 @@ def validate(parsed: Parsed, max_events: int, max_problems: int) -> Scenario:
     try:
         scenario = Scenario.model_validate(plain(tree))
     except ValidationError as e:
-        raise error(problems + _pydantic_problems(e, tree), max_problems) from None
+        found = problems + _pydantic_problems(e, tree)
+        raise error(found, max_problems, parsed.sealed) from None
     problems += [locate(p, tree) for p in check_scenario(scenario)]
     if problems:
-        raise error(problems, max_problems)
+        raise error(problems, max_problems, parsed.sealed)
     return scenario

@@ -67,10 +67,16 @@ class Node:
 
 @dataclasses.dataclass
 class Parsed:
-    """One file's (or a merged chain's) located tree and the problems found building it."""
+    """One file's (or a merged chain's) located tree and the problems found building it.
+
+    ``scenario``: the file is a mapping with ``version:`` (it says it is a scenario).
+    ``sealed``: the files reached, not named (``extends`` bases, a session's scenario),
+    that are not scenarios, each with how it was reached: no message quotes them."""
 
     tree: Node
     problems: list[Problem]
+    scenario: bool = False
+    sealed: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def location(mark: Mark, path: FieldPath, column: int | None = None) -> Location:

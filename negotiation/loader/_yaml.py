@@ -5,11 +5,15 @@ and build their own values from it, enforcing the budgets on the events.
 
 * ``plain_data`` (the fast path) builds plain Python data, with no positions, from the
   C parser's events when libyaml is available (``yaml.CSafeLoader``'s parser), else
-  from the pure-Python parser. It never reports a problem: anything it does not accept
-  as certainly valid (a tag, a duplicate key, a merge key, an alias used as a key, a
-  budget exceeded, a syntax error, text where the two parsers are known to differ)
-  raises ``Defer`` and the caller loads the file again with the located path, which
-  reports exactly what is wrong and where.
+  from the pure-Python parser. It reports one problem only: the text budget
+  (``text_budget``), at the alias or scalar that passes it, as the located path would
+  (everything before it was certainly valid, and the located path stops there too);
+  re-reading megabytes of strings with the pure-Python parser takes seconds per
+  megabyte. Anything else it does not accept as certainly valid (a tag, a duplicate
+  key, a merge key, an alias used as a key, another budget exceeded, a syntax error, a
+  character refused raw written as an escape, text where the two parsers are known to
+  differ) raises ``Defer`` and the caller loads the file again with the located path,
+  which reports exactly what is wrong and where.
 * The located path (``negotiation.loader._located``) uses the pure-Python parser
   (``_SafeLoader``), whose marks every located message is written against.
 """
@@ -31,6 +35,8 @@ from yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
+
+from negotiation.model.errors import Location, ScenarioError
 
 TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (f"{TAG}{t}" for t in ("str", "int", "float", "bool", "null"))
@@ -98,10 +104,21 @@ class Limits(NamedTuple):
     depth: int
     aliases: int
     alias_nodes: int
+    text_chars: int
 
 
 class Defer(Exception):  # noqa: N818 (a signal, not an error)
     """The fast path gives up: load again with the located path."""
+
+
+def text_budget(file: str, mark: Any, limit: int, alias: str | None) -> ScenarioError:
+    """The text budget's error at a yaml mark (0-based), naming the alias if given."""
+    where = f" at alias *{alias}" if alias is not None else ""
+    return ScenarioError.single(
+        f"the text of the file, aliases expanded, is more than {limit:,} characters"
+        f"{where}; refusing to expand it",
+        Location(file, mark.line + 1, mark.column + 1),
+    )
 
 
 # -- scalars ---------------------------------------------------------------------------
@@ -157,15 +174,18 @@ def fast_parser(text: str) -> Any:
     return _SafeLoader(text)
 
 
-def plain_data(text: str, limits: Limits, parser: Any = None) -> Any:
+def plain_data(
+    text: str, limits: Limits, parser: Any = None, file: str = "<string>", sealed: bool = False
+) -> Any:
     """The plain data of a one-document YAML text, or ``Defer`` (see the module
-    docstring). The text must already be within the size budget."""
+    docstring). The text must already be within the size budget. ``file`` and
+    ``sealed`` (name no alias) are for the text budget's message."""
     if NON_PRINTABLE.search(text) is not None:
         raise Defer
     if parser is None:
         parser = fast_parser(text)
     try:
-        return _Plain(limits).document(parser.get_event)
+        return _Plain(limits, file, sealed).document(parser.get_event)
     except yaml.YAMLError:
         raise Defer from None
     finally:
@@ -179,8 +199,10 @@ _ROOT, _ITEM, _KEY, _VALUE = range(4)  # what the collection being read waits fo
 class _Plain:
     """Plain data from an event stream. Per value: one event, a few comparisons."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, file: str, sealed: bool) -> None:
         self.limits = limits
+        self.file = file
+        self.sealed = sealed
 
     def document(self, get: Callable[[], Any]) -> Any:
         get()  # stream start
@@ -193,20 +215,21 @@ class _Plain:
         return root
 
     def root(self, get: Callable[[], Any]) -> Any:  # noqa: C901, PLR0915 (one loop)
-        max_nodes, max_depth, max_aliases, max_alias_nodes = self.limits[1:]
+        max_nodes, max_depth, max_aliases, max_alias_nodes, max_chars = self.limits[1:]
         nodes = aliases = alias_nodes = 0  # an anchor's size: nodes + alias_nodes
-        anchors: dict[str, Any] = {}  # name -> (value, size) or _OPEN
+        chars = 0  # characters of text read, aliases expanded
+        anchors: dict[str, Any] = {}  # name -> (value, size, chars) or _OPEN
         memo: dict[str, str] = {}  # one object per distinct string
         resolvers = _RESOLVERS
         convert = CONVERT
-        # the collection being read, what it waits for, its pending key, its anchor and
-        # nodes + alias_nodes before it; the enclosing ones on the stack
+        # the collection being read, what it waits for, its pending key, its anchor,
+        # nodes + alias_nodes and chars before it; the enclosing ones on the stack
         container: Any = None
         mode = _ROOT
         key: Any = None
         anchor: str | None = None
-        start = 0
-        stack: list[tuple[Any, int, Any, str | None, int]] = []
+        start = start_chars = 0
+        stack: list[tuple[Any, int, Any, str | None, int, int]] = []
         while True:
             ev = get()
             kind = type(ev)
@@ -214,11 +237,14 @@ class _Plain:
                 if ev.tag is not None:
                     raise Defer
                 nodes += 1
+                text = ev.value
+                chars += len(text)
                 if nodes > max_nodes:
                     raise Defer
-                text = ev.value
-                if ev.style == '"' and SURROGATE.search(text) is not None:
-                    raise Defer  # text that cannot be encoded: the located path says where
+                if chars > max_chars:
+                    raise text_budget(self.file, ev.start_mark, max_chars, None)
+                if ev.style == '"' and NON_PRINTABLE.search(text) is not None:
+                    raise Defer  # a character refused raw (or a lone surrogate) as an escape
                 value: Any = text
                 if ev.implicit[0]:
                     tried = resolvers.get(text[:1])
@@ -235,7 +261,7 @@ class _Plain:
                 if ev.anchor is not None:
                     if ev.anchor in anchors:
                         raise Defer
-                    anchors[ev.anchor] = (value, 1)
+                    anchors[ev.anchor] = (value, 1, len(text))
                 if mode == _KEY:
                     if (text == "<<" and ev.style is None) or value in container:
                         raise Defer  # a merge key, or a duplicate key
@@ -252,27 +278,31 @@ class _Plain:
                     if ev.anchor in anchors:
                         raise Defer
                     anchors[ev.anchor] = _OPEN
-                stack.append((container, mode, key, anchor, start))
+                stack.append((container, mode, key, anchor, start, start_chars))
                 if kind is MappingStartEvent:
                     container, mode = {}, _KEY
                 else:
                     container, mode = [], _ITEM
-                anchor, start = ev.anchor, nodes + alias_nodes - 1
+                anchor, start, start_chars = ev.anchor, nodes + alias_nodes - 1, chars
                 continue
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 value = container
                 if anchor is not None:
-                    anchors[anchor] = (value, nodes + alias_nodes - start)
-                container, mode, key, anchor, start = stack.pop()
+                    anchors[anchor] = (value, nodes + alias_nodes - start, chars - start_chars)
+                container, mode, key, anchor, start, start_chars = stack.pop()
             elif kind is AliasEvent:
                 found = anchors.get(ev.anchor)
                 if found is None or found is _OPEN or mode == _KEY:
                     raise Defer  # undefined, recursive, or used as a key
-                value, size = found
+                value, size, text_size = found
                 aliases += 1
                 alias_nodes += size
+                chars += text_size
                 if aliases > max_aliases or alias_nodes > max_alias_nodes:
                     raise Defer
+                if chars > max_chars:
+                    alias = None if self.sealed else ev.anchor
+                    raise text_budget(self.file, ev.start_mark, max_chars, alias)
             else:
                 raise Defer  # not a value event: the parser is not where it should be
             if mode == _VALUE:

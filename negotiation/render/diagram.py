@@ -17,6 +17,7 @@ from negotiation.model.events import DOCUMENT_TRIGGERS
 from negotiation.model.lifecycles import LifecycleSpec
 from negotiation.model.trace import TraceEntry
 from negotiation.render import lifecycle_svg
+from negotiation.render.escape import dot_text, mermaid_label
 from negotiation.render.lifecycle_svg import Edge, Panel
 from negotiation.runtime.engine import Engine
 
@@ -80,27 +81,26 @@ def panels(engine: Engine, paths: dict[str, list[Step]], documents: list[str]) -
 # -- Mermaid and DOT -------------------------------------------------------------------------
 
 
-def _quote(text: str) -> str:
-    return text.replace('"', "'")
-
-
 def mermaid(panel_list: list[Panel], title: str) -> str:
     """A Mermaid flowchart: one subgraph per document; taken moves bold and numbered."""
-    lines = [f"%% lifecycles and the path taken: {_quote(title)}", "flowchart TD"]
+    lines = [f"%% lifecycles and the path taken: {mermaid_label(title)}", "flowchart TD"]
     links: list[int] = []
     count = 0
     visited: list[str] = []
     current: list[str] = []
     for p in panel_list:
-        lines.append(f'  subgraph {p.document}["{_quote(p.document)}: {_quote(p.title)}"]')
+        head = f"{mermaid_label(p.document)}: {mermaid_label(p.title)}"
+        lines.append(f'  subgraph {p.document}["{head}"]')
         lines.append("    direction TB")
         for s in p.spec.states:
-            shape = f'(["{s}"])' if s in p.spec.absorbing else f'("{s}")'
+            name = mermaid_label(s)
+            shape = f'(["{name}"])' if s in p.spec.absorbing else f'("{name}")'
             lines.append(f"    {p.document}__{s}{shape}")
         for e in p.edges:
             arrow = "==>" if e.steps else "-->"
             lines.append(
-                f'    {p.document}__{e.source} {arrow}|"{e.label}"| {p.document}__{e.dest}'
+                f'    {p.document}__{e.source} {arrow}|"{mermaid_label(e.label)}"| '
+                f"{p.document}__{e.dest}"
             )
             if e.steps:
                 links.append(count)
@@ -123,14 +123,14 @@ def dot(panel_list: list[Panel], title: str) -> str:
     """Graphviz DOT: one cluster per document; taken moves bold and numbered."""
     lines = [
         "digraph lifecycles {",
-        f'  label="{_quote(title)}: lifecycles and the path taken";',
+        f'  label="{dot_text(title)}: lifecycles and the path taken";',
         "  labelloc=t; rankdir=TB; fontname=Helvetica;",
         '  node [shape=box, style="rounded,filled", fillcolor=white, fontname=Helvetica];',
         "  edge [color=gray55, fontname=Helvetica, fontsize=10];",
     ]
     for p in panel_list:
         lines.append(f"  subgraph cluster_{p.document} {{")
-        lines.append(f'    label="{_quote(p.document)}: {_quote(p.title)}";')
+        lines.append(f'    label="{dot_text(p.document)}: {dot_text(p.title)}";')
         for s in p.spec.states:
             attrs = []
             if s == p.current:
@@ -140,11 +140,11 @@ def dot(panel_list: list[Panel], title: str) -> str:
             if s in p.spec.absorbing:
                 attrs.append("peripheries=2")
             extra = f", {', '.join(attrs)}" if attrs else ""
-            lines.append(f'    {p.document}__{s} [label="{s}"{extra}];')
+            lines.append(f'    {p.document}__{s} [label="{dot_text(s)}"{extra}];')
         for e in p.edges:
             style = ', color="#c2410c", penwidth=3, fontcolor="#c2410c"' if e.steps else ""
             a, b = f"{p.document}__{e.source}", f"{p.document}__{e.dest}"
-            lines.append(f'    {a} -> {b} [label="{e.label}"{style}];')
+            lines.append(f'    {a} -> {b} [label="{dot_text(e.label)}"{style}];')
         lines.append("  }")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -11,11 +11,13 @@ from negotiation.model.scenario import Scenario
 from negotiation.model.state import State
 from negotiation.model.trace import Trace
 from negotiation.render import views
+from negotiation.render.escape import json_text
 
 
 def dumps(data: Any) -> str:
-    """The one JSON encoding of the CLI: sorted keys, two-space indent, UTF-8 text."""
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)
+    """The one JSON encoding of the CLI: sorted keys, two-space indent, UTF-8 text, with
+    control characters and lone surrogates as ``\\uXXXX`` escapes (``escape.json_text``)."""
+    return json_text(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False))
 
 
 def write(data: Any, file: TextIO) -> None:
@@ -24,7 +26,7 @@ def write(data: Any, file: TextIO) -> None:
 
 def line(data: Any) -> str:
     """One JSON Lines record: the same encoding as ``dumps``, on one line."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return json_text(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
 
 
 def trace_lines(trace: Trace, scenario: Scenario) -> Iterator[str]:

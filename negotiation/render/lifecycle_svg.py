@@ -18,9 +18,9 @@ Equal inputs give equal bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from negotiation.model.lifecycles import LifecycleSpec
+from negotiation.render.escape import xml_text
 
 
 @dataclass(frozen=True)
@@ -181,13 +181,13 @@ def _edge(e: Edge, pos: dict[str, Point], side: list[str]) -> list[str]:
         d = _curve(x1 + hw, y1, bend, y1, bend, y2, x2 + hw, y2)
         label = (bend - 2, (y1 + y2) / 2 + 4)
     out = [f'<path d="{d}" class="{cls}" marker-end="url(#arrow-{cls})">'
-           f"<title>{escape(e.label)}</title></path>"]  # fmt: skip
+           f"<title>{xml_text(e.label)}</title></path>"]  # fmt: skip
     if label is not None:
         w = 5.6 * len(e.label) + 8
         out.append(
             f'<rect x="{_num(label[0] - w / 2)}" y="{_num(label[1] - 10)}" width="{_num(w)}" '
             f'height="13" class="label-bg"/><text x="{_num(label[0])}" y="{_num(label[1])}" '
-            f'class="{cls}-label">{escape(e.label)}</text>'
+            f'class="{cls}-label">{xml_text(e.label)}</text>'
         )
     return out
 
@@ -196,9 +196,9 @@ def panel(p: Panel, top: float) -> tuple[list[str], float, float]:
     """One panel's SVG elements, its width and its height."""
     pos, side, width, height = place(p, top)
     parts = [
-        f'<g class="panel" data-document="{escape(p.document)}">',
-        f'<text x="{PAD}" y="{_num(top + 20)}" class="title">{escape(p.document)}: '
-        f"{escape(p.title)} (lifecycle {escape(p.spec.id)})</text>",
+        f'<g class="panel" data-document="{xml_text(p.document)}">',
+        f'<text x="{PAD}" y="{_num(top + 20)}" class="title">{xml_text(p.document)}: '
+        f"{xml_text(p.title)} (lifecycle {xml_text(p.spec.id)})</text>",
     ]
     for e in sorted(p.edges, key=lambda e: bool(e.steps)):  # taken moves on top
         parts += _edge(e, pos, side)
@@ -207,7 +207,7 @@ def panel(p: Panel, top: float) -> tuple[list[str], float, float]:
         x, y = pos[s]
         parts.append(
             f'<text x="{_num(x + NODE_W / 2 + 6)}" y="{_num(y + 4)}" class="exit-label">'
-            f"{escape(' / '.join(triggers))}</text>"
+            f"{xml_text(' / '.join(triggers))}</text>"
         )
     for s in p.spec.states:
         x, y = pos[s]
@@ -215,8 +215,8 @@ def panel(p: Panel, top: float) -> tuple[list[str], float, float]:
         rx = 15 if s in p.spec.absorbing else 5
         parts.append(
             f'<rect x="{_num(x - NODE_W / 2)}" y="{_num(y - NODE_H / 2)}" width="{NODE_W}" '
-            f'height="{NODE_H}" rx="{rx}" class="{cls}"><title>{escape(s)}</title></rect>'
-            f'<text x="{_num(x)}" y="{_num(y + 4)}" class="{cls}-text">{escape(s)}</text>'
+            f'height="{NODE_H}" rx="{rx}" class="{cls}"><title>{xml_text(s)}</title></rect>'
+            f'<text x="{_num(x)}" y="{_num(y + 4)}" class="{cls}-text">{xml_text(s)}</text>'
         )
     parts.append("</g>")
     return parts, width, height
@@ -263,11 +263,11 @@ def draw(panels: list[Panel], title: str) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{sw}" height="{sh}" '
         f'viewBox="0 0 {sw} {sh}" role="img">\n'
-        f"<title>{escape(title)}: lifecycles and the path taken</title>\n"
+        f"<title>{xml_text(title)}: lifecycles and the path taken</title>\n"
         f"<defs>{markers}<style>{STYLE}</style></defs>\n"
         '<rect width="100%" height="100%" fill="#ffffff"/>\n'
-        f'<text x="{PAD}" y="22" class="title">{escape(title)}</text>\n'
-        f'<text x="{PAD}" y="40" class="note">{escape(note)}</text>\n'
+        f'<text x="{PAD}" y="22" class="title">{xml_text(title)}</text>\n'
+        f'<text x="{PAD}" y="40" class="note">{xml_text(note)}</text>\n'
         + "\n".join(body)
         + "\n</svg>\n"
     )

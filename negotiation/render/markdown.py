@@ -5,13 +5,15 @@ from __future__ import annotations
 from negotiation.model.scenario import Scenario
 from negotiation.model.trace import Trace
 from negotiation.render import views
+from negotiation.render.escape import code_span, markdown_text
 
 
 def cell(text: str | None) -> str:
-    """Text made safe for one table cell: pipes escaped, newlines as <br>."""
+    """Text shown as written in one table cell (``escape.markdown_text``): no HTML, no
+    Markdown syntax, pipes escaped, newlines as ``<br>``."""
     if not text:
         return ""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    return markdown_text(text, newline="<br>")
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -22,11 +24,12 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def timeline(trace: Trace, scenario: Scenario) -> str:
     """A run as markdown: a header, the timeline table, deadlines and expectations."""
-    lines = [f"# {cell(scenario.title)}", ""]
+    lines = [f"# {markdown_text(scenario.title)}", ""]
     lines.append(
-        f"- scenario: `{scenario.id}`" + (" (illustrative)" if scenario.illustrative else "")
+        f"- scenario: {code_span(scenario.id)}"
+        + (" (illustrative)" if scenario.illustrative else "")
     )
-    lines.append(f"- branch: `{views.branch_label(trace.branch)}`")
+    lines.append(f"- branch: {code_span(views.branch_label(trace.branch))}")
     lines.append(f"- from {trace.start} to {trace.horizon or trace.final.date}")
     lines += ["", "## Timeline", ""]
     rows = []
@@ -70,7 +73,7 @@ def timeline(trace: Trace, scenario: Scenario) -> str:
         lines += ["", "## Expectations", ""]
         for x in expectations:
             mark = "met" if x["ok"] else "**FAILED**"
-            lines.append(f"- {mark} {x['at']}: `{x['that']}`")
+            lines.append(f"- {mark} {x['at']}: {code_span(x['that'])}")
             lines += [f"  - why: {cell(reason)}" for reason in x["reasons"]]
     if scenario.invariants:
         broken = views.violation_rows(trace)

@@ -20,9 +20,8 @@ sample's ``low``/``high`` interval is drawn as a whisker), or the simple shape
 from __future__ import annotations
 
 import datetime as dt
-import re
+import math
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 import negotiation
@@ -30,6 +29,7 @@ from negotiation.model.deadlines import LIVE_STATUSES
 from negotiation.model.scenario import Scenario
 from negotiation.model.trace import ExpectationResult, TraceEntry
 from negotiation.render import timeline, views
+from negotiation.render.escape import code_span, markdown_text, mermaid_name, xml_text
 from negotiation.runtime.engine import Engine
 from negotiation.teach.script import Frame
 
@@ -129,27 +129,62 @@ def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _count(value: object) -> int | None:
+    """A count: a finite whole number from 0 to ``MAX_COUNT`` (None otherwise)."""
+    if not _number(value):
+        return None
+    assert isinstance(value, int | float)
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        return None
+    return int(value) if 0 <= value <= MAX_COUNT else None
+
+
+def _share(value: object) -> float | None:
+    """A share from 0 to 1 (None if it is not one)."""
+    if not _number(value):
+        return None
+    assert isinstance(value, int | float)
+    return float(value) if math.isfinite(value) and 0 <= value <= 1 else None
+
+
+MAX_COUNT = 10**15
+"""The largest count an outcome may have (more than any run could make)."""
+
+_SHAPES = (
+    'expected {"outcomes": {"NAME": COUNT, ...}} or {"outcomes": [{"label": NAME, '
+    '"count": N}, ...]} (the JSON of explore or sample --format json)'
+)
+
+
 def outcome_rows(data: Any) -> tuple[OutcomeRow, ...]:
-    """Outcome rows from explore or sample JSON (see the module docstring)."""
+    """Outcome rows from explore or sample JSON (see the module docstring). A count must
+    be a whole number from 0 to ``MAX_COUNT``, an interval's ends shares from 0 to 1."""
     items = data.get("outcomes") if isinstance(data, dict) else data
     if isinstance(items, dict) and all(_number(v) for v in items.values()):
-        return tuple(OutcomeRow(str(k), int(v)) for k, v in items.items())
-    if isinstance(items, list) and all(isinstance(x, dict) for x in items):
-        out = []
+        pairs = [(str(k), v) for k, v in items.items()]
+        bounds: list[tuple[float | None, float | None]] = [(None, None)] * len(pairs)
+    elif isinstance(items, list) and all(isinstance(x, dict) for x in items):
+        pairs, bounds = [], []
         for x in items:
             name = next((x[k] for k in ("outcome", "name", "label") if k in x), None)
             count = next((x[k] for k in ("count", "n", "runs") if k in x), None)
             if name is None or count is None or not _number(count):
-                break
-            low, high = x.get("low"), x.get("high")
-            bounds = (float(low), float(high)) if _number(low) and _number(high) else (None, None)
-            out.append(OutcomeRow(str(name), int(count), *bounds))
-        else:
-            return tuple(out)
-    raise ValueError(
-        'expected {"outcomes": {"NAME": COUNT, ...}} or {"outcomes": [{"label": NAME, '
-        '"count": N}, ...]} (the JSON of explore or sample --format json)'
-    )
+                raise ValueError(_SHAPES)
+            pairs.append((str(name), count))
+            low, high = _share(x.get("low")), _share(x.get("high"))
+            bounds.append((low, high) if low is not None and high is not None else (None, None))
+    else:
+        raise ValueError(_SHAPES)
+    out = []
+    for n, ((name, value), (low, high)) in enumerate(zip(pairs, bounds, strict=True), 1):
+        count = _count(value)
+        if count is None:
+            raise ValueError(
+                f"outcome {n} has the count {str(value)[:30]}: expected a whole number "
+                f"from 0 to {MAX_COUNT:,}"
+            )
+        out.append(OutcomeRow(name, count, low, high))
+    return tuple(out)
 
 
 # -- HTML --------------------------------------------------------------------------------------
@@ -182,7 +217,7 @@ MEASURE = """
 
 def _cell(value: object, cls: str = "") -> str:
     attr = f' class="{cls}"' if cls else ""
-    return f"<td{attr}>{escape(str(value))}</td>"
+    return f"<td{attr}>{xml_text(str(value))}</td>"
 
 
 def _title(data: ReportData) -> str:
@@ -197,10 +232,10 @@ def html(data: ReportData) -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{escape(_title(data))}: report</title>",
+        f"<title>{xml_text(_title(data))}: report</title>",
         f"<style>{PAGE_STYLE}{timeline.STYLE}</style></head><body>",
-        f"<h1>{escape(_title(data))}</h1>",
-        f'<p class="meta">scenario <code>{escape(s.id)}</code>, branch <code>{escape(branch)}'
+        f"<h1>{xml_text(_title(data))}</h1>",
+        f'<p class="meta">scenario <code>{xml_text(s.id)}</code>, branch <code>{xml_text(branch)}'
         f"</code>, from {data.start} to the close of {data.end}</p>",
         '<p class="note">Every event is shown with its source and claim status (confirmed, '
         "claimed, disputed); judgements are attributed to whoever made them. Dates marked ~ "
@@ -242,8 +277,8 @@ def _stance_conditions_html(data: ReportData) -> str:
     if not data.stance_conditions:
         return ""
     items = "".join(
-        f"<li>{escape(r['party'])} {escape(r['stance'])} {escape(r['target'])}, on these "
-        "conditions:<ul>" + "".join(f"<li>{escape(c)}</li>" for c in r["conditions"])
+        f"<li>{xml_text(r['party'])} {xml_text(r['stance'])} {xml_text(r['target'])}, on these "
+        "conditions:<ul>" + "".join(f"<li>{xml_text(c)}</li>" for c in r["conditions"])
         + "</ul></li>"
         for r in data.stance_conditions
     )
@@ -277,7 +312,7 @@ def _trace_html(data: ReportData) -> str:
         details = [c.display() for c in e.changes] + [f"{label}: {r}" for r in e.reasons]
         if e.assumption:
             details.append(f"assumption: {e.assumption}")
-        items = "".join(f"<li>{escape(x)}</li>" for x in details)
+        items = "".join(f"<li>{xml_text(x)}</li>" for x in details)
         rows.append(
             f"<tr>{_cell(e.date_display)}{_cell(views.KIND_LABELS.get(e.kind, e.kind))}"
             f"{_cell(e.summary)}{_cell(', '.join(e.by))}{_cell(source)}{_cell(status, status)}"
@@ -294,14 +329,14 @@ def _expectations_html(data: ReportData) -> str:
     if not data.expectations:
         return ""
     items = "".join(
-        f"<li>{'met' if x.ok else 'FAILED'} {x.at}: <code>{escape(x.that)}</code></li>"
+        f"<li>{'met' if x.ok else 'FAILED'} {x.at}: <code>{xml_text(x.that)}</code></li>"
         for x in data.expectations
     )
     return f'<h2 id="expectations">Expectations</h2><ul class="small">{items}</ul>'
 
 
 def _assumptions_html(data: ReportData) -> str:
-    items = "".join(f"<li><b>{escape(w)}</b>: {escape(a)}</li>" for w, a in data.assumptions)
+    items = "".join(f"<li><b>{xml_text(w)}</b>: {xml_text(a)}</li>" for w, a in data.assumptions)
     return f'<h2 id="assumptions">Labelled assumptions</h2><ul class="small">{items}</ul>'
 
 
@@ -321,7 +356,7 @@ def outcome_svg(rows: tuple[OutcomeRow, ...], width: int = 1000) -> str:
         y = 6 + i * step
         w = span * r.count / total
         parts.append(
-            f'<g class="outcome"><text x="{left}" y="{y + 11}" font-size="12">{escape(r.label)}'
+            f'<g class="outcome"><text x="{left}" y="{y + 11}" font-size="12">{xml_text(r.label)}'
             f'</text><rect x="{left}" y="{y + 16}" width="{w:.1f}" height="{bar}" fill="#60a5fa"/>'
             f'<text x="{left + w + 8:.1f}" y="{y + 29}" font-size="12">{r.count} '
             f"({100 * r.count / total:.0f}%)</text>"
@@ -341,15 +376,11 @@ def outcome_svg(rows: tuple[OutcomeRow, ...], width: int = 1000) -> str:
 # -- Markdown ----------------------------------------------------------------------------------
 
 
-def _gantt_name(text: str) -> str:
-    return re.sub(r"[:#;]", " ", text).strip() or "-"
-
-
 def _gantt(data: ReportData) -> list[str]:
     lines = [
         "```mermaid",
         "gantt",
-        f"    title {_gantt_name(data.scenario.title)}",
+        f"    title {mermaid_name(data.scenario.title)}",
         "    dateFormat YYYY-MM-DD",
         "    axisFormat %d %b",
     ]
@@ -357,31 +388,32 @@ def _gantt(data: ReportData) -> list[str]:
     for lane in data.lanes:
         if lane.kind == "events":
             continue
-        lines.append(f"    section {_gantt_name(lane.id)}")
+        lines.append(f"    section {mermaid_name(lane.id)}")
         for seg in lane.segments:
             n += 1
             tag = "active, " if lane.kind == "document" else ""
             if seg.state in ("missed", "expired", "enforced"):
                 tag = "crit, "
-            lines.append(f"    {_gantt_name(seg.state)} :{tag}t{n}, {seg.start}, {seg.end}")
+            lines.append(f"    {mermaid_name(seg.state)} :{tag}t{n}, {seg.start}, {seg.end}")
             if seg.uncertain is not None:
                 n += 1
                 u0, u1 = seg.uncertain
                 lines.append(
-                    f"    date range for {_gantt_name(seg.state)} :done, t{n}, {u0}, "
+                    f"    date range for {mermaid_name(seg.state)} :done, t{n}, {u0}, "
                     f"{u1 + dt.timedelta(days=1)}"
                 )
         for m in lane.marks:
             if m.kind in ("due", "met", "missed", "expired", "enforced", "waived"):
                 n += 1
                 crit = "crit, " if m.kind in ("missed", "expired", "enforced") else ""
-                lines.append(f"    {_gantt_name(m.text)} :milestone, {crit}t{n}, {m.day}, 0d")
+                lines.append(f"    {mermaid_name(m.text)} :milestone, {crit}t{n}, {m.day}, 0d")
     lines.append("```")
     return lines
 
 
 def _md(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Text shown as written in Markdown (``escape.markdown_text``), on one line."""
+    return markdown_text(str(text))
 
 
 def markdown(data: ReportData) -> str:
@@ -390,7 +422,8 @@ def markdown(data: ReportData) -> str:
     lines = [
         f"# {_md(_title(data))}",
         "",
-        f"scenario `{s.id}`, branch `{views.branch_label(data.branch)}`, from {data.start} "
+        f"scenario {code_span(s.id)}, branch {code_span(views.branch_label(data.branch))}, "
+        f"from {data.start} "
         f"to the close of {data.end}.",
         "",
         "> Every event is shown with its source and claim status (confirmed, claimed, "
@@ -406,17 +439,21 @@ def markdown(data: ReportData) -> str:
         "| party | on | " + " | ".join(str(d) for d in data.columns) + " |",
         "|---|---|" + "---|" * len(data.columns),
     ]
-    lines += [f"| {p} | {t} | " + " | ".join(x) + " |" for p, t, x in data.positions]
+    lines += [
+        f"| {_md(p)} | {_md(t)} | " + " | ".join(_md(v) for v in x) + " |"
+        for p, t, x in data.positions
+    ]
     lines += ["", f"## Deadlines at the close of {data.end}", ""]
     lines += ["| deadline | status | due | resolved | extensions |", "|---|---|---|---|---|"]
     for d in data.deadlines:
         ext = "; ".join(f"{x['from']} -> {x['to']}" for x in d["extensions"]) or "-"
         lines.append(
-            f"| {d['id']} | {d['status']} | {d['due'] or '-'} | {d['resolved_on'] or '-'} | {ext} |"
+            f"| {_md(d['id'])} | {_md(d['status'])} | {d['due'] or '-'} | "
+            f"{d['resolved_on'] or '-'} | {_md(ext)} |"
         )
     if data.outcomes is not None:
         lines += ["", "## Outcomes", "", "```mermaid", "pie title Outcomes"]
-        lines += [f'    "{_gantt_name(r.label)}" : {r.count}' for r in data.outcomes]
+        lines += [f'    "{mermaid_name(r.label)}" : {r.count}' for r in data.outcomes]
         lines += ["```", "", "| outcome | count | 95% interval |", "|---|---|---|"]
         for r in data.outcomes:
             ci = f"{r.low:.2f} to {r.high:.2f}" if r.low is not None and r.high is not None else ""
@@ -429,8 +466,8 @@ def markdown(data: ReportData) -> str:
         label = views.reason_label(e.kind)
         changes = "; ".join([c.display() for c in e.changes] + [f"{label}: {r}" for r in e.reasons])
         lines.append(
-            f"| {_md(e.date_display)} | {views.KIND_LABELS.get(e.kind, e.kind)} | "
-            f"{_md(e.summary)} | {_md(', '.join(e.by))} | {_md(source)} | {status} | "
+            f"| {_md(e.date_display)} | {_md(views.KIND_LABELS.get(e.kind, e.kind))} | "
+            f"{_md(e.summary)} | {_md(', '.join(e.by))} | {_md(source)} | {_md(status)} | "
             f"{_md(changes)} |"
         )
     lines += ["", "## Labelled assumptions", ""]

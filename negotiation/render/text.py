@@ -1,7 +1,10 @@
 """Text output with rich: readable on a terminal, plain and 100 columns wide when piped.
 
 User text (names, summaries, reasons) never goes through rich markup: the console is
-built with ``markup=False`` and styled pieces are ``Text`` objects.
+built with ``markup=False`` and styled pieces are ``Text`` objects. Nor does it reach the
+terminal raw: the console passes every piece of text it renders through
+``escape.visible`` (a control character prints as a visible stand-in), and the page is
+drawn with ASCII rules when the stream's encoding has no box-drawing characters.
 
 Tables and the timeline wrap their cells to the width. A line that is one record (a
 header, a status such as ``OK path`` or ``INVALID path (3 problems)``, a located problem
@@ -18,7 +21,8 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -26,6 +30,7 @@ from negotiation.model.scenario import Scenario
 from negotiation.model.state import State
 from negotiation.model.trace import Trace
 from negotiation.render import views
+from negotiation.render.escape import rendered, visible
 
 PIPE_WIDTH = 100
 
@@ -45,17 +50,68 @@ def _is_tty(file: TextIO) -> bool:
     return bool(isatty()) if callable(isatty) else False
 
 
+class _Console(Console):
+    """A console whose rendered text goes through ``visible`` (its own control
+    segments, such as cursor moves, are left alone)."""
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterator[Segment]:
+        for seg in super().render(renderable, options):
+            if seg.control is None and seg.text:
+                text = visible(seg.text)
+                yield seg if text is seg.text else Segment(text, seg.style)
+            else:
+                yield seg
+
+
+class _Page(io.StringIO):
+    """The buffer a page is drawn into, with the encoding of the stream it goes to (rich
+    draws ASCII rules when that encoding is not a UTF)."""
+
+    def __init__(self, encoding: str) -> None:
+        super().__init__()
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._encoding
+
+
+def _encoding(file: TextIO) -> str:
+    """The stream's encoding as rich reads it: ``utf-8`` if it can draw box rules."""
+    name = getattr(file, "encoding", None) or "utf-8"
+    try:
+        "─│".encode(name)
+    except (UnicodeEncodeError, LookupError):
+        return "ascii"
+    return "utf-8"
+
+
 @contextmanager
 def output(file: TextIO) -> Iterator[Console]:
-    """A console writing to ``file``: styled on a terminal; otherwise plain text, 100
-    columns wide, trailing spaces stripped, so piped output is stable."""
+    """A console drawing a page for ``file``: styled for a terminal; otherwise plain
+    text, 100 columns wide, trailing spaces stripped, so piped output is stable. The
+    page is written at the end, in one piece (so an output bound refuses it whole)."""
     options: dict[str, Any] = {"markup": False, "highlight": False, "emoji": False}
+    page = _Page(_encoding(file))
     if _is_tty(file):
-        yield Console(file=file, **options)
-        return
-    buffer = io.StringIO()
-    yield Console(file=buffer, width=PIPE_WIDTH, force_terminal=False, color_system=None, **options)
-    file.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
+        probe = Console(file=rendered(file))
+        console = _Console(
+            file=page,
+            width=probe.width,
+            force_terminal=True,
+            color_system=probe.color_system,  # type: ignore[arg-type]
+            **options,
+        )
+        yield console
+        text = page.getvalue()
+    else:
+        yield _Console(
+            file=page, width=PIPE_WIDTH, force_terminal=False, color_system=None, **options
+        )
+        text = "".join(line.rstrip() + "\n" for line in page.getvalue().splitlines())
+    rendered(file).write(text)
 
 
 def error(message: str, file: TextIO, *notes: str) -> None:

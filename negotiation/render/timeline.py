@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from negotiation.model.trace import TraceEntry
+from negotiation.render.escape import xml_text
 from negotiation.runtime.engine import Engine
 
 PALETTE = (
@@ -277,12 +277,12 @@ def svg(
     for i, lane in enumerate(chart):
         top = TOP + i * (LANE + GAP)
         parts.append(
-            f'<g class="swimlane lane-{lane.kind}" data-lane="{lane.kind}:{escape(lane.id)}">'
+            f'<g class="swimlane lane-{lane.kind}" data-lane="{lane.kind}:{xml_text(lane.id)}">'
         )
         parts.append(f'<rect x="4" y="{top}" width="{width - 8}" height="{LANE}" class="lane-bg"/>')
         parts.append(
             f'<text x="{LEFT - 8}" y="{top + LANE / 2 + 4}" class="lane-label">'
-            f"{escape(lane.label)}</text>"
+            f"{xml_text(lane.label)}</text>"
         )
         for seg in lane.segments:
             parts += _segment(seg, scale, top, lane.kind)
@@ -298,8 +298,8 @@ def _segment(seg: Segment, scale: _Scale, top: int, kind: str) -> list[str]:
     y, h = (top + 8, LANE - 16) if kind == "document" else (top + 14, LANE - 28)
     out = [
         f'<rect x="{_n(x1)}" y="{y}" width="{_n(max(x2 - x1, 1.5))}" height="{h}" '
-        f'fill="{seg.colour}" class="segment" data-state="{escape(seg.state)}">'
-        f"<title>{escape(seg.state)}: {seg.start} to {seg.end - ONE_DAY}</title></rect>"
+        f'fill="{seg.colour}" class="segment" data-state="{xml_text(seg.state)}">'
+        f"<title>{xml_text(seg.state)}: {seg.start} to {seg.end - ONE_DAY}</title></rect>"
     ]
     if seg.uncertain is not None:
         u1, u2 = scale.x(seg.uncertain[0]), scale.x(seg.uncertain[1] + dt.timedelta(days=1))
@@ -311,7 +311,7 @@ def _segment(seg: Segment, scale: _Scale, top: int, kind: str) -> list[str]:
     if kind == "document" and x2 - x1 > 7 * len(seg.state) + 8:
         out.append(
             f'<text x="{_n(x1 + 5)}" y="{y + h / 2 + 4}" class="seg-label">'
-            f"{escape(seg.state)}</text>"
+            f"{xml_text(seg.state)}</text>"
         )
     return out
 
@@ -322,7 +322,7 @@ def _marks(lane: Lane, scale: _Scale, top: int) -> list[str]:
     per_day: dict[dt.date, int] = {}
     for m in lane.marks:
         x = scale.mid(m.day)
-        tip = f"<title>{escape(m.day.isoformat())}: {escape(m.text)}</title>"
+        tip = f"<title>{xml_text(m.day.isoformat())}: {xml_text(m.text)}</title>"
         if lane.kind == "events":
             n = per_day.get(m.day, 0)
             per_day[m.day] = n + 1
@@ -406,7 +406,7 @@ def _legend(y: int, width: int, chart: Sequence[Lane]) -> list[str]:
         x = col * max(step, 150)
         out.append(
             f'<g transform="translate({x} {row * 20})">{icon}'
-            f'<text x="12" y="0" class="legend-label">{escape(text)}</text></g>'
+            f'<text x="12" y="0" class="legend-label">{xml_text(text)}</text></g>'
         )
     out.append("</g>")
     return out

@@ -20,8 +20,10 @@ and keeps it for the following chunks. Chunks are gathered in order.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -46,6 +48,47 @@ CONNECT_TIMEOUT = "10s"
 """How long to wait for a scheduler given with ``scheduler=``."""
 
 _CACHE = threading.local()
+
+SCHEMES = ("tcp", "tls", "ws", "wss")
+"""The network transports a scheduler address may name."""
+_INPROC = re.compile(r"^inproc://[0-9A-Za-z.:-]+/[0-9]+/[0-9]+$")
+"""Dask's in-process address (``inproc://IP/PID/N``): reachable only from the process
+that made it (a test's scheduler), never from another."""
+
+_HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")  # fmt: skip
+_ADDRESS = re.compile(r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>\[[^\]]*\]|[^:/\[\]]*)"
+                      r":(?P<port>[0-9]{1,5})$")  # fmt: skip
+
+
+def check_scheduler_address(address: str) -> str:
+    """``address`` if it is a Dask scheduler address (``tcp://HOST:PORT``, also ``tls``,
+    ``ws``, ``wss``, or ``HOST:PORT`` for tcp; HOST a name, an IPv4 address or an IPv6
+    address in brackets; PORT 1 to 65535; or Dask's own ``inproc://IP/PID/N`` of a
+    scheduler in this process), else a ``NegotiationError`` saying what is expected.
+    Only the syntax is checked: nothing is contacted."""
+    shown = repr(address[:80])
+    expected = "expected tcp://HOST:PORT (or tls://, ws://, wss://), e.g. tcp://127.0.0.1:8786"
+    if _INPROC.match(address.strip()):
+        return address.strip()
+    m = _ADDRESS.match(address.strip())
+    if m is None:
+        raise NegotiationError(f"{shown} is not a Dask scheduler address: {expected}")
+    scheme, host, port = m["scheme"], m["host"], int(m["port"])
+    if scheme is not None and scheme.lower() not in SCHEMES:
+        raise NegotiationError(
+            f"{shown}: the transport {scheme!r} cannot reach a scheduler from here; {expected}"
+        )
+    if host.startswith("["):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            raise NegotiationError(f"{shown}: {host} is not an IPv6 address") from None
+    elif not _HOST.match(host):
+        raise NegotiationError(f"{shown}: {host!r} is not a host name or address; {expected}")
+    if not 1 <= port <= 65535:
+        raise NegotiationError(f"{shown}: port {port} is not from 1 to 65535")
+    return address.strip()
 
 
 def _require_dask() -> Any:
@@ -120,6 +163,8 @@ def sample_on_dask(
     ``local_workers`` processes (exactly one of the two)."""
     if (scheduler is None) == (local_workers is None):
         raise ValueError("give exactly one of scheduler or local_workers")
+    if scheduler is not None:
+        scheduler = check_scheduler_address(scheduler)
     dd = _require_dask()
     if scheduler is not None:
         try:
@@ -180,4 +225,11 @@ def run_sample(
     return sample_on_dask(scenario, runs, seed, scheduler=scheduler, local_workers=dask_local)
 
 
-__all__ = ["run_chunk", "run_sample", "sample_on_client", "sample_on_dask", "scenario_key"]
+__all__ = [
+    "check_scheduler_address",
+    "run_chunk",
+    "run_sample",
+    "sample_on_client",
+    "sample_on_dask",
+    "scenario_key",
+]

@@ -6,11 +6,16 @@ process forked from a server that has imported the package once, with its own ar
 working directory, stdout and stderr: a real process exit code, real output streams, a
 SIGKILL when it hangs, and milliseconds per case instead of an interpreter start.
 ``run_script`` runs the installed entry point itself (``python -m negotiation.cli``) for
-the few tests that check the whole path.
+the few tests that check the whole path (or need their own environment).
+
+``patches`` (``{"negotiation.persist.MAX_OUTPUT_BYTES": 4096}``) sets module attributes
+in each case's process before the command runs: a budget lowered to a size a test can
+reach cheaply (the mechanism is what is tested; other tests use the shipped values).
 """
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import subprocess
@@ -23,6 +28,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 from negotiation.cli import main
 
@@ -51,8 +57,14 @@ class Result:
         )
 
 
-def _child(argv: Sequence[str], cwd: str, out: str, err: str) -> None:  # pragma: no cover
-    """The forked process: redirect fd 1 and 2, run the CLI, exit with its code."""
+def _child(
+    argv: Sequence[str], cwd: str, out: str, err: str, patches: dict[str, Any]
+) -> None:  # pragma: no cover
+    """The forked process: redirect fd 1 and 2, apply the patches, run the CLI, exit with
+    its code."""
+    for name, value in patches.items():
+        module, attribute = name.rsplit(".", 1)
+        setattr(importlib.import_module(module), attribute, value)
     for fd, name in ((1, out), (2, err)):
         target = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(target, fd)
@@ -73,7 +85,10 @@ def _child(argv: Sequence[str], cwd: str, out: str, err: str) -> None:  # pragma
 
 
 def run_cli(
-    cases: Sequence[Sequence[str]], cwd: Path | None = None, timeout: float = TIMEOUT
+    cases: Sequence[Sequence[str]],
+    cwd: Path | None = None,
+    timeout: float = TIMEOUT,
+    patches: dict[str, Any] | None = None,
 ) -> list[Result]:
     """Run every case (an argv after ``negotiation``), a few at a time; results in order.
     A case still running after ``timeout`` seconds is killed (its code is None)."""
@@ -100,7 +115,7 @@ def run_cli(
         while pending or running:
             while pending and len(running) < width:
                 i = pending.pop(0)
-                args = (list(cases[i]), str(cwd or ROOT), out[i], err[i])
+                args = (list(cases[i]), str(cwd or ROOT), out[i], err[i], dict(patches or {}))
                 proc: BaseProcess = ctx.Process(target=_child, args=args, daemon=True)
                 proc.start()
                 running[proc.sentinel] = (i, proc, time.monotonic())
@@ -119,10 +134,16 @@ def run_cli(
     return [results[i] for i in range(len(cases))]
 
 
-def run_script(argv: Sequence[str], cwd: Path | None = None, timeout: float = TIMEOUT) -> Result:
-    """The real entry point in a fresh interpreter: ``python -m negotiation.cli ARGV``."""
+def run_script(
+    argv: Sequence[str],
+    cwd: Path | None = None,
+    timeout: float = TIMEOUT,
+    env: dict[str, str] | None = None,
+) -> Result:
+    """The real entry point in a fresh interpreter: ``python -m negotiation.cli ARGV``
+    (``env``: variables added to this process's environment)."""
     path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
-    env = {**os.environ, "PYTHONPATH": path}
+    env = {**os.environ, "PYTHONPATH": path, **(env or {})}
     start = time.monotonic()
     try:
         done = subprocess.run(

@@ -77,7 +77,9 @@ def test_time_and_memory_bounds_hold_with_workers(children: Callable[[], set[int
     assert not children()
     ran = sample(BIG, runs=10_000_000, seed=1, workers=2, max_memory=1)
     assert ran.stopped == "memory"
-    assert ran.runs == 0
+    # the bound is read between chunks: the chunks already running may finish (the
+    # compiled sampler runs a 256-run chunk of this family in well under a second)
+    assert ran.runs <= 4 * 256
 
 
 def test_a_partial_sampling_is_the_sampling_of_the_runs_done() -> None:
