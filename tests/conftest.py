@@ -1,4 +1,11 @@
-"""Suite-wide: the tests do not depend on the environment they run in.
+"""What the whole suite shares: the checkout's root, the CLI runner, the scenario
+builders, the engines of bundled scenarios, a YAML 1.2 reader, the Hypothesis profile,
+and a suite that does not depend on the environment it runs in.
+
+Plain helpers are imported (``from tests.conftest import ROOT, invoke, scenario``);
+``tests/`` is a package, so this is the module pytest loaded, not a second copy.
+Hypothesis strategies live in ``tests/strategies.py``; what only one folder needs lives
+in that folder's ``conftest.py``.
 
 The invalid and hostile fixtures are scenario files made to fail: the suite's own tests
 load them; ``pytest tests/`` must not also collect them as scenario tests.
@@ -6,13 +13,147 @@ load them; ``pytest tests/`` must not also collect them as scenario tests.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import os
+import re
+from pathlib import Path
+from typing import Any
+
 import pytest
+import yaml
+from hypothesis import HealthCheck, settings
+from pydantic import TypeAdapter
+from typer.testing import CliRunner, Result
+
+from negotiation import Engine, Event, Scenario, Trace
+from negotiation.cli import app
+from negotiation.loader import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The checkout's root (``scenarios/``, ``docs/``, ``tests/``), wherever it is."""
 
 collect_ignore_glob = ["invalid/*.yaml", "hostile/files/*"]
+"""Scenario files made to fail, loaded by the suite's own tests (see the docstring)."""
+
+# -- Hypothesis ------------------------------------------------------------------------------
+# No deadlines: the suite shares small machines, and a slow example is not a failing one.
+# "dev" (the default) explores new examples on every run and keeps failures in the local
+# database; "ci" (chosen when CI is set, as .ci/run does) runs the same examples every
+# time, so a red CI run is reproducible. HYPOTHESIS_PROFILE=dev|ci overrides the choice.
+# A test sets only what differs from the profile (usually max_examples).
+_EVERY_PROFILE: dict[str, Any] = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("dev", **_EVERY_PROFILE)
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True, **_EVERY_PROFILE)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+settings.load_profile(PROFILE)
 
 
+# -- YAML as editors read it ---------------------------------------------------------------
+class Core12Loader(yaml.SafeLoader):
+    """PyYAML reading the YAML 1.2 core schema, as editors do, independently of the
+    package's own reader: only true/false are booleans (``on``, ``yes`` stay words), no
+    timestamps (dates stay text), 1.2 integers and floats, no merge key (``<<`` is a
+    plain key). Tags it does not know are refused, as SafeLoader refuses them."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # replaced, not inherited
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+):
+    Core12Loader.add_implicit_resolver(
+        f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first)
+    )
+
+
+def _core_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """1.2 integers: ``0o17`` and ``0x1f``; otherwise decimal (``0777`` is 777)."""
+    text = str(loader.construct_scalar(node))
+    return int(text, 0) if text[:2] in ("0o", "0x") else int(text, 10)
+
+
+Core12Loader.add_constructor("tag:yaml.org,2002:int", _core_int)
+
+
+def load_yaml12(text: str) -> Any:
+    """The data of a YAML text under the YAML 1.2 core schema (see ``Core12Loader``)."""
+    return yaml.load(text, Loader=Core12Loader)
+
+
+# -- the environment -------------------------------------------------------------------------
 @pytest.fixture(autouse=True)
 def _no_scenario_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """``NEGOTIATION_SCENARIO`` changes every command's default scenario: a user's
     setting must not change what the tests run."""
     monkeypatch.delenv("NEGOTIATION_SCENARIO", raising=False)
+
+
+# -- the command line ------------------------------------------------------------------------
+def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    """Run ``negotiation ARGS`` in process, with ``input`` as stdin (not a terminal) and
+    ``env`` added to the environment. Whatever the exit code, it prints no traceback."""
+    result = CliRunner().invoke(app, list(args), input=input, env=env, prog_name="negotiation")
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+# -- engines and scenarios -------------------------------------------------------------------
+@functools.cache
+def engine_of(scenario: str) -> Engine:
+    """The engine of a bundled scenario (by name) or of a file, built once per session (an
+    engine is not changed by running it)."""
+    return Engine(load_scenario(scenario))
+
+
+_EVENT: TypeAdapter[Event] = TypeAdapter(Event)
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def scenario(**parts: Any) -> Scenario:
+    """A two-party scenario with one document ``plan``; ``parts`` add or replace fields."""
+    data: dict[str, Any] = {
+        "id": "t",
+        "title": "test",
+        "start": "2025-11-01",
+        "parties": [
+            {"id": "a", "name": "A", "bodies": [{"id": "parliament", "name": "Parliament"}]},
+            {"id": "b", "name": "B"},
+        ],
+        "documents": [{"id": "plan", "title": "Plan", "requires_acceptance": ["a", "b"]}],
+        "facts": [{"id": "x"}, {"id": "y"}],
+    }
+    data.update(parts)
+    return Scenario.model_validate(data)
+
+
+def run(sc: Scenario, until: str | None = None) -> Trace:
+    return Engine(sc).run(until=day(until) if until else None)
+
+
+def ev(kind: str, date: str, **fields: Any) -> dict[str, Any]:
+    """An event as scenario data (for ``scenario(timeline=[...])``)."""
+    return {"kind": kind, "date": date, **fields}
+
+
+def event(kind: str, date: str | None = None, **fields: Any) -> Event:
+    """An Event model from keyword fields."""
+    data: dict[str, Any] = {"kind": kind, **fields}
+    if date is not None:
+        data["date"] = date
+    return _EVENT.validate_python(data)
+
+
+def status(trace: Trace, deadline: str) -> str:
+    return trace.final.deadlines[deadline].status.value

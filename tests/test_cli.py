@@ -7,19 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from negotiation.cli import app
+from tests.conftest import invoke
 
 HERE = Path(__file__).parent / "cli"
 MINI = str(HERE / "mini.yaml")
 FAILING = str(HERE / "failing.yaml")
 INVALID = str(HERE / "invalid.yaml")
 MALFORMED = str(HERE / "malformed.yaml")
-
-
-def invoke(*args: str) -> Result:
-    return CliRunner().invoke(app, list(args))
 
 
 def flat(text: str) -> str:
@@ -148,8 +144,8 @@ def test_run_shows_meeting_attendance_as_notes() -> None:
 
 
 def test_show_labels_versions_in_words() -> None:
-    result = CliRunner().invoke(
-        app, ["show", "-s", "labour-contract-2026", "--at", "2026-06-30"], env={"COLUMNS": "240"}
+    result = invoke(
+        "show", "-s", "labour-contract-2026", "--at", "2026-06-30", env={"COLUMNS": "240"}
     )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()

@@ -6,7 +6,7 @@ import pytest
 
 from negotiation import ConditionError, Engine
 from negotiation import conditions as cond
-from tests.helpers import ev, scenario
+from tests.conftest import ev, scenario
 
 SC = scenario(
     documents=[

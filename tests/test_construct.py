@@ -7,7 +7,7 @@ import datetime as dt
 from negotiation import Engine, State, TraceEntry
 from negotiation.model._base import construct
 from negotiation.runtime.work import Work, entry
-from tests.helpers import ev, run, scenario
+from tests.conftest import ev, run, scenario
 
 
 def test_construct_matches_model_construct() -> None:

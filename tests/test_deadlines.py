@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from negotiation import Engine, ScenarioError
-from tests.helpers import day, ev, event, run, scenario, status
+from tests.conftest import day, ev, event, run, scenario, status
 
 DUE = "2025-11-27"
 BEFORE, AFTER = "2025-11-26", "2025-11-28"

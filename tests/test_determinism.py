@@ -27,14 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from negotiation.cli import app
 from negotiation.loader import bundled_names, load_scenario
 from negotiation.persist import dumps, new_session
 from negotiation.runtime.engine import Engine
 from negotiation.search.explore import explore
 from negotiation.search.sample import sample
+from tests.conftest import invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPLORE_FILES = [
@@ -59,7 +58,7 @@ def _without_measurements(doc: Any) -> Any:
 
 
 def _cli(*args: str) -> str:
-    result = CliRunner().invoke(app, list(args))
+    result = invoke(*args)
     assert result.exit_code in (0, 1), f"{args}: {result.output}"
     return result.stdout
 

@@ -7,12 +7,11 @@ import json
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from benchmarks.family import Family
 from negotiation import Scenario
-from negotiation.cli import app
 from negotiation.search.sample import Sampling, sample
+from tests.conftest import invoke
 
 dd = pytest.importorskip("dask.distributed")
 
@@ -110,8 +109,8 @@ def test_the_sample_command_runs_on_a_dask_scheduler(client: Any, tmp_path: Any)
     path = tmp_path / "forks.yaml"  # JSON is YAML
     path.write_text(json.dumps(_scenario().model_dump(mode="json", exclude_none=True)))
     args = ["sample", "-s", str(path), "--runs", "40", "--seed", "2", "-f", "json"]
-    local = CliRunner().invoke(app, args)
-    remote = CliRunner().invoke(app, [*args, "--scheduler", client.scheduler.address])
+    local = invoke(*args)
+    remote = invoke(*args, "--scheduler", client.scheduler.address)
     assert local.exit_code == 0, local.output
     assert remote.exit_code == 0, remote.output
     skip = ("elapsed", "workers")
@@ -119,5 +118,5 @@ def test_the_sample_command_runs_on_a_dask_scheduler(client: Any, tmp_path: Any)
     assert {k: v for k, v in a.items() if k not in skip} == {
         k: v for k, v in b.items() if k not in skip
     }
-    both = CliRunner().invoke(app, [*args, "--scheduler", "tcp://127.0.0.1:1", "--dask-local", "1"])
+    both = invoke(*args, "--scheduler", "tcp://127.0.0.1:1", "--dask-local", "1")
     assert both.exit_code == 2

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from negotiation import loader
-from negotiation.cli import app
+from tests.conftest import invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "data" / "golden"
@@ -38,7 +37,7 @@ DECISION_FILES = [
 
 
 def _cli(*args: str) -> str:
-    result = CliRunner().invoke(app, list(args))
+    result = invoke(*args)
     assert result.exit_code in (0, 1), f"{args}: exit {result.exit_code}\n{result.output}"
     return result.stdout
 

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from negotiation import SessionError
-from negotiation.cli import app
 from negotiation.loader import load_scenario
 from negotiation.model.errors import NegotiationError, OutputError
 from negotiation.model.scenario import Scenario
@@ -42,6 +41,7 @@ from negotiation.persist import (
 from negotiation.persist import _sha256 as sha256_text
 from negotiation.runtime.engine import Engine
 from tests import persist_child
+from tests.conftest import invoke
 
 SEED = "ukraine-2025-12"
 
@@ -361,10 +361,6 @@ def test_saves_survive_sigkill_at_random_moments(tmp_path: Path) -> None:
 MINI = Path(__file__).parent / "cli" / "mini.yaml"
 
 
-def cli(*args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(app, list(args), input=input)
-
-
 def assert_session_error(result: Result, fragment: str) -> None:
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
@@ -377,7 +373,7 @@ def saved(path: Path) -> Session:
 
 def test_run_save_and_resume(tmp_path: Path) -> None:
     path = tmp_path / "run.json"
-    first = cli("run", "--until", "2025-12-05", "--save", str(path))
+    first = invoke("run", "--until", "2025-12-05", "--save", str(path))
     assert first.exit_code == 0, first.output
     session = saved(path)
     assert (session.command, session.scenario.ref, session.position.date) == (
@@ -386,10 +382,10 @@ def test_run_save_and_resume(tmp_path: Path) -> None:
         dt.date(2025, 12, 5),
     )
     assert session.state == Engine(seed()).run(until=dt.date(2025, 12, 5)).final
-    resumed = cli("resume", str(path), "--format", "json")
+    resumed = invoke("resume", str(path), "--format", "json")
     assert resumed.exit_code == 0, resumed.output
     rest = json.loads(resumed.stdout)["entries"]
-    full = json.loads(cli("run", "--format", "json").stdout)["entries"]
+    full = json.loads(invoke("run", "--format", "json").stdout)["entries"]
     assert rest and rest == [e for e in full if e["date"] > "2025-12-05"]
     assert saved(path).position.date == dt.date(2025, 12, 12)  # saved back, at the horizon
 
@@ -398,7 +394,7 @@ def test_run_session_of_a_file_names_its_absolute_path(tmp_path: Path) -> None:
     copy = tmp_path / "mini.yaml"
     copy.write_text(MINI.read_text())
     path = tmp_path / "run.json"
-    assert cli("run", "-s", str(copy), "--save", str(path)).exit_code == 0
+    assert invoke("run", "-s", str(copy), "--save", str(path)).exit_code == 0
     assert saved(path).scenario.ref == str(copy.resolve())
 
 
@@ -406,18 +402,19 @@ def test_resume_refuses_a_changed_scenario(tmp_path: Path) -> None:
     copy = tmp_path / "mini.yaml"
     copy.write_text(MINI.read_text())
     path = tmp_path / "run.json"
-    assert cli("run", "-s", str(copy), "--until", "2025-11-20", "--save", str(path)).exit_code == 0
+    saving = invoke("run", "-s", str(copy), "--until", "2025-11-20", "--save", str(path))
+    assert saving.exit_code == 0
     copy.write_text(MINI.read_text().replace("title: Mini framework talks", "title: Changed"))
-    assert_session_error(cli("resume", str(path)), "has changed since the session was saved")
+    assert_session_error(invoke("resume", str(path)), "has changed since the session was saved")
 
 
 def test_resume_refuses_a_deleted_scenario(tmp_path: Path) -> None:
     copy = tmp_path / "mini.yaml"
     copy.write_text(MINI.read_text())
     path = tmp_path / "run.json"
-    assert cli("run", "-s", str(copy), "--save", str(path)).exit_code == 0
+    assert invoke("run", "-s", str(copy), "--save", str(path)).exit_code == 0
     copy.unlink()
-    assert_session_error(cli("resume", str(path)), "no such scenario file")
+    assert_session_error(invoke("resume", str(path)), "no such scenario file")
 
 
 @pytest.mark.parametrize(
@@ -435,52 +432,52 @@ def test_resume_refuses_a_deleted_scenario(tmp_path: Path) -> None:
 def test_resume_refuses_bad_files(tmp_path: Path, content: bytes, fragment: str) -> None:
     path = tmp_path / "s.json"
     path.write_bytes(content)
-    assert_session_error(cli("resume", str(path)), fragment)
+    assert_session_error(invoke("resume", str(path)), fragment)
 
 
 def test_resume_refuses_a_corrupted_save(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
-    assert cli("run", "--until", "2025-12-05", "--save", str(path)).exit_code == 0
+    assert invoke("run", "--until", "2025-12-05", "--save", str(path)).exit_code == 0
     text = path.read_text().replace('"step": 35', '"step": 36')
     path.write_text(text)
-    assert_session_error(cli("resume", str(path)), "checksum does not match")
+    assert_session_error(invoke("resume", str(path)), "checksum does not match")
 
 
 def test_resume_refuses_a_forged_state(tmp_path: Path) -> None:
     """A state edited by someone who also fixed the checksum still fails: the run to the
     saved day must reach the saved state."""
     path = tmp_path / "s.json"
-    assert cli("run", "--until", "2025-12-05", "--save", str(path)).exit_code == 0
+    assert invoke("run", "--until", "2025-12-05", "--save", str(path)).exit_code == 0
     data = json.loads(path.read_text())
     data["state"]["step"] += 1
     path.write_text(rehash(data))
-    assert_session_error(cli("resume", str(path)), "does not reach the saved state")
+    assert_session_error(invoke("resume", str(path)), "does not reach the saved state")
 
 
 def test_resume_missing_and_special_files(tmp_path: Path) -> None:
-    assert_session_error(cli("resume", str(tmp_path / "none.json")), "no such session file")
+    assert_session_error(invoke("resume", str(tmp_path / "none.json")), "no such session file")
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
-    assert_session_error(cli("resume", str(fifo)), "not a regular file")
+    assert_session_error(invoke("resume", str(fifo)), "not a regular file")
 
 
 def test_step_save_and_resume(tmp_path: Path) -> None:
     path = tmp_path / "step.json"
-    first = cli("step", "--save", str(path), input="n\nn\nn\n")
+    first = invoke("step", "--save", str(path), input="n\nn\nn\n")
     assert first.exit_code == 0, first.output
     assert (saved(path).command, saved(path).position.step) == ("step", 3)
-    resumed = cli("resume", str(path), input="n\nq\n")
+    resumed = invoke("resume", str(path), input="n\nq\n")
     assert resumed.exit_code == 0, resumed.output
     assert "[4/" in resumed.output  # it starts at the saved frame (shown 1-based)
     assert saved(path).position.step == 4
-    direct = cli("step", input="n\nn\nn\nn\nq\n")
+    direct = invoke("step", input="n\nn\nn\nn\nq\n")
     assert resumed.output.split("step> n")[-1] == direct.output.split("step> n")[-1]
 
 
 def test_play_save_and_resume_replays_the_choices(tmp_path: Path) -> None:
     path = tmp_path / "play.json"
     args = ["play", "--as", "ukraine", "--until", "2026-01-01"]
-    first = cli(*args, "--save", str(path), input="2\n1\n")
+    first = invoke(*args, "--save", str(path), input="2\n1\n")
     assert first.exit_code == 0, first.output
     session = saved(path)
     assert session.options == {"as": "ukraine", "until": "2026-01-01", "predict": "false"}
@@ -488,9 +485,9 @@ def test_play_save_and_resume_replays_the_choices(tmp_path: Path) -> None:
         "ukraine comments on twenty_eight_point_plan",  # option 2, saved as its move
         "scripted",
     ]
-    resumed = cli("resume", str(path), input="scripted\n")
+    resumed = invoke("resume", str(path), input="scripted\n")
     assert resumed.exit_code == 0, resumed.output
-    direct = cli(*args, input="2\n1\nscripted\n")
+    direct = invoke(*args, input="2\n1\nscripted\n")
     assert resumed.output.split("play> scripted")[-1] == direct.output.split("play> scripted")[-1]
     assert [c.move for c in saved(path).choices][-1] == "scripted"
     assert saved(path).state == saved(path).state  # loads again
@@ -499,7 +496,7 @@ def test_play_save_and_resume_replays_the_choices(tmp_path: Path) -> None:
 def test_play_back_removes_the_choice(tmp_path: Path) -> None:
     path = tmp_path / "play.json"
     args = ["play", "--as", "ukraine", "--until", "2026-01-01", "--save", str(path)]
-    assert cli(*args, input="2\n1\nback\nstate\nhelp\n").exit_code == 0
+    assert invoke(*args, input="2\n1\nback\nstate\nhelp\n").exit_code == 0
     assert [c.move for c in saved(path).choices] == [
         "ukraine comments on twenty_eight_point_plan"
     ]
@@ -508,26 +505,27 @@ def test_play_back_removes_the_choice(tmp_path: Path) -> None:
 def test_play_with_predictions_resumes(tmp_path: Path) -> None:
     path = tmp_path / "play.json"
     args = ["play", "--as", "ukraine", "--until", "2026-01-01", "--predict"]
-    first = cli(*args, "--save", str(path), input="skip\nskip\n2\nskip\n")
+    first = invoke(*args, "--save", str(path), input="skip\nskip\n2\nskip\n")
     assert first.exit_code == 0, first.output
     moves = [c.move for c in saved(path).choices]
     assert "predict skip" in moves
-    resumed = cli("resume", str(path), input="")
+    resumed = invoke("resume", str(path), input="")
     assert resumed.exit_code == 0, resumed.output
 
 
 def test_play_resume_refuses_a_choice_that_no_longer_replays(tmp_path: Path) -> None:
     path = tmp_path / "play.json"
     args = ["play", "--as", "ukraine", "--until", "2026-01-01", "--save", str(path)]
-    assert cli(*args, input="2\n").exit_code == 0
+    assert invoke(*args, input="2\n").exit_code == 0
     data = json.loads(path.read_text())
     data["choices"][0]["move"] = "ukraine signs twenty_point_plan"
     path.write_text(rehash(data))
-    assert_session_error(cli("resume", str(path)), "choice 1 ('ukraine signs twenty_point_plan')")
+    refused = invoke("resume", str(path))
+    assert_session_error(refused, "choice 1 ('ukraine signs twenty_point_plan')")
 
 
 def test_save_into_a_missing_directory_is_a_clean_error(tmp_path: Path) -> None:
-    result = cli("run", "--save", str(tmp_path / "missing" / "run.json"))
+    result = invoke("run", "--save", str(tmp_path / "missing" / "run.json"))
     assert_session_error(result, "cannot write")
 
 
@@ -539,7 +537,7 @@ def test_save_never_replaces_a_file_that_is_not_a_session(tmp_path: Path) -> Non
         (["step", "--save", str(scenario)], "n\n"),
         (["play", "--as", "ukraine", "--save", str(scenario)], "2\n"),
     ):
-        result = cli(*args, input=stdin)
+        result = invoke(*args, input=stdin)
         assert_session_error(result, "exists and is not a saved session")
         assert scenario.read_text() == MINI.read_text()
 
@@ -547,6 +545,6 @@ def test_save_never_replaces_a_file_that_is_not_a_session(tmp_path: Path) -> Non
 def test_save_replaces_an_earlier_session_or_an_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     path.write_text("")
-    assert cli("run", "--until", "2025-11-20", "--save", str(path)).exit_code == 0
-    assert cli("step", "--save", str(path), input="n\n").exit_code == 0
+    assert invoke("run", "--until", "2025-11-20", "--save", str(path)).exit_code == 0
+    assert invoke("step", "--save", str(path), input="n\n").exit_code == 0
     assert saved(path).command == "step"

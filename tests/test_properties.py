@@ -24,7 +24,7 @@ def play(events: list[Event]) -> tuple[list[State], list[TraceEntry]]:
     return states, entries
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(event_sequences())
 def test_absorbing_states_absorb(events: list[Event]) -> None:
     states, _ = play(events)
@@ -35,7 +35,7 @@ def test_absorbing_states_absorb(events: list[Event]) -> None:
                 assert set(seen[i:]) == {value}, seen
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(event_sequences())
 def test_clock_never_goes_back(events: list[Event]) -> None:
     states, entries = play(events)
@@ -47,7 +47,7 @@ def test_clock_never_goes_back(events: list[Event]) -> None:
     assert len(set(seqs)) == len(seqs)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(event_sequences())
 def test_a_deadline_fires_at_most_once_per_due_date(events: list[Event]) -> None:
     states, entries = play(events)
@@ -66,7 +66,7 @@ def test_a_deadline_fires_at_most_once_per_due_date(events: list[Event]) -> None
         assert len(expiries) <= len({d for d in dues if d is not None})
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(event_sequences())
 def test_every_required_party_accepts_at_signing(events: list[Event]) -> None:
     state = ENGINE.initial_state()
@@ -85,7 +85,6 @@ def test_every_required_party_accepts_at_signing(events: list[Event]) -> None:
         state = step.state
 
 
-@settings(max_examples=100, deadline=None)
 @given(event_sequences())
 def test_replay_gives_an_identical_trace(events: list[Event]) -> None:
     first = play(events)
@@ -94,7 +93,7 @@ def test_replay_gives_an_identical_trace(events: list[Event]) -> None:
     assert first[0][-1] == second[0][-1]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(event_sequences())
 def test_a_blocked_move_changes_nothing(events: list[Event]) -> None:
     states, _ = play(events[:-1])

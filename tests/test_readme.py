@@ -7,9 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from negotiation.cli import app
+from tests.conftest import invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -50,7 +48,7 @@ def test_five_line_example_runs() -> None:
 
 def test_output_shown_is_real() -> None:
     (shown,) = blocks("text")
-    result = CliRunner().invoke(app, ["run"])
+    result = invoke("run")
     assert result.exit_code == 0, result.output
     for line in shown.strip().splitlines():
         assert line.rstrip() in result.output, line

@@ -12,7 +12,7 @@ import negotiation
 from negotiation import Engine, LifecycleSpec, RuleLoopError, ScenarioError
 from negotiation.model.lifecycles import DEFAULT_DOCUMENT_LIFECYCLE
 from negotiation.runtime.lifecycles import Lifecycle
-from tests.helpers import ev, event, run, scenario
+from tests.conftest import ev, event, run, scenario
 
 
 def test_once_rule_fires_once_and_each_rule_each_time() -> None:

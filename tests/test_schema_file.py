@@ -2,7 +2,7 @@
 the one the models give, and it says of each file what an editor needs to know.
 
 Files are read as an editor's YAML language server reads them, YAML 1.2
-(``tests.helpers.load_yaml12``), and checked with ``jsonschema`` (draft 2020-12):
+(``tests.conftest.load_yaml12``), and checked with ``jsonschema`` (draft 2020-12):
 
 * every bundled scenario, every valid fixture (tests/cli, tests/explore, tests/teach)
   and every ```yaml example of docs/ is valid: no error at all. A what-if
@@ -41,7 +41,7 @@ from negotiation.loader import (
 from negotiation.model.dates import EARLIEST, LATEST, WRITTEN_FORM, FuzzyDate
 from negotiation.model.errors import ScenarioError
 from negotiation.model.scenario import SCHEMA_VERSION, Scenario
-from tests.helpers import load_yaml12
+from tests.conftest import load_yaml12
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

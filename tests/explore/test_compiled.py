@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.family import Family
@@ -139,7 +139,7 @@ def test_every_scenario_here_compiles() -> None:
 # -- random paths, replayed through the engine ------------------------------------------------
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(name=st.sampled_from(NAMES), data=st.data())
 def test_random_compiled_paths_replay_through_the_engine(name: str, data: st.DataObject) -> None:
     space, compiled = _spaces(name)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from negotiation.cli import app
+from tests.conftest import invoke
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "exploring.md").read_text(encoding="utf-8")
 SECTION = DOC.split("## The seed case", 1)[1].split("\n## ", 1)[0]
@@ -22,7 +20,7 @@ def _lines(block: str) -> list[str]:
 
 
 def test_explore_table_is_real() -> None:
-    result = CliRunner().invoke(app, ["explore", "-s", "ukraine-2025-12-decisions"])
+    result = invoke("explore", "-s", "ukraine-2025-12-decisions")
     assert result.exit_code == 0, result.output
     out = [line.rstrip() for line in result.output.splitlines()]
     for line in _lines(_shown()[0]):
@@ -30,9 +28,7 @@ def test_explore_table_is_real() -> None:
 
 
 def test_sample_table_is_real() -> None:
-    result = CliRunner().invoke(
-        app, ["sample", "-s", "ukraine-2025-12-decisions", "--runs", "2000", "--seed", "7"]
-    )
+    result = invoke("sample", "-s", "ukraine-2025-12-decisions", "--runs", "2000", "--seed", "7")
     assert result.exit_code == 0, result.output
     out = [line.rstrip() for line in result.output.splitlines()]
     for line in _lines(_shown()[1]):

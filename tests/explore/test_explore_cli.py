@@ -8,34 +8,28 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from benchmarks.family import Family
-from negotiation.cli import app
+from tests.conftest import invoke
 
 HERE = Path(__file__).parent
 TALKS = str(HERE / "talks.yaml")
 PLANTED = str(HERE / "planted_bug.yaml")
 
 
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, list(args))
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
-
-
 def test_explore_prints_outcomes_and_exits_0() -> None:
-    code, out = invoke("explore", "-s", TALKS)
-    assert code == 0, out
-    assert "Outcomes (" in out
-    assert "plan signed, accept_deadline met" in out
-    assert "no violation found" in out
+    result = invoke("explore", "-s", TALKS)
+    assert result.exit_code == 0, result.output
+    assert "Outcomes (" in result.output
+    assert "plan signed, accept_deadline met" in result.output
+    assert "no violation found" in result.output
 
 
 def test_the_outcome_header_counts_the_rows_it_prints() -> None:
     for scenario in (TALKS, "ukraine-2025-12-decisions"):
-        code, out = invoke("explore", "-s", scenario)
-        assert code == 0, out
+        result = invoke("explore", "-s", scenario)
+        assert result.exit_code == 0, result.output
+        out = result.output
         found = re.search(r"Outcomes \(([\d,]+) distinct, over ([\d,]+) end states\)", out)
         assert found, out
         table = out.split("  count  outcome\n", 1)[1].split("\n\n", 1)[0].splitlines()
@@ -46,24 +40,25 @@ def test_the_outcome_header_counts_the_rows_it_prints() -> None:
 
 def test_explore_violation_writes_counterexample_and_never_overwrites(tmp_path: Path) -> None:
     target = tmp_path / "cx.yaml"
-    code, out = invoke("explore", "-s", PLANTED, "--counterexample-out", str(target))
-    assert code == 1
-    assert "VIOLATED built-in invariant signed_only_with_acceptance" in out
-    assert "deadline ultimatum expired" in out
+    result = invoke("explore", "-s", PLANTED, "--counterexample-out", str(target))
+    assert result.exit_code == 1
+    assert "VIOLATED built-in invariant signed_only_with_acceptance" in result.output
+    assert "deadline ultimatum expired" in result.output
     assert target.exists()
-    assert invoke("run", "-s", str(target))[0] == 1
-    code, out = invoke("explore", "-s", PLANTED, "--counterexample-out", str(target))
-    assert code == 2
-    assert "--force" in out
-    assert invoke("explore", "-s", PLANTED, "--counterexample-out", str(target), "--force")[0] == 1
+    assert invoke("run", "-s", str(target)).exit_code == 1
+    result = invoke("explore", "-s", PLANTED, "--counterexample-out", str(target))
+    assert result.exit_code == 2
+    assert "--force" in result.output
+    forced = invoke("explore", "-s", PLANTED, "--counterexample-out", str(target), "--force")
+    assert forced.exit_code == 1
 
 
 def test_explore_json_and_bounds() -> None:
-    code, out = invoke(
+    result = invoke(
         "explore", "-s", TALKS, "--format", "json", "--max-states", "40", "--workers", "2"
     )
-    assert code == 0
-    doc = json.loads(out)
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
     assert doc["stopped"] == "max_states"
     assert doc["states"] == 40
 
@@ -85,30 +80,30 @@ def test_explore_json_and_bounds() -> None:
     ],
 )
 def test_wrong_input_exits_2_without_traceback(args: list[str]) -> None:
-    code, _ = invoke(*args)
-    assert code == 2
+    result = invoke(*args)
+    assert result.exit_code == 2
 
 
 def test_sample_text_and_json() -> None:
-    code, out = invoke("sample", "-s", TALKS, "--runs", "60", "--seed", "4")
-    assert code == 0, out
-    assert "60 runs, seed 4" in out
-    assert "Assumptions behind these numbers" in out
-    code, out = invoke(
+    result = invoke("sample", "-s", TALKS, "--runs", "60", "--seed", "4")
+    assert result.exit_code == 0, result.output
+    assert "60 runs, seed 4" in result.output
+    assert "Assumptions behind these numbers" in result.output
+    result = invoke(
         "sample", "-s", TALKS, "--runs", "60", "--seed", "4", "-f", "json", "--workers", "2"
     )
-    doc = json.loads(out)
+    doc = json.loads(result.output)
     assert doc["seed"] == 4
     assert sum(o["count"] for o in doc["outcomes"]) == 60
 
 
 def test_check_reports_both_and_exits_1_on_a_violation() -> None:
-    code, out = invoke("check", "-s", TALKS, "--examples", "10")
-    assert code == 0, out
-    assert "Hypothesis (10 examples" in out
-    code, out = invoke("check", "-s", PLANTED, "--examples", "60", "-f", "json")
-    assert code == 1
-    doc = json.loads(out)
+    result = invoke("check", "-s", TALKS, "--examples", "10")
+    assert result.exit_code == 0, result.output
+    assert "Hypothesis (10 examples" in result.output
+    result = invoke("check", "-s", PLANTED, "--examples", "60", "-f", "json")
+    assert result.exit_code == 1
+    doc = json.loads(result.output)
     assert doc["explorer"]["violations"][0]["invariant"] == "signed_only_with_acceptance"
     assert doc["hypothesis"]["ok"] is False
     assert "statistics" not in doc["hypothesis"]  # on request only
@@ -116,18 +111,18 @@ def test_check_reports_both_and_exits_1_on_a_violation() -> None:
 
 def test_check_steps_cover_the_script_and_statistics_on_request() -> None:
     # talks.yaml is 15 steps deep along its script: 3 * 15 + 10 steps per example
-    code, out = invoke("check", "-s", TALKS, "--examples", "5", "--statistics")
-    assert code == 0, out
-    assert "Hypothesis (5 examples of up to 55 steps" in out
-    assert "(the script is 15 steps deep)" in out
-    assert "examples that reached the end of the script:" in out
-    code, out = invoke("check", "-s", TALKS, "--examples", "5", "--steps", "7", "-f", "json")
-    assert code == 0, out
-    assert json.loads(out)["hypothesis"]["steps"] == 7
-    code, out = invoke(
+    result = invoke("check", "-s", TALKS, "--examples", "5", "--statistics")
+    assert result.exit_code == 0, result.output
+    assert "Hypothesis (5 examples of up to 55 steps" in result.output
+    assert "(the script is 15 steps deep)" in result.output
+    assert "examples that reached the end of the script:" in result.output
+    result = invoke("check", "-s", TALKS, "--examples", "5", "--steps", "7", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["hypothesis"]["steps"] == 7
+    result = invoke(
         "check", "-s", TALKS, "--examples", "5", "--statistics", "--shrink", "-f", "json"
     )
-    doc = json.loads(out)["hypothesis"]
+    doc = json.loads(result.output)["hypothesis"]
     assert doc["shrink"] is True
     stats = doc["statistics"]
     assert stats["depth"] == 15 and stats["steps_per_example"] == 55
@@ -147,28 +142,28 @@ def family(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_max_seconds_holds_with_two_workers(command: str, family: str) -> None:
     more = ["--runs", "10000000"] if command == "sample" else []
     started = time.perf_counter()
-    code, out = invoke(command, "-s", family, "-w", "2", "--max-seconds", "2", *more)
+    result = invoke(command, "-s", family, "-w", "2", "--max-seconds", "2", *more)
     took = time.perf_counter() - started
-    assert code == 0, out
+    assert result.exit_code == 0, result.output
     assert took < 4, f"{command} took {took:.1f} s"
     if command == "explore":
-        assert "; partial: stopped by time" in out
+        assert "; partial: stopped by time" in result.output
     else:
-        assert "; partial: stopped by time after " in out
-        assert " of 10,000,000 runs" in out
+        assert "; partial: stopped by time after " in result.output
+        assert " of 10,000,000 runs" in result.output
 
 
 @pytest.mark.parametrize("command", ["explore", "sample"])
 def test_max_memory_holds_with_two_workers(command: str, family: str) -> None:
     """This process alone (the test runner) holds more than 50 MiB."""
     more = ["--runs", "10000000"] if command == "sample" else []
-    code, out = invoke(command, "-s", family, "-w", "2", "--max-memory", "50", "-f", "json", *more)
-    assert code == 0, out
-    assert json.loads(out)["stopped"] == "memory"
+    result = invoke(command, "-s", family, "-w", "2", "--max-memory", "50", "-f", "json", *more)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["stopped"] == "memory"
 
 
 def test_a_complete_sampling_has_no_stopped_field() -> None:
     """Its JSON is as it was before bounds (the golden files pin it)."""
-    code, out = invoke("sample", "-s", TALKS, "--runs", "20", "-f", "json", "-w", "2")
-    assert code == 0, out
-    assert "stopped" not in json.loads(out)
+    result = invoke("sample", "-s", TALKS, "--runs", "20", "-f", "json", "-w", "2")
+    assert result.exit_code == 0, result.output
+    assert "stopped" not in json.loads(result.output)

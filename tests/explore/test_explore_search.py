@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from negotiation import Engine, Scenario
-from negotiation.cli import app
 from negotiation.loader import load_scenario
 from negotiation.runtime.space import Space
 from negotiation.search.explore import counterexample_scenario, counterexample_text, explore
+from tests.conftest import invoke
 
 HERE = Path(__file__).parent
 TALKS = str(HERE / "talks.yaml")
@@ -141,7 +140,7 @@ def test_counterexample_file_reproduces_the_violation(tmp_path: Path) -> None:
     path.write_text(counterexample_text(scenario, v), encoding="utf-8")
     trace = Engine(load_scenario(str(path))).run()
     assert not trace.ok
-    result = CliRunner().invoke(app, ["run", "-s", str(path)])
+    result = invoke("run", "-s", str(path))
     assert result.exit_code == 1, result.output
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from pathlib import Path
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.deep_failure import STEPS, deep_failure_yaml
@@ -62,7 +62,7 @@ def test_machine_finds_the_planted_bug() -> None:
     assert "planted_bug" in failure
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25)
 @given(scenario=scenarios(), data=st.data())
 def test_generated_scenarios_are_valid_and_keep_the_builtin_invariants(
     scenario: Scenario, data: st.DataObject
@@ -118,7 +118,7 @@ def lifecycle_specs(draw: st.DrawFn) -> LifecycleSpec:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(lifecycle_specs())
 def test_compiled_table_agrees_with_the_machine(spec: LifecycleSpec) -> None:
     lc = Lifecycle(spec)

@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from negotiation.cli import app
 from negotiation.loader import load_text
 from negotiation.model.errors import ScenarioError
 from negotiation.runtime.engine import Engine
+from tests.conftest import invoke
 
 FOUND = {
     # a mapping key carrying a refused tag left a None key behind; locating pydantic's
@@ -48,6 +47,6 @@ def test_cli_refuses_with_exit_2(tmp_path: Path, text: str) -> None:
     path = tmp_path / "found.yaml"
     path.write_text(text)
     for args in (["validate", str(path)], ["run", "-s", str(path)]):
-        result = CliRunner().invoke(app, args)
+        result = invoke(*args)
         assert result.exit_code == 2, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)

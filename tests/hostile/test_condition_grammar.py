@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from negotiation import conditions
@@ -281,7 +281,7 @@ CONDITIONS = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300)
 @given(CONDITIONS)
 def test_valid_conditions_evaluate_through_the_facts_protocol_only(text: str) -> None:
     try:
@@ -385,7 +385,7 @@ PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(st.one_of(st.text(max_size=200), st.lists(PIECES, max_size=40).map(" ".join)))
 def test_arbitrary_text_parses_or_raises_condition_error(text: str) -> None:
     try:

@@ -1,11 +1,15 @@
-"""Fixtures for the teaching tests."""
+"""What the teaching tests share: the seed case and the small choices scenario, each
+as a name to pass to the CLI and as an engine fixture."""
 
 from __future__ import annotations
 
 import pytest
-from teach_helpers import CHOICES, SEED, engine_of
 
 from negotiation.runtime.engine import Engine
+from tests.conftest import ROOT, engine_of
+
+CHOICES = str(ROOT / "tests" / "teach" / "choices.yaml")
+SEED = "ukraine-2025-12"
 
 
 @pytest.fixture(scope="session")

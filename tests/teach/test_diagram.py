@@ -5,13 +5,13 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from teach_helpers import CHOICES, SEED, invoke
-
 from negotiation.model.lifecycles import DEFAULT_DOCUMENT_LIFECYCLE
 from negotiation.render import diagram
 from negotiation.render.lifecycle_svg import exits, layers
 from negotiation.runtime.engine import Engine
 from negotiation.teach.script import recorded_frames
+from tests.conftest import invoke
+from tests.teach.conftest import CHOICES, SEED
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -16,14 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from teach_helpers import engine_of, invoke
-from typer.testing import CliRunner
 
-from negotiation.cli import app
 from negotiation.model.events import Meet
 from negotiation.teach.compare import Comparison, compare
 from negotiation.teach.play import PlaySession
 from negotiation.teach.script import recorded_frames
+from tests.conftest import engine_of, invoke
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "teaching.md"
 TEXT = DOC.read_text(encoding="utf-8")
@@ -114,7 +112,7 @@ def test_every_command_in_the_plans_runs(
     args: list[str], typed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # files the commands write land here
-    result = CliRunner().invoke(app, args, input=typed or None)
+    result = invoke(*args, input=typed or None)
     assert result.exit_code == 0, result.output
     assert "end of input" not in result.stdout  # the typed answers were enough
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from teach_helpers import CHOICES, SEED, engine_of, invoke
 
 from negotiation.loader import bundled_names
 from negotiation.model.errors import MoveError
 from negotiation.runtime.engine import Engine
 from negotiation.teach.compare import compare
 from negotiation.teach.play import PlaySession
+from tests.conftest import engine_of, invoke
+from tests.teach.conftest import CHOICES, SEED
 
 UNTIL = dt.date(2026, 1, 1)
 

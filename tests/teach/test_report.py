@@ -9,9 +9,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from teach_helpers import CHOICES, SEED, invoke
 
 from negotiation.render.report import OutcomeRow, outcome_rows
+from tests.conftest import invoke
+from tests.teach.conftest import CHOICES, SEED
 
 
 class _Tags(HTMLParser):

@@ -14,8 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from png import colours
-from teach_helpers import SEED, invoke
+
+from tests.conftest import invoke
+from tests.teach.conftest import SEED
+from tests.teach.png import colours
 
 FLAGS = (
     "--headless",

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from teach_helpers import CHOICES, SEED, engine_of, invoke
 
 from negotiation.loader import bundled_names
 from negotiation.runtime.engine import Engine
 from negotiation.teach.script import advance_to, recorded_frames
 from negotiation.teach.step import StepSession
+from tests.conftest import engine_of, invoke
+from tests.teach.conftest import CHOICES, SEED
 
 # -- the session ---------------------------------------------------------------------------
 
