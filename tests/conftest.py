@@ -36,6 +36,15 @@ ROOT = Path(__file__).resolve().parent.parent
 collect_ignore_glob = ["invalid/*.yaml", "hostile/files/*"]
 """Scenario files made to fail, loaded by the suite's own tests (see the docstring)."""
 
+SEED = "ukraine-2025-12"
+"""The bundled seed case, by name."""
+TALKS = str(ROOT / "tests" / "search" / "talks.yaml")
+"""Two parties, decision points and deadlines: the explorer's and sampler's test case."""
+PLANTED = str(ROOT / "tests" / "search" / "planted_bug.yaml")
+"""A scenario with a planted bug: a path signs a document without every acceptance."""
+CHOICES = str(ROOT / "tests" / "teach" / "choices.yaml")
+"""A small scenario with dated decision points, for the teaching tools."""
+
 # -- Hypothesis ------------------------------------------------------------------------------
 # No deadlines: the suite shares small machines, and a slow example is not a failing one.
 # "dev" (the default) explores new examples on every run and keeps failures in the local

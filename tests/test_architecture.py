@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "negotiation"
+from tests.conftest import ROOT
+
+PACKAGE = ROOT / "negotiation"
 
 FLOORS = {
     "model": 1,  # the scenario as data, snapshots, errors

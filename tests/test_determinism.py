@@ -33,13 +33,9 @@ from negotiation.persist import dumps, new_session
 from negotiation.runtime.engine import Engine
 from negotiation.search.explore import explore
 from negotiation.search.sample import sample
-from tests.conftest import invoke
+from tests.conftest import PLANTED, ROOT, TALKS, invoke
 
-ROOT = Path(__file__).resolve().parents[1]
-EXPLORE_FILES = [
-    ROOT / "tests" / "explore" / "talks.yaml",
-    ROOT / "tests" / "explore" / "planted_bug.yaml",
-]
+EXPLORE_FILES = [Path(TALKS), Path(PLANTED)]
 MEASUREMENTS = {"elapsed", "states_per_second", "workers"}
 HASH_SEEDS = ["0", "1", "12345", "random"]
 SAMPLE_RUNS = 12

@@ -4,7 +4,6 @@ branch) and meets all its expectations. Deliberately partial YAML belongs in ```
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +11,8 @@ import yaml
 
 from negotiation import Engine, Scenario
 from negotiation import loader as scenario_loader
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 BLOCK = re.compile(r"^```yaml[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 

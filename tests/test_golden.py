@@ -22,17 +22,16 @@ from typing import Any
 import pytest
 
 from negotiation import loader
-from tests.conftest import invoke
+from tests.conftest import CHOICES, PLANTED, ROOT, TALKS, invoke
 
-ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "data" / "golden"
 BLOCK = re.compile(r"^```yaml[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 TIMINGS = ("elapsed", "states_per_second")
 DECISION_FILES = [
     ROOT / "scenarios" / "ukraine-2025-12-decisions.yaml",
-    ROOT / "tests" / "explore" / "talks.yaml",
-    ROOT / "tests" / "explore" / "planted_bug.yaml",
-    ROOT / "tests" / "teach" / "choices.yaml",
+    Path(TALKS),
+    Path(PLANTED),
+    Path(CHOICES),
 ]
 
 

@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
+
 SEEDS_DIR = ROOT / "seeds"
 DATA_DIR = ROOT / "tests" / "data"
 SHINGLE_FILE = DATA_DIR / "article_shingles.txt"

@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 import negotiation
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
 
 
 def test_every_subpackage_is_listed() -> None:

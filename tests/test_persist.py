@@ -41,7 +41,7 @@ from negotiation.persist import (
 from negotiation.persist import _sha256 as sha256_text
 from negotiation.runtime.engine import Engine
 from tests import persist_child
-from tests.conftest import invoke
+from tests.conftest import ROOT, invoke
 
 SEED = "ukraine-2025-12"
 
@@ -358,7 +358,7 @@ def test_saves_survive_sigkill_at_random_moments(tmp_path: Path) -> None:
 
 # -- the command line: --save and resume --------------------------------------------------
 
-MINI = Path(__file__).parent / "cli" / "mini.yaml"
+MINI = ROOT / "tests" / "cli" / "mini.yaml"
 
 
 def assert_session_error(result: Result, fragment: str) -> None:

@@ -12,10 +12,10 @@ import pytest
 
 from negotiation.model.scenario import Scenario
 from negotiation.pytest_plugin import SCENARIO_FIELDS, SNIFF_BYTES, sniff
+from tests.conftest import PLANTED, ROOT
 
 pytest_plugins = ["pytester"]
 
-HERE = Path(__file__).parent
 GOOD = """\
 version: 1
 id: good
@@ -226,7 +226,9 @@ def test_a_missing_option_path_is_a_usage_error(pytester: pytest.Pytester) -> No
 
 
 def test_failures_are_located_messages_without_tracebacks(pytester: pytest.Pytester) -> None:
-    loop_at_start = (HERE / "invalid" / "50-rule-loop-at-start.yaml").read_text(encoding="utf-8")
+    loop_at_start = (ROOT / "tests" / "invalid" / "50-rule-loop-at-start.yaml").read_text(
+        encoding="utf-8"
+    )
     write(
         pytester.path,
         {
@@ -234,7 +236,7 @@ def test_failures_are_located_messages_without_tracebacks(pytester: pytest.Pytes
             "s/loops_later.yaml": LOOPS_LATER,
             "s/invalid.yaml": GOOD.replace("by: east", "by: esat"),
             "s/planted_bug.yaml": "version: 1\n"
-            + (HERE / "explore" / "planted_bug.yaml").read_text(encoding="utf-8"),
+            + Path(PLANTED).read_text(encoding="utf-8"),
         },
     )
     result = pytester.runpytest("s", "-p", "no:cacheprovider")

@@ -5,16 +5,14 @@ checked for the properties they promise."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
-from pathlib import Path
 
 import pytest
 
-from negotiation import Engine, Scenario, Trace
-from negotiation.loader import bundled_names, load_scenario
+from negotiation import Scenario, Trace
+from negotiation.loader import bundled_names
 from negotiation.model.events import Sign
+from tests.conftest import ROOT, engine_of
 
-ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"
 SCHEMA_LINE = "# yaml-language-server: $schema=scenario.schema.json"
 
@@ -31,11 +29,6 @@ NAMES = bundled_names()
 D = dt.date
 
 
-@cache
-def engine(name: str) -> Engine:
-    return Engine(load_scenario(name))
-
-
 def branches(sc: Scenario) -> list[str | None]:
     return [None, *(b.id for b in sc.branches)]
 
@@ -50,7 +43,7 @@ def failures(trace: Trace) -> str:
 
 
 def run_ukraine(until: str | None = None, branch: str | None = None) -> Trace:
-    return engine(UKRAINE).run(branch, until=D.fromisoformat(until) if until else None)
+    return engine_of(UKRAINE).run(branch, until=D.fromisoformat(until) if until else None)
 
 
 # -- every bundled scenario ------------------------------------------------------------
@@ -70,7 +63,7 @@ def test_file_starts_with_the_schema_line_and_a_header(name: str) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_runs_and_meets_every_expectation(name: str) -> None:
-    eng = engine(name)
+    eng = engine_of(name)
     sc = eng.scenario
     for branch in branches(sc):
         trace = eng.run(branch)
@@ -89,7 +82,7 @@ def test_runs_and_meets_every_expectation(name: str) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_invariants_hold_at_every_event_date(name: str) -> None:
-    eng = engine(name)
+    eng = engine_of(name)
     sc = eng.scenario
     for branch in branches(sc):
         horizon = eng.horizon(branch)
@@ -109,7 +102,7 @@ def test_invariants_hold_at_every_event_date(name: str) -> None:
 
 
 def test_ukraine_ids_and_dates() -> None:
-    sc = engine(UKRAINE).scenario
+    sc = engine_of(UKRAINE).scenario
     assert sc.id == "ukraine-2025-12"
     assert sc.version == 1
     assert sc.start is not None
@@ -168,7 +161,7 @@ def test_no_extension_branch_stays_missed_and_support_continues() -> None:
 
 
 def test_signing_the_twenty_point_plan_waits_for_the_guarantees() -> None:
-    eng = engine(UKRAINE)
+    eng = engine_of(UKRAINE)
     state = eng.run().final
     sign = Sign(date=state.date, by=["ukraine", "united_states"], document="twenty_point_plan")
     reasons = eng.check(state, sign)
@@ -176,7 +169,7 @@ def test_signing_the_twenty_point_plan_waits_for_the_guarantees() -> None:
 
 
 def test_ukraine_fidelity_labels() -> None:
-    sc = engine(UKRAINE).scenario
+    sc = engine_of(UKRAINE).scenario
     docs = {d.id: d for d in sc.documents}
     for doc_id in ("twenty_eight_point_plan", "twenty_point_plan"):
         assert docs[doc_id].points == "unknown"
@@ -211,7 +204,7 @@ def test_ukraine_fidelity_labels() -> None:
 
 
 def test_christmas_extension_is_a_labelled_claim() -> None:
-    sc = engine(UKRAINE).scenario
+    sc = engine_of(UKRAINE).scenario
     ext = next(e for e in sc.timeline if e.id == "christmas_extension")
     assert ext.kind == "extend_deadline"
     assert ext.attribution is not None
@@ -233,8 +226,8 @@ def test_christmas_extension_is_a_labelled_claim() -> None:
 def test_what_if_extends_the_base_and_labels_every_invented_event(name: str) -> None:
     text = (SCENARIO_DIR / f"{name}.yaml").read_text(encoding="utf-8")
     assert f"\nextends: {UKRAINE}\n" in text
-    base = engine(UKRAINE).scenario
-    sc = engine(name).scenario
+    base = engine_of(UKRAINE).scenario
+    sc = engine_of(name).scenario
     assert sc.extends == UKRAINE
     assert sc.id != base.id
     assert sc.horizon is not None
@@ -251,13 +244,13 @@ def test_what_if_extends_the_base_and_labels_every_invented_event(name: str) -> 
 
 
 def test_what_if_accept_before_christmas() -> None:
-    final = engine(WHAT_IFS[0]).run().final
+    final = engine_of(WHAT_IFS[0]).run().final
     assert final.deadlines["thanksgiving_deadline"].status.value == "met"
     assert "united_states|supports|ukraine" in final.relations
 
 
 def test_what_if_christmas_enforced() -> None:
-    eng = engine(WHAT_IFS[1])
+    eng = engine_of(WHAT_IFS[1])
     at_christmas = eng.run(until=D(2025, 12, 25)).final
     assert at_christmas.deadlines["thanksgiving_deadline"].status.value == "missed"
     assert "united_states|supports|ukraine" in at_christmas.relations
@@ -267,7 +260,7 @@ def test_what_if_christmas_enforced() -> None:
 
 
 def test_what_if_guarantees_then_elections_inside_the_window() -> None:
-    eng = engine(WHAT_IFS[2])
+    eng = engine_of(WHAT_IFS[2])
     final = eng.run().final
     window = final.deadlines["elections_window"]
     assert window.status.value == "met"
@@ -298,7 +291,7 @@ def deadline_patterns(sc: Scenario) -> set[str]:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_illustrative_scenarios_are_rich_and_say_they_are_invented(name: str) -> None:
-    sc = engine(name).scenario
+    sc = engine_of(name).scenario
     if not sc.illustrative:
         return
     assert len(sc.timeline) >= 15, f"{name}: {len(sc.timeline)} events"
@@ -309,27 +302,27 @@ def test_illustrative_scenarios_are_rich_and_say_they_are_invented(name: str) ->
 
 
 def test_illustrative_names() -> None:
-    assert {n for n in NAMES if engine(n).scenario.illustrative} >= set(ILLUSTRATIVE)
+    assert {n for n in NAMES if engine_of(n).scenario.illustrative} >= set(ILLUSTRATIVE)
 
 
 def test_labour_contract_patterns() -> None:
-    sc = engine("labour-contract-2026").scenario
+    sc = engine_of("labour-contract-2026").scenario
     assert {"default", "option", "sunset", "deadline"} <= {d.kind.value for d in sc.deadlines}
     union = next(p for p in sc.parties if p.id == "union")
     assert "members_assembly" in {b.id for b in union.bodies}
-    final = engine("labour-contract-2026").run().final
+    final = engine_of("labour-contract-2026").run().final
     assert final.documents["new_contract"].ratified_by == ("union.members_assembly",)
     assert final.deadlines["signing_bonus_option"].status.value == "expired"
-    strike = engine("labour-contract-2026").run("no_wage_move").final
+    strike = engine_of("labour-contract-2026").run("no_wage_move").final
     assert "strike_started" in strike.facts
 
 
 def test_trade_deal_patterns() -> None:
-    sc = engine("trade-deal-2026").scenario
+    sc = engine_of("trade-deal-2026").scenario
     assert {"conditional_extension", "window", "nonbinding", "dropped"} <= deadline_patterns(sc)
     statuses = {p.status.value for d in sc.documents if d.points != "unknown" for p in d.points}
     assert {"open", "bracketed"} <= statuses
-    trace = engine("trade-deal-2026").run()
+    trace = engine_of("trade-deal-2026").run()
     ext = trace.final.deadlines["negotiation_deadline"].extensions
     assert len(ext) == 1
     assert ext[0].conditional

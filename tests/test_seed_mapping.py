@@ -13,7 +13,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,8 +21,8 @@ import yaml
 from negotiation import Scenario
 from negotiation.loader import load_scenario
 from negotiation.model.dates import FuzzyDate
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 FACTS = ROOT.parent / "shared" / "seeds" / "FACTS.md"
 SEED = ROOT / "seeds" / "ukraine-2025-12.yaml"
 

@@ -2,7 +2,7 @@
 
 The merge is written twice over one rule set: on located trees (``merge``: every value
 keeps the file and line it came from) and on plain data (``merge_plain``: the fast
-path, which has no positions). ``tests/test_loader_paths.py`` keeps the two equal.
+path, which has no positions). ``tests/loader/test_loader_paths.py`` keeps the two equal.
 """
 
 from __future__ import annotations

@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from negotiation.cli import main
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 30.0
 """Seconds before a case counts as hung (generous: budgets answer in well under one)."""
 

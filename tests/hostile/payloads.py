@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from negotiation.loader import load_scenario
+from tests.conftest import ROOT
 from tests.hostile.clirun import Result
 
-ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "cli" / "mini.yaml"
 
 MARKUP = [

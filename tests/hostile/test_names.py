@@ -18,6 +18,7 @@ from negotiation import persist
 from negotiation.loader import DEFAULT_SCENARIO, load_scenario
 from negotiation.model.errors import ScenarioError
 from negotiation.runtime.engine import Engine
+from tests.conftest import ROOT
 from tests.hostile.clirun import Result, run_cli
 from tests.hostile.payloads import MINI, assert_clean
 
@@ -205,6 +206,6 @@ def test_an_empty_scenario_name(names: dict[str, Result]) -> None:
 
 
 def test_the_rule_is_documented() -> None:
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "writing-scenarios.md").read_text()
+    docs = (ROOT / "docs" / "writing-scenarios.md").read_text()
     assert "## Names and paths" in docs
     assert os.path.join(".", "NAME") in docs or "./NAME" in docs

@@ -19,8 +19,8 @@ from negotiation.search.explore import explore
 from negotiation.search.limits import descendants
 from negotiation.search.sample import sample
 from negotiation.search.workers import GRACE, POLL
+from tests.conftest import TALKS
 
-TALKS = str(Path(__file__).resolve().parents[1] / "explore" / "talks.yaml")
 BIG = Scenario.model_validate(Family(2, 4).data())  # 74,788 states: long with workers
 
 linux = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")

@@ -1,15 +1,11 @@
-"""What the teaching tests share: the seed case and the small choices scenario, each
-as a name to pass to the CLI and as an engine fixture."""
+"""The teaching tests' engines: the seed case and the small choices scenario."""
 
 from __future__ import annotations
 
 import pytest
 
 from negotiation.runtime.engine import Engine
-from tests.conftest import ROOT, engine_of
-
-CHOICES = str(ROOT / "tests" / "teach" / "choices.yaml")
-SEED = "ukraine-2025-12"
+from tests.conftest import CHOICES, SEED, engine_of
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,7 @@ from negotiation.render import diagram
 from negotiation.render.lifecycle_svg import exits, layers
 from negotiation.runtime.engine import Engine
 from negotiation.teach.script import recorded_frames
-from tests.conftest import invoke
-from tests.teach.conftest import CHOICES, SEED
+from tests.conftest import CHOICES, SEED, invoke
 
 SVG = "{http://www.w3.org/2000/svg}"
 

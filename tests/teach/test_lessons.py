@@ -21,9 +21,9 @@ from negotiation.model.events import Meet
 from negotiation.teach.compare import Comparison, compare
 from negotiation.teach.play import PlaySession
 from negotiation.teach.script import recorded_frames
-from tests.conftest import engine_of, invoke
+from tests.conftest import ROOT, engine_of, invoke
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "teaching.md"
+DOC = ROOT / "docs" / "teaching.md"
 TEXT = DOC.read_text(encoding="utf-8")
 TAG = re.compile(r"\*\*\[(L\d\.\d)\]\*\*")
 OBSERVED: dict[str, Callable[..., None]] = {}

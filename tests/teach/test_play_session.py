@@ -11,8 +11,7 @@ from negotiation.model.errors import MoveError
 from negotiation.runtime.engine import Engine
 from negotiation.teach.compare import compare
 from negotiation.teach.play import PlaySession
-from tests.conftest import engine_of, invoke
-from tests.teach.conftest import CHOICES, SEED
+from tests.conftest import CHOICES, SEED, engine_of, invoke
 
 UNTIL = dt.date(2026, 1, 1)
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from negotiation.render.report import OutcomeRow, outcome_rows
-from tests.conftest import invoke
-from tests.teach.conftest import CHOICES, SEED
+from tests.conftest import CHOICES, SEED, invoke
 
 
 class _Tags(HTMLParser):

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import invoke
-from tests.teach.conftest import SEED
+from tests.conftest import SEED, invoke
 from tests.teach.png import colours
 
 FLAGS = (

@@ -10,8 +10,7 @@ from negotiation.loader import bundled_names
 from negotiation.runtime.engine import Engine
 from negotiation.teach.script import advance_to, recorded_frames
 from negotiation.teach.step import StepSession
-from tests.conftest import engine_of, invoke
-from tests.teach.conftest import CHOICES, SEED
+from tests.conftest import CHOICES, SEED, engine_of, invoke
 
 # -- the session ---------------------------------------------------------------------------
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from negotiation.cli import app
+from tests.conftest import invoke
 
 BROKEN = """\
 version: 1
@@ -37,8 +35,7 @@ invariants:
 def _run(tmp_path: Path, fmt: str) -> tuple[int, str]:
     path = tmp_path / "broken.yaml"
     path.write_text(BROKEN, encoding="utf-8")
-    result = CliRunner().invoke(app, ["run", "-s", str(path), "-f", fmt])
-    assert "Traceback" not in result.output
+    result = invoke("run", "-s", str(path), "-f", fmt)
     return result.exit_code, result.stdout
 
 
@@ -69,6 +66,6 @@ def test_text_and_json_name_the_same_violations(tmp_path: Path) -> None:
 
 
 def test_a_run_that_keeps_its_invariants_says_so() -> None:
-    result = CliRunner().invoke(app, ["run"])
+    result = invoke("run")
     assert result.exit_code == 0
     assert "all 3 invariants held" in result.stdout.split("Invariants\n", 1)[1]

@@ -24,11 +24,10 @@ from negotiation.loader import load_scenario
 from negotiation.runtime.compiled import CompiledSpace, NotCompilableError, compile_space
 from negotiation.runtime.space import Space
 from negotiation.search.explore import Exploration, explore
+from tests.conftest import ROOT, TALKS
 from tests.strategies import rich_scenario
 
-HERE = Path(__file__).parent
-ROOT = HERE.parents[1]
-TEST_FILES = sorted(str(p) for p in HERE.glob("*.yaml"))
+TEST_FILES = sorted(str(p) for p in (ROOT / "tests" / "search").glob("*.yaml"))
 BUNDLED = sorted(str(p) for p in (ROOT / "scenarios").glob("*.yaml"))
 FAMILIES = [Family(1, 2), Family(1, 4), Family(2, 2), Family(2, 3), Family(3, 2), Family(1, 3, 3)]
 
@@ -214,7 +213,7 @@ def test_a_scenario_outside_the_subset_falls_back_to_the_engine(
     def refuse(self: CompiledSpace, node: object) -> object:
         raise NotCompilableError("not here")
 
-    scenario = load_scenario(str(HERE / "talks.yaml"))
+    scenario = load_scenario(TALKS)
     expected = explore(scenario, compiled=False)
     monkeypatch.setattr(CompiledSpace, "pred", refuse)
     assert compile_space(Space(scenario)) is None

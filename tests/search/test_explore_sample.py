@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from negotiation import Scenario, ScenarioError
 from negotiation.loader import load_scenario
 from negotiation.search.sample import run_random, sample, wilson
-
-TALKS = str(Path(__file__).parent / "talks.yaml")
+from tests.conftest import TALKS
 
 
 def test_wilson_interval_known_values() -> None:

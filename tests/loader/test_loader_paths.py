@@ -19,9 +19,10 @@ from negotiation.loader import _extends, _messages, _yaml
 from negotiation.loader._located import parse
 from negotiation.model.errors import ScenarioError
 from negotiation.model.scenario import Scenario
+from tests.conftest import ROOT
 
-INVALID = Path(__file__).parent / "invalid"
-HOSTILE = Path(__file__).parent / "hostile" / "files"
+INVALID = ROOT / "tests" / "invalid"
+HOSTILE = ROOT / "tests" / "hostile" / "files"
 
 HEAD = """\
 id: demo

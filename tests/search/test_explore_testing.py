@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from pathlib import Path
 
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
@@ -21,17 +20,16 @@ from negotiation.testing import (
     scenarios,
     script_depth,
 )
-
-HERE = Path(__file__).parent
+from tests.conftest import PLANTED, TALKS
 
 # the two-line use the docs promise, on a scenario whose invariants hold
 TestTalks = scenario_state_machine(
-    load_scenario(str(HERE / "talks.yaml")), max_examples=15
+    load_scenario(TALKS), max_examples=15
 ).TestCase
 
 
 def test_fail_fast_defaults_no_shrinking_and_steps_that_cover_the_script() -> None:
-    talks = load_scenario(str(HERE / "talks.yaml"))
+    talks = load_scenario(TALKS)
     assert script_depth(talks) == 15  # its script, first option at each decision
     quick = scenario_state_machine(talks).TestCase.settings
     assert quick.stateful_step_count == 3 * 15 + 10
@@ -56,7 +54,7 @@ def test_a_failure_deep_in_the_script_is_reported_as_found() -> None:
 
 
 def test_machine_finds_the_planted_bug() -> None:
-    failure = run_machine(load_scenario(str(HERE / "planted_bug.yaml")), max_examples=60)
+    failure = run_machine(load_scenario(PLANTED), max_examples=60)
     assert failure is not None
     assert "signed_only_with_acceptance" in failure
     assert "planted_bug" in failure

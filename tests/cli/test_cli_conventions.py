@@ -10,19 +10,15 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
 from negotiation import loader
-from negotiation.cli import COMMANDS, app, command, plain_help
+from negotiation.cli import COMMANDS, command, plain_help
+from tests.conftest import ROOT, invoke
 
-HERE = Path(__file__).parent / "cli"
+HERE = ROOT / "tests" / "cli"
 MINI = str(HERE / "mini.yaml")
-CLI = Path(__file__).resolve().parents[1] / "negotiation" / "cli"
+CLI = ROOT / "negotiation" / "cli"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(app, list(args), env=env, prog_name="negotiation")
 
 
 # -- --version ---------------------------------------------------------------------------------

@@ -9,21 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from typer.testing import CliRunner, Result
+from tests.conftest import PLANTED, ROOT, TALKS, invoke
 
-from negotiation.cli import app
-
-HERE = Path(__file__).parent
-MINI = str(HERE / "cli" / "mini.yaml")
-FAILING = str(HERE / "cli" / "failing.yaml")
-TALKS = str(HERE / "explore" / "talks.yaml")
-PLANTED = str(HERE / "explore" / "planted_bug.yaml")
-
-
-def invoke(*args: str) -> Result:
-    result = CliRunner().invoke(app, list(args))
-    assert "Traceback" not in result.output
-    return result
+MINI = str(ROOT / "tests" / "cli" / "mini.yaml")
+FAILING = str(ROOT / "tests" / "cli" / "failing.yaml")
 
 
 def _jsonl(*args: str) -> tuple[int, list[dict[str, Any]]]:

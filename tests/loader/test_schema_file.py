@@ -4,7 +4,7 @@ the one the models give, and it says of each file what an editor needs to know.
 Files are read as an editor's YAML language server reads them, YAML 1.2
 (``tests.conftest.load_yaml12``), and checked with ``jsonschema`` (draft 2020-12):
 
-* every bundled scenario, every valid fixture (tests/cli, tests/explore, tests/teach)
+* every bundled scenario, every valid fixture (tests/cli, tests/search, tests/teach)
   and every ```yaml example of docs/ is valid: no error at all. A what-if
   (``extends:``) is checked as written, on its own: the schema asks for ``id`` and
   ``title`` only of a file without ``extends`` (the base gives them), and everything
@@ -22,7 +22,6 @@ import datetime as dt
 import itertools
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -41,9 +40,8 @@ from negotiation.loader import (
 from negotiation.model.dates import EARLIEST, LATEST, WRITTEN_FORM, FuzzyDate
 from negotiation.model.errors import ScenarioError
 from negotiation.model.scenario import SCHEMA_VERSION, Scenario
-from tests.conftest import load_yaml12
+from tests.conftest import ROOT, load_yaml12
 
-ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 SCHEMA = scenario_json_schema()
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
@@ -156,7 +154,7 @@ def test_the_date_pattern_covers_ranges_and_the_calendar_bounds() -> None:
 
 # -- valid files: no error ---------------------------------------------------------------
 
-FIXTURE_DIRS = [SCENARIOS, *(ROOT / "tests" / d for d in ("cli", "explore", "teach"))]
+FIXTURE_DIRS = [SCENARIOS, *(ROOT / "tests" / d for d in ("cli", "search", "teach"))]
 INVALID_ON_PURPOSE = {"tests/cli/invalid.yaml", "tests/cli/malformed.yaml"}
 """Fixtures of the CLI tests that must fail; the schema cannot judge invalid.yaml
 (unknown names, a bad condition) and malformed.yaml is not YAML."""

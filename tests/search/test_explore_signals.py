@@ -11,7 +11,7 @@ would run for minutes without the signal.
 
 One trial per command and signal runs with the suite (about 15 s: each trial pays for
 an interpreter start); the twenty per command and signal of the issue's "done when"
-(about five minutes) run with ``python -m pytest -m slow tests/explore``.
+(about five minutes) run with ``python -m pytest -m slow tests/search``.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.family import Family
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 STOP_WITHIN = 2.0
 START_WITHIN = 60.0
 COMMANDS = {
@@ -145,7 +145,7 @@ def test_twenty_signals_at_random_moments(
     command: str, signum: int, family: Path, request: pytest.FixtureRequest
 ) -> None:
     if not request.config.option.markexpr:  # as the long fuzz run (tests/fuzz/conftest.py)
-        pytest.skip("long run: python -m pytest -m slow tests/explore")
+        pytest.skip("long run: python -m pytest -m slow tests/search")
     trials(command, family, signum, count=20)
 
 

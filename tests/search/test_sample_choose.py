@@ -4,7 +4,6 @@ renormalised by their weights."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from benchmarks.family import Family
@@ -13,8 +12,7 @@ from negotiation.loader import load_scenario
 from negotiation.runtime.compiled import CompiledSpace, compile_space
 from negotiation.runtime.compiled._base import Pick
 from negotiation.runtime.space import Node, Space
-
-TALKS = str(Path(__file__).parent / "talks.yaml")
+from tests.conftest import TALKS
 
 Outcome = tuple[Any, ...]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +12,7 @@ from negotiation.loader import load_scenario
 from negotiation.model.decisions import DecisionPoint, option_weights
 from negotiation.model.scenario import decision_assumptions
 from negotiation.runtime.legal import legal_moves
-
-TALKS = str(Path(__file__).parent / "talks.yaml")
+from tests.conftest import PLANTED, TALKS
 
 
 @pytest.mark.parametrize(
@@ -117,7 +115,7 @@ def test_legal_moves_split_candidates_with_reasons() -> None:
     assert all(engine.check(state, e) == [] for e in moves.legal)
     assert "sign" not in {e.kind for e in moves.legal}  # not available from drafted
     # a trigger the lifecycle offers but the engine refuses comes with its reasons
-    treaty = Engine(load_scenario(str(Path(__file__).parent / "planted_bug.yaml")))
+    treaty = Engine(load_scenario(PLANTED))
     proposed = treaty.apply(treaty.initial_state(), treaty.scenario.timeline[0]).state
     blocked = {e.kind: reasons for e, reasons in legal_moves(treaty, proposed, ["west"]).blocked}
     assert any("east has not accepted treaty" in r for r in blocked["sign"])

@@ -10,11 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.family import Family
-from tests.conftest import invoke
-
-HERE = Path(__file__).parent
-TALKS = str(HERE / "talks.yaml")
-PLANTED = str(HERE / "planted_bug.yaml")
+from tests.conftest import PLANTED, TALKS, invoke
 
 
 def test_explore_prints_outcomes_and_exits_0() -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from tests.conftest import invoke
+from tests.conftest import ROOT, invoke
 
-HERE = Path(__file__).parent / "cli"
+HERE = ROOT / "tests" / "cli"
 MINI = str(HERE / "mini.yaml")
 FAILING = str(HERE / "failing.yaml")
 INVALID = str(HERE / "invalid.yaml")
@@ -282,7 +282,7 @@ NEW_CHECKS = ["50-rule-loop-at-start", "51-branch-probabilities-past-one",
 
 @pytest.mark.parametrize("name", NEW_CHECKS)
 def test_validate_catches_what_run_and_sample_would_refuse(name: str) -> None:
-    path = str(Path(__file__).parent / "invalid" / f"{name}.yaml")
+    path = str(ROOT / "tests" / "invalid" / f"{name}.yaml")
     header = Path(path).read_text(encoding="utf-8").splitlines()[0]
     where, text = header.removeprefix("# expect: ").split(": ", 1)
     line, column = (int(x) for x in where.split(":"))

@@ -12,11 +12,7 @@ from negotiation import Engine, Scenario
 from negotiation.loader import load_scenario
 from negotiation.runtime.space import Space
 from negotiation.search.explore import counterexample_scenario, counterexample_text, explore
-from tests.conftest import invoke
-
-HERE = Path(__file__).parent
-TALKS = str(HERE / "talks.yaml")
-PLANTED = str(HERE / "planted_bug.yaml")
+from tests.conftest import PLANTED, TALKS, invoke
 
 # -- an exactly countable space -----------------------------------------------------------
 
@@ -226,7 +222,7 @@ def test_engine_checkpoints_are_the_days_advance_stops_at() -> None:
     assert dt.date(2025, 11, 27) not in engine.checkpoints(after.state)
 
 
-@pytest.mark.parametrize("name", ["talks.yaml", "planted_bug.yaml"])
+@pytest.mark.parametrize("name", [TALKS, PLANTED], ids=["talks.yaml", "planted_bug.yaml"])
 def test_state_keys_merge_equal_states(name: str) -> None:
-    result = explore(load_scenario(str(HERE / name)))
+    result = explore(load_scenario(name))
     assert result.transitions >= result.states - len(result.roots)

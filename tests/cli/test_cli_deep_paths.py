@@ -8,10 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from negotiation.cli import app
-from tests import test_cli
+from tests.cli import test_cli
+from tests.conftest import invoke
 
 FIXTURES = ("MINI", "FAILING", "INVALID", "MALFORMED")
 
@@ -56,7 +55,7 @@ def test_cli_from_a_deep_path(test: Callable[[], None], deep: Path) -> None:
 def test_located_lines_are_whole(deep: Path) -> None:
     """Every ``INVALID path`` header and every ``file:line:column`` problem is one line."""
     invalid = test_cli.INVALID
-    result = CliRunner().invoke(app, ["validate", test_cli.MINI, invalid])
+    result = invoke("validate", test_cli.MINI, invalid)
     assert result.exit_code == 2
     lines = result.stdout.splitlines()
     assert f"OK  {test_cli.MINI}" in lines
@@ -64,7 +63,7 @@ def test_located_lines_are_whole(deep: Path) -> None:
     problems = [line for line in lines if line.startswith(f"  {invalid}:")]
     assert len(problems) == 3
     assert all(line.split(":")[1].isdigit() for line in problems)  # file:line:column
-    error = CliRunner().invoke(app, ["run", "-s", str(deep / "missing.yaml")])
+    error = invoke("run", "-s", str(deep / "missing.yaml"))
     assert error.stderr.splitlines()[0] == (
         f"error: {deep / 'missing.yaml'}: no such scenario file: {deep / 'missing.yaml'}"
     )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from tests.conftest import invoke
+from tests.conftest import ROOT, invoke
 
-DOC = (Path(__file__).resolve().parents[2] / "docs" / "exploring.md").read_text(encoding="utf-8")
+DOC = (ROOT / "docs" / "exploring.md").read_text(encoding="utf-8")
 SECTION = DOC.split("## The seed case", 1)[1].split("\n## ", 1)[0]
 
 

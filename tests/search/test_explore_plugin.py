@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).parent
-ROOT = HERE.parents[1]
+from tests.conftest import ROOT, TALKS
+
+
 def _pytest(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
@@ -44,7 +45,7 @@ def test_docs_two_line_example_runs(tmp_path: Path) -> None:
     assert "scenario_state_machine" in code
     (tmp_path / "test_mine.py").write_text(code, encoding="utf-8")
     (tmp_path / "mine.yaml").write_text(
-        (HERE / "talks.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+        Path(TALKS).read_text(encoding="utf-8"), encoding="utf-8"
     )
     done = _pytest(tmp_path, "test_mine.py")
     assert done.returncode == 0, done.stdout + done.stderr

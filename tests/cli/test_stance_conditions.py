@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from negotiation.cli import app
+from tests.conftest import invoke
 
 CONDITIONS = [
     "includes substantial, dependable European deterrence (¶3)",
@@ -18,7 +16,7 @@ CONDITIONS = [
 
 
 def _invoke(*args: str) -> str:
-    result = CliRunner().invoke(app, list(args))
+    result = invoke(*args)
     assert result.exit_code == 0, result.output
     return result.stdout
 

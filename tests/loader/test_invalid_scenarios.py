@@ -18,8 +18,9 @@ import pytest
 
 from negotiation.loader import validate_file
 from negotiation.model.errors import ScenarioError
+from tests.conftest import ROOT
 
-INVALID = Path(__file__).parent / "invalid"
+INVALID = ROOT / "tests" / "invalid"
 FIXTURES = sorted(INVALID.glob("[0-9][0-9]-*.yaml"))
 EXPECT = re.compile(r"^# expect: (?P<line>\d+)(?::(?P<column>\d+))?: (?P<text>.+)$")
 
