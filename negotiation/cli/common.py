@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 import sys
@@ -16,7 +15,7 @@ import typer
 
 from negotiation import loader
 from negotiation.model.dates import EARLIEST, LATEST
-from negotiation.model.errors import NegotiationError
+from negotiation.model.errors import NegotiationError, did_you_mean
 from negotiation.model.scenario import Scenario
 from negotiation.render.escape import TerminalStream
 from negotiation.runtime.engine import Engine
@@ -179,10 +178,9 @@ def branch_id(engine: Engine, name: str | None, option: str = "--branch") -> str
         return None
     known = [b.id for b in engine.scenario.branches]
     if name not in known:
-        close = difflib.get_close_matches(name, known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
         raise typer.BadParameter(
-            f"unknown branch {name!r}{hint} (branches: {', '.join([BASE, *known])})",
+            f"unknown branch {name!r}{did_you_mean(name, known)} "
+            f"(branches: {', '.join([BASE, *known])})",
             param_hint=f"'{option}'",
         )
     return name

@@ -5,7 +5,6 @@ for the grammar."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -27,7 +26,7 @@ from negotiation.conditions.syntax import (
     StanceIs,
     Vocabulary,
 )
-from negotiation.model.errors import ConditionError
+from negotiation.model.errors import ConditionError, did_you_mean
 
 MAX_CONDITION_LENGTH = 2000
 MAX_DEPTH = 50
@@ -89,11 +88,6 @@ def _tokenize(text: str) -> list[_Tok]:
         tokens.append(_Tok(kind, value, start))
         pos = m.end()
     return tokens
-
-
-def _suggest(name: str, candidates: set[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(candidates), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class _Parser:
@@ -229,7 +223,7 @@ class _Parser:
         t = self.name(what)
         if t.value not in options:
             raise self.fail(
-                f"unknown {what} {t.value!r}{_suggest(t.value, set(options))} "
+                f"unknown {what} {t.value!r}{did_you_mean(t.value, options)} "
                 f"(expected one of: {', '.join(options)})",
                 t,
             )
@@ -237,7 +231,7 @@ class _Parser:
 
     def check(self, tok: _Tok, known: set[str], what: str) -> str:
         if tok.value not in known:
-            raise self.fail(f"unknown {what} {tok.value!r}{_suggest(tok.value, known)}", tok)
+            raise self.fail(f"unknown {what} {tok.value!r}{did_you_mean(tok.value, known)}", tok)
         return tok.value
 
     def number(self) -> int:
@@ -310,13 +304,13 @@ class _Parser:
                 points = self.vocab.points(doc)
                 if point not in points:
                     raise self.fail(
-                        f"unknown point {point!r} of {doc!r}{_suggest(point, points)}", tok
+                        f"unknown point {point!r} of {doc!r}{did_you_mean(point, points)}", tok
                     )
                 return value, False
         if value in docs:
             return value, False
         raise self.fail(
-            f"unknown document or party {value!r}{_suggest(value, parties | docs)}", tok
+            f"unknown document or party {value!r}{did_you_mean(value, parties | docs)}", tok
         )
 
     def subject_atom(self, start: int) -> Node:
@@ -327,7 +321,8 @@ class _Parser:
             doc, point = value.split(".", 1)
             points = self.vocab.points(doc)
             if point not in points:
-                raise self.fail(f"unknown point {point!r} of {doc!r}{_suggest(point, points)}", tok)
+                hint = did_you_mean(point, points)
+                raise self.fail(f"unknown point {point!r} of {doc!r}{hint}", tok)
             self.take("is")
             negate = self.maybe_not()
             status = self.choice(POINT_STATUSES, "a point status")
@@ -338,7 +333,7 @@ class _Parser:
         if value in parties:
             return self.party_atom(start, value)
         raise self.fail(
-            f"unknown name {value!r}{_suggest(value, docs | parties)} (expected a document, "
+            f"unknown name {value!r}{did_you_mean(value, docs | parties)} (expected a document, "
             "a party, or one of: fact, deadline, date, all required parties, not, true, false)",
             tok,
         )

@@ -127,7 +127,7 @@ from negotiation.loader._extends import (
     merge_plain,
 )
 from negotiation.loader._located import parse
-from negotiation.loader._messages import error, hint, locate, validate
+from negotiation.loader._messages import error, locate, validate
 from negotiation.loader._schema import FILE_NAME as SCHEMA_FILE_NAME
 from negotiation.loader._schema import SCHEMA_ID, scenario_json_schema
 from negotiation.loader._tree import (
@@ -142,7 +142,7 @@ from negotiation.loader._yaml import Defer, Limits, plain_data
 from negotiation.loader._yaml import (
     _SafeLoader as _SafeLoader,  # the pure-Python parser (tests check its base)
 )
-from negotiation.model.errors import Location, Problem, ScenarioError
+from negotiation.model.errors import Location, Problem, ScenarioError, did_you_mean
 from negotiation.model.scenario import Scenario
 from negotiation.runtime.preflight import start_problems
 from negotiation.runtime.validate import check_scenario
@@ -231,8 +231,8 @@ def _bundled(name: str, where: Location) -> Path:
         return _bundled_dir() / f"{name}.yaml"
     listed = ", ".join(names) if names else "none"
     raise ScenarioError.single(
-        f"unknown scenario {name!r}{hint(name, names)}; bundled scenarios: {listed} "
-        "(or give a path to a .yaml file)",
+        f"unknown scenario {name!r}{did_you_mean(name, names)} (bundled scenarios: {listed}; "
+        "or give a path to a .yaml file)",
         where,
     )
 

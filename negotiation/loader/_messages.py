@@ -10,10 +10,9 @@ the offending character when the string is on one line.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 import types
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, NamedTuple, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -22,15 +21,9 @@ from pydantic_core import ErrorDetails
 
 from negotiation.loader._tree import FieldPath, Node, Parsed, fail, location, show
 from negotiation.model.dates import FuzzyDate
-from negotiation.model.errors import Location, Problem, ScenarioError
+from negotiation.model.errors import Location, Problem, ScenarioError, did_you_mean
 from negotiation.model.scenario import Scenario
 from negotiation.runtime.validate import check_scenario
-
-
-def hint(name: str, known: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest known name, or nothing."""
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def plain(node: Node) -> Any:
@@ -162,7 +155,7 @@ def _expected(err: ErrorDetails) -> str:
 def _choicehint(err: ErrorDetails) -> str:
     ctx = err.get("ctx") or {}
     if err["type"] in ("literal_error", "enum") and isinstance(err["input"], str):
-        return hint(err["input"], re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        return did_you_mean(err["input"], re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
     return ""
 
 
@@ -173,14 +166,14 @@ def _message(err: ErrorDetails, walk: _Walk, tree: Node) -> str:
     if kind == "extra_forbidden":
         key = walk.path[-1]
         fields = _fields_at(tree, walk.path[:-1])
-        did_you_mean = hint(str(key), fields)
-        expected = f"; expected one of: {', '.join(fields)}" if fields else ""
-        return f"unknown field {key!r}{did_you_mean}{expected}"
+        expected = f" (expected one of: {', '.join(fields)})" if fields else ""
+        return f"unknown field {key!r}{did_you_mean(str(key), fields)}{expected}"
     if kind == "union_tag_invalid":
         tags = re.findall(r"'([^']*)'", str(ctx.get("expected_tags", "")))
         tag = str(ctx.get("tag"))
         disc = str(ctx.get("discriminator", "")).strip("'")
-        return f"unknown {disc} {tag!r}{hint(tag, tags)}; expected one of: {', '.join(tags)}"
+        expected = f" (expected one of: {', '.join(tags)})"
+        return f"unknown {disc} {tag!r}{did_you_mean(tag, tags)}{expected}"
     if kind == "union_tag_not_found":
         disc = str(ctx.get("discriminator", "")).strip("'")
         return f"missing required field {disc!r} (it says which kind of item this is)"

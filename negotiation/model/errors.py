@@ -15,13 +15,22 @@
                                         cannot be written; carries the path
 
 Every error builds its message from the context it carries, so a caller (the CLI) can
-print ``str(error)`` and exit with code 2.
+print ``str(error)`` and exit with code 2. A message about an unknown name ends its
+first clause with ``did_you_mean``: ``unknown document 'plann'; did you mean 'plan'?``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` for the known name closest to ``name``, or nothing."""
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class NegotiationError(Exception):

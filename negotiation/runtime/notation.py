@@ -49,7 +49,6 @@ The date is not part of the line: ``parse_move`` takes it as an argument.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,7 +57,7 @@ from pydantic import ValidationError
 
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.documents import PointStatus
-from negotiation.model.errors import MoveError
+from negotiation.model.errors import MoveError, did_you_mean
 from negotiation.model.events import (
     Accept,
     Breach,
@@ -144,14 +143,9 @@ class _Tok:
     pos: int  # 0-based offset in the text
 
 
-def _hint(name: str, known: set[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
 def _hint_or_list(name: str, known: set[str]) -> str:
     """A did-you-mean, or else the known names when there are few."""
-    hint = _hint(name, known)
+    hint = did_you_mean(name, known)
     if hint or len(known) > 12:
         return hint
     return f" (known: {', '.join(sorted(known))})" if known else " (the scenario has none)"
@@ -221,7 +215,8 @@ class _Parser:
         points = self.vocab.points(doc)
         if point not in points:
             known = f" (its points: {', '.join(sorted(points))})" if points else " (it has none)"
-            raise self.fail(f"unknown point {point!r} of {doc}{_hint(point, points)}{known}", t)
+            hint = did_you_mean(point, points)
+            raise self.fail(f"unknown point {point!r} of {doc}{hint}{known}", t)
         return doc, point
 
     def deadline(self) -> str:
@@ -243,7 +238,7 @@ class _Parser:
         t = self.next(what)
         if t.value not in options:
             raise self.fail(
-                f"unknown {what} {t.raw!r}{_hint(t.value, set(options))} "
+                f"unknown {what} {t.raw!r}{did_you_mean(t.value, options)} "
                 f"(expected one of: {', '.join(options)})",
                 t,
             )
@@ -261,7 +256,7 @@ class _Parser:
         verb = _SINGULAR.get(verb_tok.value)
         if verb is None:
             raise self.fail(
-                f"unknown verb {verb_tok.raw!r}{_hint(verb_tok.value, set(VERBS))} "
+                f"unknown verb {verb_tok.raw!r}{did_you_mean(verb_tok.value, VERBS)} "
                 f"(expected one of: {', '.join(VERBS)})",
                 verb_tok,
             )
@@ -348,7 +343,7 @@ def _transition(p: _Parser, doc: str, trigger: str, tok: _Tok, by: list[str]) ->
     triggers = p.triggers(doc)
     if trigger not in triggers:
         raise p.fail(
-            f"{doc}'s lifecycle has no move {trigger!r}{_hint(trigger, triggers)} "
+            f"{doc}'s lifecycle has no move {trigger!r}{did_you_mean(trigger, triggers)} "
             f"(its moves: {', '.join(sorted(triggers))})",
             tok,
         )

@@ -4,24 +4,18 @@ the loader adds file, line and column)."""
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from negotiation import conditions as cond
 from negotiation.model.decisions import PROBABILITY_SLACK
 from negotiation.model.documents import Document, NumericRange, Point
-from negotiation.model.errors import ConditionError, Location, Problem
+from negotiation.model.errors import ConditionError, Location, Problem, did_you_mean
 from negotiation.model.events import Event
 from negotiation.model.interests import Interest, PointInterest
 from negotiation.model.scenario import Scenario
 from negotiation.model.vocabulary import ScenarioVocabulary
 
 Path = tuple[str | int, ...]
-
-
-def _hint(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class _Checker:
@@ -45,7 +39,7 @@ class _Checker:
 
     def ref(self, path: Path, name: str, known: set[str], what: str) -> bool:
         if name not in known:
-            self.add(path, f"unknown {what} {name!r}{_hint(name, known)}")
+            self.add(path, f"unknown {what} {name!r}{did_you_mean(name, known)}")
             return False
         return True
 
@@ -177,7 +171,7 @@ class _Checker:
         if lc is None:
             self.add(
                 (*base, "lifecycle"),
-                f"unknown lifecycle {d.lifecycle!r}{_hint(d.lifecycle, specs)}",
+                f"unknown lifecycle {d.lifecycle!r}{did_you_mean(d.lifecycle, specs)}",
             )
         elif lc.applies_to != "document":
             self.add((*base, "lifecycle"), f"lifecycle {lc.id!r} is for positions")
@@ -185,7 +179,7 @@ class _Checker:
             self.add(
                 (*base, "initial_state"),
                 f"{d.initial_state!r} is not a state of lifecycle {lc.id!r}"
-                f"{_hint(d.initial_state, lc.states)}",
+                f"{did_you_mean(d.initial_state, lc.states)}",
             )
 
     def check_derivation_cycles(self) -> None:
