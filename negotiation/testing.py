@@ -55,7 +55,7 @@ from negotiation.model.scenario import Scenario
 from negotiation.model.state import State
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.legal import legal_moves
-from negotiation.runtime.space import Node, Space
+from negotiation.runtime.space import Space, SpaceNode
 from negotiation.search.explore import move_text
 
 __all__ = [
@@ -180,13 +180,13 @@ def _machine(
     class ScenarioMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            self.node: Node = space.initial()[0]
+            self.node: SpaceNode = space.initial()[0]
             self.path: list[str] = []
             self.script = 0
             self.ended = False
             stats.examples += 1
 
-        def _go(self, node: Node, text: str) -> None:
+        def _go(self, node: SpaceNode, text: str) -> None:
             before = self.node.state
             self.node = node
             self.path.append(f"{node.state.date}: {text}")
@@ -236,7 +236,7 @@ def _machine(
             step = engine.apply(state, event)
             stats.free_moves += 1
             self._go(
-                Node(self.node.root, self.node.cursor, self.node.taken, step.state),
+                SpaceNode(self.node.root, self.node.cursor, self.node.taken, step.state),
                 move_text(event),
             )
 

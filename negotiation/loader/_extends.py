@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from negotiation.loader._tree import Node
+from negotiation.loader._tree import LocatedValue
 from negotiation.model.errors import Location, ScenarioError
 
 ID_LISTS = frozenset(
@@ -82,9 +82,9 @@ def extends_target(
 # -- located trees ---------------------------------------------------------------------
 
 
-def merge(parent: Node, child: Node) -> Node:
+def merge(parent: LocatedValue, child: LocatedValue) -> LocatedValue:
     """Merge a child's top-level mapping onto its parent's (see the package docstring)."""
-    out: dict[Any, Node] = dict(parent.value)
+    out: dict[Any, LocatedValue] = dict(parent.value)
     for key, node in child.value.items():
         old = out.get(key)
         if old is None or not isinstance(old.value, list) or not isinstance(node.value, list):
@@ -98,7 +98,7 @@ def merge(parent: Node, child: Node) -> Node:
     return child.copy(out)
 
 
-def _node_id(item: Node) -> Any:
+def _node_id(item: LocatedValue) -> Any:
     if isinstance(item.value, dict):
         node = item.value.get("id")
         if node is not None and isinstance(node.value, str):

@@ -28,8 +28,8 @@ from yaml.events import (
 
 from negotiation.loader._tree import (
     FieldPath,
+    LocatedValue,
     Mark,
-    Node,
     Parsed,
     fail,
     location,
@@ -77,7 +77,7 @@ class _Anchor:
 
     start: Any  # the yaml mark of its first event (for the duplicate anchor message)
     scalar: _Scalar | None = None
-    node: Node | None = None
+    node: LocatedValue | None = None
     size: int = 1
     chars: int = 0  # characters of text in it, aliases expanded
     problems: tuple[tuple[Mark, FieldPath, str], ...] = ()
@@ -116,11 +116,11 @@ class _Builder:
 
     # -- the stream and the budgets --------------------------------------------------
 
-    def document(self) -> Node | None:
+    def document(self) -> LocatedValue | None:
         """The one document's root (None for an empty stream)."""
         check, get = self.parser.check_event, self.parser.get_event
         get()  # stream start
-        root: Node | None = None
+        root: LocatedValue | None = None
         root_mark = None
         if not check(StreamEndEvent):
             get()  # document start
@@ -199,7 +199,7 @@ class _Builder:
 
     # -- values ----------------------------------------------------------------------
 
-    def node(self, path: FieldPath) -> Node:
+    def node(self, path: FieldPath) -> LocatedValue:
         """Read the next value (an alias, a scalar, a list or a mapping)."""
         event: Any = self.parser.get_event()
         if isinstance(event, AliasEvent):
@@ -221,7 +221,7 @@ class _Builder:
             return self.scalar(read, path)
         return self.collection(event, path)
 
-    def collection(self, event: Any, path: FieldPath) -> Node:
+    def collection(self, event: Any, path: FieldPath) -> LocatedValue:
         mark = yaml_mark(event.start_mark, self.file)
         self.depth += 1
         if self.depth > self.limits.depth:
@@ -239,7 +239,7 @@ class _Builder:
         if refused:
             self.refuse(event.tag, mark, path)
             self.quiet += 1
-        value: dict[Any, Node] | list[Node]
+        value: dict[Any, LocatedValue] | list[LocatedValue]
         if is_map:
             value, merged = self.mapping(path)
         else:
@@ -247,7 +247,11 @@ class _Builder:
         self.parser.get_event()  # the end event
         if refused:
             self.quiet -= 1
-        node = Node(None, mark, bad=True) if refused else Node(value, mark, bad=merged)
+        node = (
+            LocatedValue(None, mark, bad=True)
+            if refused
+            else LocatedValue(value, mark, bad=merged)
+        )
         self.depth -= 1
         self.open_anchors.pop()
         if name is not None:
@@ -264,13 +268,13 @@ class _Builder:
             )
         return node
 
-    def sequence(self, path: FieldPath) -> list[Node]:
-        out: list[Node] = []
+    def sequence(self, path: FieldPath) -> list[LocatedValue]:
+        out: list[LocatedValue] = []
         while not self.parser.check_event(SequenceEndEvent):
             out.append(self.node((*path, len(out))))
         return out
 
-    def skip(self, path: FieldPath) -> Node:
+    def skip(self, path: FieldPath) -> LocatedValue:
         """Read a value that is not built into the tree (its problems are quiet)."""
         self.quiet += 1
         node = self.node(path)
@@ -299,10 +303,10 @@ class _Builder:
             return read.mark, read
         return self.skip(path).mark, None
 
-    def mapping(self, path: FieldPath) -> tuple[dict[Any, Node], bool]:
+    def mapping(self, path: FieldPath) -> tuple[dict[Any, LocatedValue], bool]:
         """The mapping's entries, and whether it used a (refused) merge key: its other
         problems are then not reported, as they follow from the missing merge."""
-        out: dict[Any, Node] = {}
+        out: dict[Any, LocatedValue] = {}
         merged = False
         while not self.parser.check_event(MappingEndEvent):
             kmark, read = self.key(path)
@@ -353,7 +357,7 @@ class _Builder:
             tag = implicit_tag(event.value) if event.implicit[0] else STR
         return _Scalar(event.value, tag, event.style, Mark(self.file, line, column, text_column))
 
-    def scalar(self, read: _Scalar, path: FieldPath) -> Node:
+    def scalar(self, read: _Scalar, path: FieldPath) -> LocatedValue:
         tag, mark = read.tag, read.mark
         if read.style == '"':  # an escape can write what is refused raw
             bad = NON_PRINTABLE.search(read.text)
@@ -365,21 +369,21 @@ class _Builder:
                     else escaped_character(bad.group())
                 )
                 self.problem(mark, path, why)
-                return Node(NON_PRINTABLE.sub("\ufffd", read.text), mark, bad=True)
+                return LocatedValue(NON_PRINTABLE.sub("\ufffd", read.text), mark, bad=True)
         if tag in (STR, "!"):
-            return Node(read.text, mark)
+            return LocatedValue(read.text, mark)
         if tag == NULL:
-            return Node(None, mark)
+            return LocatedValue(None, mark)
         convert = CONVERT.get(tag)
         if convert is None:
             return self.refuse(tag, mark, path)
         try:
-            return Node(convert(read.text), mark)
+            return LocatedValue(convert(read.text), mark)
         except ValueError as e:
             self.problem(mark, path, str(e))
-            return Node(None, mark, bad=True)
+            return LocatedValue(None, mark, bad=True)
 
-    def refuse(self, tag: str, mark: Mark, path: FieldPath) -> Node:
+    def refuse(self, tag: str, mark: Mark, path: FieldPath) -> LocatedValue:
         if not path:
             self.root_refused = True
         self.problem(
@@ -389,7 +393,7 @@ class _Builder:
             "plain values only (strings, numbers, true/false, null, lists, "
             "mappings), never tags that construct objects",
         )
-        return Node(None, mark, bad=True)
+        return LocatedValue(None, mark, bad=True)
 
 
 def surrogate_message(text: str, at: int) -> str:

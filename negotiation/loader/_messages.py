@@ -19,14 +19,14 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from negotiation.loader._tree import FieldPath, Node, Parsed, fail, location, show
+from negotiation.loader._tree import FieldPath, LocatedValue, Parsed, fail, location, show
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.errors import Location, Problem, ScenarioError, did_you_mean
 from negotiation.model.scenario import Scenario
 from negotiation.runtime.validate import check_scenario
 
 
-def plain(node: Node) -> Any:
+def plain(node: LocatedValue) -> Any:
     """The plain Python data of a located tree."""
     value = node.value
     if isinstance(value, dict):
@@ -36,7 +36,7 @@ def plain(node: Node) -> Any:
     return value
 
 
-def _child(node: Node, seg: Any) -> Node | None:
+def _child(node: LocatedValue, seg: Any) -> LocatedValue | None:
     value = node.value
     if isinstance(value, dict):
         try:
@@ -44,7 +44,7 @@ def _child(node: Node, seg: Any) -> Node | None:
         except TypeError:
             return None
     if isinstance(value, list) and type(seg) is int and 0 <= seg < len(value):
-        found: Node = value[seg]
+        found: LocatedValue = value[seg]
         return found
     return None
 
@@ -53,13 +53,13 @@ def _child(node: Node, seg: Any) -> Node | None:
 class _Walk:
     """Where a pydantic ``loc`` lands in the data."""
 
-    node: Node
+    node: LocatedValue
     path: FieldPath
     skipped: list[int]  # indices of loc segments that are not in the data (union tags)
     bad: bool
 
 
-def _walk(tree: Node, loc: Sequence[Any]) -> _Walk:
+def _walk(tree: LocatedValue, loc: Sequence[Any]) -> _Walk:
     node, path, skipped, bad = tree, [], [], tree.bad
     for i, seg in enumerate(loc):
         child = _child(node, seg)
@@ -74,7 +74,7 @@ def _walk(tree: Node, loc: Sequence[Any]) -> _Walk:
 
 def _pick(tp: Any, value: Any) -> Any:
     """Resolve ``Annotated`` and unions of a type against the data written for it
-    (``value`` is a located value: a ``dict`` of ``Node``, a ``list`` or a scalar)."""
+    (``value`` is a located value: a ``dict`` of ``LocatedValue``, a ``list`` or a scalar)."""
     discriminator: str | None = None
     while get_origin(tp) is Annotated:
         base, *meta = get_args(tp)
@@ -85,7 +85,7 @@ def _pick(tp: Any, value: Any) -> Any:
     if get_origin(tp) not in (Union, types.UnionType):
         return tp
     tag = value.get(discriminator) if isinstance(value, dict) and discriminator else None
-    tag = tag.value if isinstance(tag, Node) else tag
+    tag = tag.value if isinstance(tag, LocatedValue) else tag
     for member in get_args(tp):
         m = _pick(member, value)
         if isinstance(m, type) and issubclass(m, BaseModel) and isinstance(value, dict):
@@ -112,10 +112,10 @@ def _step(tp: Any, seg: Any) -> Any:
     return None
 
 
-def _fields_at(tree: Node, path: FieldPath) -> list[str]:
+def _fields_at(tree: LocatedValue, path: FieldPath) -> list[str]:
     """The fields the model at a data path accepts (empty if it cannot be told)."""
     tp: Any = Scenario
-    node: Node | None = tree
+    node: LocatedValue | None = tree
     for seg in path:
         if node is None:
             return []
@@ -159,7 +159,7 @@ def _choicehint(err: ErrorDetails) -> str:
     return ""
 
 
-def _message(err: ErrorDetails, walk: _Walk, tree: Node) -> str:
+def _message(err: ErrorDetails, walk: _Walk, tree: LocatedValue) -> str:
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind == "missing":
         return f"missing required field {err['loc'][-1]!r}"
@@ -185,7 +185,7 @@ def _message(err: ErrorDetails, walk: _Walk, tree: Node) -> str:
     return f"expected {_expected(err)}, got {show(err['input'])}{_choicehint(err)}"
 
 
-def _pydantic_problem(err: ErrorDetails, tree: Node) -> tuple[Problem, _Walk] | None:
+def _pydantic_problem(err: ErrorDetails, tree: LocatedValue) -> tuple[Problem, _Walk] | None:
     loc = err["loc"]
     walk = _walk(tree, loc)
     if walk.bad:
@@ -206,7 +206,7 @@ def _pydantic_problem(err: ErrorDetails, tree: Node) -> tuple[Problem, _Walk] | 
     return Problem(location(mark, path), _message(err, walk, tree)), walk
 
 
-def _pydantic_problems(error: ValidationError, tree: Node) -> list[Problem]:
+def _pydantic_problems(error: ValidationError, tree: LocatedValue) -> list[Problem]:
     """Located problems from a ValidationError, union alternatives folded together."""
     unions: dict[FieldPath, list[_Alternative]] = {}
     out: list[Problem] = []
@@ -254,7 +254,7 @@ def _fold_union(members: list[_Alternative]) -> list[Problem]:
     return [Problem(simple[0].problem.location, message), *rest]
 
 
-def locate(problem: Problem, tree: Node) -> Problem:
+def locate(problem: Problem, tree: LocatedValue) -> Problem:
     """Give a path-only problem (from check_scenario) its file, line and column."""
     path = problem.location.path
     walk = _walk(tree, path)

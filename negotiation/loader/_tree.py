@@ -1,6 +1,6 @@
 """Located values: where each value of a scenario file was written.
 
-``Node`` is one value with its position, kept as plain ints (a few per value, not a
+``LocatedValue`` is one value with its position, kept as plain ints (a few per value, not a
 ``yaml.Mark`` object per end of every node); ``Mark`` tuples are made on demand, when a
 problem is reported. Also the helpers every located message is made with.
 """
@@ -27,11 +27,11 @@ class Mark(NamedTuple):
     text_column: int | None = None
 
 
-class Node:
+class LocatedValue:
     """A value with its position (and its key's position inside a mapping), stored as
     plain ints; ``mark`` and ``key_mark`` make ``Mark`` tuples on demand.
 
-    ``value`` is a ``dict[Any, Node]``, a ``list[Node]`` or a plain scalar. ``bad``
+    ``value`` is a ``dict[Any, LocatedValue]``, a ``list[LocatedValue]`` or a plain scalar. ``bad``
     marks a value already reported (a refused tag) so validation does not repeat it.
     """
 
@@ -57,9 +57,9 @@ class Node:
     def set_key(self, mark: Mark) -> None:
         self.key_line, self.key_column = mark.line, mark.column
 
-    def copy(self, value: Any, key: bool = True) -> Node:
+    def copy(self, value: Any, key: bool = True) -> LocatedValue:
         """The same node (marks, flag, and with ``key`` its key's mark) holding ``value``."""
-        out = Node(value, self.mark, self.bad)
+        out = LocatedValue(value, self.mark, self.bad)
         if key:
             out.key_line, out.key_column = self.key_line, self.key_column
         return out
@@ -73,7 +73,7 @@ class Parsed:
     ``sealed``: the files reached, not named (``extends`` bases, a session's scenario),
     that are not scenarios, each with how it was reached: no message quotes them."""
 
-    tree: Node
+    tree: LocatedValue
     problems: list[Problem]
     scenario: bool = False
     sealed: dict[str, str] = dataclasses.field(default_factory=dict)

@@ -3,7 +3,7 @@
 A node is ``(root, cursor, taken, state)``: which timeline (the base one or a branch),
 how many of its scripted items (events and dated decision points) have been dealt with,
 which ``when`` decision points have been taken (a bit mask), and the engine ``State``.
-Equal nodes are merged by ``Node.key()``: the root, cursor and mask, and
+Equal nodes are merged by ``SpaceNode.key()``: the root, cursor and mask, and
 ``State.key()``, which hashes the date and whether the day is closed, the documents
 (lifecycle state, point statuses, who signed, who ratified), positions (stance),
 relations, facts (with the day each became true), deadlines (status, due day, opening
@@ -60,7 +60,10 @@ OPEN = "open at the horizon"
 
 
 @dataclass(frozen=True, slots=True)
-class Node:
+class SpaceNode:
+    """A node of the explored space (see the module docstring); not a condition's
+    syntax node (``negotiation.conditions.Node``)."""
+
     root: int
     cursor: int
     taken: int
@@ -95,7 +98,7 @@ class Node:
         )
 
     @staticmethod
-    def unpack(data: Packed) -> Node:
+    def unpack(data: Packed) -> SpaceNode:
         root, cursor, taken, date, closed, step, docs, positions, rel, facts, dls, rules = data
         state = construct(
             State,
@@ -111,16 +114,16 @@ class Node:
                 "step": step,
             },
         )
-        return Node(root, cursor, taken, state)
+        return SpaceNode(root, cursor, taken, state)
 
 
 Packed = tuple[Any, ...]
-"""A node as plain data (``Node.pack``)."""
+"""A node as plain data (``SpaceNode.pack``)."""
 
 @dataclass(frozen=True, slots=True)
 class Edge:
     code: Code
-    node: Node
+    node: SpaceNode
     kind: str
     events: tuple[Event, ...] = ()
     entries: tuple[TraceEntry, ...] = ()
@@ -150,7 +153,7 @@ class Root:
 
 
 @dataclass(frozen=True, slots=True)
-class Breach:
+class InvariantBreach:
     """One invariant violated on one edge (or in a root state)."""
 
     invariant: str
@@ -194,18 +197,18 @@ class Space:
         end = horizon or max([start, *(i.day for i in agenda)])
         return Root(name, tuple(i for i in agenda if i.day <= end), end)
 
-    def initial(self) -> list[Node]:
-        return [Node(i, 0, 0, self.start) for i in range(len(self.roots))]
+    def initial(self) -> list[SpaceNode]:
+        return [SpaceNode(i, 0, 0, self.start) for i in range(len(self.roots))]
 
     # -- successors ----------------------------------------------------------------------
-    def expand(self, node: Node) -> Expansion:
+    def expand(self, node: SpaceNode) -> Expansion:
         """Every successor of ``node``; none at the end of its timeline or when stuck."""
         try:
             return self._expand(node)
         except NegotiationError as e:
             return Expansion((), stuck=f"the engine stopped: {e}")
 
-    def _expand(self, node: Node) -> Expansion:
+    def _expand(self, node: SpaceNode) -> Expansion:
         st = node.state
         root = self.roots[node.root]
         due = self._when_due(node)
@@ -222,7 +225,7 @@ class Space:
                 return self._decide(node, item.decision, node.cursor + 1, node.taken)
             assert item.event is not None
             step = self.engine.apply(st, item.event)
-            child = Node(node.root, node.cursor + 1, node.taken, step.state)
+            child = SpaceNode(node.root, node.cursor + 1, node.taken, step.state)
             applied = () if step.blocked else (item.event,)
             return Expansion((Edge(("event", 0), child, "event", applied, step.entries),))
         goal = item.day if item is not None else root.end
@@ -232,24 +235,24 @@ class Space:
         if not st.closed:
             closing = self.engine.advance(st, st.date, close=True)
             assert closing is not None
-            child = Node(node.root, node.cursor, node.taken, closing.state)
+            child = SpaceNode(node.root, node.cursor, node.taken, closing.state)
             return Expansion((Edge(("close", 0), child, "close", (), closing.entries),))
         return Expansion(())
 
-    def _when_due(self, node: Node) -> int | None:
+    def _when_due(self, node: SpaceNode) -> int | None:
         view = self.engine.view(node.state)
         for i, (_, test) in enumerate(self.when):
             if not node.taken & (1 << i) and cond.evaluate(test, view):
                 return i
         return None
 
-    def _arrive(self, node: Node, day: dt.date) -> Edge:
+    def _arrive(self, node: SpaceNode, day: dt.date) -> Edge:
         step = self.engine.advance(node.state, day)
         assert step is not None
-        child = Node(node.root, node.cursor, node.taken, step.state)
+        child = SpaceNode(node.root, node.cursor, node.taken, step.state)
         return Edge(("arrive", 0), child, "arrive", (), step.entries)
 
-    def _decide(self, node: Node, dp: DecisionPoint, cursor: int, taken: int) -> Expansion:
+    def _decide(self, node: SpaceNode, dp: DecisionPoint, cursor: int, taken: int) -> Expansion:
         st = node.state
         day = st.date
         edges: list[Edge] = []
@@ -268,7 +271,7 @@ class Space:
             weight = weights[len(dp.alternatives) + edge.code[1]]
             edges.append(_label(edge, dp.id, None, weight))
         if dp.free and dp.allow_pass:
-            child = Node(node.root, cursor, taken, st)
+            child = SpaceNode(node.root, cursor, taken, st)
             edges.append(
                 Edge(("pass", 0), child, "pass", decision=dp.id, option="pass", weight=weights[-1])
             )
@@ -278,7 +281,7 @@ class Space:
         return Expansion(tuple(edges))
 
     def _free_moves(
-        self, node: Node, dp: DecisionPoint, cursor: int, taken: int, blocked: list[str]
+        self, node: SpaceNode, dp: DecisionPoint, cursor: int, taken: int, blocked: list[str]
     ) -> tuple[list[Edge], int]:
         """The edges of a free decision's legal moves (codes ``("move", k)`` in the order
         of ``legal_moves``) and how many legal moves the weights share among.
@@ -302,12 +305,12 @@ class Space:
             step = self.engine.apply(st, move)
             if step.blocked:
                 continue
-            child = Node(node.root, cursor, taken, step.state)
+            child = SpaceNode(node.root, cursor, taken, step.state)
             edges.append(Edge(("move", len(edges)), child, "move", (move,), step.entries))
         return edges, len(edges)
 
     def _apply_all(
-        self, node: Node, events: list[Event], cursor: int, taken: int, code: Code
+        self, node: SpaceNode, events: list[Event], cursor: int, taken: int, code: Code
     ) -> Edge | str:
         st = node.state
         entries: list[TraceEntry] = []
@@ -317,16 +320,16 @@ class Space:
                 return "; ".join(step.entry.reasons)
             st = step.state
             entries.extend(step.entries)
-        child = Node(node.root, cursor, taken, st)
+        child = SpaceNode(node.root, cursor, taken, st)
         return Edge(code, child, code[0], tuple(events), tuple(entries))
 
     # -- invariants and outcomes -------------------------------------------------------------
-    def check(self, before: State | None, after: State) -> list[Breach]:
+    def check(self, before: State | None, after: State) -> list[InvariantBreach]:
         """The invariants ``after`` breaks (declared ones), and those the step from
         ``before`` breaks (built-in ones)."""
         view = self.engine.view(after)
         out = [
-            Breach(inv.id, False, tuple(cond.explain(test, view)))
+            InvariantBreach(inv.id, False, tuple(cond.explain(test, view)))
             for inv, test in self.invariants
             if not cond.evaluate(test, view)
         ]
@@ -334,11 +337,11 @@ class Space:
             out += self._builtin(before, after)
         return out
 
-    def _builtin(self, before: State, after: State) -> list[Breach]:
-        out: list[Breach] = []
+    def _builtin(self, before: State, after: State) -> list[InvariantBreach]:
+        out: list[InvariantBreach] = []
         if after.date < before.date:
             why = f"the date went from {before.date} to {after.date}"
-            out.append(Breach("clock_never_goes_back", True, (why,)))
+            out.append(InvariantBreach("clock_never_goes_back", True, (why,)))
         olds = before.documents
         for doc_id, new in after.documents.items():
             old = olds[doc_id]
@@ -347,7 +350,7 @@ class Space:
             if new.state != old.state and old.state in self.absorbing[doc_id]:
                 why = f"{doc_id} left its final state {old.state} for {new.state}"
                 expect = f"{doc_id} is {old.state}"
-                out.append(Breach("final_states_are_final", True, (why,), expect))
+                out.append(InvariantBreach("final_states_are_final", True, (why,), expect))
             signer = next((p for p in new.signed_by if p not in old.signed_by), None)
             if signer is None and (new.state != "signed" or old.state == "signed"):
                 continue
@@ -357,10 +360,10 @@ class Space:
                 why = f"{doc_id} was signed while {', '.join(missing)} had not accepted it"
                 acted = f"{signer} has signed {doc_id}" if signer else f"{doc_id} is signed"
                 expect = f"not ({acted}) or all required parties accept {doc_id}"
-                out.append(Breach("signed_only_with_acceptance", True, (why,), expect))
+                out.append(InvariantBreach("signed_only_with_acceptance", True, (why,), expect))
         return out
 
-    def outcome(self, node: Node, stuck: str | None = None) -> str:
+    def outcome(self, node: SpaceNode, stuck: str | None = None) -> str:
         """A terminal node's class: documents that moved, deadlines that resolved."""
         st = node.state
         parts = [

@@ -36,7 +36,15 @@ from negotiation.model.events import Event, describe
 from negotiation.model.scenario import Scenario
 from negotiation.runtime import collect
 from negotiation.runtime.notation import format_move
-from negotiation.runtime.space import BUILTIN_INVARIANTS, Breach, Code, Edge, Node, Packed, Space
+from negotiation.runtime.space import (
+    BUILTIN_INVARIANTS,
+    Code,
+    Edge,
+    InvariantBreach,
+    Packed,
+    Space,
+    SpaceNode,
+)
 from negotiation.search.compiled_bfs import search_compiled
 from negotiation.search.limits import Limits
 from negotiation.search.record import Found, SearchRecord
@@ -122,20 +130,20 @@ class Exploration(Frozen):
 
 # -- expansion (also run in worker processes) --------------------------------------------
 
-Child = tuple[Code, Node, bytes, list[Breach]]
+Child = tuple[Code, SpaceNode, bytes, list[InvariantBreach]]
 Expanded = tuple[str | None, str | None, list[Child]]
-"""(outcome label if terminal, stuck reason, children with their ``Node.digest()``)."""
+"""(outcome label if terminal, stuck reason, children with their ``SpaceNode.digest()``)."""
 
-PackedChild = tuple[Code, Packed | None, bytes, list[Breach]]
+PackedChild = tuple[Code, Packed | None, bytes, list[InvariantBreach]]
 PackedExpanded = tuple[str | None, str | None, list[PackedChild]]
-"""What a worker sends back: children as plain data (``Node.pack``); None for a child
+"""What a worker sends back: children as plain data (``SpaceNode.pack``); None for a child
 this worker has already sent (the main process has it by then, see ``_expand_chunk``)."""
 
 LOCAL_LEVEL = 64
 """With workers, a level of fewer nodes is expanded in the main process."""
 
 
-def _expand_one(space: Space, node: Node) -> Expanded:
+def _expand_one(space: Space, node: SpaceNode) -> Expanded:
     expansion = space.expand(node)
     if not expansion.edges:
         return space.outcome(node, expansion.stuck), expansion.stuck, []
@@ -153,7 +161,7 @@ def _expand_packed(space: Space, packed: list[Packed], sent: set[bytes]) -> list
     for data in packed:
         if stopping():
             break
-        label, stuck, children = _expand_one(space, Node.unpack(data))
+        label, stuck, children = _expand_one(space, SpaceNode.unpack(data))
         kids: list[PackedChild] = []
         for code, child, key, breaches in children:
             if key in sent:
@@ -270,7 +278,7 @@ def _search_compiled(
 
 
 Frontier = list[tuple[int, Any]]
-"""(state index, node): ``Node``s with one worker, ``Node.pack()`` data with several."""
+"""(state index, node): ``SpaceNode``s with one worker, ``SpaceNode.pack()`` data with several."""
 
 
 def _level(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from negotiation.runtime import collect
-from negotiation.runtime.space import Breach, Code, Space
+from negotiation.runtime.space import Code, InvariantBreach, Space
 
 F = TypeVar("F")
 """A frontier, as a search keeps it."""
@@ -20,7 +20,7 @@ class Found:
 
     parent: int
     code: Code | None
-    breach: Breach
+    breach: InvariantBreach
 
 
 class SearchRecord:
@@ -51,7 +51,7 @@ class SearchRecord:
         self.root.append(root)
         return index
 
-    def breach(self, parent: int, code: Code | None, breaches: list[Breach]) -> None:
+    def breach(self, parent: int, code: Code | None, breaches: list[InvariantBreach]) -> None:
         for b in breaches:
             self.found.setdefault(b.invariant, Found(parent, code, b))
 

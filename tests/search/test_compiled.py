@@ -3,7 +3,7 @@
 Two checks keep it honest: random paths through the compiled space, replayed step by
 step through the engine's space (``Space.expand``, i.e. ``Engine.apply`` and
 ``Engine.advance``), give the same successors (codes, in order), the same states
-(``Node.key()`` of the decoded tuple), the same invariant verdicts and outcomes; and
+(``SpaceNode.key()`` of the decoded tuple), the same invariant verdicts and outcomes; and
 ``explore`` gives identical results with ``compiled=True`` and ``compiled=False``.
 """
 

@@ -11,7 +11,7 @@ from negotiation import Scenario
 from negotiation.loader import load_scenario
 from negotiation.runtime.compiled import CompiledSpace, compile_space
 from negotiation.runtime.compiled._base import Pick
-from negotiation.runtime.space import Node, Space
+from negotiation.runtime.space import Space, SpaceNode
 from tests.conftest import TALKS
 
 Outcome = tuple[Any, ...]
@@ -42,7 +42,7 @@ def _scripted(script: tuple[int, ...], asked: list[list[float]]) -> Pick:
     return pick
 
 
-def _chosen(compiled: CompiledSpace, node: Node) -> dict[Outcome, float]:
+def _chosen(compiled: CompiledSpace, node: SpaceNode) -> dict[Outcome, float]:
     """Every result of ``choose`` with its exact probability (every answer of ``pick``)."""
     out: dict[Outcome, float] = {}
     scripts: list[tuple[tuple[int, ...], float]] = [((), 1.0)]
@@ -61,7 +61,7 @@ def _chosen(compiled: CompiledSpace, node: Node) -> dict[Outcome, float]:
     return out
 
 
-def _expanded(compiled: CompiledSpace, space: Space, node: Node) -> dict[Outcome, float]:
+def _expanded(compiled: CompiledSpace, space: Space, node: SpaceNode) -> dict[Outcome, float]:
     expansion = space.expand(node)
     if not expansion.edges:
         return {("stuck", expansion.stuck is not None): 1.0}

@@ -18,7 +18,7 @@ The tuple state (``S``), slot by slot::
     one (status, due, opens, binding, cut-off passed) per deadline
     one int per rule                                   (2 * fired at least once + last)
 
-It carries exactly what ``Node.key()`` hashes (``State.key()`` plus root, cursor and
+It carries exactly what ``SpaceNode.key()`` hashes (``State.key()`` plus root, cursor and
 mask), so equal tuples are equal nodes and vice versa; what the key leaves out and the
 semantics never read (step counter, versions, since-days of stances and relations,
 extension history, anchors and resolution days) is not carried. How

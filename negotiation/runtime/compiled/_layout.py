@@ -30,7 +30,7 @@ from negotiation.runtime.compiled._base import (
 )
 from negotiation.runtime.compiled._parts import Parts
 from negotiation.runtime.compiled._subs import Sub
-from negotiation.runtime.space import Node
+from negotiation.runtime.space import SpaceNode
 
 
 def _visited_in_key(start: State) -> tuple[bool, bool]:
@@ -153,7 +153,7 @@ class Layout(Parts):
         end = self.doc_end
         return (*s[:FIRST_DOC], *(keys[x] for x in s[FIRST_DOC:end]), *s[end:])
 
-    def encode(self, node: Node) -> S:
+    def encode(self, node: SpaceNode) -> S:
         """The tuple of an engine node."""
         st = node.state
         w: W = [node.root, node.cursor, node.taken, st.date.toordinal(), st.closed]
@@ -186,8 +186,8 @@ class Layout(Parts):
             w.append(((1 if rs.fired > 0 else 0) << 1) | (1 if rs.last else 0))
         return tuple(w)
 
-    def decode(self, s: S) -> Node:
-        """The engine node of a tuple (exact on everything ``Node.key()`` hashes)."""
+    def decode(self, s: S) -> SpaceNode:
+        """The engine node of a tuple (exact on everything ``SpaceNode.key()`` hashes)."""
         start = self.space.start
         documents = {}
         for doc_id, i in zip(self.doc_ids, range(FIRST_DOC, self.doc_end), strict=True):
@@ -230,4 +230,4 @@ class Layout(Parts):
             positions=positions, relations=relations, facts=facts, deadlines=deadlines,
             rules=rules, step=0,
         )
-        return Node(s[ROOT], s[CURSOR], s[TAKEN], state)
+        return SpaceNode(s[ROOT], s[CURSOR], s[TAKEN], state)
