@@ -73,7 +73,7 @@ class ScenarioRef(Frozen):
     digest: str = _Digest
 
 
-class Position(Frozen):
+class SessionPosition(Frozen):
     """Where the session stands: the day, and the command's own step counter."""
 
     date: dt.date
@@ -94,7 +94,7 @@ class Session(Frozen):
     scenario: ScenarioRef
     branch: Id | None = None
     options: dict[str, str] = {}
-    position: Position
+    position: SessionPosition
     choices: tuple[Choice, ...] = ()
     state: State
 
@@ -133,7 +133,7 @@ def new_session(
         scenario=ScenarioRef(ref=ref, digest=scenario_digest(scenario)),
         branch=branch,
         options=dict(options or {}),
-        position=Position(date=state.date, step=step),
+        position=SessionPosition(date=state.date, step=step),
         choices=choices,
         state=state,
     )
@@ -377,9 +377,9 @@ __all__ = [
     "VERSION",
     "Choice",
     "Command",
-    "Position",
     "ScenarioRef",
     "Session",
+    "SessionPosition",
     "atomic_write",
     "canonical_json",
     "check_scenario",

@@ -18,7 +18,7 @@ from negotiation.model.lifecycles import LifecycleSpec
 from negotiation.model.trace import TraceEntry
 from negotiation.render import lifecycle_svg
 from negotiation.render.escape import dot_text, mermaid_label
-from negotiation.render.lifecycle_svg import Edge, Panel
+from negotiation.render.lifecycle_svg import Panel, TransitionEdge
 from negotiation.runtime.engine import Engine
 
 Step = tuple[str, str, str | None, dt.date]
@@ -37,7 +37,7 @@ def paths_from_entries(entries: Iterable[TraceEntry]) -> dict[str, list[Step]]:
     return out
 
 
-def _edges(spec: LifecycleSpec, steps: list[Step]) -> tuple[Edge, ...]:
+def _edges(spec: LifecycleSpec, steps: list[Step]) -> tuple[TransitionEdge, ...]:
     grouped: dict[tuple[str, str], list[str]] = {}
     for t in spec.transitions:
         for s in spec.sources(t):
@@ -52,7 +52,8 @@ def _edges(spec: LifecycleSpec, steps: list[Step]) -> tuple[Edge, ...]:
             made.remove(trigger)
             made.insert(0, trigger)
     return tuple(
-        Edge(s, d, tuple(ts), tuple(taken.get((s, d), ()))) for (s, d), ts in grouped.items()
+        TransitionEdge(s, d, tuple(ts), tuple(taken.get((s, d), ())))
+        for (s, d), ts in grouped.items()
     )
 
 

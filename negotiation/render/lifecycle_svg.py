@@ -24,7 +24,7 @@ from negotiation.render.escape import xml_text
 
 
 @dataclass(frozen=True)
-class Edge:
+class TransitionEdge:
     source: str
     dest: str
     triggers: tuple[str, ...]
@@ -43,10 +43,9 @@ class Panel:
     document: str
     title: str
     spec: LifecycleSpec
-    edges: tuple[Edge, ...]
+    edges: tuple[TransitionEdge, ...]
     visited: tuple[str, ...]
     current: str
-
 
 
 NODE_W, NODE_H, COL, ROW, PAD, HEAD = 150, 30, 180, 70, 24, 44
@@ -66,7 +65,7 @@ def _curve(*xy: float) -> str:
     return f"M {n[0]} {n[1]} C {n[2]} {n[3]} {n[4]} {n[5]} {n[6]} {n[7]}"
 
 
-def exits(spec: LifecycleSpec, edges: tuple[Edge, ...]) -> list[str]:
+def exits(spec: LifecycleSpec, edges: tuple[TransitionEdge, ...]) -> list[str]:
     """Absorbing states entered from ``EXIT_SOURCES`` or more other states."""
     return [
         s
@@ -104,7 +103,9 @@ def _back_edges(spec: LifecycleSpec, succ: dict[str, list[str]]) -> set[tuple[st
     return back
 
 
-def layers(spec: LifecycleSpec, edges: tuple[Edge, ...], skip: set[str]) -> list[list[str]]:
+def layers(
+    spec: LifecycleSpec, edges: tuple[TransitionEdge, ...], skip: set[str]
+) -> list[list[str]]:
     """The rows of the states not in ``skip`` (see the module docstring)."""
     states = [s for s in spec.states if s not in skip]
     inner = [e for e in edges if e.source != e.dest and e.source in states and e.dest in states]
@@ -157,7 +158,7 @@ def place(p: Panel, top: float) -> tuple[dict[str, Point], list[str], float, flo
     return pos, side, width, bottom - top + PAD
 
 
-def _edge(e: Edge, pos: dict[str, Point], side: list[str]) -> list[str]:
+def _edge(e: TransitionEdge, pos: dict[str, Point], side: list[str]) -> list[str]:
     (x1, y1), (x2, y2) = pos[e.source], pos[e.dest]
     cls = "taken" if e.steps else "move"
     hw, hh = NODE_W / 2, NODE_H / 2

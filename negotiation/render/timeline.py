@@ -41,7 +41,7 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Mark:
+class LaneMark:
     """A dated mark on a lane: ``kind`` is an event's claim status, or a deadline mark
     (due, extended, met, missed, ...); ``until`` ends a range or an extension arrow."""
 
@@ -57,13 +57,13 @@ class Lane:
     id: str
     label: str
     segments: tuple[Segment, ...] = ()
-    marks: tuple[Mark, ...] = ()
+    marks: tuple[LaneMark, ...] = ()
 
 
 @dataclass
 class _Deadline:
     segments: list[Segment] = field(default_factory=list)
-    marks: list[Mark] = field(default_factory=list)
+    marks: list[LaneMark] = field(default_factory=list)
     status: str = "inactive"
     since: dt.date | None = None
 
@@ -94,7 +94,9 @@ def lanes(
         status = e.attribution.status.value if e.attribution else "claimed"
         kind = "blocked" if e.kind == "blocked" else status
         span = ranges.get(e.ref or "")
-        marks.append(Mark(span[0] if span else e.date, kind, e.summary, span[1] if span else None))
+        marks.append(
+            LaneMark(span[0] if span else e.date, kind, e.summary, span[1] if span else None)
+        )
     out = [Lane("events", "events", "events (dot: one event)", marks=tuple(marks))]
     out += [_document_lane(engine, d, entries, ranges, start, stop) for d in engine.documents]
     out += [_deadline_lane(engine, d, entries, start, stop) for d in engine.deadlines]
@@ -137,16 +139,16 @@ def _deadline_lane(
     initial = engine.initial_state().deadlines[d_id]
     acc.status, acc.since = initial.status.value, start
     if initial.due is not None:
-        acc.marks.append(Mark(initial.due, "due", f"due {initial.due}"))
+        acc.marks.append(LaneMark(initial.due, "due", f"due {initial.due}"))
     for e in entries:
         for c in e.changes:
             if c.what == f"deadline {d_id} due" and c.before and c.after:
                 old, new = dt.date.fromisoformat(c.before), dt.date.fromisoformat(c.after)
-                acc.marks.append(Mark(old, "extended", f"extended on {e.date} to {new}", new))
-                acc.marks.append(Mark(new, "due", f"due {new}"))
+                acc.marks.append(LaneMark(old, "extended", f"extended on {e.date} to {new}", new))
+                acc.marks.append(LaneMark(new, "due", f"due {new}"))
             elif c.what == f"deadline {d_id}" and c.after:
                 if c.before == "inactive" and spec.due is not None and not initial.due:
-                    acc.marks.append(Mark(spec.due.last_day, "due", f"due {spec.due.last_day}"))
+                    acc.marks.append(LaneMark(spec.due.last_day, "due", f"due {spec.due.last_day}"))
                 _status(acc, e, c.after)
     if acc.since is not None and acc.since < stop:
         acc.segments.append(Segment(acc.status, acc.since, stop, _fill(acc.status)))
@@ -172,11 +174,11 @@ def _status(acc: _Deadline, e: TraceEntry, after: str) -> None:
     if acc.since is not None and e.date > acc.since and acc.status != "inactive":
         acc.segments.append(Segment(acc.status, acc.since, e.date, _fill(acc.status)))
     if after in RESOLVED:
-        acc.marks.append(Mark(e.date, after, f"{after} on {e.date}"))
+        acc.marks.append(LaneMark(e.date, after, f"{after} on {e.date}"))
     if after == "pending" and e.kind == "event" and e.event_kind == "set_deadline":
-        acc.marks.append(Mark(e.date, "set", f"set on {e.date_display}"))
+        acc.marks.append(LaneMark(e.date, "set", f"set on {e.date_display}"))
     if after in ("pending", "open") and e.kind == "window":
-        acc.marks.append(Mark(e.date, "anchored", e.summary))
+        acc.marks.append(LaneMark(e.date, "anchored", e.summary))
     acc.status, acc.since = after, e.date
 
 

@@ -33,7 +33,7 @@ class Day:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class ComparedOutcome:
     """One thing at the end: its value on the recorded path and on the student's."""
 
     what: str
@@ -49,14 +49,14 @@ class Outcome:
 class Comparison:
     end: dt.date
     days: tuple[Day, ...]
-    deadlines: tuple[Outcome, ...]
-    documents: tuple[Outcome, ...]
-    others: tuple[Outcome, ...]
+    deadlines: tuple[ComparedOutcome, ...]
+    documents: tuple[ComparedOutcome, ...]
+    others: tuple[ComparedOutcome, ...]
     right: int = 0
     asked: int = 0
 
     @property
-    def changed(self) -> tuple[Outcome, ...]:
+    def changed(self) -> tuple[ComparedOutcome, ...]:
         return tuple(o for o in (*self.deadlines, *self.documents, *self.others) if o.changed)
 
 
@@ -107,12 +107,12 @@ def _flat(state: State) -> dict[str, str]:
     return out
 
 
-def _others(a: State, b: State) -> list[Outcome]:
+def _others(a: State, b: State) -> list[ComparedOutcome]:
     fa, fb = _flat(a), _flat(b)
     default = {k: ("no" if k.startswith("relation ") else "unknown") for k in fa | fb}
     default |= {k: "false" for k in fa | fb if k.startswith("fact ")}
     return [
-        Outcome(k, fa.get(k, default[k]), fb.get(k, default[k]))
+        ComparedOutcome(k, fa.get(k, default[k]), fb.get(k, default[k]))
         for k in dict.fromkeys([*fa, *fb])
         if fa.get(k, default[k]) != fb.get(k, default[k])
     ]
@@ -134,11 +134,14 @@ def compare(recorded: tuple[Frame, ...], session: PlaySession) -> Comparison:
     )
     a, b = recorded[-1].state, session.state
     deadlines = tuple(
-        Outcome(d_id, deadline_outcome(ds, a.date), deadline_outcome(b.deadlines[d_id], b.date))
+        ComparedOutcome(
+            d_id, deadline_outcome(ds, a.date), deadline_outcome(b.deadlines[d_id], b.date)
+        )
         for d_id, ds in a.deadlines.items()
     )
     documents = tuple(
-        Outcome(doc_id, d.state, b.documents[doc_id].state) for doc_id, d in a.documents.items()
+        ComparedOutcome(doc_id, d.state, b.documents[doc_id].state)
+        for doc_id, d in a.documents.items()
     )
     return Comparison(
         end=session.end,
