@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -88,7 +89,7 @@ def test_choosing_the_record_everywhere_reproduces_it(seed: Engine) -> None:
     assert all(day.same for day in c.days)
 
 
-@pytest.mark.parametrize("name", [*bundled_names(), CHOICES])
+@pytest.mark.parametrize("name", [*bundled_names(), CHOICES], ids=lambda n: Path(n).name)
 def test_following_the_record_as_any_party_changes_no_outcome(name: str) -> None:
     engine = engine_of(name)
     for party in [p.id for p in engine.scenario.parties]:
