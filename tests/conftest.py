@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import multiprocessing
 import os
 import re
+from multiprocessing.context import ForkServerContext
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +115,25 @@ def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = No
     result = CliRunner().invoke(app, list(args), input=input, env=env, prog_name="negotiation")
     assert "Traceback" not in result.output, result.output
     return result
+
+
+# -- child processes -------------------------------------------------------------------------
+FORKSERVER_PRELOAD = [
+    "negotiation.cli",
+    "negotiation.persist",
+    "tests.hostile.clirun",
+    "tests.persist_child",
+]
+"""What the fork server imports once, for every test that forks children from it."""
+
+
+def forkserver() -> ForkServerContext:
+    """The fork server's context, preloading ``FORKSERVER_PRELOAD``. A process has one
+    fork server, started by the first test that forks; so every test uses this list,
+    and none has its children pay for imports another test's list left out."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
+    return ctx
 
 
 # -- engines and scenarios -------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
 import os
 import random
 import signal
@@ -41,7 +40,7 @@ from negotiation.persist import (
 from negotiation.persist import _sha256 as sha256_text
 from negotiation.runtime.engine import Engine
 from tests import persist_child
-from tests.conftest import ROOT, invoke
+from tests.conftest import ROOT, forkserver, invoke
 
 SEED = "ukraine-2025-12"
 
@@ -306,8 +305,7 @@ def test_saves_survive_sigkill_at_random_moments(tmp_path: Path) -> None:
 
     The children fork from a server that has imported the package once, so a kill
     costs milliseconds, not an interpreter start."""
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["tests.persist_child"])
+    ctx = forkserver()
     rng = random.Random(20251225)
     base = play_session(0)
     base_text = dumps(base)

@@ -16,7 +16,6 @@ reach cheaply (the mechanism is what is tested; other tests use the shipped valu
 from __future__ import annotations
 
 import importlib
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from negotiation.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, forkserver
 
 TIMEOUT = 30.0
 """Seconds before a case counts as hung (generous: budgets answer in well under one)."""
@@ -92,8 +91,7 @@ def run_cli(
 ) -> list[Result]:
     """Run every case (an argv after ``negotiation``), a few at a time; results in order.
     A case still running after ``timeout`` seconds is killed (its code is None)."""
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["negotiation.cli", __name__])
+    ctx = forkserver()
     width = max(2, os.cpu_count() or 2)
     results: dict[int, Result] = {}
     with tempfile.TemporaryDirectory() as tmp:
