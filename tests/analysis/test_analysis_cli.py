@@ -5,23 +5,18 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from negotiation.cli import app
+from tests.analysis.conftest import SPLIT
+from tests.conftest import invoke
 
 WHAT_IF = "labour-contract-2026-interests"
-SPLIT = str(Path(__file__).with_name("split.yaml"))
-
-
-def cli(*args: str) -> Result:
-    return CliRunner().invoke(app, list(args))
 
 
 def ok(*args: str) -> str:
-    result = cli(*args)
+    result = invoke(*args)
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -117,7 +112,7 @@ BAD_ZOPA = [
 
 @pytest.mark.parametrize(("args", "fragment"), BAD_ZOPA, ids=lambda x: str(x)[:40])
 def test_zopa_bad_input_exits_2_with_one_message(args: list[str], fragment: str) -> None:
-    assert_user_error(cli(*args), fragment)
+    assert_user_error(invoke(*args), fragment)
 
 
 def test_solve_prints_the_first_movers_share() -> None:
@@ -163,4 +158,4 @@ BAD_SOLVE = [
 
 @pytest.mark.parametrize(("args", "fragment"), BAD_SOLVE, ids=lambda x: str(x)[:40])
 def test_solve_bad_input_exits_2_with_one_message(args: list[str], fragment: str) -> None:
-    assert_user_error(cli(*args), fragment)
+    assert_user_error(invoke(*args), fragment)

@@ -44,7 +44,7 @@ def analyse(sc: Scenario, offset: int, **kwargs: int) -> tuple[Analysis, ZopaRes
     return a, a.at(START + dt.timedelta(days=offset))
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=120)
 @given(bargaining_scenarios(), st.integers(0, 60))
 def test_zopa_frontier_and_nash_match_their_definitions(sc: Scenario, offset: int) -> None:
     a, r = analyse(sc, offset)
@@ -74,7 +74,7 @@ def test_zopa_frontier_and_nash_match_their_definitions(sc: Scenario, offset: in
     assert r.zopa[0].index == r.nash.index  # the ZOPA is listed by the Nash criterion
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(bargaining_scenarios(), st.integers(0, 30), st.data())
 def test_the_zopa_shrinks_as_a_batna_rises(sc: Scenario, offset: int, data: st.DataObject) -> None:
     k = data.draw(st.integers(0, len(sc.interests) - 1))
@@ -88,7 +88,7 @@ def test_the_zopa_shrinks_as_a_batna_rises(sc: Scenario, offset: int, data: st.D
     assert after.zopa_size <= before.zopa_size
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(bargaining_scenarios(), st.integers(0, 60))
 def test_the_approximation_says_so_and_keeps_nash_in_the_zopa(sc: Scenario, offset: int) -> None:
     a, r = analyse(sc, offset, exact_limit=0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +12,7 @@ from negotiation import Engine
 from negotiation.analysis.solve import rubinstein_share, scenario_factors, solve
 from negotiation.loader import load_scenario
 from negotiation.model.errors import AnalysisError
+from tests.analysis.conftest import SPLIT
 
 FACTORS = (0.5, 0.7, 0.9, 0.95)
 GRID = 10_000
@@ -50,7 +50,7 @@ def test_the_second_player_can_move_first() -> None:
     assert s.rubinstein == rubinstein_share(0.6, 0.9)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.floats(0.3, 0.97), st.floats(0.3, 0.97), st.integers(1, 2))
 def test_shares_add_up_and_the_more_patient_side_gets_more(
     d1: float, d2: float, first: int
@@ -72,7 +72,7 @@ def test_bad_parameters_are_refused() -> None:
 
 
 def test_discount_factors_come_from_a_scenarios_interests() -> None:
-    split = Engine(load_scenario(str(Path(__file__).with_name("split.yaml"))))
+    split = Engine(load_scenario(SPLIT))
     assert scenario_factors(split) == (("first", 0.9), ("second", 0.8))
     labour = Engine(load_scenario("labour-contract-2026-interests"))
     with pytest.raises(AnalysisError, match="union in new_contract has no daily discount"):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,8 @@ from negotiation.analysis import bargaining as bg
 from negotiation.analysis.zopa import EXACT_LIMIT, Analysis
 from negotiation.loader import load_scenario
 from negotiation.model.errors import AnalysisError
+from tests.analysis.conftest import SPLIT
 
-SPLIT = str(Path(__file__).with_name("split.yaml"))
 WHAT_IF = "labour-contract-2026-interests"
 D = dt.date
 

@@ -7,13 +7,12 @@ import json
 
 import pytest
 from pydantic import ValidationError
-from typer.testing import CliRunner
 
-from negotiation.cli import app
 from negotiation.loader import bundled_names, load_scenario, load_text
 from negotiation.model.documents import NumericRange, Point
 from negotiation.model.errors import ScenarioError
 from negotiation.model.interests import Batna, Interest
+from tests.conftest import invoke
 
 WHAT_IF = "labour-contract-2026-interests"
 
@@ -130,12 +129,12 @@ def test_a_labelled_point_needs_values_and_two_interests_of_one_party_are_refuse
 
 
 def test_interests_are_listed_as_assumptions() -> None:
-    result = CliRunner().invoke(app, ["show", "--assumptions", "-s", WHAT_IF, "-f", "json"])
+    result = invoke("show", "--assumptions", "-s", WHAT_IF, "-f", "json")
     assert result.exit_code == 0, result.output
     found = {row["where"]: row["assumption"] for row in _rows(result.stdout)}
     assert found["interest of union in new_contract"].startswith("Invented for teaching")
     assert found["interest of employer in new_contract"].startswith("Invented for teaching")
-    text = CliRunner().invoke(app, ["show", "--assumptions", "-s", WHAT_IF]).stdout
+    text = invoke("show", "--assumptions", "-s", WHAT_IF).stdout
     assert "interest of union in new_contract" in text
 
 
