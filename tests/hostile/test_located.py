@@ -15,6 +15,7 @@ import pytest
 from negotiation.model.dates import EARLIEST, LATEST
 from negotiation.model.errors import NegotiationError
 from negotiation.search.distributed import check_scheduler_address
+from tests.conftest import ROOT
 from tests.hostile.clirun import Result, run_cli, run_script
 from tests.hostile.payloads import MINI, assert_clean
 
@@ -222,7 +223,7 @@ def test_a_scheduler_address_is_checked_before_contacting_anything(
         ["diagram", "-f", "svg"],
         ["why", "ukraine signs twenty_point_plan", "--at", "2025-12-12"],
     ],
-    ids=lambda a: "-".join(a[:3]).replace("/", "_"),
+    ids=lambda a: "-".join(a[:3]).replace(str(ROOT), "<root>").replace("/", "_"),
 )
 def test_an_ascii_stream_gets_ascii_rules_and_escapes(argv: list[str]) -> None:
     result = run_script(argv, env={"PYTHONIOENCODING": "ascii"})
