@@ -85,6 +85,5 @@ def timeline(trace: Trace, scenario: Scenario) -> str:
             )
             lines += [f"  - why: {cell(reason)}" for reason in v["reasons"]]
         if not broken:
-            n = len(scenario.invariants)
-            lines.append(f"- all {n} invariants held" if n > 1 else "- the invariant held")
+            lines.append(f"- {views.invariant_summary(0, len(scenario.invariants))}")
     return "\n".join(lines) + "\n"

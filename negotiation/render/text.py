@@ -269,12 +269,7 @@ def violations(trace: Trace, scenario: Scenario, console: Console) -> None:
         )
         console.print(line)
         _bullets(console, r["reasons"], "         why: ")
-    n = len(scenario.invariants)
-    summary = (
-        f"{len(rows)} of {n} invariants broken"
-        if rows
-        else f"all {n} invariants held" if n > 1 else "the invariant held"
-    )
+    summary = views.invariant_summary(len(rows), len(scenario.invariants))
     _line(console, Text(summary, style="bold red" if rows else "bold green"))
 
 

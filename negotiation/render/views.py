@@ -273,5 +273,12 @@ def violation_rows(trace: Trace) -> list[Row]:
     ]
 
 
+def invariant_summary(broken: int, declared: int) -> str:
+    """One line on a run's declared invariants: how many broke, or that all held."""
+    if broken:
+        return f"{broken} of {declared} invariants broken"
+    return f"all {declared} invariants held" if declared > 1 else "the invariant held"
+
+
 def assumption_rows(assumptions: list[tuple[str, str]]) -> list[Row]:
     return [{"where": where, "assumption": what} for where, what in assumptions]
