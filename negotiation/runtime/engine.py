@@ -23,22 +23,38 @@ import datetime as dt
 from dataclasses import dataclass
 
 from negotiation import conditions as cond
-from negotiation.model.errors import RuleLoopError
 from negotiation.model.events import Event, describe
 from negotiation.model.positions import position_key
-from negotiation.model.rules import Rule
 from negotiation.model.scenario import Branch, Expectation, Scenario, list_assumptions
-from negotiation.model.state import DocumentState, PositionState, RuleState, State
+from negotiation.model.state import DeadlineState, DocumentState, PositionState, RuleState, State
 from negotiation.model.trace import ExpectationResult, InvariantViolation, Trace, TraceEntry
 from negotiation.runtime import collect
-from negotiation.runtime.acts import Acts, doc_trigger
-from negotiation.runtime.clock import Clock
-from negotiation.runtime.program import MAX_SETTLE_STEPS, Program
-from negotiation.runtime.work import View, Work
+from negotiation.runtime.compiled import Recorder, Runtime
+from negotiation.runtime.compiled._base import CLOSED, DATE, Op, W
+from negotiation.runtime.program import Program
+from negotiation.runtime.view import StateView
 
 RUN_GC_EVENTS = 5000
 """How many events a run applies between two collector checkpoints (``runtime.collect``)."""
 
+
+def _day(ordinal: int | None) -> dt.date | None:
+    return None if ordinal is None else dt.date.fromordinal(ordinal)
+
+
+def _step(rt: Runtime, w: W, rec: Recorder, op: Op, day: dt.date) -> int:
+    """Advance ``w`` to ``day`` and apply ``op``; the index of its entry."""
+    rt.advance(w, day.toordinal(), rec)
+    index = len(rec.entries)
+    rt.apply_top(w, op, rec)
+    return index
+
+
+def _advance(rt: Runtime, w: W, rec: Recorder, day: dt.date, close: bool) -> None:
+    """Advance ``w`` to ``day``, closing it if asked."""
+    rt.advance(w, day.toordinal(), rec)
+    if close:
+        rt.close_day(w, rec)
 
 
 @dataclass(frozen=True)
@@ -56,7 +72,11 @@ class StepResult:
 
 
 class Engine:
-    """Runs one scenario. Build once; ``apply`` and ``run`` are pure functions of states."""
+    """Runs one scenario. Build once; ``apply`` and ``run`` are pure functions of states.
+
+    The semantics are the compiled runtime's (``runtime.compiled.Runtime``): a state is
+    encoded into its working list and history, stepped with a recorder, and decoded
+    into a ``State`` only for the caller."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.program = program = Program(scenario)
@@ -68,18 +88,20 @@ class Engine:
         self.required = program.required
         self.rule_order = program.rule_order
         self.compiled = program.compiled
-        self.rule_index = program.rule_index
-        self.clock = Clock(self)
-        self.acts = Acts(self, self.clock)
+        self.runtime = Runtime(program)
+        self.invariants = [
+            (inv_id, node, self.runtime.pred(node))
+            for inv_id, node in self.compiled.invariants.items()
+        ]
 
     # -- conditions ------------------------------------------------------------------------
     def parse(self, text: str) -> cond.Node:
         """Parse a condition against this scenario's names."""
         return self.program.parse(text)
 
-    def view(self, state: State | Work) -> View:
+    def view(self, state: State) -> StateView:
         """The condition language's view of a state."""
-        return View(self.required, state)
+        return StateView(self.required, state)
 
     def evaluate(self, condition: str | cond.Node, state: State) -> bool:
         node = self.parse(condition) if isinstance(condition, str) else condition
@@ -96,6 +118,7 @@ class Engine:
 
     def initial_state(self, start: dt.date | None = None) -> State:
         """The state at the start of the scenario, before any event, rules settled."""
+        rt = self.runtime
         s = self.scenario
         documents = {}
         for d in s.documents:
@@ -103,6 +126,20 @@ class Engine:
             points = {} if d.points == "unknown" else {p.id: p.status.value for p in d.points}
             documents[d.id] = DocumentState(
                 state=initial, visited=(initial,), points=points, version=d.version
+            )
+        deadlines = {}
+        for dl in s.deadlines:
+            info = rt.dl_info[dl.id]
+            status, due, opens, binding, cut = (
+                rt.activate(info, None) if dl.active
+                else ("inactive", None, None, dl.binding, False)
+            )
+            anchor = dl.anchor.date.sort_date if (
+                dl.active and dl.anchor is not None and dl.anchor.date is not None
+            ) else None
+            deadlines[dl.id] = DeadlineState(
+                status=status, due=_day(due), opens=_day(opens), anchor=anchor, binding=binding,
+                cutoff_done=cut,
             )
         state = State(
             date=start or self.start_date(),
@@ -117,14 +154,13 @@ class Engine:
             },
             relations={r.key: (r.since.sort_date if r.since else None) for r in s.relations},
             facts={f.id: (f.since.sort_date if f.since else None) for f in s.facts if f.initially},
-            deadlines={d.id: self.clock.initial(d) for d in s.deadlines},
+            deadlines=deadlines,
             rules={r.id: RuleState() for r in s.rules},
         )
-        work = Work(state)
-        work.touched = None  # nothing has been settled yet: look at every condition
-        self.settle(work)
-        work.finish()
-        return work.freeze()
+        w, h = rt.encode_state(state)
+        rec = Recorder(h)
+        rt.settle(w, rec)  # nothing has been settled yet: every condition is looked at
+        return rt.decode_state(w, h)
 
     # -- stepping ----------------------------------------------------------------------------
     def apply(self, state: State, event: Event) -> StepResult:
@@ -134,147 +170,56 @@ class Engine:
         why. The clock never goes back: an event dated before the state's date, or on a
         day already closed, is blocked.
         """
-        work = Work(state)
-        day = event.date.sort_date if event.date is not None else work.date
+        rt = self.runtime
+        op = rt.op_of(event)
+        w, h = rt.encode_state(state)
+        rec = Recorder(h)
+        day = event.date.sort_date if event.date is not None else state.date
         late = None
-        if day < work.date:
-            late = f"dated {day}, before the current date {work.date}"
-        elif day == work.date and work.closed:
+        if day < state.date:
+            late = f"dated {day}, before the current date {state.date}"
+        elif day == state.date and state.closed:
             late = f"{day} has already been closed"
         if late is not None:
-            entry = work.event_entry("blocked", event, reasons=(late,))
+            entry = rec.event(state.date, "blocked", event, reasons=(late,))
+            entry = entry.model_copy(update={"seq": state.step + 1})
             return StepResult(state, entry, (entry,))
-        self.clock.advance(work, day)
-        entry = self.apply_effect(work, event, cause=None)
-        index = work.entries.index(entry)
-        entries = work.finish()
-        return StepResult(work.freeze(), entries[index], entries)
+        index = _step(self.runtime, w, rec, op, day)
+        entries = rec.finish()
+        return StepResult(rt.decode_state(w, h), entries[index], entries)
+
 
     def advance(self, state: State, day: dt.date, close: bool = False) -> StepResult | None:
         """Move the clock to ``day`` (and close it if asked), firing what falls due.
         None when there is nothing to do (``day`` is past or already reached)."""
         if day < state.date or (day == state.date and (state.closed or not close)):
             return None
-        work = Work(state)
-        self.clock.advance(work, day)
-        if close:
-            self.clock.close_day(work)
-        entries = work.finish()
+        rt = self.runtime
+        w, h = rt.encode_state(state)
+        rec = Recorder(h)
+        _advance(self.runtime, w, rec, day, close)
+        entries = rec.finish()
         note = TraceEntry(
-            seq=work.step,
+            seq=h.step,
             date=day,
             date_display=day.isoformat(),
             kind="skipped",
             summary="clock advanced",
         )
-        return StepResult(work.freeze(), entries[-1] if entries else note, entries)
+        return StepResult(rt.decode_state(w, h), entries[-1] if entries else note, entries)
+
 
     def checkpoints(self, state: State) -> set[dt.date]:
         """Days on which something may happen without an event (due dates, window
         openings, cut-offs, dates in conditions): where ``advance`` stops on its way."""
-        return self.clock.checkpoints(Work(state))
+        w, _ = self.runtime.encode_state(state)
+        return {dt.date.fromordinal(d) for d in self.runtime.checkpoints(tuple(w))}
 
     def check(self, state: State, event: Event) -> list[str]:
         """Every reason the event would be blocked in ``state`` (empty: allowed)."""
-        return self.acts.reasons(Work(state), event)
-
-    def apply_effect(self, work: Work, event: Event, cause: str | None) -> TraceEntry:
-        """Apply an event (or a rule's or consequence's effect) to a working state."""
-        reasons = self.acts.reasons(work, event)
-        if reasons:
-            entry = work.event_entry("blocked", event, reasons=reasons, cause=cause)
-            work.entries.append(entry)
-            return entry
-        index = len(work.entries)
-        changes, notes = self.acts.mutate(work, event)
-        entry = work.event_entry("event", event, changes, notes, cause=cause)
-        work.entries.insert(index, entry)  # before what its consequences wrote
-        if event.id is not None:
-            self.clock.on_event(work, event.id)
-        if cause is None:
-            fired = self.settle(work)
-            if fired:
-                entry = entry.model_copy(update={"fired": tuple(fired)})
-                work.entries[index] = entry
-        return entry
-
-    def guard_values(self, work: Work, document: str) -> list[bool]:
-        """Truth values of the document lifecycle's transition guards, for the Machine."""
-        doc = self.documents[document]
-        view = self.view(work)
-        return [cond.evaluate(n, view) for n in self.compiled.lifecycle_guards[doc.lifecycle]]
-
-    def why_not_trigger(self, work: Work, doc_id: str, trigger: str) -> str:
-        doc = self.documents[doc_id]
-        lc = self.lifecycles[doc.lifecycle]
-        current = work.documents[doc_id].state
-        if trigger not in lc.triggers:
-            return f"lifecycle {lc.spec.id} has no move {trigger!r}"
-        if current in lc.absorbing:
-            return f"{doc_id} is {current}, a final state"
-        if (current, trigger) not in lc.table:
-            allowed = sorted({s for (s, t) in lc.table if t == trigger})
-            return f"{doc_id} is {current}; {trigger} needs it to be {' or '.join(allowed)}"
-        view = self.view(work)
-        guards = self.compiled.lifecycle_guards[doc.lifecycle]
-        failing = [
-            "; ".join(cond.explain(guards[i], view)) for i in lc.guard_indices(current, trigger)
-        ]
-        return f"{doc_id}: {trigger} is guarded: " + " / ".join(failing)
-
-    # -- settling: deadlines met, windows anchored, reactive rules --------------------------------
-    def settle(self, work: Work) -> list[str]:
-        """Update deadlines and fire rules until nothing changes; ids of what fired."""
-        fired: list[str] = []
-        for _ in range(MAX_SETTLE_STEPS):
-            changed = self.clock.update(work, fired)
-            changed = self._fire_first_rule(work, fired) or changed
-            if not changed:
-                return fired
-        raise RuleLoopError(
-            f"reactive rules did not settle after {MAX_SETTLE_STEPS} steps on {work.date}; "
-            f"last fired: {', '.join(fired[-6:])}",
-            tuple(fired[-6:]),
-            work.date,
-        )
-
-    def _fire_first_rule(self, work: Work, fired: list[str]) -> bool:
-        """Evaluate every rule on the current state; fire the first (by priority, then
-        declaration) whose condition has become true since it was last evaluated. Every
-        other rule records the value it saw, except those also waiting to fire, which
-        stay armed for the next step. So each rule sees every intermediate state."""
-        view = self.view(work)
-        chosen: Rule | None = None
-        # a rule none of whose inputs changed in this step keeps its value, and at the
-        # start of a step no rule is armed (settling ended with none): skip it
-        touched = work.touched
-        looked_at = None if touched is None else self.rule_index.affected(touched)
-        for r in self.rule_order:
-            if looked_at is not None and r.id not in looked_at:
-                continue
-            value = cond.evaluate(self.compiled.rules[r.id], view)
-            rs = work.rules[r.id]
-            armed = value and not rs.last and (r.mode == "each" or rs.fired == 0)
-            if armed and chosen is None:
-                chosen = r
-            elif not armed and value != rs.last:
-                work.rules[r.id] = rs.model_copy(update={"last": value})
-        if chosen is None:
-            return False
-        rs = work.rules[chosen.id]
-        work.rules[chosen.id] = RuleState(fired=rs.fired + 1, last=True)
-        work.system(
-            "rule",
-            chosen.id,
-            chosen.summary or f"rule {chosen.id}: {chosen.when}",
-            reasons=(f"became true: {chosen.when}",),
-            attribution=chosen.attribution,
-            assumption=chosen.assumption,
-        )
-        for effect in chosen.then:
-            self.apply_effect(work, effect, cause=chosen.id)
-        fired.append(chosen.id)
-        return True
+        op = self.runtime.op_of(event)
+        w, _ = self.runtime.encode_state(state)
+        return op.reasons(w)
 
     # -- runs ------------------------------------------------------------------------------------
     def branch(self, name: str) -> Branch:
@@ -293,76 +238,43 @@ class Engine:
         first, checking the expectations that belong to it."""
         limits = [d for d in (self.horizon(branch), until) if d is not None]
         stop = min(limits) if limits else None
-        state = self.initial_state()
-        start = state.date
-        entries: list[TraceEntry] = []
+        first = self.initial_state()
         pending = sorted(
             (x for x in self.scenario.expect if x.branch == branch), key=lambda x: x.at.last_day
         )
         if stop is not None:
             pending = [x for x in pending if x.at.last_day <= stop]
-        results: list[ExpectationResult] = []
-        broken: dict[str, InvariantViolation] = {}
-
-        def watch(st: State) -> None:
-            for inv_id, node in self.compiled.invariants.items():
-                if inv_id not in broken and not cond.evaluate(node, self.view(st)):
-                    broken[inv_id] = InvariantViolation(
-                        invariant=inv_id,
-                        date=st.date,
-                        seq=st.step,
-                        condition=node.text,
-                        reasons=tuple(self.explain(node, st)),
-                    )
-
-        def settle_expectations(before: dt.date, st: State) -> State:
-            while pending and pending[0].at.last_day < before:
-                x = pending.pop(0)
-                step = self.advance(st, x.at.last_day, close=True)
-                if step is not None:
-                    st = step.state
-                    entries.extend(step.entries)
-                    watch(st)
-                results.append(self._expectation(x, st))
-            return st
-
-        watch(state)
-
+        run = _Run(self, first, pending)
+        run.watch()
+        op_of = self.runtime.op_of
         # a run keeps every entry: where the process has paused the cyclic collector
         # (the CLI does; see runtime.collect), what survives is frozen every
         # RUN_GC_EVENTS events so that no later pass re-scans the growing trace
         for count, event in enumerate(self.timeline(branch), 1):
-            day = event.date.sort_date if event.date else state.date
+            day = event.date.sort_date if event.date else run.today
             if stop is not None and day > stop:
-                entries.append(self._beyond(state, event))
+                run.entries.append(self._beyond(run.today, event))
                 continue
-            state = settle_expectations(day, state)
-            step = self.apply(state, event)
-            state = step.state
-            entries.extend(step.entries)
-            watch(state)
+            run.expectations_before(day)
+            run.apply(event, op_of(event), day)
             if count % RUN_GC_EVENTS == 0:
                 collect.checkpoint()
-        end = stop if stop is not None else max([state.date] + [x.at.last_day for x in pending])
-        state = settle_expectations(end + dt.timedelta(days=1), state)
-        last = self.advance(state, end, close=True)
-        if last is not None:
-            state = last.state
-            entries.extend(last.entries)
-            watch(state)
+        end = stop if stop is not None else max([run.today] + [x.at.last_day for x in pending])
+        run.expectations_before(end + dt.timedelta(days=1))
+        run.close(end)
         return Trace(
             scenario=self.scenario.id,
             branch=branch,
-            start=start,
+            start=first.date,
             horizon=stop,
-            entries=tuple(entries),
-            final=state,
-            expectations=tuple(results),
-            violations=tuple(broken.values()),
+            entries=tuple(run.entries),
+            final=self.runtime.decode_state(run.w, run.h),
+            expectations=tuple(run.results),
+            violations=tuple(run.broken.values()),
         )
 
-    def _beyond(self, state: State, event: Event) -> TraceEntry:
-        date = event.date.sort_date if event.date else state.date
+    def _beyond(self, today: dt.date, event: Event) -> TraceEntry:
+        date = event.date.sort_date if event.date else today
         return TraceEntry(
             seq=0,
             date=date,
@@ -376,9 +288,10 @@ class Engine:
             reasons=("after the horizon: not run",),
         )
 
-    def _expectation(self, x: Expectation, state: State) -> ExpectationResult:
+    def expectation(self, x: Expectation, w: W) -> ExpectationResult:
+        """Whether an expectation holds in a working list, and why not."""
         node = self.parse(x.that)
-        view = self.view(state)
+        view = self.runtime.view(w)
         return ExpectationResult(
             at=x.at.last_day,
             that=x.that,
@@ -392,4 +305,72 @@ class Engine:
         return list_assumptions(self.scenario)
 
 
-__all__ = ["Engine", "StepResult", "doc_trigger"]
+__all__ = ["Engine", "StepResult"]
+
+
+class _Run:
+    """One run in progress: the working list, its history, the entries so far, the
+    expectations still to check, their results and the invariants broken."""
+
+    def __init__(self, engine: Engine, first: State, pending: list[Expectation]) -> None:
+        self.engine = engine
+        self.rt = engine.runtime
+        self.w, self.h = self.rt.encode_state(first)
+        self.entries: list[TraceEntry] = []
+        self.pending = pending
+        self.results: list[ExpectationResult] = []
+        self.broken: dict[str, InvariantViolation] = {}
+        self.invariants = engine.invariants
+
+    @property
+    def today(self) -> dt.date:
+        return dt.date.fromordinal(self.w[DATE])
+
+    def watch(self) -> None:
+        w = self.w
+        for inv_id, node, test in self.invariants:
+            if inv_id not in self.broken and not test(w):
+                self.broken[inv_id] = InvariantViolation(
+                    invariant=inv_id,
+                    date=self.today,
+                    seq=self.h.step,
+                    condition=node.text,
+                    reasons=tuple(cond.explain(node, self.rt.view(w))),
+                )
+
+    def _recorded(self, rec: Recorder) -> None:
+        self.entries.extend(rec.finish())
+        if self.invariants:
+            self.watch()
+
+    def _reached(self, day: dt.date) -> bool:
+        """Whether the clock has passed ``day``, or closed it."""
+        today = self.today
+        return day < today or (day == today and bool(self.w[CLOSED]))
+
+    def expectations_before(self, before: dt.date) -> None:
+        """Check the expectations dated before ``before``, each at the close of its day."""
+        while self.pending and self.pending[0].at.last_day < before:
+            x = self.pending.pop(0)
+            self.close(x.at.last_day)
+            self.results.append(self.engine.expectation(x, self.w))
+
+    def close(self, day: dt.date) -> None:
+        """Move the clock to ``day`` and close it (nothing if it is already past)."""
+        if not self._reached(day):
+            rec = Recorder(self.h)
+            _advance(self.rt, self.w, rec, day, close=True)
+            self._recorded(rec)
+
+    def apply(self, event: Event, op: Op, day: dt.date) -> None:
+        rec = Recorder(self.h)
+        if self._reached(day):
+            # refused as late: the state, step counter included, does not change
+            today = self.today
+            late = (f"dated {day}, before the current date {today}" if day < today
+                    else f"{day} has already been closed")
+            self.entries.append(rec.event(today, "blocked", event, reasons=(late,)))
+            self.h.step -= 1
+            return
+        _step(self.rt, self.w, rec, op, day)
+        self._recorded(rec)

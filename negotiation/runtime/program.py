@@ -22,10 +22,9 @@ from negotiation.model.scenario import Branch, Scenario
 from negotiation.model.vocabulary import ScenarioVocabulary
 from negotiation.runtime.lifecycles import Lifecycle
 from negotiation.runtime.validate import check_scenario
-from negotiation.runtime.work import ReadIndex
 
 MAX_SETTLE_STEPS = 1000
-"""Rule firings and deadline updates within one settle before the engine reports a loop."""
+"""Rounds of deadline updates and rule firings within one settle before a loop is reported."""
 
 
 @dataclass
@@ -65,9 +64,6 @@ class Program:
             d for _, _, d in sorted((d.priority, i, d) for i, d in enumerate(scenario.deadlines))
         ]
         self.compiled = self._compile()
-        self.rule_index = ReadIndex(
-            {r_id: cond.reads(node) for r_id, node in self.compiled.rules.items()}
-        )
 
     def parse(self, text: str) -> cond.Node:
         """Parse a condition against this scenario's names."""

@@ -42,10 +42,10 @@ from negotiation.model.events import Event
 from negotiation.model.scenario import Scenario
 from negotiation.model.state import DeadlineState, DocumentState, PositionState, RuleState, State
 from negotiation.model.trace import TraceEntry
+from negotiation.runtime.compiled._base import Code
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.legal import candidate_moves, legal_moves
 
-Code = tuple[str, int]
 """How an edge was taken: ("event"|"close"|"arrive"|"pass", 0), ("alt"|"move", index)."""
 
 BUILTIN_INVARIANTS: dict[str, str] = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from negotiation.runtime.compiled._base import FIRST_DOC, S, _RuleLoopError
-from negotiation.runtime.compiled._space import CompiledSpace, compile_space
-from negotiation.runtime.space import Code, Space
+from negotiation.runtime.compiled._base import FIRST_DOC, Code, S, _RuleLoopError
+from negotiation.runtime.compiled.space import CompiledSpace, compile_space
+from negotiation.runtime.space import Space
 from negotiation.search.record import SearchRecord
 
 Tick = Callable[[int, float], None]

@@ -35,10 +35,10 @@ from negotiation.model.errors import MoveError
 from negotiation.model.events import Event, describe
 from negotiation.model.scenario import Scenario
 from negotiation.runtime import collect
+from negotiation.runtime.compiled._base import Code
 from negotiation.runtime.notation import format_move
 from negotiation.runtime.space import (
     BUILTIN_INVARIANTS,
-    Code,
     Edge,
     InvariantBreach,
     Packed,

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from negotiation.runtime import collect
-from negotiation.runtime.space import Code, InvariantBreach, Space
+from negotiation.runtime.compiled._base import Code
+from negotiation.runtime.space import InvariantBreach, Space
 
 F = TypeVar("F")
 """A frontier, as a search keeps it."""

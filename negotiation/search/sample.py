@@ -46,7 +46,7 @@ from typing import Any, Literal
 from negotiation.model._base import Frozen
 from negotiation.model.errors import NegotiationError, ScenarioError
 from negotiation.model.scenario import Scenario, decision_assumptions, list_assumptions
-from negotiation.runtime.compiled import CompiledSpace, compile_space
+from negotiation.runtime.compiled.space import CompiledSpace, compile_space
 from negotiation.runtime.space import Space
 from negotiation.search.limits import Limits
 from negotiation.search.workers import Pool, stopping

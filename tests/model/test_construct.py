@@ -6,7 +6,7 @@ import datetime as dt
 
 from negotiation import Engine, State, TraceEntry
 from negotiation.model._base import construct
-from negotiation.runtime.work import Work, entry
+from negotiation.runtime.compiled._record import _entry as entry
 from tests.conftest import ev, run, scenario
 
 
@@ -42,4 +42,5 @@ def test_engine_entries_equal_validated_ones() -> None:
         cause=None,
     )
     assert set(made.model_dump()) == set(TraceEntry.model_fields)
-    assert Work(trace.final).freeze() == trace.final
+    runtime = Engine(scenario()).runtime
+    assert runtime.decode_state(*runtime.encode_state(trace.final)) == trace.final

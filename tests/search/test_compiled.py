@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from benchmarks.family import Family
 from negotiation import Scenario
 from negotiation.loader import load_scenario
-from negotiation.runtime.compiled import CompiledSpace, NotCompilableError, compile_space
+from negotiation.runtime.compiled import NotCompilableError
+from negotiation.runtime.compiled.space import CompiledSpace, compile_space
 from negotiation.runtime.space import Space
 from negotiation.search.explore import Exploration, explore
 from tests.conftest import ROOT, TALKS

@@ -9,8 +9,8 @@ from typing import Any
 from benchmarks.family import Family
 from negotiation import Scenario
 from negotiation.loader import load_scenario
-from negotiation.runtime.compiled import CompiledSpace, compile_space
 from negotiation.runtime.compiled._base import Pick
+from negotiation.runtime.compiled.space import CompiledSpace, compile_space
 from negotiation.runtime.space import Space, SpaceNode
 from tests.conftest import TALKS
 

@@ -1,10 +1,19 @@
-"""Events on documents, stances, points, facts, relations and commitments, compiled to
-ops whose ``blocked`` and ``mutate`` mirror ``Acts.reasons`` and ``Acts.mutate``."""
+"""What each event kind requires and what it changes: events on documents, stances,
+points, facts, relations and commitments compiled to ops (deadline events are
+``_clock``'s). Each op has ``blocked`` (the check), ``reasons`` (why it is blocked,
+computed only when asked), ``mutate`` (the change) and ``describe`` (its trace entry's
+changes and notes, read from the working list before and after the change).
+
+Document events fire the lifecycle trigger of the same name (the table of the shared
+``transitions`` Machine, the authority on legal moves); stance events follow the
+position lifecycle."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
+from negotiation import conditions as cond
 from negotiation.model.documents import Document
 from negotiation.model.events import (
     DOCUMENT_TRIGGERS,
@@ -28,16 +37,20 @@ from negotiation.model.events import (
     Sign,
     Statement,
     StatePosition,
+    Supersede,
     Transition,
     WaiveDeadline,
 )
 from negotiation.model.parties import relation_key
 from negotiation.model.positions import position_key
+from negotiation.model.trace import Change
 from negotiation.runtime.compiled._base import (
     ABSENT,
     ACCEPTS,
     DATE,
     INACTIVE,
+    Before,
+    Describe,
     NotCompilableError,
     Op,
     Pred,
@@ -46,8 +59,14 @@ from negotiation.runtime.compiled._base import (
     _nothing,
 )
 from negotiation.runtime.compiled._parts import Parts
+from negotiation.runtime.compiled._record import History, change
 from negotiation.runtime.compiled._subs import Sub
 from negotiation.runtime.lifecycles import Lifecycle
+
+_STANCE = (Accept, Reject, StatePosition)
+_DEADLINE = (ExtendDeadline, DropDeadline, EnforceDeadline, WaiveDeadline)
+_FACT = (SetFact, ClearFact)
+_NOTHING = (Statement, Request)
 
 
 class Acts(Parts):
@@ -56,7 +75,8 @@ class Acts(Parts):
     def op(self, event: Event) -> Op:
         """Compile one event (blocked and mutate mirror ``Acts.reasons``/``Acts.mutate``)."""
         compiled = self._op(event)
-        self._ops.append(compiled)
+        compiled.event = event
+        self._new_op(compiled)
         return compiled
 
     def _op(self, event: Event) -> Op:
@@ -66,38 +86,57 @@ class Acts(Parts):
         document = event.__dict__.get("document")
         if trigger is not None and isinstance(document, str):
             return self._doc_op(event, document, trigger)
-        if isinstance(event, Accept | Reject | StatePosition):
+        if isinstance(event, _STANCE):
             return self._stance_op(event)
         if isinstance(event, SetDeadline):
             return self._set_deadline_op(event)
-        if isinstance(event, ExtendDeadline | DropDeadline | EnforceDeadline | WaiveDeadline):
+        if isinstance(event, _DEADLINE):
             return self._deadline_op(event)
         if isinstance(event, SetPoint):
             return self._point_op(event)
-        if isinstance(event, SetFact | ClearFact):
+        if isinstance(event, _FACT):
             return self._fact_op(event)
         if isinstance(event, SetRelation):
             return self._relation_op(event)
         if isinstance(event, Commitment):
             return self._commitment_op(event)
-        if isinstance(event, Meet | Statement | Request):
+        if isinstance(event, Meet):
+            notes = meeting_notes(event)
+
+            def noted(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
+                return [], list(notes)
+
+            return Op(_never, _nothing, event.id, describe=noted)
+        if isinstance(event, _NOTHING):
             return Op(_never, _nothing, event.id)
         raise NotCompilableError(f"event kind {event.kind}")  # pragma: no cover
 
     def _doc_op(self, event: Event, doc_id: str, trigger: str) -> Op:
         doc: Document = self.program.documents[doc_id]
         i = self.doc_slot[doc_id]
-        dest = self._dest(doc, trigger)
+        cached = self._doc_parts.get((doc_id, trigger))
+        if cached is None:
+            cached = self._doc_parts[(doc_id, trigger)] = (
+                self._dest(doc, trigger),
+                [(self.pred(n), n, text) for triggers, n, text in
+                 self.program.compiled.guards[doc_id] if trigger in triggers],
+            )
+        dest, guards = cached
         lc_guards = self.lc_guards[doc.lifecycle]
         names = self.subs.state
-        checks: list[Pred] = [self.pred(n) for triggers, n, _ in
-                              self.program.compiled.guards[doc_id] if trigger in triggers]
+        checks: list[Pred] = [g for g, _, _ in guards]
         if isinstance(event, Sign) and doc.requires_acceptance != "unknown":
             checks += [self._stance_is(p, doc_id, ACCEPTS) for p in doc.requires_acceptance]
-        static_bad = (
-            isinstance(event, Ratify) and bool(doc.ratification_by)
-            and any(who not in doc.ratification_by for who in event.by)
-        ) or (isinstance(event, Derive) and doc.derived_from not in (None, event.source))
+        static: list[str] = []
+        if isinstance(event, Ratify) and doc.ratification_by:
+            static += [
+                f"{who} is not among {doc_id}'s ratifiers ({', '.join(doc.ratification_by)})"
+                for who in event.by if who not in doc.ratification_by
+            ]
+        derived = ""
+        if isinstance(event, Derive) and doc.derived_from not in (None, event.source):
+            derived = f"{doc_id} is declared as derived from {doc.derived_from}, not {event.source}"
+        static_bad = bool(static or derived)
 
         def blocked(w: W) -> bool:
             if static_bad:
@@ -107,6 +146,8 @@ class Acts(Parts):
                 return True
             return not all(c(w) for c in checks)
 
+        reasons = self._doc_reasons(event, doc, trigger, guards, static, derived)
+        describe = self._doc_describe(event, doc, i)
         successor = self._doc_successor(event, doc, dest)
         simple = not lc_guards and not checks and not static_bad
         if not lc_guards:
@@ -118,7 +159,8 @@ class Acts(Parts):
                     new = plain[w[i]] = successor(w[i], ())
                 w[i] = new
 
-            return Op(blocked, mutate_plain, event.id, frozenset({i}), legal_as_candidate=simple)
+            return Op(blocked, mutate_plain, event.id, frozenset({i}), legal_as_candidate=simple,
+                      reasons=reasons, describe=describe)
         memo: dict[tuple[int, tuple[bool, ...]], int] = {}
 
         def mutate(w: W) -> None:
@@ -129,7 +171,100 @@ class Acts(Parts):
                 new = memo[k] = successor(w[i], gv)
             w[i] = new
 
-        return Op(blocked, mutate, event.id, frozenset({i}))
+        return Op(blocked, mutate, event.id, frozenset({i}), reasons=reasons, describe=describe)
+
+    def _doc_reasons(
+        self, event: Event, doc: Document, trigger: str,
+        guards: list[tuple[Pred, cond.Node, str]], static: list[str], derived: str,
+    ) -> Callable[[W], list[str]]:
+        """Why a document event is blocked (``blocked`` is the same checks, as booleans)."""
+        doc_id = doc.id
+        i = self.doc_slot[doc_id]
+        dest = self._doc_parts[(doc_id, trigger)][0]
+        lc_guards = self.lc_guards[doc.lifecycle]
+        names = self.subs.state
+        required = (
+            list(doc.requires_acceptance)
+            if isinstance(event, Sign) and doc.requires_acceptance != "unknown" else []
+        )
+
+        def reasons(w: W) -> list[str]:
+            out = list(static)
+            gv = tuple(g(w) for g in lc_guards) if lc_guards else ()
+            if dest(names[w[i]], gv) is None:
+                out.append(self.why_not_trigger(w, doc_id, trigger))
+            view = self.view(w)
+            for test, node, text in guards:
+                if not test(w):
+                    detail = "; ".join(cond.explain(node, view))
+                    out.append(f"{doc_id} depends on: {text} ({detail})")
+            out += [
+                f"{party} has not accepted {doc_id} (stance: {view.stance(party, doc_id)})"
+                for party in required
+                if view.stance(party, doc_id) != ACCEPTS
+            ]
+            if derived:
+                out.append(derived)
+            return out
+
+        return reasons
+
+    def why_not_trigger(self, w: W, doc_id: str, trigger: str) -> str:
+        """Why a document's lifecycle refuses a trigger in ``w``."""
+        doc = self.program.documents[doc_id]
+        lc = self.lifecycles[doc.lifecycle]
+        current = self.subs.state[w[self.doc_slot[doc_id]]]
+        if trigger not in lc.triggers:
+            return f"lifecycle {lc.spec.id} has no move {trigger!r}"
+        if current in lc.absorbing:
+            return f"{doc_id} is {current}, a final state"
+        if (current, trigger) not in lc.table:
+            allowed = sorted({s for (s, t) in lc.table if t == trigger})
+            return f"{doc_id} is {current}; {trigger} needs it to be {' or '.join(allowed)}"
+        view = self.view(w)
+        guards = self.program.compiled.lifecycle_guards[doc.lifecycle]
+        failing = [
+            "; ".join(cond.explain(guards[k], view)) for k in lc.guard_indices(current, trigger)
+        ]
+        return f"{doc_id}: {trigger} is guarded: " + " / ".join(failing)
+
+    def _doc_describe(self, event: Event, doc: Document, i: int) -> Describe:
+        """The changes and notes of a document event's entry."""
+        doc_id = doc.id
+        items = self.subs.items
+        notes: list[str] = []
+        if isinstance(event, Sign) and doc.requires_acceptance == "unknown":
+            notes.append(f"the parties whose acceptance {doc_id} requires are unknown: not checked")
+        if isinstance(event, Supersede) and event.replacement:
+            notes.append(f"replaced by {event.replacement}")
+        is_ratify = isinstance(event, Ratify)
+        version = event.version if isinstance(event, Revise) else None
+        revised = dict(event.points) if isinstance(event, Revise) and event.points else {}
+
+        def describe(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
+            old, new = items[before[i]], items[after[i]]
+            changes: list[Change] = []
+            if old.state != new.state:
+                changes.append(change(what=f"document {doc_id}", before=old.state, after=new.state))
+            if is_ratify:
+                changes.append(Change(
+                    what=f"document {doc_id} ratified by",
+                    before=", ".join(old.ratified_by) or None,
+                    after=", ".join(new.ratified_by),
+                ))
+            if version is not None:
+                h.versions[doc_id] = version
+            if revised:
+                was = dict(old.points)
+                for p, status in revised.items():
+                    earlier = was.get(p, "open")
+                    if earlier != status.value:  # a revision that keeps a status changes nothing
+                        changes.append(
+                            change(what=f"point {doc_id}.{p}", before=earlier, after=status.value)
+                        )
+            return changes, list(notes)
+
+        return describe
 
     def _dest(self, doc: Document, trigger: str) -> Callable[[str, tuple[bool, ...]], str | None]:
         """``Lifecycle.fire`` for one trigger, from the table."""
@@ -158,6 +293,7 @@ class Acts(Parts):
         if isinstance(event, Revise) and event.points:
             points_update = {p: s.value for p, s in event.points.items()}
         carry, ordered = self.carry_visited, self.visit_order
+        order = self.points_tuple
 
         def successor(sub_id: int, gv: tuple[bool, ...]) -> int:
             sub = subs.items[sub_id]
@@ -170,7 +306,7 @@ class Acts(Parts):
                 ratified = tuple(dict.fromkeys((*ratified, *by)))
                 partial = bool(ratifiers) and not ratifiers <= done
             if points_update:
-                points = tuple(sorted({**dict(points), **points_update}.items()))
+                points = order({**dict(points), **points_update}.items())
             state, visited = sub.state, sub.visited
             if not partial:
                 moved = dest(state, gv)
@@ -186,49 +322,81 @@ class Acts(Parts):
         i = self.doc_slot[event.document]
         subs = self.subs
         point, status = event.point, event.status.value
+        order = self.points_tuple
         memo: dict[int, int] = {}
 
         def mutate(w: W) -> None:
             new = memo.get(w[i])
             if new is None:
                 sub = subs.items[w[i]]
-                pts = tuple(sorted({**dict(sub.points), point: status}.items()))
+                pts = order({**dict(sub.points), point: status}.items())
                 new = memo[w[i]] = subs.intern(
                     Sub(sub.state, pts, sub.signed_by, sub.ratified_by, sub.visited)
                 )
             w[i] = new
 
-        return Op(_never, mutate, event.id, frozenset({i}))
+        label = f"point {event.document}.{point}"
+
+        def describe(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
+            was = subs.points[before[i]].get(point, "open")
+            return [change(what=label, before=was, after=status)], []
+
+        return Op(_never, mutate, event.id, frozenset({i}), describe=describe)
 
     def _fact_op(self, event: SetFact | ClearFact) -> Op:
         j = self.fact_slot[event.fact]
+        label = f"fact {event.fact}"
         if isinstance(event, SetFact):
 
             def set_fact(w: W) -> None:
                 if w[j] == ABSENT:
                     w[j] = w[DATE]
 
-            return Op(_never, set_fact, event.id, frozenset({j}))
+            def became_true(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
+                if before[j] != ABSENT:
+                    return [], []
+                return [change(what=label, before="false", after="true")], []
+
+            return Op(_never, set_fact, event.id, frozenset({j}), describe=became_true)
 
         def clear_fact(w: W) -> None:
             w[j] = ABSENT
 
-        return Op(_never, clear_fact, event.id, frozenset({j}))
+        def became_false(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
+            if before[j] == ABSENT:
+                return [], []
+            return [change(what=label, before="true", after="false")], []
+
+        return Op(_never, clear_fact, event.id, frozenset({j}), describe=became_false)
 
     def _relation_op(self, event: SetRelation) -> Op:
-        bit = self.rel_bit[relation_key(event.source, event.relation, event.target)]
+        key = relation_key(event.source, event.relation, event.target)
+        bit = self.relation_bit(key)
         r = self.rel_slot
+        label = f"relation {event.source} {event.relation.value} {event.target}"
         if event.active:
 
             def relate(w: W) -> None:
                 w[r] |= bit
 
-            return Op(_never, relate, event.id, frozenset({r}))
+            def related(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
+                if before[r] & bit:
+                    return [], []
+                h.relations[key] = dt.date.fromordinal(after[DATE])
+                return [change(what=label, before="no", after="yes")], []
+
+            return Op(_never, relate, event.id, frozenset({r}), describe=related)
 
         def unrelate(w: W) -> None:
             w[r] &= ~bit
 
-        return Op(_never, unrelate, event.id, frozenset({r}))
+        def unrelated(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
+            if not before[r] & bit:
+                return [], []
+            h.relations.pop(key, None)
+            return [change(what=label, before="yes", after="no")], []
+
+        return Op(_never, unrelate, event.id, frozenset({r}), describe=unrelated)
 
     def _commitment_op(self, event: Commitment) -> Op:
         infos = [self.dl_info[d] for d in event.opens]
@@ -236,11 +404,24 @@ class Acts(Parts):
         def blocked(w: W) -> bool:
             return any(w[i.slot][0] != INACTIVE for i in infos)
 
+        def reasons(w: W) -> list[str]:
+            return [f"{i.spec.id} is already {w[i.slot][0]}" for i in infos
+                    if w[i.slot][0] != INACTIVE]
+
         def commit(w: W) -> None:
             for i in infos:
-                w[i.slot] = self._activate(i, None)
+                w[i.slot] = self.activate(i, None)
 
-        return Op(blocked, commit, event.id, frozenset(i.slot for i in infos))
+        def describe(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
+            changes = []
+            for i in infos:
+                h.deadlines[i.spec.id] = self.fresh_history(i, after)
+                changes.append(change(what=f"deadline {i.spec.id}", before="inactive",
+                                      after=after[i.slot][0]))
+            return changes, []
+
+        return Op(blocked, commit, event.id, frozenset(i.slot for i in infos),
+                  reasons=reasons, describe=describe)
 
     def _stance_op(self, event: Accept | Reject | StatePosition) -> Op:
         doc = self.program.documents[event.document]
@@ -253,12 +434,11 @@ class Acts(Parts):
             stance = "rejects"
         else:
             stance = event.stance.value
-        plc = self.lifecycles["position"]
         names = self.subs.state
-        slots = [self.pos_slot[position_key(p, target)] for p in event.by]
+        keys = [position_key(p, target) for p in event.by]
+        slots = [self.pos_slot[k] for k in keys]
         no_by = not event.by
-        # Acts.stance_reasons asks the position lifecycle without guard values
-        allowed = {s: plc.fire(s, stance) is not None for s in plc.spec.states}
+        allowed = self._stance_allowed(stance)
 
         def blocked(w: W) -> bool:
             if no_by or names[w[i]] in absorbing:
@@ -269,6 +449,9 @@ class Acts(Parts):
                     return True
             return False
 
+        reasons = self._stance_reasons(event, doc.id, target, stance, slots, allowed)
+        describe = self._stance_describe(event, target, stance, keys, slots)
+
         if len(slots) == 1:
             (only,) = slots
 
@@ -276,10 +459,79 @@ class Acts(Parts):
                 w[only] = stance
 
             return Op(blocked, mutate_one, event.id, frozenset(slots),
-                      legal_as_candidate=all(allowed.values()))
+                      legal_as_candidate=all(allowed.values()), reasons=reasons,
+                      describe=describe)
 
         def mutate(w: W) -> None:
             for j in slots:
                 w[j] = stance
 
-        return Op(blocked, mutate, event.id, frozenset(slots))
+        return Op(blocked, mutate, event.id, frozenset(slots), reasons=reasons, describe=describe)
+
+
+    def _stance_allowed(self, stance: str) -> dict[str, bool]:
+        """From which stances the position lifecycle allows ``stance`` (asked without
+        guard values), once per stance."""
+        found = self._allowed.get(stance)
+        if found is None:
+            plc = self.lifecycles["position"]
+            found = self._allowed[stance] = {
+                s: plc.fire(s, stance) is not None for s in plc.spec.states
+            }
+        return found
+
+    def _stance_reasons(
+        self, event: Accept | Reject | StatePosition, doc_id: str, target: str, stance: str,
+        slots: list[int], allowed: dict[str, bool],
+    ) -> Callable[[W], list[str]]:
+        i = self.doc_slot[doc_id]
+        absorbing = self.absorbing[doc_id]
+        names = self.subs.state
+
+        def reasons(w: W) -> list[str]:
+            out = []
+            current = names[w[i]]
+            if current in absorbing:
+                out.append(f"{doc_id} is {current}: no stance can be taken on it any more")
+            if not event.by:
+                out.append(f"{event.kind} needs the party taking the stance in 'by'")
+            for party, j in zip(event.by, slots, strict=True):
+                now = "unknown" if w[j] is None else w[j]
+                if not allowed.get(now, False):
+                    out.append(f"{party}'s stance on {target} cannot go from {now} to {stance}")
+            return out
+
+        return reasons
+
+    def _stance_describe(
+        self, event: Accept | Reject | StatePosition, target: str, stance: str,
+        keys: list[str], slots: list[int],
+    ) -> Describe:
+        conditions = tuple(event.conditions) if isinstance(event, StatePosition) else ()
+
+        def describe(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
+            day = dt.date.fromordinal(after[DATE])
+            changes = []
+            for party, key, j in zip(event.by, keys, slots, strict=True):
+                h.positions[key] = (day, conditions)
+                was = "unknown" if before[j] is None else before[j]
+                if was != stance:
+                    changes.append(
+                        change(what=f"position {party} on {target}", before=was, after=stance)
+                    )
+            return changes, []
+
+        return describe
+
+
+def meeting_notes(event: Meet) -> list[str]:
+    """What a meeting's trace entry notes: who attended, who was absent, what was
+    discussed (each only when the scenario says it)."""
+    notes = []
+    if event.attendees:
+        notes.append(f"attended: {', '.join(event.attendees)}")
+    if event.absent:
+        notes.append(f"absent: {', '.join(event.absent)}")
+    if event.documents:
+        notes.append(f"discussed: {', '.join(event.documents)}")
+    return notes

@@ -12,13 +12,25 @@ from typing import Any
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.deadlines import Deadline, DeadlineStatus
 from negotiation.model.decisions import DecisionPoint
+from negotiation.model.events import Event
 from negotiation.model.positions import Stance
-from negotiation.runtime.space import Code
+from negotiation.model.rules import Rule
+from negotiation.model.trace import Change
+from negotiation.runtime.compiled._record import History
 
 S = tuple[Any, ...]
 W = list[Any]
+Code = tuple[str, int]
+"""An edge of the search: what was done (``event``, ``alt``, ``move``, ...) and its index."""
 Pred = Callable[[Sequence[Any]], bool]
 Children = list[tuple[Code, S]]
+Reasons = Callable[[W], list[str]]
+"""Every reason an op is blocked in a working list (empty: allowed)."""
+Before = dict[int, Any]
+"""The slots an op writes (and the date), as they were before it."""
+Describe = Callable[[Before, W, History], tuple[list[Change], list[str]]]
+"""What an applied op changed, from the working list before and after it: the changes and
+notes of its trace entry; it also writes the history the tuple does not carry."""
 Pick = Callable[[list[float]], int]
 """Draws an index from weights (``Steps.choose``)."""
 DeadlineSlot = tuple[str, int | None, int | None, bool, bool]
@@ -60,11 +72,21 @@ class _RuleLoopError(Exception):
 # -- compiled pieces --------------------------------------------------------------------------
 
 
+def _no_reasons(w: W) -> list[str]:
+    return []
+
+
+def _no_changes(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
+    return [], []
+
+
 @dataclass(slots=True)
 class Op:
-    """One event, compiled: ``blocked(w)`` says whether the engine would block it;
-    ``mutate(w)`` changes the working list as ``Acts.mutate`` changes a ``Work``;
-    ``writes`` are the slots it may change (None: any, through nested effects)."""
+    """One event, compiled: ``blocked(w)`` says whether it is refused; ``reasons(w)``
+    says why (computed only when asked); ``mutate(w)`` changes the working list;
+    ``effects`` are consequences applied after it (an enforced deadline's), caused by
+    ``cause``; ``describe`` gives its trace entry's changes and notes; ``writes`` are the
+    slots it may change (None: any, through its effects)."""
 
     blocked: Callable[[W], bool]
     mutate: Callable[[W], None]
@@ -74,6 +96,11 @@ class Op:
     legal_as_candidate: bool = False
     """Never blocked where ``candidate_moves`` offers it (an unguarded lifecycle move
     offered only from states the table allows; a stance any stance may follow)."""
+    event: Event | None = None
+    reasons: Reasons = _no_reasons
+    describe: Describe = _no_changes
+    effects: list[Op] = field(default_factory=list)
+    cause: str | None = None
 
 
 @dataclass(slots=True)
@@ -97,6 +124,7 @@ class RuleInfo:
     slot: int
     test: Pred
     each: bool
+    spec: Rule
     effects: list[Op] = field(default_factory=list)
 
 

@@ -1,8 +1,12 @@
-"""Conditions compiled to closures over slot indices (no syntax tree at run time)."""
+"""Conditions compiled to closures over slot indices (no syntax tree at run time), and
+``TupleView``: the condition language's ``Facts`` over a working list, so that
+``conditions.explain`` says why a condition is false without building a ``State``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from negotiation import conditions as cond
 from negotiation.model.parties import relation_key
@@ -21,6 +25,10 @@ from negotiation.runtime.compiled._parts import Parts
 
 class Conditions(Parts):
     """``pred``: a condition's truth value over a tuple state or working list."""
+
+    def view(self, w: Sequence[Any]) -> cond.Facts:
+        """The condition language's view of a working list (for explanations)."""
+        return TupleView(self, w)
 
     def _pred_of(self, node: cond.Node | None) -> Pred | None:
         return None if node is None else self.pred(node)
@@ -143,3 +151,54 @@ class Conditions(Parts):
             if isinstance(n, cond.FactHeld | cond.DateCmp):
                 out.add(DATE)
         return out
+
+
+class TupleView:
+    """``conditions.Facts`` over a working list of a runtime."""
+
+    def __init__(self, rt: Parts, w: Sequence[Any]) -> None:
+        self.rt = rt
+        self.w = w
+
+    @property
+    def today(self) -> dt.date:
+        return dt.date.fromordinal(self.w[DATE])
+
+    def _sub(self, document: str) -> Any:
+        return self.rt.subs.items[self.w[self.rt.doc_slot[document]]]
+
+    def document_state(self, document: str) -> str:
+        return str(self._sub(document).state)
+
+    def document_visited(self, document: str) -> tuple[str, ...]:
+        return tuple(self._sub(document).visited)
+
+    def point_status(self, document: str, point: str) -> str:
+        return str(self.rt.subs.points[self.w[self.rt.doc_slot[document]]].get(point, "open"))
+
+    def stance(self, party: str, target: str) -> str:
+        j = self.rt.pos_slot.get(position_key(party, target))
+        value = None if j is None else self.w[j]
+        return "unknown" if value is None else str(value)
+
+    def relation(self, source: str, relation: str, target: str) -> bool:
+        bit = self.rt.rel_bit.get(relation_key(source, relation, target), 0)
+        return bool(self.w[self.rt.rel_slot] & bit)
+
+    def fact_since(self, fact: str) -> dt.date | bool | None:
+        value = self.w[self.rt.fact_slot[fact]]
+        if value == ABSENT:
+            return False
+        return None if value == UNDATED else dt.date.fromordinal(value)
+
+    def deadline_status(self, deadline: str) -> str:
+        return str(self.w[self.rt.dl_slot[deadline]][0])
+
+    def signed_by(self, document: str) -> tuple[str, ...]:
+        return tuple(self._sub(document).signed_by)
+
+    def ratified_by(self, document: str) -> tuple[str, ...]:
+        return tuple(self._sub(document).ratified_by)
+
+    def required_parties(self, document: str) -> list[str] | None:
+        return self.rt.program.required.get(document)

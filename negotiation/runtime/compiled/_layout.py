@@ -1,71 +1,85 @@
 """The tuple state's layout (see the package docstring): slot indices of documents,
 positions, relations, facts, deadlines and rules; interned document sub-states; and the
-edges to the engine: ``encode`` (an engine node to a tuple), ``decode`` (back) and
-``key`` (what the search merges on)."""
+edges to ``State``: ``encode_state`` (a state to a working list and the history the list
+does not carry) and ``decode_state`` (back).
+
+Position slots cover every (party, target) pair the scenario's positions, events and
+conditions name; an event from outside the scenario (a move a user types) that names
+another pair gets a slot appended at the end (``ensure``), so ops compiled before keep
+their slots. Relation bits are handed out the same way, in the one relation slot."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+from collections.abc import Iterable
 
 from negotiation import conditions as cond
+from negotiation.model._base import construct
 from negotiation.model.deadlines import DeadlineStatus
 from negotiation.model.events import Accept, Event, Reject, SetRelation, StatePosition
 from negotiation.model.parties import relation_key
 from negotiation.model.positions import position_key
+from negotiation.model.scenario import Scenario
 from negotiation.model.state import DeadlineState, DocumentState, PositionState, RuleState, State
 from negotiation.runtime.compiled._base import (
     ABSENT,
     CLOSED,
-    CURSOR,
     DATE,
     FIRST_DOC,
-    ROOT,
-    TAKEN,
     UNDATED,
     NotCompilableError,
-    S,
     W,
     _ord,
 )
 from negotiation.runtime.compiled._parts import Parts
+from negotiation.runtime.compiled._record import DeadlineHistory, History
 from negotiation.runtime.compiled._subs import Sub
-from negotiation.runtime.space import SpaceNode
 
 
-def _visited_in_key(start: State) -> tuple[bool, bool]:
-    """Whether ``State.key()`` hashes ``DocumentState.visited``, and whether it hashes
-    the order of the visits too (read from the key itself, so that the compiled space
-    merges states exactly as the engine's explorer does)."""
-    if not start.documents:
-        return False, False
-    doc_id, ds = next(iter(start.documents.items()))
+def all_events(scenario: Scenario) -> list[Event]:
+    """Every event a scenario holds: timeline, branches, rules' effects, consequences,
+    decision alternatives."""
+    out: list[Event] = list(scenario.timeline)
+    for b in scenario.branches:
+        out.extend(b.add)
+    for r in scenario.rules:
+        out.extend(r.then)
+    for d in scenario.deadlines:
+        if d.consequence is not None:
+            out.extend(d.consequence.effects)
+    for dp in scenario.decisions:
+        for alt in dp.alternatives:
+            out.extend(alt.events)
+    return out
 
-    def key(visited: tuple[str, ...]) -> Hashable:
-        other = ds.model_copy(update={"visited": visited})
-        return start.model_copy(update={"documents": {**start.documents, doc_id: other}}).key()
 
-    hashed = key((*ds.visited, "~a")) != key(ds.visited)
-    ordered = key((*ds.visited, "~a", "~b")) != key((*ds.visited, "~b", "~a"))
-    return hashed, hashed and ordered
-
+def _stance_keys(event: Event) -> list[str]:
+    if isinstance(event, Accept | Reject | StatePosition):
+        target = f"{event.document}.{event.point}" if event.point else event.document
+        return [position_key(party, target) for party in event.by]
+    return []
 
 
 class Layout(Parts):
-    """Slots, and encoding and decoding engine nodes."""
+    """Slots, and encoding and decoding states."""
 
-    def _layout(self) -> None:
+    def _layout(self, nodes: Iterable[cond.Node] = ()) -> None:
+        """The slots; ``nodes`` are conditions beyond the scenario's own (a search's
+        decision and invariant tests) whose stance and relation reads get slots too."""
         scenario, program = self.scenario, self.program
         docs = scenario.documents
         self.doc_ids = [d.id for d in docs]
         self.doc_slot = {d.id: FIRST_DOC + i for i, d in enumerate(docs)}
         self.doc_end = base = FIRST_DOC + len(docs)
-        pos_keys = self._position_keys()
+        read = [*self._condition_nodes(), *nodes]
+        pos_keys = self._position_keys(read)
         self.pos_slot = {k: base + i for i, k in enumerate(pos_keys)}
         base += len(pos_keys)
         self.rel_slot = base
         base += 1
-        self.rel_bit = {k: 1 << i for i, k in enumerate(self._relation_keys())}
+        self.rel_bit = {}
+        for key in self._relation_keys(read):
+            self.relation_bit(key)
         self.fact_ids = [f.id for f in scenario.facts]
         self.fact_slot = {f: base + i for i, f in enumerate(self.fact_ids)}
         base += len(self.fact_ids)
@@ -92,142 +106,150 @@ class Layout(Parts):
                 None if req is None
                 else [self.pos_slot.get(position_key(p, d.id), -1) for p in req]
             )
-        self.initial_names = {self.doc_slot[k]: v for k, v in self.space.initial_docs.items()}
 
-    def _all_events(self) -> list[Event]:
-        s = self.scenario
-        out: list[Event] = list(s.timeline)
-        for b in s.branches:
-            out.extend(b.add)
-        for r in s.rules:
-            out.extend(r.then)
-        for d in s.deadlines:
-            if d.consequence is not None:
-                out.extend(d.consequence.effects)
-        for dp in s.decisions:
-            for alt in dp.alternatives:
-                out.extend(alt.events)
-        return out
-
-    def _reads_visited(self) -> bool:
+    def _condition_nodes(self) -> list[cond.Node]:
         c = self.program.compiled
         nodes = [*c.rules.values(), *c.requirements.values(), *c.anchors.values(),
                  *c.extensions.values(), *c.invariants.values()]
         nodes += [n for guards in c.guards.values() for _, n, _ in guards]
         nodes += [n for guards in c.lifecycle_guards.values() for n in guards]
-        nodes += [test for _, test in self.space.when]
-        nodes += [test for _, test in self.space.invariants]
-        return any(
-            isinstance(n, cond.DocState) and n.reached for node in nodes for n in cond.walk(node)
-        )
+        return nodes
 
-    def _position_keys(self) -> list[str]:
+    def _position_keys(self, nodes: list[cond.Node]) -> list[str]:
         keys: dict[str, None] = {}
         for p in self.scenario.positions:
             keys[position_key(p.party, p.on)] = None
-        for e in self._all_events():
-            if isinstance(e, Accept | Reject | StatePosition):
-                target = f"{e.document}.{e.point}" if e.point else e.document
-                for party in e.by:
-                    keys[position_key(party, target)] = None
+        for e in all_events(self.scenario):
+            for k in _stance_keys(e):
+                keys[k] = None
         for dp in self.scenario.decisions:
             if dp.free:
                 for party in dp.parties:
                     for d in self.scenario.documents:
                         keys[position_key(party, d.id)] = None
+        for node in nodes:
+            for n in cond.walk(node):
+                if isinstance(n, cond.StanceIs):
+                    keys[position_key(n.party, n.target)] = None
+                elif isinstance(n, cond.AllAccept):
+                    for party in self.program.required.get(n.document) or ():
+                        keys[position_key(party, n.document)] = None
         return sorted(keys)
 
-    def _relation_keys(self) -> list[str]:
+    def _relation_keys(self, nodes: list[cond.Node]) -> list[str]:
         keys: dict[str, None] = {r.key: None for r in self.scenario.relations}
-        for e in self._all_events():
+        for e in all_events(self.scenario):
             if isinstance(e, SetRelation):
                 keys[relation_key(e.source, e.relation, e.target)] = None
+        for node in nodes:
+            for n in cond.walk(node):
+                if isinstance(n, cond.RelationHolds):
+                    keys[relation_key(n.source, n.relation, n.target)] = None
         return sorted(keys)
 
-    def key(self, s: S) -> Hashable:
-        """What the search merges on: the state, without visited when the engine's key
-        leaves it out."""
-        if not self.project:
-            return s
-        keys = self.subs.key
-        end = self.doc_end
-        return (*s[:FIRST_DOC], *(keys[x] for x in s[FIRST_DOC:end]), *s[end:])
+    def relation_bit(self, key: str) -> int:
+        """The bit of a relation in the relation slot (handed out on first use)."""
+        bit = self.rel_bit.get(key)
+        if bit is None:
+            bit = self.rel_bit[key] = 1 << len(self.rel_bit)
+        return bit
 
-    def encode(self, node: SpaceNode) -> S:
-        """The tuple of an engine node."""
-        st = node.state
-        w: W = [node.root, node.cursor, node.taken, st.date.toordinal(), st.closed]
+    def ensure(self, event: Event) -> None:
+        """Give the positions an event names a slot (appended at the end)."""
+        for key in _stance_keys(event):
+            self._ensure_position(key)
+
+    def _ensure_position(self, key: str) -> None:
+        if key not in self.pos_slot:
+            if not self.growable:
+                raise NotCompilableError("a position outside the compiled slots")
+            self.pos_slot[key] = self.width
+            self.width += 1
+
+    def points_tuple(self, items: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+        """A document's points as its sub-state holds them: sorted where states are
+        merged (the search), else in the order they were first set (as ``State``)."""
+        return tuple(sorted(items)) if self.sorted_points else tuple(items)
+
+    def encode_state(self, st: State) -> tuple[W, History]:
+        """A state as a working list (root, cursor and taken 0) and its history."""
+        h = History(step=st.step)
+        for k in st.positions:
+            self._ensure_position(k)
+        w: W = [None] * self.width
+        w[:FIRST_DOC] = [0, 0, 0, st.date.toordinal(), st.closed]
         for doc_id in self.doc_ids:
             d = st.documents[doc_id]
             visited = d.visited if self.visit_order else tuple(sorted(d.visited))
-            w.append(self.subs.intern(Sub(
-                d.state, tuple(sorted(d.points.items())), d.signed_by, d.ratified_by,
+            w[self.doc_slot[doc_id]] = self.subs.intern(Sub(
+                d.state, self.points_tuple(d.points.items()), d.signed_by, d.ratified_by,
                 visited if self.carry_visited else (),
-            )))
-        if not set(st.positions) <= set(self.pos_slot) or not set(st.relations) <= set(
-            self.rel_bit
-        ):
-            raise NotCompilableError("a position or relation outside the compiled slots")
-        for k in self.pos_slot:
-            p = st.positions.get(k)
-            w.append(None if p is None else p.stance)
-        w.append(sum(self.rel_bit[k] for k in st.relations))
-        for f in self.fact_ids:
+            ))
+            h.versions[doc_id] = d.version
+        for k, p in st.positions.items():
+            w[self.pos_slot[k]] = p.stance
+            h.positions[k] = (p.since, p.conditions)
+        mask = 0
+        for k, since in st.relations.items():
+            mask |= self.relation_bit(k)
+            h.relations[k] = since
+        w[self.rel_slot] = mask
+        for f, j in self.fact_slot.items():
             if f not in st.facts:
-                w.append(ABSENT)
+                w[j] = ABSENT
             else:
                 since = st.facts[f]
-                w.append(UNDATED if since is None else since.toordinal())
-        for d_id in self.dl_ids:
+                w[j] = UNDATED if since is None else since.toordinal()
+        for d_id, j in self.dl_slot.items():
             ds = st.deadlines[d_id]
-            w.append((ds.status.value, _ord(ds.due), _ord(ds.opens), ds.binding, ds.cutoff_done))
-        for r_id in self.rule_ids:
+            w[j] = (ds.status.value, _ord(ds.due), _ord(ds.opens), ds.binding, ds.cutoff_done)
+            h.deadlines[d_id] = DeadlineHistory(ds.anchor, ds.extensions, ds.resolved_on)
+        for r_id, j in self.rule_slot.items():
             rs = st.rules[r_id]
-            w.append(((1 if rs.fired > 0 else 0) << 1) | (1 if rs.last else 0))
-        return tuple(w)
+            w[j] = ((1 if rs.fired > 0 else 0) << 1) | (1 if rs.last else 0)
+            h.fired[r_id] = rs.fired
+        return w, h
 
-    def decode(self, s: S) -> SpaceNode:
-        """The engine node of a tuple (exact on everything ``SpaceNode.key()`` hashes)."""
-        start = self.space.start
+    def decode_state(self, w: W, h: History) -> State:
+        """The ``State`` of a working list and its history."""
+        items = self.subs.items
         documents = {}
         for doc_id, i in zip(self.doc_ids, range(FIRST_DOC, self.doc_end), strict=True):
-            sub = self.subs.items[s[i]]
-            first = start.documents[doc_id]
-            documents[doc_id] = DocumentState.model_construct(
-                state=sub.state,
-                visited=sub.visited if self.carry_visited else first.visited,
-                points=dict(sub.points),
-                signed_by=sub.signed_by,
-                ratified_by=sub.ratified_by,
-                version=first.version,
-            )
-        positions = {
-            k: PositionState.model_construct(stance=s[j], since=None, conditions=())
-            for k, j in self.pos_slot.items()
-            if s[j] is not None
-        }
-        relations = {k: start.relations.get(k) for k, bit in self.rel_bit.items()
-                     if s[self.rel_slot] & bit}
+            sub = items[w[i]]
+            documents[doc_id] = construct(DocumentState, {
+                "state": sub.state, "visited": sub.visited, "points": dict(sub.points),
+                "signed_by": sub.signed_by, "ratified_by": sub.ratified_by,
+                "version": h.versions.get(doc_id),
+            })
+        positions = {}
+        for k, (since, conditions) in h.positions.items():
+            stance = w[self.pos_slot[k]]
+            if stance is not None:
+                positions[k] = construct(
+                    PositionState, {"stance": stance, "since": since, "conditions": conditions}
+                )
+        mask = w[self.rel_slot]
+        relations = {k: since for k, since in h.relations.items() if mask & self.rel_bit[k]}
         facts = {
-            f: None if s[j] == UNDATED else dt.date.fromordinal(s[j])
+            f: None if w[j] == UNDATED else dt.date.fromordinal(w[j])
             for f, j in self.fact_slot.items()
-            if s[j] != ABSENT
+            if w[j] != ABSENT
         }
         deadlines = {}
         for d_id, j in self.dl_slot.items():
-            status, due, opens, binding, cut = s[j]
-            deadlines[d_id] = DeadlineState.model_construct(
-                status=DeadlineStatus(status),
-                due=None if due is None else dt.date.fromordinal(due),
-                opens=None if opens is None else dt.date.fromordinal(opens),
-                anchor=None, binding=binding, extensions=(), resolved_on=None,
-                cutoff_done=cut,
-            )
-        rules = {r: RuleState.model_construct(fired=s[j] >> 1, last=bool(s[j] & 1))
+            status, due, opens, binding, cut = w[j]
+            dh = h.deadlines[d_id]
+            deadlines[d_id] = construct(DeadlineState, {
+                "status": DeadlineStatus(status),
+                "due": None if due is None else dt.date.fromordinal(due),
+                "opens": None if opens is None else dt.date.fromordinal(opens),
+                "anchor": dh.anchor, "binding": binding, "extensions": dh.extensions,
+                "resolved_on": dh.resolved_on, "cutoff_done": cut,
+            })
+        rules = {r: construct(RuleState, {"fired": h.fired.get(r, 0), "last": bool(w[j] & 1)})
                  for r, j in self.rule_slot.items()}
-        state = State.model_construct(
-            date=dt.date.fromordinal(s[DATE]), closed=s[CLOSED], documents=documents,
-            positions=positions, relations=relations, facts=facts, deadlines=deadlines,
-            rules=rules, step=0,
-        )
-        return SpaceNode(s[ROOT], s[CURSOR], s[TAKEN], state)
+        return construct(State, {
+            "date": dt.date.fromordinal(w[DATE]), "closed": w[CLOSED], "documents": documents,
+            "positions": positions, "relations": relations, "facts": facts,
+            "deadlines": deadlines, "rules": rules, "step": h.step,
+        })

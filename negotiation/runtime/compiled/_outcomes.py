@@ -4,11 +4,11 @@ states."""
 from __future__ import annotations
 
 from negotiation.runtime.compiled._base import ACCEPTS, DATE, FIRST_DOC, INACTIVE, LIVE, S
-from negotiation.runtime.compiled._parts import Parts
+from negotiation.runtime.compiled._search_parts import SearchParts
 from negotiation.runtime.space import OPEN as OPEN_LABEL
 
 
-class Outcomes(Parts):
+class Outcomes(SearchParts):
     """What a step breaks and what a terminal state is labelled."""
 
     def breaches(self, before: S | None, after: S) -> bool:

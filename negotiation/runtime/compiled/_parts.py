@@ -1,11 +1,12 @@
-"""What the parts of ``CompiledSpace`` share: the attributes ``__init__`` and the
-compiling steps set, and (for the type checker only) the methods one part calls on
-another. Each part is a class over ``Parts``; ``CompiledSpace`` inherits them all."""
+"""What the parts of ``Runtime`` (and ``CompiledSpace``) share: the attributes
+``__init__`` and the compiling steps set, and (for the type checker only) the methods
+one part calls on another. Each part is a class over ``Parts``; ``Runtime`` inherits
+the runtime's parts, ``CompiledSpace`` those and the search's."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from negotiation import conditions as cond
@@ -21,44 +22,36 @@ if TYPE_CHECKING:
     from negotiation.model.scenario import Scenario
     from negotiation.runtime.compiled._base import (
         DeadlineInfo,
-        DeadlineMoves,
         DeadlineSlot,
-        Decision,
-        DocMoves,
         Op,
         Pred,
-        RootInfo,
         RuleInfo,
-        S,
         W,
     )
+    from negotiation.runtime.compiled._record import DeadlineHistory, Recorder
     from negotiation.runtime.compiled._subs import Subs
     from negotiation.runtime.lifecycles import Lifecycle
     from negotiation.runtime.program import Program
-    from negotiation.runtime.space import Space
 
 
 class Parts:
     """The shared attributes of a compiled space (declarations only)."""
 
-    # set by CompiledSpace.__init__
-    space: Space
+    # set by Runtime.__init__
     program: Program
     scenario: Scenario
     lifecycles: dict[str, Lifecycle]
     subs: Subs
     _ops: list[Op]
-    _party_moves: dict[str, tuple[list[DocMoves], list[DeadlineMoves]]]
-    max_moves: int
+    _settle_known: bool
     visit_order: bool
     carry_visited: bool
-    project: bool
+    sorted_points: bool
+    growable: bool
     _relevant: dict[str, dict[tuple[str, str], tuple[int, ...]]]
-    when: list[tuple[int, Pred, Decision]]
-    roots: list[RootInfo]
-    invariants: list[Pred]
-    _outcomes: dict[Hashable, str]
-    _risky: dict[tuple[int, int, int], str]
+    _allowed: dict[str, dict[str, bool]]
+    _doc_parts: dict[tuple[str, str], tuple[Callable[[str, tuple[bool, ...]], str | None],
+                                            list[tuple[Pred, cond.Node, str]]]]
     # set by Layout._layout
     doc_ids: list[str]
     doc_slot: dict[str, int]
@@ -79,7 +72,6 @@ class Parts:
     absorbing: dict[str, frozenset[str]]
     absorbing_by_slot: list[frozenset[str]]
     required_slots: dict[int, list[int] | None]
-    initial_names: dict[int, str]
     # set by Clock._compile_clock
     deadlines: list[DeadlineInfo]
     dl_info: dict[str, DeadlineInfo]
@@ -96,6 +88,12 @@ class Parts:
         def pred(self, node: cond.Node) -> Pred: ...
         def _stance_is(self, party: str, target: str, stance: str) -> Pred: ...
         def _reads(self, node: cond.Node) -> set[int]: ...
+        def view(self, w: Sequence[Any]) -> cond.Facts: ...
+        # Layout
+        def relation_bit(self, key: str) -> int: ...
+        def points_tuple(
+            self, items: Iterable[tuple[str, str]]
+        ) -> tuple[tuple[str, str], ...]: ...
         # Acts
         def op(self, event: Event) -> Op: ...
         # Clock
@@ -103,12 +101,24 @@ class Parts:
         def _deadline_op(
             self, event: ExtendDeadline | DropDeadline | EnforceDeadline | WaiveDeadline
         ) -> Op: ...
-        def _activate(self, d: DeadlineInfo, due: FuzzyDate | None) -> DeadlineSlot: ...
-        def anchor_now(self, w: W, d: DeadlineInfo, ds: DeadlineSlot) -> DeadlineSlot: ...
-        def close_day(self, w: W) -> None: ...
-        def arrive(self, w: W, day: int) -> None: ...
-        def next_stop(self, s: S, date: int, goal: int) -> int: ...
+        def activate(self, d: DeadlineInfo, due: FuzzyDate | None) -> DeadlineSlot: ...
+        def fresh_history(self, d: DeadlineInfo, w: W) -> DeadlineHistory: ...
+        def anchor_now(
+            self, w: W, d: DeadlineInfo, ds: DeadlineSlot, rec: Recorder | None = None
+        ) -> DeadlineSlot: ...
+        def resolve(
+            self, w: W, d: DeadlineInfo, status: str, note: str, rec: Recorder | None,
+            unmet: bool = False,
+        ) -> None: ...
+        def close_day(self, w: W, rec: Recorder | None = None) -> None: ...
+        def arrive(self, w: W, day: int, rec: Recorder | None = None) -> None: ...
+        def next_stop(self, s: Sequence[Any], date: int, goal: int) -> int: ...
         # Settle
-        def apply_top(self, w: W, op: Op) -> bool: ...
-        def apply_effect(self, w: W, op: Op) -> None: ...
-        def settle(self, w: W) -> None: ...
+        def _new_op(self, op: Op) -> None: ...
+        def _finish_ops(self) -> None: ...
+        def apply_top(self, w: W, op: Op, rec: Recorder | None = None) -> bool: ...
+        def apply_effect(
+            self, w: W, op: Op, rec: Recorder | None, cause: str | None
+        ) -> None: ...
+        def perform(self, w: W, op: Op, rec: Recorder | None, cause: str | None) -> int: ...
+        def settle(self, w: W, rec: Recorder | None = None) -> list[str]: ...

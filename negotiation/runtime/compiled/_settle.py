@@ -1,10 +1,20 @@
-"""Rules and settling, mirroring ``Engine.apply``, ``Engine.apply_effect`` and
-``Engine.settle`` (deadline updates, then at most one reactive rule per round)."""
+"""Applying ops and settling: an event checked and applied, its consequences, the
+deadlines it anchors; then deadline updates and at most one reactive rule per round
+until nothing changes (see ``runtime.engine`` for the order within a day).
+
+With a recorder, an applied event's entry comes before what its consequences wrote, a
+blocked one's entry says why, and a top-level event's entry lists what settling moved
+(``fired``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from negotiation.model.errors import RuleLoopError
 from negotiation.runtime.compiled._base import (
     CLOSED,
+    DATE,
     OPEN,
     PENDING,
     WAITING,
@@ -14,58 +24,127 @@ from negotiation.runtime.compiled._base import (
     _RuleLoopError,
 )
 from negotiation.runtime.compiled._parts import Parts
+from negotiation.runtime.compiled._record import Recorder
 from negotiation.runtime.program import MAX_SETTLE_STEPS
 
 
 class Settle(Parts):
     """Applying ops and settling a working list."""
 
-    def _finish_ops(self) -> None:
-        """Mark the ops after which settling cannot change anything."""
-        for op in self._ops:
-            op.settles = (
-                op.writes is None
-                or bool(op.writes & self.settle_reads)
-                or (op.event_id is not None and op.event_id in self.anchored_on_events)
-            )
+    def _new_op(self, op: Op) -> None:
+        """Keep a new op; once the clock is compiled, mark whether settling after it can
+        change anything."""
+        if self._settle_known:
+            self._mark(op)
+        else:
+            self._ops.append(op)
 
-    def apply_top(self, w: W, op: Op) -> bool:
-        """``Engine.apply`` of an event dated on the state's day; False when blocked."""
+    def _mark(self, op: Op) -> None:
+        op.settles = (
+            op.writes is None
+            or bool(op.writes & self.settle_reads)
+            or (op.event_id is not None and op.event_id in self.anchored_on_events)
+        )
+
+    def _finish_ops(self) -> None:
+        """Mark the ops compiled so far; ops compiled later are marked as they come."""
+        for op in self._ops:
+            self._mark(op)
+        self._ops.clear()
+        self._settle_known = True
+
+    def apply_top(self, w: W, op: Op, rec: Recorder | None = None) -> bool:
+        """Apply an event dated on the working list's day, then settle; False when it is
+        blocked (then only its entry, saying why, is recorded)."""
         if w[CLOSED] or op.blocked(w):
+            if rec is not None:
+                self._blocked(w, op, rec, None)
             return False
-        op.mutate(w)
-        if op.event_id is not None:
-            self.on_event(w, op.event_id)
-        if op.settles:
-            self.settle(w)
+        if rec is None:
+            self.perform(w, op, None, None)
+            if op.settles:
+                self.settle(w)
+            return True
+        index = self.perform(w, op, rec, None)
+        fired = self.settle(w, rec) if op.settles else None
+        if fired:
+            rec.entries[index] = rec.entries[index].model_copy(update={"fired": tuple(fired)})
         return True
 
-    def apply_effect(self, w: W, op: Op) -> None:
-        """``Engine.apply_effect`` with a cause (a rule's or a consequence's effect)."""
+    def apply_effect(self, w: W, op: Op, rec: Recorder | None, cause: str | None) -> None:
+        """Apply a rule's or a consequence's effect (no settling of its own)."""
         if op.blocked(w):
+            if rec is not None:
+                self._blocked(w, op, rec, cause)
             return
-        op.mutate(w)
-        if op.event_id is not None:
-            self.on_event(w, op.event_id)
+        self.perform(w, op, rec, cause)
 
-    def settle(self, w: W) -> None:
+    def _blocked(self, w: W, op: Op, rec: Recorder, cause: str | None) -> None:
+        assert op.event is not None
+        rec.entries.append(rec.event(
+            dt.date.fromordinal(w[DATE]), "blocked", op.event, reasons=op.reasons(w), cause=cause
+        ))
+
+    def perform(self, w: W, op: Op, rec: Recorder | None, cause: str | None) -> int:
+        """Apply an allowed op, its consequences, and anchor what counts from it; with a
+        recorder, the index of its entry (placed before its consequences' entries)."""
+        if rec is None:
+            op.mutate(w)
+            for effect in op.effects:
+                self.apply_effect(w, effect, None, op.cause)
+            if op.event_id is not None and op.event_id in self.anchored_on_events:
+                self.on_event(w, op.event_id)
+            return -1
+        assert op.event is not None
+        writes = op.writes
+        before: dict[int, Any] = (
+            dict(enumerate(w)) if writes is None else {j: w[j] for j in writes}
+        )
+        before[DATE] = w[DATE]
+        index = len(rec.entries)
+        op.mutate(w)
+        changes, notes = op.describe(before, w, rec.h)
+        for effect in op.effects:
+            self.apply_effect(w, effect, rec, op.cause)
+        rec.entries.insert(index, rec.event(
+            dt.date.fromordinal(w[DATE]), "event", op.event, changes, notes, cause
+        ))
+        if op.event_id is not None and op.event_id in self.anchored_on_events:
+            self.on_event(w, op.event_id, rec)
+        return index
+
+    def settle(self, w: W, rec: Recorder | None = None) -> list[str]:
+        """Update deadlines and fire rules until nothing changes; the ids of what fired
+        (deadlines anchored or met, rules)."""
+        fired: list[str] = []
         has_rules = self.has_rules
         for _ in range(MAX_SETTLE_STEPS):
-            changed = self.update(w)
+            changed = self.update(w, rec, fired)
             if has_rules:
-                changed = self.fire_rule(w) or changed
+                changed = self.fire_rule(w, rec, fired) or changed
             if not changed:
-                return
-        raise _RuleLoopError
+                return fired
+        if rec is None:
+            raise _RuleLoopError
+        day = dt.date.fromordinal(w[DATE])
+        raise RuleLoopError(
+            f"reactive rules did not settle after {MAX_SETTLE_STEPS} steps on {day}; "
+            f"last fired: {', '.join(fired[-6:])}",
+            tuple(fired[-6:]),
+            day,
+        )
 
-    def update(self, w: W) -> bool:
+    def update(self, w: W, rec: Recorder | None, fired: list[str]) -> bool:
+        """Anchor waiting deadlines whose condition now holds; resolve live ones whose
+        requirement is met."""
         changed = False
         for d in self.deadlines:
             ds = w[d.slot]
             status = ds[0]
             if status == WAITING and d.anchor is not None and d.anchor(w):
-                ds = self.anchor_now(w, d, ds)
+                ds = self.anchor_now(w, d, ds, rec)
                 status = ds[0]
+                fired.append(d.spec.id)
                 changed = True
             if (
                 status in (PENDING, OPEN)
@@ -73,31 +152,51 @@ class Settle(Parts):
                 and d.spec.ends_early
                 and d.requirement(w)
             ):
-                new = "early" if d.window and status == PENDING else "met"
-                w[d.slot] = (new, ds[1], ds[2], ds[3], ds[4])
+                if d.window and status == PENDING:
+                    opens = dt.date.fromordinal(ds[2])
+                    note = f"requirement met before the window opened ({opens})"
+                    self.resolve(w, d, "early", note, rec)
+                else:
+                    self.resolve(w, d, "met", "requirement met", rec)
+                fired.append(d.spec.id)
                 changed = True
         return changed
 
-    def fire_rule(self, w: W) -> bool:
+    def fire_rule(self, w: W, rec: Recorder | None, fired: list[str]) -> bool:
+        """Evaluate every rule; fire the first (by priority, then declaration) whose
+        condition has become true since it was last evaluated. Every other rule records
+        the value it saw, except those also waiting to fire, which stay armed for the
+        next round. So each rule sees every intermediate state."""
         chosen: RuleInfo | None = None
         for r in self.rules:
             value = bool(r.test(w))
             rs = w[r.slot]
             last = bool(rs & 1)
-            fired = rs >> 1
-            armed = value and not last and (r.each or not fired)
+            was_fired = rs >> 1
+            armed = value and not last and (r.each or not was_fired)
             if armed and chosen is None:
                 chosen = r
             elif not armed and value != last:
-                w[r.slot] = (fired << 1) | value
+                w[r.slot] = (was_fired << 1) | value
         if chosen is None:
             return False
         w[chosen.slot] = 3
+        rule = chosen.spec
+        if rec is not None:
+            rec.h.fired[rule.id] = rec.h.fired.get(rule.id, 0) + 1
+            rec.system(
+                dt.date.fromordinal(w[DATE]), "rule", rule.id,
+                rule.summary or f"rule {rule.id}: {rule.when}",
+                reasons=(f"became true: {rule.when}",),
+                attribution=rule.attribution, assumption=rule.assumption,
+            )
         for effect in chosen.effects:
-            self.apply_effect(w, effect)
+            self.apply_effect(w, effect, rec, rule.id)
+        fired.append(rule.id)
         return True
 
-    def on_event(self, w: W, event_id: str) -> None:
+    def on_event(self, w: W, event_id: str, rec: Recorder | None = None) -> None:
+        """Anchor the waiting deadlines that count from this event."""
         for d in self.deadlines:
             if w[d.slot][0] == WAITING and d.anchor_event == event_id:
-                self.anchor_now(w, d, w[d.slot])
+                self.anchor_now(w, d, w[d.slot], rec)

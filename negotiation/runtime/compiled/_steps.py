@@ -30,6 +30,7 @@ from negotiation.runtime.compiled._base import (
     STANCE_MOVES,
     TAKEN,
     Children,
+    Code,
     DeadlineMoves,
     Decision,
     DocMoves,
@@ -41,12 +42,12 @@ from negotiation.runtime.compiled._base import (
     _move_codes,
     _RuleLoopError,
 )
-from negotiation.runtime.compiled._parts import Parts
+from negotiation.runtime.compiled._search_parts import SearchParts
 from negotiation.runtime.legal import _bodies, _trigger_moves
-from negotiation.runtime.space import Code, Root
+from negotiation.runtime.space import Root
 
 
-class Steps(Parts):
+class Steps(SearchParts):
     """Decision points compiled, and a tuple state's children."""
 
     def _root(self, root: Root) -> RootInfo:

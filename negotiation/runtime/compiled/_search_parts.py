@@ -1,0 +1,31 @@
+"""What the search's parts of ``CompiledSpace`` (``_steps``, ``_outcomes``) share beyond
+the runtime's: the attributes ``CompiledSpace.__init__`` sets."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from negotiation.runtime.compiled._base import (
+    DeadlineMoves,
+    Decision,
+    DocMoves,
+    Pred,
+    RootInfo,
+)
+from negotiation.runtime.compiled._parts import Parts
+from negotiation.runtime.space import Space
+
+
+class SearchParts(Parts):
+    """The shared attributes of a compiled space (declarations only)."""
+
+    space: Space
+    _party_moves: dict[str, tuple[list[DocMoves], list[DeadlineMoves]]]
+    max_moves: int
+    project: bool
+    when: list[tuple[int, Pred, Decision]]
+    roots: list[RootInfo]
+    invariants: list[Pred]
+    initial_names: dict[int, str]
+    _outcomes: dict[Hashable, str]
+    _risky: dict[tuple[int, int, int], str]

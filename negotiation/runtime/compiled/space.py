@@ -1,0 +1,160 @@
+"""``CompiledSpace``: the explorer's space over tuple states, and ``compile_space``.
+
+A ``Runtime`` that keeps what ``SpaceNode.key()`` hashes (plus root, cursor and the
+decisions taken), with the search's steps (``_steps``) and outcome labels (``_outcomes``),
+and the edges to the engine-driven space: ``encode`` (a node to a tuple), ``decode``
+(back, exact on what the key hashes) and ``key`` (what the search merges on)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable
+
+from negotiation import conditions as cond
+from negotiation.model.deadlines import DeadlineStatus
+from negotiation.model.state import DeadlineState, DocumentState, PositionState, RuleState, State
+from negotiation.runtime.compiled._base import (
+    ABSENT,
+    CLOSED,
+    CURSOR,
+    DATE,
+    FIRST_DOC,
+    ROOT,
+    TAKEN,
+    UNDATED,
+    DeadlineMoves,
+    DocMoves,
+    NotCompilableError,
+    S,
+)
+from negotiation.runtime.compiled._outcomes import Outcomes
+from negotiation.runtime.compiled._runtime import Runtime
+from negotiation.runtime.compiled._steps import Steps
+from negotiation.runtime.program import Program
+from negotiation.runtime.space import Space, SpaceNode
+
+
+def _visited_in_key(start: State) -> tuple[bool, bool]:
+    """Whether ``State.key()`` hashes ``DocumentState.visited``, and whether it hashes
+    the order of the visits too (read from the key itself, so that the compiled space
+    merges states exactly as the engine's explorer does)."""
+    if not start.documents:
+        return False, False
+    doc_id, ds = next(iter(start.documents.items()))
+
+    def key(visited: tuple[str, ...]) -> Hashable:
+        other = ds.model_copy(update={"visited": visited})
+        return start.model_copy(update={"documents": {**start.documents, doc_id: other}}).key()
+
+    hashed = key((*ds.visited, "~a")) != key(ds.visited)
+    ordered = key((*ds.visited, "~a", "~b")) != key((*ds.visited, "~b", "~a"))
+    return hashed, hashed and ordered
+
+
+def _reads_visited(program: Program, extra: list[cond.Node]) -> bool:
+    """Whether a condition reads the states a document visited (``has reached``)."""
+    c = program.compiled
+    nodes = [*c.rules.values(), *c.requirements.values(), *c.anchors.values(),
+             *c.extensions.values(), *c.invariants.values(), *extra]
+    nodes += [n for guards in c.guards.values() for _, n, _ in guards]
+    nodes += [n for guards in c.lifecycle_guards.values() for n in guards]
+    return any(
+        isinstance(n, cond.DocState) and n.reached for node in nodes for n in cond.walk(node)
+    )
+
+
+class CompiledSpace(Runtime, Steps, Outcomes):
+    """Successors, invariants and outcomes of ``space`` over tuple states."""
+
+    def __init__(self, space: Space) -> None:
+        self.space = space
+        program = space.engine.program
+        in_key, ordered = _visited_in_key(space.start)
+        extra = [test for _, test in space.when] + [test for _, test in space.invariants]
+        carry = in_key or _reads_visited(program, extra)
+        super().__init__(
+            program, carry_visited=carry, visit_order=ordered, sorted_points=True,
+            growable=False, nodes=extra,
+        )
+        self.project = carry and not in_key
+        self._party_moves: dict[str, tuple[list[DocMoves], list[DeadlineMoves]]] = {}
+        self.max_moves = 0  # a bound on the candidate moves of any free decision
+        self.initial_names = {self.doc_slot[k]: v for k, v in space.initial_docs.items()}
+        self.when = [(1 << i, self.pred(test), self.decision(dp))
+                     for i, (dp, test) in enumerate(space.when)]
+        self.roots = [self._root(r) for r in space.roots]
+        self.invariants = [self.pred(test) for _, test in space.invariants]
+        self._outcomes: dict[Hashable, str] = {}
+        self._risky: dict[tuple[int, int, int], str] = {}
+
+    def key(self, s: S) -> Hashable:
+        """What the search merges on: the state, without visited when the engine's key
+        leaves it out."""
+        if not self.project:
+            return s
+        keys = self.subs.key
+        end = self.doc_end
+        return (*s[:FIRST_DOC], *(keys[x] for x in s[FIRST_DOC:end]), *s[end:])
+
+    def encode(self, node: SpaceNode) -> S:
+        """The tuple of an engine node."""
+        w, _ = self.encode_state(node.state)
+        w[ROOT], w[CURSOR], w[TAKEN] = node.root, node.cursor, node.taken
+        return tuple(w)
+
+    def decode(self, s: S) -> SpaceNode:
+        """The engine node of a tuple (exact on everything ``SpaceNode.key()`` hashes)."""
+        start = self.space.start
+        documents = {}
+        for doc_id, i in zip(self.doc_ids, range(FIRST_DOC, self.doc_end), strict=True):
+            sub = self.subs.items[s[i]]
+            first = start.documents[doc_id]
+            documents[doc_id] = DocumentState.model_construct(
+                state=sub.state,
+                visited=sub.visited if self.carry_visited else first.visited,
+                points=dict(sub.points),
+                signed_by=sub.signed_by,
+                ratified_by=sub.ratified_by,
+                version=first.version,
+            )
+        positions = {
+            k: PositionState.model_construct(stance=s[j], since=None, conditions=())
+            for k, j in self.pos_slot.items()
+            if s[j] is not None
+        }
+        relations = {k: start.relations.get(k) for k, bit in self.rel_bit.items()
+                     if s[self.rel_slot] & bit}
+        facts = {
+            f: None if s[j] == UNDATED else dt.date.fromordinal(s[j])
+            for f, j in self.fact_slot.items()
+            if s[j] != ABSENT
+        }
+        deadlines = {}
+        for d_id, j in self.dl_slot.items():
+            status, due, opens, binding, cut = s[j]
+            deadlines[d_id] = DeadlineState.model_construct(
+                status=DeadlineStatus(status),
+                due=None if due is None else dt.date.fromordinal(due),
+                opens=None if opens is None else dt.date.fromordinal(opens),
+                anchor=None, binding=binding, extensions=(), resolved_on=None,
+                cutoff_done=cut,
+            )
+        rules = {r: RuleState.model_construct(fired=s[j] >> 1, last=bool(s[j] & 1))
+                 for r, j in self.rule_slot.items()}
+        state = State.model_construct(
+            date=dt.date.fromordinal(s[DATE]), closed=s[CLOSED], documents=documents,
+            positions=positions, relations=relations, facts=facts, deadlines=deadlines,
+            rules=rules, step=0,
+        )
+        return SpaceNode(s[ROOT], s[CURSOR], s[TAKEN], state)
+
+
+def compile_space(space: Space) -> CompiledSpace | None:
+    """The compiled space of ``space``, or None when the scenario is outside the subset."""
+    try:
+        compiled = CompiledSpace(space)
+        for node in space.initial():
+            compiled.encode(node)
+    except NotCompilableError:
+        return None
+    return compiled

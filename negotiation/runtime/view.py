@@ -1,0 +1,55 @@
+"""The condition language's view of a ``State`` (``conditions.Facts``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from negotiation.model.parties import relation_key
+from negotiation.model.positions import position_key
+from negotiation.model.state import State
+
+
+class StateView:
+    """``conditions.Facts`` over a frozen state."""
+
+    def __init__(self, required: Mapping[str, list[str] | None], work: State) -> None:
+        self.required = required
+        self.work = work
+
+    @property
+    def today(self) -> dt.date:
+        return self.work.date
+
+    def document_state(self, document: str) -> str:
+        return self.work.documents[document].state
+
+    def document_visited(self, document: str) -> tuple[str, ...]:
+        return self.work.documents[document].visited
+
+    def point_status(self, document: str, point: str) -> str:
+        return self.work.documents[document].points.get(point, "open")
+
+    def stance(self, party: str, target: str) -> str:
+        pos = self.work.positions.get(position_key(party, target))
+        return pos.stance if pos is not None else "unknown"
+
+    def relation(self, source: str, relation: str, target: str) -> bool:
+        return relation_key(source, relation, target) in self.work.relations
+
+    def fact_since(self, fact: str) -> dt.date | bool | None:
+        if fact not in self.work.facts:
+            return False
+        return self.work.facts[fact]
+
+    def deadline_status(self, deadline: str) -> str:
+        return self.work.deadlines[deadline].status.value
+
+    def signed_by(self, document: str) -> tuple[str, ...]:
+        return self.work.documents[document].signed_by
+
+    def ratified_by(self, document: str) -> tuple[str, ...]:
+        return self.work.documents[document].ratified_by
+
+    def required_parties(self, document: str) -> list[str] | None:
+        return self.required.get(document)
