@@ -6,9 +6,10 @@ import time
 from collections.abc import Callable
 
 from negotiation.runtime.compiled._base import FIRST_DOC, Code, S, _RuleLoopError
-from negotiation.runtime.compiled.space import CompiledSpace, compile_space
-from negotiation.runtime.space import Space
+from negotiation.runtime.compiled.space import CompiledSpace, Portable
+from negotiation.runtime.space import InvariantBreach
 from negotiation.search.record import SearchRecord
+from negotiation.search.workers import stopping
 
 Tick = Callable[[int, float], None]
 """Progress: (frontier size, elapsed seconds), once per chunk of the frontier."""
@@ -18,7 +19,7 @@ None."""
 
 
 def search_compiled(
-    space: Space,
+    compiled: CompiledSpace,
     search: SearchRecord,
     *,
     max_states: int,
@@ -27,16 +28,14 @@ def search_compiled(
     chunk: int,
     tick: Tick | None,
     check: Check | None = None,
-) -> tuple[str | None, float] | None:
+) -> tuple[str | None, float]:
     """Run ``explore``'s breadth-first search over the compiled space, filling ``search``
     exactly as the engine-driven search does (same states in the same order, codes,
     parents, transitions, outcomes, first breach of each invariant, stuck nodes).
-    Returns (why it stopped, elapsed seconds), or None if the scenario does not compile.
+    Returns (why it stopped, elapsed seconds).
     """
     started = time.perf_counter()
-    compiled = compile_space(space)
-    if compiled is None:
-        return None
+    space = compiled.space
     walk = _Walk(compiled, search, max_states, max_seconds, chunk, tick, started)
     walk.check = check
     # a level's new states get consecutive indices: a frontier is its first index and
@@ -60,6 +59,63 @@ def search_compiled(
         checkpoint=False,
     )
     return stopped, time.perf_counter() - started
+
+
+Expanded = tuple[str | None, str | None, list[tuple[Code, Portable | None, bytes,
+                                                     list[InvariantBreach]]]]
+"""One state expanded for the parallel search: (outcome label if terminal, stuck reason,
+children as (code, portable state or None when already sent, digest of its key,
+breaches))."""
+
+
+def expand_portable(compiled: CompiledSpace, packed: list[Portable],
+                    sent: set[bytes]) -> list[Expanded]:
+    """Expand portable states (in a worker, or in the main process for a small level):
+    each child goes back as values only the first time this process finds it (chunks
+    are merged in submission order, so the main process has it by then)."""
+    out: list[Expanded] = []
+    local, portable, key = compiled.local, compiled.portable, compiled.digest
+    breaches = compiled.breaches
+    for data in packed:
+        if stopping():
+            break
+        s = local(data)
+        try:
+            children, stuck = compiled.expand_settled(s)
+        except _RuleLoopError:
+            children, stuck = [], True
+        if not children:
+            if stuck:
+                reason, label = stuck_reason(compiled, s)
+                out.append((label, reason, []))
+            else:
+                out.append((compiled.outcome(s), None, []))
+            continue
+        kids: list[tuple[Code, Portable | None, bytes, list[InvariantBreach]]] = []
+        for code, child in children:
+            found = breaches_of(compiled, s, child) if breaches(s, child) else []
+            k = key(child)
+            if k in sent:
+                kids.append((code, None, k, found))
+            else:
+                sent.add(k)
+                kids.append((code, portable(child), k, found))
+        out.append((None, None, kids))
+    return out
+
+
+def stuck_reason(compiled: CompiledSpace, s: S) -> tuple[str, str]:
+    """A stuck state's reason and outcome label, as the engine words them."""
+    node = compiled.decode(s)
+    reason = compiled.space.expand(node).stuck
+    assert reason is not None, "the compiled space and the engine disagree"
+    return reason, compiled.space.outcome(node, reason)
+
+
+def breaches_of(compiled: CompiledSpace, before: S | None, after: S) -> list[InvariantBreach]:
+    """The breaches of a step, with their reasons."""
+    old = None if before is None else compiled.decode(before).state
+    return compiled.space.check(old, compiled.decode(after).state)
 
 
 def _next(found: tuple[int, list[S], str | None]) -> tuple[tuple[int, list[S]], str | None]:
@@ -161,11 +217,8 @@ class _Walk:
 
     def _stuck(self, index: int, s: S) -> None:
         """A stuck node: its reason and outcome as the engine words them."""
-        search, compiled = self.search, self.compiled
-        node = compiled.decode(s)
-        reason = compiled.space.expand(node).stuck
-        assert reason is not None, "the compiled space and the engine disagree"
-        label = compiled.space.outcome(node, reason)
+        search = self.search
+        reason, label = stuck_reason(self.compiled, s)
         search.stuck_count += 1
         if len(search.stuck) < 10:
             search.stuck.append((index, reason))
@@ -175,6 +228,4 @@ class _Walk:
         """The engine's breaches of this step, recorded as ``explore`` records them."""
         if len(self.search.found) >= self.checks:
             return
-        compiled = self.compiled
-        old, new = compiled.decode(before).state, compiled.decode(after).state
-        self.search.breach(index, code, compiled.space.check(old, new))
+        self.search.breach(index, code, breaches_of(self.compiled, before, after))

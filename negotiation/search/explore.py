@@ -36,19 +36,19 @@ from negotiation.model.events import Event, describe
 from negotiation.model.scenario import Scenario
 from negotiation.runtime import collect
 from negotiation.runtime.compiled._base import Code
+from negotiation.runtime.compiled.space import CompiledSpace, Portable, compile_space
 from negotiation.runtime.notation import format_move
 from negotiation.runtime.space import (
     BUILTIN_INVARIANTS,
     Edge,
     InvariantBreach,
-    Packed,
     Space,
     SpaceNode,
 )
-from negotiation.search.compiled_bfs import search_compiled
+from negotiation.search.compiled_bfs import breaches_of, expand_portable, search_compiled
 from negotiation.search.limits import Limits
 from negotiation.search.record import Found, SearchRecord
-from negotiation.search.workers import Pool, stopping
+from negotiation.search.workers import Pool
 
 Stop = Literal["max_states", "max_depth", "time", "memory", "interrupted"]
 BASE = "base"
@@ -130,14 +130,12 @@ class Exploration(Frozen):
 
 # -- expansion (also run in worker processes) --------------------------------------------
 
-Child = tuple[Code, SpaceNode, bytes, list[InvariantBreach]]
+Child = tuple[Code, Any, Any, list[InvariantBreach]]
 Expanded = tuple[str | None, str | None, list[Child]]
-"""(outcome label if terminal, stuck reason, children with their ``SpaceNode.digest()``)."""
-
-PackedChild = tuple[Code, Packed | None, bytes, list[InvariantBreach]]
-PackedExpanded = tuple[str | None, str | None, list[PackedChild]]
-"""What a worker sends back: children as plain data (``SpaceNode.pack``); None for a child
-this worker has already sent (the main process has it by then, see ``_expand_chunk``)."""
+"""(outcome label if terminal, stuck reason, children as (code, node, key, breaches)):
+engine-driven ``SpaceNode``s keyed by digest, or compiled portable states keyed by their
+portable key (None for a child a worker has already sent: the main process has it by
+then, see ``compiled_bfs.expand_portable``)."""
 
 LOCAL_LEVEL = 64
 """With workers, a level of fewer nodes is expanded in the main process."""
@@ -147,49 +145,30 @@ def _expand_one(space: Space, node: SpaceNode) -> Expanded:
     expansion = space.expand(node)
     if not expansion.edges:
         return space.outcome(node, expansion.stuck), expansion.stuck, []
-    children = [
+    children: list[Child] = [
         (e.code, e.node, e.node.digest(), space.check(node.state, e.node.state))
         for e in expansion.edges
     ]
     return None, None, children
 
 
-def _expand_packed(space: Space, packed: list[Packed], sent: set[bytes]) -> list[PackedExpanded]:
-    """The chunk's nodes expanded (in a worker, only those before the main process asked
-    the workers to stop: it reads no more results then)."""
-    out: list[PackedExpanded] = []
-    for data in packed:
-        if stopping():
-            break
-        label, stuck, children = _expand_one(space, SpaceNode.unpack(data))
-        kids: list[PackedChild] = []
-        for code, child, key, breaches in children:
-            if key in sent:
-                kids.append((code, None, key, breaches))
-            else:
-                sent.add(key)
-                kids.append((code, child.pack(), key, breaches))
-        out.append((label, stuck, kids))
-    return out
-
-
-_WORKER: tuple[Space, set[bytes]] | None = None
+_WORKER: tuple[CompiledSpace, set[bytes]] | None = None
 
 
 def _init_worker(scenario: Scenario, branches: list[str | None] | None) -> None:
-    global _WORKER  # noqa: PLW0603 - one Space per worker process
+    global _WORKER  # noqa: PLW0603 - one compiled space per worker process
     gc.freeze()  # what the fork copied from the main process: never scanned (nor copied)
     gc.enable()  # the main process may have paused it (``collect.paused``)
-    _WORKER = (Space(scenario, branches), set())
+    compiled = compile_space(Space(scenario, branches))
+    assert compiled is not None, "the main process compiled the same scenario"
+    _WORKER = (compiled, set())
 
 
-def _expand_chunk(packed: list[Packed]) -> list[PackedExpanded]:
-    """Expand a chunk in a worker. Children go back as plain data, each only the first
-    time this worker finds it: chunks are taken and their results merged in submission
-    order, so the main process has met a child again before it reads this chunk."""
+def _expand_chunk(packed: list[Portable]) -> list[Expanded]:
+    """Expand a chunk of portable states in a worker."""
     assert _WORKER is not None
-    space, sent = _WORKER
-    return _expand_packed(space, packed, sent)
+    compiled, sent = _WORKER
+    return expand_portable(compiled, packed, sent)
 
 
 # -- the search ---------------------------------------------------------------------------
@@ -219,26 +198,32 @@ def explore(
     limits = Limits(max_seconds=max_seconds, max_memory=max_memory, stop=stop, started=started)
     chosen = None if branches is None else list(branches)
     space = Space(scenario, chosen)
-    if compiled and workers == 1:
-        fast = _search_compiled(space, max_states, max_depth, limits, chunk, progress)
-        if fast is not None:
-            return fast
+    fast = compile_space(space) if compiled else None
+    if fast is not None and workers == 1:
+        return _search_compiled(fast, max_states, max_depth, limits, chunk, progress)
     search = SearchRecord(space)
     stopped: Stop | None = None
     frontier: Frontier = []
     for node in space.initial():
-        index = search.add(node.digest(), -1, None, node.root)
+        if fast is None:  # the engine-driven search: one process
+            index = search.add(node.digest(), -1, None, node.root)
+            if index is not None:
+                search.breach(index, None, space.check(None, node.state))
+                frontier.append((index, node))
+            continue
+        s = fast.encode(node)
+        index = search.add(fast.digest(s), -1, None, node.root)
         if index is not None:
-            search.breach(index, None, space.check(None, node.state))
-            frontier.append((index, node if workers <= 1 else node.pack()))
+            search.breach(index, None, breaches_of(fast, None, s))
+            frontier.append((index, fast.portable(s)))
     pool: Pool | None = None
-    if workers > 1:
+    if fast is not None and workers > 1:
         pool = Pool(workers, _init_worker, (scenario, chosen))
     try:
         stopped = cast(Stop | None, search.by_levels(
             frontier,
             len,
-            lambda fr: _level(search, fr, pool, chunk, max_states, limits, progress),
+            lambda fr: _level(search, fast, fr, pool, chunk, max_states, limits, progress),
             max_depth,
         ))
     except BaseException:  # KeyboardInterrupt is by_levels' own ("interrupted")
@@ -252,37 +237,35 @@ def explore(
 
 
 def _search_compiled(
-    space: Space,
+    compiled: CompiledSpace,
     max_states: int,
     max_depth: int | None,
     limits: Limits,
     chunk: int,
     progress: Callable[[Progress], None] | None,
-) -> Exploration | None:
-    """The same search over ``negotiation.runtime.compiled``'s tuple states; None when the
-    scenario is outside what it compiles."""
-    search = SearchRecord(space)
+) -> Exploration:
+    """The one-process search over ``negotiation.runtime.compiled``'s tuple states."""
+    search = SearchRecord(compiled.space)
 
     def tick(frontier: int, elapsed: float) -> None:
         if progress is not None:
             progress(Progress(states=len(search.parent), depth=search.depth,
                               frontier=frontier, elapsed=elapsed))
 
-    ran = search_compiled(space, search, max_states=max_states, max_depth=max_depth,
-                          max_seconds=limits.max_seconds, chunk=chunk, tick=tick,
-                          check=limits.check)
-    if ran is None:
-        return None
-    stopped, elapsed = ran
+    stopped, elapsed = search_compiled(
+        compiled, search, max_states=max_states, max_depth=max_depth,
+        max_seconds=limits.max_seconds, chunk=chunk, tick=tick, check=limits.check,
+    )
     return _result(search, cast(Stop | None, stopped), elapsed, 1)
 
 
 Frontier = list[tuple[int, Any]]
-"""(state index, node): ``SpaceNode``s with one worker, ``SpaceNode.pack()`` data with several."""
+"""(state index, node): engine-driven ``SpaceNode``s, or compiled portable states."""
 
 
 def _level(
     search: SearchRecord,
+    fast: CompiledSpace | None,
     frontier: Frontier,
     pool: Pool | None,
     chunk: int,
@@ -295,11 +278,11 @@ def _level(
     chunks = [frontier[i : i + size] for i in range(0, len(frontier), size)]
     nodes = [[n for _, n in c] for c in chunks]
     results: Iterable[Any]
-    if pool is None:
+    if fast is None:
         results = ([_expand_one(search.space, n) for n in c] for c in nodes)
-    elif len(frontier) < LOCAL_LEVEL:  # not worth a round trip
+    elif pool is None or len(frontier) < LOCAL_LEVEL:  # not worth a round trip
         sent: set[bytes] = set()
-        results = (_expand_packed(search.space, c, sent) for c in nodes)
+        results = (expand_portable(fast, c, sent) for c in nodes)
     else:  # ends early when the limits say stop while it waits
         results = pool.ordered(_expand_chunk, ((c,) for c in nodes), limits)
     out: Frontier = []

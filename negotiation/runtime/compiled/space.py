@@ -8,7 +8,9 @@ and the edges to the engine-driven space: ``encode`` (a node to a tuple), ``deco
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Hashable
+from typing import Any
 
 from negotiation import conditions as cond
 from negotiation.model.deadlines import DeadlineStatus
@@ -30,6 +32,7 @@ from negotiation.runtime.compiled._base import (
 from negotiation.runtime.compiled._outcomes import Outcomes
 from negotiation.runtime.compiled._runtime import Runtime
 from negotiation.runtime.compiled._steps import Steps
+from negotiation.runtime.compiled._subs import Sub
 from negotiation.runtime.program import Program
 from negotiation.runtime.space import Space, SpaceNode
 
@@ -96,6 +99,28 @@ class CompiledSpace(Runtime, Steps, Outcomes):
         end = self.doc_end
         return (*s[:FIRST_DOC], *(keys[x] for x in s[FIRST_DOC:end]), *s[end:])
 
+    def portable(self, s: S) -> Portable:
+        """``s`` with its documents' sub-states as plain values (tuples of strings)."""
+        items = self.subs.items
+        end = self.doc_end
+        return (*s[:FIRST_DOC], *(_plain(items[x]) for x in s[FIRST_DOC:end]), *s[end:])
+
+    def digest(self, s: S) -> bytes:
+        """What the search merges on (``key``), as a digest that is the same for equal keys
+        in any process."""
+        items, keys = self.subs.items, self.subs.key
+        end = self.doc_end
+        docs = s[FIRST_DOC:end]
+        values = [_plain(items[keys[x] if self.project else x]) for x in docs]
+        data = repr((s[:FIRST_DOC], values, s[end:])).encode()
+        return hashlib.blake2b(data, digest_size=16).digest()
+
+    def local(self, p: Portable) -> S:
+        """A portable state interned here."""
+        intern = self.subs.intern
+        end = self.doc_end
+        return (*p[:FIRST_DOC], *(intern(Sub(*x)) for x in p[FIRST_DOC:end]), *p[end:])
+
     def encode(self, node: SpaceNode) -> S:
         """The tuple of an engine node."""
         w, _ = self.encode_state(node.state)
@@ -147,6 +172,15 @@ class CompiledSpace(Runtime, Steps, Outcomes):
             rules=rules, step=0,
         )
         return SpaceNode(s[ROOT], s[CURSOR], s[TAKEN], state)
+
+
+def _plain(sub: Sub) -> tuple[Any, ...]:
+    return (sub.state, sub.points, sub.signed_by, sub.ratified_by, sub.visited)
+
+
+Portable = tuple[Any, ...]
+"""A tuple state with its document sub-states as values, not interned ids: what travels
+between processes (each interns what it receives)."""
 
 
 def compile_space(space: Space) -> CompiledSpace | None:
