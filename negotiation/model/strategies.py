@@ -45,7 +45,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from negotiation.model._base import SUMMARY, Frozen, Id, Ref
 from negotiation.model.interests import Value
@@ -74,8 +74,30 @@ DEFAULT_E = {StrategyKind.boulware: 0.25, StrategyKind.linear: 1.0, StrategyKind
 exponents 4, 1 and 0.25 are our ``1 / e``)."""
 
 
+def _when(kind: StrategyKind, then: dict[str, Any]) -> dict[str, Any]:
+    return {"if": {"properties": {"kind": {"const": kind.value}}}, "then": then}
+
+
+def _e(**bound: float) -> dict[str, Any]:
+    return {"properties": {"e": bound}}
+
+
+_PARAMETERS: dict[str, Any] = {
+    "allOf": [
+        _when(StrategyKind.boulware, _e(exclusiveMaximum=1)),
+        _when(StrategyKind.linear, _e(minimum=1, maximum=1)),
+        _when(StrategyKind.conceder, _e(exclusiveMinimum=1)),
+        _when(StrategyKind.time_based, {"required": ["e"]}),
+        _when(StrategyKind.responses, {"required": ["accept", "target"]}),
+    ]
+}
+"""What the model's validator says of the parameters, for editors (the JSON Schema)."""
+
+
 class PartyStrategy(Frozen):
     """One party's assumed strategy in one document's bargaining."""
+
+    model_config = ConfigDict(json_schema_extra=_PARAMETERS)
 
     party: Ref = Field(description="The party (or body) that bargains this way.")
     document: Id = Field(description="The document whose options it bargains over.")
