@@ -111,8 +111,8 @@ class Table:
         if first is not None:
             if first not in parties:
                 raise AnalysisError(
-                    f"{first!r} has no strategy on {document!r}{did_you_mean(first, parties)}; "
-                    f"it is {parties[0]} or {parties[1]}"
+                    f"no strategy of {first!r} on {document!r}{did_you_mean(first, parties)} "
+                    f"(the sides are {parties[0]} and {parties[1]})"
                 )
             if first != parties[0]:
                 specs.reverse()
