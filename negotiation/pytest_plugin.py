@@ -59,7 +59,7 @@ SCENARIO_FIELDS = frozenset(
         "assumptions", "branches", "deadlines", "decisions", "documents", "expect",
         "extends", "facts", "horizon", "id", "illustrative", "interests", "invariants",
         "lifecycles",
-        "parties", "positions", "relations", "rules", "sources", "start", "summary",
+        "parties", "positions", "relations", "rules", "sources", "start", "strategies", "summary",
         "timeline", "title", "version",
     }
 )  # fmt: skip

@@ -17,6 +17,7 @@ FLOORS = {
     "runtime": 3,  # the engine, clock, acts, lifecycles, legal moves, the explorer's space
     "search": 4,  # explore, sample, Dask, the search record
     "analysis": 4,  # utilities, ZOPA, Pareto frontier, Nash, alternating offers
+    "behaviour": 4,  # strategies and the protocols they bargain by
     "teach": 4,
     "persist": 4,
     "testing": 4,

@@ -52,6 +52,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("explore", "check_cmd"),
     "zopa": ("analysis", "zopa"),
     "solve": ("analysis", "solve"),
+    "simulate": ("simulate", "simulate"),
     "step": ("teach", "step"),
     "play": ("teach", "play"),
     "diagram": ("teach", "diagram"),

@@ -27,6 +27,7 @@ from negotiation.model.lifecycles import LifecycleSpec
 from negotiation.model.parties import Party, Relation
 from negotiation.model.positions import Position
 from negotiation.model.rules import Rule
+from negotiation.model.strategies import PartyStrategy
 
 SCHEMA_VERSION = 1
 """The newest scenario schema version this package reads."""
@@ -163,6 +164,11 @@ class Scenario(Frozen):
         description="Each party's assumed interests in a document's options, for negotiation "
         "zopa: never facts, each labelled with an assumption.",
     )
+    strategies: list[PartyStrategy] = Field(
+        [],
+        description="How parties are assumed to bargain over a document's options, for "
+        "negotiation simulate: never facts, each labelled with an assumption.",
+    )
     assumptions: list[str] = Field([], description="Scenario-wide assumptions, in words.")
 
     @field_validator("version")
@@ -206,6 +212,7 @@ def list_assumptions(scenario: Scenario) -> list[tuple[str, str]]:
         *((f"branch {b.id}", b) for b in scenario.branches),
         *((f"branch {b.id} event {e.id}", e) for b in scenario.branches for e in b.add),
         *((f"interest of {x.party} in {x.document}", x) for x in scenario.interests),
+        *((f"strategy of {x.party} in {x.document}", x) for x in scenario.strategies),
     ]
     for where, item in labelled:
         text = getattr(item, "assumption", None)

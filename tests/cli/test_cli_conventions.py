@@ -71,7 +71,11 @@ def test_completion_offers_bundled_scenario_names() -> None:
     assert len(expected) >= 2
     assert _complete("negotiation run -s ukraine-2025-12-") == expected
     labour = [n for n in loader.bundled_names() if n.startswith("lab")]
-    assert labour == ["labour-contract-2026", "labour-contract-2026-interests"]
+    assert labour == [
+        "labour-contract-2026",
+        "labour-contract-2026-interests",
+        "labour-contract-2026-strategies",
+    ]
     assert _complete("negotiation explore --scenario lab") == labour
     assert _complete("negotiation run -s ./") == []  # a path: the shell completes files
 

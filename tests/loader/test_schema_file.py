@@ -227,6 +227,8 @@ JUDGED: dict[str, tuple[str, str]] = {
     "39-interest-without-assumption": ("interests/0", "required"),
     "43-interest-weight-not-positive": ("interests/0/points/share/weight", "exclusiveMinimum"),
     "44-interest-value-above-one": ("interests/0/points/venue/values/south", "maximum"),
+    "54-strategy-without-assumption": ("strategies/0", "required"),
+    "55-strategy-boulware-conceding-early": ("strategies/0/e", "exclusiveMaximum"),
 }
 """Fixture -> (the path of the value it is about, the schema keyword that rejects it)."""
 

@@ -1,0 +1,207 @@
+"""The table a scenario sets: two parties' declared strategies on one document.
+
+``Table.of(engine, document)`` finds the two strategies the scenario declares for the
+document and builds each side from the scenario alone: its utility over the document's
+outcome space (its interest), its BATNA on a day (the interest's default, or the first
+case whose condition holds on the state at the close of that day on the scenario's
+timeline), its cost of delay counted from the scenario's start, and its due date on a
+day (its strategy's deadline as due on the state at the close of that day, extensions
+included). ``simulate`` runs the alternating-offers protocol between them.
+
+The scenario's timeline runs beside the bargaining and does not hear it: the offers are
+not events yet (the engine gains offer events later, and ``protocol.moves`` gives them).
+
+Names a strategy gives (its party, document and deadline) are checked here, with a
+clear ``AnalysisError``; a scenario file with a wrong name still loads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from negotiation.analysis.space import OutcomeSpace
+from negotiation.analysis.utility import PartyUtility
+from negotiation.behaviour.protocol import Side, Transcript, negotiate
+from negotiation.behaviour.strategies import Ranking, from_spec
+from negotiation.model.errors import AnalysisError, did_you_mean
+from negotiation.model.interests import Interest
+from negotiation.model.state import State
+from negotiation.model.strategies import PartyStrategy
+from negotiation.runtime.engine import Engine
+
+
+def documents_with_strategies(engine: Engine) -> list[str]:
+    """The documents some strategy bargains over, in the scenario's order."""
+    named = {x.document for x in engine.scenario.strategies}
+    return [d.id for d in engine.scenario.documents if d.id in named]
+
+
+def _document(engine: Engine, document: str | None) -> str:
+    scenario = engine.scenario
+    named = documents_with_strategies(engine)
+    if not scenario.strategies:
+        raise AnalysisError(
+            f"scenario {scenario.id!r} declares no strategies: simulate needs two parties' "
+            "strategies on a document (see docs/writing-scenarios.md)"
+        )
+    if document is None:
+        if len(named) != 1:
+            raise AnalysisError(f"name a document: strategies bargain over {', '.join(named)}")
+        return named[0]
+    if document not in named:
+        known = [d.id for d in scenario.documents]
+        if document in known:
+            raise AnalysisError(
+                f"no strategy bargains over document {document!r}; documents with "
+                f"strategies: {', '.join(named) or 'none'}"
+            )
+        raise AnalysisError(f"unknown document {document!r}{did_you_mean(document, known)}")
+    return document
+
+
+def _check(engine: Engine, spec: PartyStrategy) -> Interest:
+    """The strategy's interest, once its names are checked."""
+    scenario = engine.scenario
+    where = f"the strategy of {spec.party} in {spec.document}"
+    deadlines = [d.id for d in scenario.deadlines]
+    if spec.deadline not in deadlines:
+        raise AnalysisError(
+            f"{where} names unknown deadline {spec.deadline!r}"
+            f"{did_you_mean(spec.deadline, deadlines)}"
+        )
+    for x in scenario.interests:
+        if x.party == spec.party and x.document == spec.document:
+            return x
+    raise AnalysisError(
+        f"{where}: no interest of {spec.party} in {spec.document} says what its options are "
+        "worth to it; declare one under interests"
+    )
+
+
+@dataclass(frozen=True)
+class Table:
+    """Two sides, each with its declared strategy, on one document."""
+
+    document: str
+    space: OutcomeSpace
+    specs: tuple[PartyStrategy, PartyStrategy]
+    sides: tuple[Side, Side]
+    start: dt.date
+
+    @classmethod
+    def of(
+        cls,
+        engine: Engine,
+        document: str | None = None,
+        *,
+        first: str | None = None,
+        branch: str | None = None,
+    ) -> Table:
+        """The table of ``document`` (the one document strategies name by default);
+        ``first`` opens (by default the party whose strategy the scenario lists first)."""
+        document = _document(engine, document)
+        specs = [x for x in engine.scenario.strategies if x.document == document]
+        parties = [x.party for x in specs]
+        if len(specs) != 2 or parties[0] == parties[1]:
+            raise AnalysisError(
+                f"simulate needs the strategies of exactly two parties on {document!r}; "
+                f"the scenario gives {len(specs)} ({', '.join(parties)})"
+            )
+        if first is not None:
+            if first not in parties:
+                raise AnalysisError(
+                    f"no strategy of {first!r} on {document!r}{did_you_mean(first, parties)} "
+                    f"(the sides are {parties[0]} and {parties[1]})"
+                )
+            if first != parties[0]:
+                specs.reverse()
+        doc = next(d for d in engine.scenario.documents if d.id == document)
+        space = OutcomeSpace.of(doc)
+        origin = engine.start_date()
+        states = _States(engine, branch)
+        sides = tuple(_side(engine, spec, space, states, origin) for spec in specs)
+        return cls(document, space, (specs[0], specs[1]), (sides[0], sides[1]), origin)
+
+
+class _States:
+    """The state at the close of each day on the scenario's timeline, computed once."""
+
+    def __init__(self, engine: Engine, branch: str | None) -> None:
+        self.engine = engine
+        self.branch = branch
+        self.cache: dict[dt.date, State] = {}
+
+    def __call__(self, day: dt.date) -> State:
+        found = self.cache.get(day)
+        if found is None:
+            found = self.engine.run(self.branch, until=day).final
+            self.cache[day] = found
+        return found
+
+
+def _side(
+    engine: Engine,
+    spec: PartyStrategy,
+    space: OutcomeSpace,
+    states: _States,
+    origin: dt.date,
+) -> Side:
+    interest = _check(engine, spec)
+    utility = Ranking.of(PartyUtility.of(interest, space).every())
+    cases = [(engine.parse(c.when), c.value) for c in interest.reservation.cases]
+    default = interest.reservation.default
+
+    def batna(day: dt.date) -> float:
+        if not cases:
+            return default
+        state = states(day)
+        return next((v for node, v in cases if engine.evaluate(node, state)), default)
+
+    def due(day: dt.date) -> dt.date:
+        found = states(day).deadlines[spec.deadline].due
+        if found is None:
+            raise AnalysisError(
+                f"deadline {spec.deadline!r}, which ends {spec.party}'s time, has no due "
+                f"date on {day}"
+            )
+        return found
+
+    return Side(
+        party=spec.party,
+        strategy=from_spec(spec),
+        utility=utility,
+        due=due,
+        batna=batna,
+        delay=interest.delay,
+        origin=origin,
+    )
+
+
+@dataclass(frozen=True)
+class Simulation:
+    table: Table
+    transcript: Transcript
+
+
+def simulate(
+    engine: Engine,
+    document: str | None = None,
+    *,
+    first: str | None = None,
+    start: dt.date | None = None,
+    days_per_round: int = 1,
+    seed: int = 0,
+    branch: str | None = None,
+) -> Simulation:
+    """Alternating offers between the two strategies a scenario declares on a document,
+    from ``start`` (the scenario's start by default)."""
+    table = Table.of(engine, document, first=first, branch=branch)
+    begin = start or table.start
+    if begin < table.start:
+        raise AnalysisError(f"{begin} is before the scenario starts ({table.start})")
+    transcript = negotiate(*table.sides, start=begin, days_per_round=days_per_round, seed=seed)
+    return Simulation(table, transcript)
+
+
+__all__ = ["Simulation", "Table", "documents_with_strategies", "simulate"]

@@ -1,0 +1,76 @@
+"""``simulate``: alternating offers between the two strategies a scenario declares on a
+document, as a transcript."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from negotiation.behaviour.scenario import simulate as run_simulation
+from negotiation.cli.common import (
+    DEFAULT_SCENARIO,
+    BranchOpt,
+    Format,
+    FormatOpt,
+    ScenarioOpt,
+    branch_id,
+    complete_document,
+    load_engine,
+    out,
+    parse_date,
+)
+from negotiation.render import jsonout
+from negotiation.render import simulate as render
+
+
+def simulate(
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    document: Annotated[
+        str | None,
+        typer.Option(
+            "--document", "-d", metavar="ID", autocompletion=complete_document,
+            help="The document (default: the one document the strategies bargain over).",
+        ),
+    ] = None,
+    first: Annotated[
+        str | None,
+        typer.Option(
+            "--first", metavar="PARTY",
+            help="The party that opens (default: the one whose strategy comes first).",
+        ),
+    ] = None,
+    start: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--start", metavar="YYYY-MM-DD", parser=parse_date,
+            help="The day of the first round (default: the scenario's start).",
+        ),
+    ] = None,
+    days_per_round: Annotated[
+        int, typer.Option("--days-per-round", min=1, help="Days between two rounds.")
+    ] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="The seed (recorded in the output).")] = 0,
+    branch: BranchOpt = None,
+    fmt: FormatOpt = Format.text,
+) -> None:  # fmt: skip
+    """Alternating offers between the two parties whose strategies the scenario declares
+    on a document: who offers which package on which day, each side's utility of it,
+    and the outcome (an agreement, a walk-away, or the deadline and each side's BATNA).
+
+    Round k falls on START + k * DAYS_PER_ROUND; each party's time runs to the due date
+    of the deadline its strategy names, extensions included. Strategies and interests
+    are assumptions, labelled as such; the same seed gives the same transcript. Try
+    -s labour-contract-2026-strategies --document pay_deal.
+    """
+    engine = load_engine(scenario)
+    b = branch_id(engine, branch)
+    sim = run_simulation(
+        engine, document, first=first, start=start, days_per_round=days_per_round,
+        seed=seed, branch=b,
+    )  # fmt: skip
+    if fmt is Format.json:
+        jsonout.write(render.simulation_doc(engine.scenario, sim), out())
+    else:
+        render.simulate(engine.scenario, sim, out())
