@@ -11,7 +11,8 @@ position lifecycle."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from typing import Any
 
 from negotiation import conditions as cond
 from negotiation.model.documents import Document
@@ -63,6 +64,41 @@ from negotiation.runtime.compiled._record import History, change
 from negotiation.runtime.compiled._subs import Sub
 from negotiation.runtime.lifecycles import Lifecycle
 
+_UNREAD = frozenset({"id", "date", "summary", "attribution", "assumption"})
+"""Event fields no compiled op reads (an extension's entry names its event: its id is
+read)."""
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _frozen(value: Any) -> Hashable:
+    kind = type(value)
+    if kind in _PLAIN:
+        plain: Hashable = value
+        return plain
+    if kind is list or kind is tuple:
+        return tuple(v if type(v) is str else _frozen(v) for v in value)
+    if kind is dict:
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    frozen: Hashable = value  # enums, frozen models (hashed below)
+    return frozen
+
+
+def _semantic_key(event: Event) -> Hashable | None:
+    """What an event's op depends on; None when it cannot be told (not hashable)."""
+    skip = _UNREAD - {"id"} if isinstance(event, ExtendDeadline) else _UNREAD
+    try:
+        key = (type(event), tuple(
+            (k, v if type(v) in _PLAIN else _frozen(v))
+            for k, v in event.__dict__.items() if k not in skip
+        ))
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 _STANCE = (Accept, Reject, StatePosition)
 _DEADLINE = (ExtendDeadline, DropDeadline, EnforceDeadline, WaiveDeadline)
 _FACT = (SetFact, ClearFact)
@@ -73,9 +109,18 @@ class Acts(Parts):
     """``op``: one event compiled (deadline events are ``Clock``'s)."""
 
     def op(self, event: Event) -> Op:
-        """Compile one event (blocked and mutate mirror ``Acts.reasons``/``Acts.mutate``)."""
-        compiled = self._op(event)
-        compiled.event = event
+        """Compile one event. Events that differ only in what no op reads (id, date,
+        summary, attribution, assumption) share the compiled closures: a long timeline
+        repeats the same moves on other days."""
+        key = _semantic_key(event)
+        base = None if key is None else self._op_memo.get(key)
+        if base is None:
+            base = self._op(event)
+            if key is not None:
+                self._op_memo[key] = base
+        compiled = Op(base.blocked, base.mutate, event.id, base.writes, True,
+                      base.legal_as_candidate, event, base.reasons, base.describe,
+                      base.effects, base.cause)
         self._new_op(compiled)
         return compiled
 

@@ -5,7 +5,7 @@ the runtime's parts, ``CompiledSpace`` those and the search's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ class Parts:
     growable: bool
     _relevant: dict[str, dict[tuple[str, str], tuple[int, ...]]]
     _allowed: dict[str, dict[str, bool]]
+    _op_memo: dict[Hashable, Op]
     _doc_parts: dict[tuple[str, str], tuple[Callable[[str, tuple[bool, ...]], str | None],
                                             list[tuple[Pred, cond.Node, str]]]]
     # set by Layout._layout

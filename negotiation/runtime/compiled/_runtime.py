@@ -43,6 +43,7 @@ class Runtime(Layout, Conditions, Acts, Clock, Settle):
         self.subs = Subs()
         self._ops: list[Op] = []
         self._allowed: dict[str, dict[str, bool]] = {}
+        self._op_memo = {}
         self._doc_parts = {}
         self._settle_known = False
         self.carry_visited = carry_visited
