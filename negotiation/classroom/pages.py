@@ -86,6 +86,7 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") ->
 
 def _log(lines: Sequence[Line], last: int | None = None) -> str:
     shown = lines[-last:] if last else lines
+    start = len(lines) - len(shown) + 1  # the numbers are the history's
     items = []
     for line in shown:
         who = f"<b>{e(line.seat)}</b>: " if line.seat else ""
@@ -94,7 +95,7 @@ def _log(lines: Sequence[Line], last: int | None = None) -> str:
             f'<li class="k-{line.kind}"><span class="muted">{line.day}</span> {who}'
             f"{e(line.text)}{why}</li>"
         )
-    return f'<ol class="log">{"".join(items)}</ol>'
+    return f'<ol class="log" start="{start}">{"".join(items)}</ol>'
 
 
 def _status(group: Group) -> str:
