@@ -24,6 +24,7 @@ FLOORS = {
     "loader": 5,  # the edges
     "render": 5,
     "cli": 5,
+    "classroom": 5,  # the web server of a class (the only web-framework importer)
     "pytest_plugin": 5,
     "__main__": 5,
     "__init__": 5,  # the package root re-exports the public API
@@ -199,7 +200,8 @@ def _all_imports(path: Path, module: str) -> set[str]:
                 out.add(sub if sub in known else target or "__init__")
         elif isinstance(node, ast.Import):
             out |= {
-                a.name.removeprefix("negotiation.") for a in node.names
+                a.name.removeprefix("negotiation.")
+                for a in node.names
                 if a.name.startswith("negotiation.")
             }
     return out - {module}

@@ -57,6 +57,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "play": ("teach", "play"),
     "diagram": ("teach", "diagram"),
     "report": ("teach", "report"),
+    "classroom": ("classroom", "classroom"),
     "resume": ("session", "resume"),
 }
 """Command name -> (module of this package, function), in the order ``--help`` lists them."""

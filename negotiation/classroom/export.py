@@ -1,0 +1,85 @@
+"""The classroom's results as data: each group's outcome and history, as JSON and CSV.
+
+A CSV cell that a spreadsheet would read as a formula (it starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) is written with a leading ``'``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from negotiation.classroom.room import Classroom, Entry
+from negotiation.render.escape import json_text
+
+
+def outcome(entry: Entry) -> dict[str, Any]:
+    """Where a group stands: status, day, moves, documents' states, deadlines."""
+    g = entry.group
+    kinds = [a.kind for a in g.actions if a.seat in g.seats]
+    return {
+        "group": entry.id,
+        "name": entry.name,
+        "scenario": entry.row.scenario,
+        "seats": list(g.seats),
+        "status": g.status,
+        "day": g.day.isoformat(),
+        "moves": kinds.count("move"),
+        "passes": kinds.count("pass"),
+        "documents": {d: s.state for d, s in g.state.documents.items()},
+        "deadlines": {
+            d: {"status": s.status.value, "due": s.due.isoformat() if s.due else None}
+            for d, s in g.state.deadlines.items()
+        },
+    }
+
+
+def history(entry: Entry) -> dict[str, Any]:
+    """A group's accepted actions (what replays it) and its log as it happened."""
+    return {
+        "actions": [{"seat": a.seat, "kind": a.kind, "text": a.text} for a in entry.group.actions],
+        "log": [
+            {
+                "day": line.day.isoformat(),
+                "kind": line.kind,
+                "seat": line.seat,
+                "text": line.text,
+                "reasons": list(line.reasons),
+            }
+            for line in entry.group.log
+        ],
+    }
+
+
+def to_json(room: Classroom) -> str:
+    groups = [{**outcome(x), **history(x)} for x in room.groups.values()]
+    return json_text(json.dumps({"scenario": room.scenario, "groups": groups}, indent=2)) + "\n"
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_csv(room: Classroom) -> str:
+    """One row per group: its outcome, a column per document and per deadline."""
+    results = [outcome(x) for x in room.groups.values()]
+    docs = list(dict.fromkeys(k for r in results for k in r["documents"]))
+    deadlines = list(dict.fromkeys(k for r in results for k in r["deadlines"]))
+    head = ["group", "name", "seats", "status", "day", "moves", "passes"]
+    head += [f"document {d}" for d in docs]
+    head += [f"deadline {d}" for d in deadlines] + [f"due {d}" for d in deadlines]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(head)
+    for r in results:
+        row = [r["group"], r["name"], " ".join(r["seats"]), r["status"], r["day"]]
+        row += [r["moves"], r["passes"]]
+        row += [r["documents"].get(d, "") for d in docs]
+        missing: dict[str, Any] = {}
+        row += [r["deadlines"].get(d, missing).get("status", "") for d in deadlines]
+        row += [r["deadlines"].get(d, missing).get("due", "") for d in deadlines]
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue()

@@ -1,0 +1,332 @@
+"""The classroom's HTML pages: instructor, debrief, student seat, and errors.
+
+Pure functions from the classroom's values to HTML text. Every string a user or a
+scenario supplies goes through ``render.escape.xml_text``; the pages load no asset from
+the network (the CSS is inline, the one script is ``/classroom.js``, served by the
+package) and fit a 1024 px projector (the layout is at most 1000 px wide and scales up
+on wider screens).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from negotiation.classroom.export import outcome
+from negotiation.classroom.room import Classroom, Entry
+from negotiation.model.scenario import Scenario
+from negotiation.render.escape import xml_text as e
+from negotiation.render.views import deadline_rows, document_rows, positions_matrix
+from negotiation.teach.group import Group, Line
+
+CSS = """
+*{box-sizing:border-box}
+body{font:15px/1.4 system-ui,sans-serif;margin:0;color:#1f2937;background:#f8fafc}
+main{max-width:1000px;margin:0 auto;padding:12px 16px}
+h1{font-size:1.45em;margin:.3em 0}h2{font-size:1.15em;margin:1em 0 .3em}
+h3{font-size:1em;margin:.6em 0 .2em}
+table{border-collapse:collapse;width:100%;margin:.3em 0;table-layout:auto}
+th,td{border:1px solid #cbd5e1;padding:3px 6px;text-align:left;vertical-align:top;
+overflow-wrap:anywhere}
+th{background:#e2e8f0}
+.card{background:#fff;border:1px solid #cbd5e1;border-radius:6px;padding:8px 12px;margin:10px 0}
+.cols{display:flex;gap:12px;flex-wrap:wrap}.cols>*{flex:1 1 300px;min-width:0}
+.notice{border-left:5px solid #2563eb;background:#eff6ff;padding:6px 10px;margin:8px 0}
+.refused{border-color:#dc2626;background:#fef2f2}.allowed{border-color:#16a34a;background:#f0fdf4}
+.muted{color:#64748b}.turn{font-weight:bold;color:#15803d}
+.log{max-height:22em;overflow-y:auto;font-size:.93em}
+.log li{margin:2px 0}.k-clock{color:#b45309}.k-skipped{color:#b91c1c}.k-move{color:#1d4ed8}
+.k-control,.k-pass{color:#64748b}
+form.inline{display:inline}button{font:inherit;padding:3px 10px;margin:2px 0;cursor:pointer}
+select,input[type=text]{font:inherit;max-width:100%}select{width:100%}
+input[type=text]{width:100%}code{overflow-wrap:anywhere}
+.link{font-family:monospace;font-size:.9em;overflow-wrap:anywhere}
+@media (min-width:1400px){body{font-size:19px}main{max-width:1300px}}
+"""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What to say at the top of a page after a POST: a title and reasons."""
+
+    title: str
+    reasons: tuple[str, ...] = ()
+    kind: str = ""  # "refused", "allowed" or ""
+
+
+def layout(title: str, body: str, poll: str | None = None, version: int = 0) -> str:
+    attrs = f' data-poll="{e(poll)}" data-version="{version}"' if poll else ""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{e(title)}</title><style>{CSS}</style>"
+        '<script src="/classroom.js" defer></script></head>'
+        f"<body{attrs}><main>{body}</main></body></html>\n"
+    )
+
+
+def _notice(notice: Notice | None) -> str:
+    if notice is None:
+        return ""
+    items = "".join(f"<li>{e(r)}</li>" for r in notice.reasons)
+    listed = f"<ul>{items}</ul>" if items else ""
+    return f'<div class="notice {notice.kind}" id="notice"><b>{e(notice.title)}</b>{listed}</div>'
+
+
+def _hidden(csrf: str) -> str:
+    return f'<input type="hidden" name="csrf" value="{e(csrf)}">'
+
+
+def _table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> str:
+    """A table; the cells are HTML already (escape before)."""
+    th = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><tr>{th}</tr>{body}</table>'
+
+
+def _log(lines: Sequence[Line], last: int | None = None) -> str:
+    shown = lines[-last:] if last else lines
+    start = len(lines) - len(shown) + 1  # the numbers are the history's
+    items = []
+    for line in shown:
+        who = f"<b>{e(line.seat)}</b>: " if line.seat else ""
+        why = "".join(f"<br><span class='muted'>· {e(r)}</span>" for r in line.reasons)
+        items.append(
+            f'<li class="k-{line.kind}"><span class="muted">{line.day}</span> {who}'
+            f"{e(line.text)}{why}</li>"
+        )
+    return f'<ol class="log" start="{start}">{"".join(items)}</ol>'
+
+
+def _status(group: Group) -> str:
+    waiting = ", ".join(group.waiting_for) or "nobody"
+    turn = f" · waiting for {e(waiting)}" if group.status == "running" else ""
+    return f"<b>{group.day}</b> · {e(group.status)}{turn}"
+
+
+def _state(scenario: Scenario, group: Group, me: str | None = None) -> str:
+    docs = _table(
+        ["document", "state", "points", "signed by"],
+        (
+            [
+                f"{e(r['title'])} <span class='muted'>({e(r['id'])})</span>",
+                e(r["state"]),
+                e(", ".join(f"{k}: {v}" for k, v in r["points"].items())),
+                e(", ".join(r["signed_by"])),
+            ]
+            for r in document_rows(scenario, group.state)
+        ),
+    )
+    deadlines = _table(
+        ["deadline", "status", "due", "days left"],
+        (
+            [e(r["id"]), e(r["status"]), e(r["due"] or "-"), e(str(r["days_left"] or "-"))]
+            for r in deadline_rows(scenario, group.state)
+        ),
+    )
+    m = positions_matrix(scenario, group.state)
+    rows = [
+        [f"<b>{e(p)}</b>" if p == me else e(p), *(e(m.cells[p][t]) for t in m.targets)]
+        for p in m.parties
+    ]
+    positions = _table(["party", *(e(t) for t in m.targets)], rows)
+    return f"<h3>Documents</h3>{docs}<h3>Deadlines</h3>{deadlines}<h3>Positions</h3>{positions}"
+
+
+# -- the instructor -------------------------------------------------------------------------
+
+
+def instructor_page(room: Classroom, base: str, csrf: str, notice: Notice | None = None) -> str:
+    sc = room.engine.scenario
+    me = f"/instructor/{room.instructor}"
+    boxes = "".join(
+        f'<label><input type="checkbox" name="party" value="{e(p.id)}"> {e(p.name)} '
+        f"<span class='muted'>({e(p.id)})</span></label><br>"
+        for p in sc.parties
+    )
+    create = (
+        f'<form method="post" action="{me}/groups" class="card" id="create">{_hidden(csrf)}'
+        "<h2>New group</h2><label>Name <input type='text' name='name' maxlength='80'></label>"
+        f"<p>Parties the students play (the others follow the script):<br>{boxes}</p>"
+        "<button type='submit'>Create group</button></form>"
+    )
+    cards = "".join(_group_card(room, entry, base, csrf) for entry in room.groups.values())
+    links = (
+        f'<p><a href="{me}/debrief" id="debrief-link">Debrief</a> · '
+        f'<a href="{me}/export.csv">Export CSV</a> · <a href="{me}/export.json">Export JSON</a></p>'
+    )
+    body = (
+        f"<h1>Classroom: {e(sc.title)}</h1>{links}{_notice(notice)}{create}"
+        f"<h2>Groups ({len(room.groups)})</h2>{cards or '<p>No group yet.</p>'}"
+    )
+    return layout(f"Instructor: {sc.title}", body, f"{me}/version", room.version)
+
+
+def _group_card(room: Classroom, entry: Entry, base: str, csrf: str) -> str:
+    g = entry.group
+    action = f"/instructor/{room.instructor}/groups/{entry.id}"
+    buttons = "".join(
+        f'<button name="do" value="{do}">{label}</button> '
+        for do, label in (
+            ("start", "Start"),
+            ("pause", "Pause"),
+            ("advance", "Advance clock"),
+            ("end", "End"),
+        )
+    )
+    controls = (
+        f'<form method="post" action="{action}" class="inline">{_hidden(csrf)}{buttons}</form>'
+    )
+    seats = _table(
+        ["seat", "join link", "done today"],
+        (
+            [
+                e(party),
+                f'<a class="link" href="/seat/{e(token)}">{e(base)}seat/{e(token)}</a>',
+                "yes" if party in g.done else "",
+            ]
+            for party, token in entry.row.tokens.items()
+        ),
+    )
+    docs = ", ".join(f"{e(d)}: <b>{e(s.state)}</b>" for d, s in g.state.documents.items())
+    lines = ", ".join(
+        f"{e(d)}: <b>{e(s.status.value)}</b> (due {s.due or '-'})"
+        for d, s in g.state.deadlines.items()
+    )
+    return (
+        f'<section class="card" id="group-{entry.id}"><h3>{e(entry.name)} '
+        f"<span class='muted'>#{entry.id}</span></h3><p>{_status(g)}</p>{controls}{seats}"
+        f"<p>{docs}</p><p>{lines}</p>{_log(g.log, 6)}</section>"
+    )
+
+
+def debrief_page(room: Classroom) -> str:
+    entries = list(room.groups.values())
+    results = [outcome(x) for x in entries]
+    head = ["", *(f"{e(x.name)} <span class='muted'>#{x.id}</span>" for x in entries)]
+    rows: list[list[str]] = [
+        ["students", *(e(", ".join(r["seats"])) for r in results)],
+        ["status", *(e(r["status"]) for r in results)],
+        ["day reached", *(e(r["day"]) for r in results)],
+        ["moves / passes", *(f"{r['moves']} / {r['passes']}" for r in results)],
+    ]
+    docs = list(dict.fromkeys(k for r in results for k in r["documents"]))
+    rows += [[e(d), *(e(r["documents"].get(d, "-")) for r in results)] for d in docs]
+    deadlines = list(dict.fromkeys(k for r in results for k in r["deadlines"]))
+    rows += [[e(d), *(e(_deadline(r["deadlines"].get(d))) for r in results)] for d in deadlines]
+    table = _table(head, rows, "outcomes")
+    histories = "".join(
+        f'<section class="card"><h3>{e(x.name)} #{x.id}: history</h3>{_log(x.group.log)}</section>'
+        for x in entries
+    )
+    me = f"/instructor/{room.instructor}"
+    body = (
+        f"<h1>Debrief: {e(room.engine.scenario.title)}</h1>"
+        f'<p><a href="{me}">Back to the groups</a> · <a href="{me}/export.csv">CSV</a> · '
+        f'<a href="{me}/export.json">JSON</a></p>'
+        f"<h2>Outcomes side by side</h2>{table}<h2>Each group's history</h2>{histories}"
+    )
+    return layout("Debrief", body, f"{me}/version", room.version)
+
+
+def _deadline(d: dict[str, str | None] | None) -> str:
+    if d is None:
+        return "-"
+    return f"{d['status']} (due {d['due'] or '-'})"
+
+
+# -- the student ----------------------------------------------------------------------------
+
+
+def seat_page(
+    room: Classroom, entry: Entry, party: str, token: str, csrf: str, notice: Notice | None = None
+) -> str:
+    g = entry.group
+    sc = g.engine.scenario
+    me = f"/seat/{token}"
+    who = next(p for p in sc.parties if p.id == party)
+    if party in g.waiting_for:
+        turn = '<p class="turn" id="turn">Your turn: make one move or pass.</p>'
+    elif g.status == "running":
+        others = e(", ".join(g.waiting_for))
+        turn = f'<p class="muted" id="turn">You have acted; waiting for {others}.</p>'
+    else:
+        turn = f'<p class="muted" id="turn">The group is {e(g.status)}.</p>'
+    body = (
+        f"<h1>You play {e(who.name)} <span class='muted'>({e(party)})</span></h1>"
+        f"<p>{e(entry.name)} · {e(sc.title)} · {_status(g)}</p>{turn}{_notice(notice)}"
+        f'<div class="cols"><div>{_moves(g, party, me, csrf)}'
+        f"<h2>Timeline so far</h2>{_log(g.log)}</div>"
+        f"<div><h2>Your role sheet</h2>{role_sheet(sc, party)}</div></div>"
+        f"<h2>Where things stand</h2>{_state(sc, g, party)}"
+    )
+    return layout(f"{who.name}: {entry.name}", body, f"{me}/version", len(g.actions))
+
+
+def _moves(g: Group, party: str, me: str, csrf: str) -> str:
+    groups: dict[str, list[str]] = {}
+    for c in g.choices(party):
+        groups.setdefault(c.about, []).append(c.label)
+    titles = {d.id: d.title for d in g.engine.scenario.documents}
+    options = "".join(
+        f'<optgroup label="{e(titles.get(about, about or "other"))}">'
+        + "".join(f'<option value="{e(m)}">{e(m)}</option>' for m in moves)
+        + "</optgroup>"
+        for about, moves in groups.items()
+    )
+    act = f"{me}/act"
+    return (
+        "<h2>Your moves</h2>"
+        f'<form method="post" action="{act}" id="choose">{_hidden(csrf)}'
+        f'<select name="move" id="legal" size="8">{options}</select>'
+        '<button name="do" value="move">Make this move</button> '
+        '<button name="do" value="why">Why?</button></form>'
+        f'<form method="post" action="{act}" id="type">{_hidden(csrf)}'
+        "<label>Or type any move (it is checked, and refused with the reasons if illegal):"
+        f'<input type="text" name="move" id="move" maxlength="300" '
+        f'placeholder="{e(party)} signs DOCUMENT"></label>'
+        '<button name="do" value="move">Make this move</button> '
+        '<button name="do" value="why">Why (not)?</button></form>'
+        f'<form method="post" action="{act}" id="pass">{_hidden(csrf)}'
+        '<button name="do" value="pass">Pass this turn</button></form>'
+    )
+
+
+def role_sheet(sc: Scenario, party: str) -> str:
+    """The party's private brief, generated from the scenario: who it is, its stances at
+    the start, the deadlines it sets, and its interests (labelled assumptions)."""
+    p = next(x for x in sc.parties if x.id == party)
+    out = [f"<p>{e(p.description)}</p>" if p.description else ""]
+    if p.representatives:
+        people = ", ".join(
+            f"{r.name}" + (f" ({r.office})" if r.office else "") for r in p.representatives
+        )
+        out.append(f"<p>Speaking for you: {e(people)}</p>")
+    if p.bodies:
+        out.append(
+            f"<p>Your bodies: {e(', '.join(f'{b.name} ({party}.{b.id})' for b in p.bodies))}</p>"
+        )
+    stances = [x for x in sc.positions if x.party == party]
+    if stances:
+        out.append("<h3>Your positions at the start</h3><ul>")
+        out += [f"<li>{e(x.stance.value)} on {e(x.on)}</li>" for x in stances]
+        out.append("</ul>")
+    mine = [d for d in sc.deadlines if d.set_by == party]
+    if mine:
+        out.append("<h3>Deadlines you set</h3><ul>")
+        out += [f"<li>{e(d.id)}: {e(d.summary or '')}</li>" for d in mine]
+        out.append("</ul>")
+    for x in (i for i in sc.interests if i.party == party):
+        out.append(f"<h3>Your interests in {e(x.document)}</h3>")
+        if x.summary:
+            out.append(f"<p>{e(x.summary)}</p>")
+        points = [f"<li>{e(pid)} (weight {pi.weight:g})</li>" for pid, pi in x.points.items()]
+        out.append(f"<ul>{''.join(points)}</ul>")
+        out.append(f"<p class='muted'>Assumption: {e(x.assumption)}</p>")
+    if len(out) == 1 and not out[0]:
+        out.append("<p class='muted'>The scenario gives no brief for this party.</p>")
+    return "".join(out)
+
+
+def error_page(status: int, message: str) -> str:
+    return layout(f"{status}", f"<h1>{status}</h1><p>{e(message)}</p>")

@@ -1,0 +1,113 @@
+"""The classroom in memory: every group, rebuilt from the database, and the one way
+to change one (take an action, store its row, then keep the new group).
+
+Requests are served one at a time on the server's event loop, so a group is read and
+replaced without locks; the row is committed before the new group replaces the old, so
+what a page shows has always been stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from negotiation import loader
+from negotiation.classroom.store import GroupRow, Store, StoreError
+from negotiation.model.errors import MoveError
+from negotiation.runtime.engine import Engine
+from negotiation.teach.group import Action, Group, RefusedError
+
+MAX_GROUPS = 200
+MAX_NAME = 80
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A group as the classroom keeps it: its row (id, name, tokens) and its session."""
+
+    row: GroupRow
+    group: Group
+
+    @property
+    def id(self) -> int:
+        return self.row.id
+
+    @property
+    def name(self) -> str:
+        return self.row.name
+
+
+def scenario_ref(scenario: str) -> str:
+    """How a group stores its scenario: a bundled name as it is, a file as an absolute
+    path (the server may be started again from another directory)."""
+    if scenario in loader.bundled_names():
+        return scenario
+    return str(Path(scenario).resolve())
+
+
+class Classroom:
+    """The groups of one database, for the scenario the server was started with."""
+
+    def __init__(self, store: Store, scenario: str) -> None:
+        self.store = store
+        self.scenario = scenario_ref(scenario)
+        self._engines: dict[str, Engine] = {}
+        self.engine = self.engine_of(self.scenario)
+        self.instructor = store.meta("instructor")
+        self.secret = store.meta("secret")
+        self.groups: dict[int, Entry] = {}
+        self.seats: dict[str, tuple[int, str]] = {}
+        for row in store.groups():
+            try:
+                group = Group.replay(self.engine_of(row.scenario), row.seats, row.actions)
+            except MoveError as e:
+                raise StoreError(f"group {row.id} ({row.name}) does not replay: {e}") from None
+            self._keep(Entry(row, group))
+
+    def engine_of(self, ref: str) -> Engine:
+        if ref not in self._engines:
+            self._engines[ref] = Engine(loader.load_scenario(ref))
+        return self._engines[ref]
+
+    def _keep(self, entry: Entry) -> None:
+        self.groups[entry.id] = entry
+        for party, token in entry.row.tokens.items():
+            self.seats[token] = (entry.id, party)
+
+    @property
+    def version(self) -> int:
+        """Grows with every change: the live pages reload when it moves."""
+        return len(self.groups) + sum(len(e.group.actions) for e in self.groups.values())
+
+    # -- changes ---------------------------------------------------------------------------
+    def create(self, name: str, seats: tuple[str, ...]) -> Entry:
+        """A new group of the server's scenario (``MoveError`` for bad seats)."""
+        name = " ".join(name.split())[:MAX_NAME] or f"Group {len(self.groups) + 1}"
+        if len(self.groups) >= MAX_GROUPS:
+            raise MoveError(f"at most {MAX_GROUPS} groups")
+        group = Group.open(self.engine, seats)
+        row = self.store.add_group(name, self.scenario, group.seats)
+        entry = Entry(row, group)
+        self._keep(entry)
+        return entry
+
+    def act(self, gid: int, action: Action) -> Entry:
+        """The group after the action, its row committed (``RefusedError`` otherwise)."""
+        entry = self.groups[gid]
+        group = entry.group.take(action)
+        stored = group.actions[len(entry.group.actions) :]
+        for n, done in enumerate(stored, start=len(entry.group.actions)):
+            self.store.append(gid, n, done)
+        kept = replace(entry, group=group)
+        self.groups[gid] = kept
+        return kept
+
+    def seat(self, token: str) -> tuple[Entry, str] | None:
+        """The group and party of a seat token (None: no such seat)."""
+        found = self.seats.get(token)
+        if found is None:
+            return None
+        return self.groups[found[0]], found[1]
+
+
+__all__ = ["Classroom", "Entry", "RefusedError", "scenario_ref"]

@@ -1,0 +1,331 @@
+"""A classroom group: students each play a party; the other parties follow their
+``Counterparts``. Pure: no I/O, no wall clock.
+
+A group is a scenario, the parties its students play (its *seats*) and an append-only
+tuple of accepted ``Action`` values; ``Group.replay`` rebuilds the same group from
+that tuple, so storing the actions is storing the group. ``Group.take`` is the one way
+in: it gives the next group, or raises ``RefusedError`` with every reason (nothing is
+appended for a refused action).
+
+The clock. The group stands on a day. On arriving at a day (``advance_to``: every
+deadline that falls due on the way fires, one stop at a time), the counterparts act:
+today, every scripted event dated since the last stop whose actors include no student
+(``Scripted``), each checked with ``Engine.check`` and skipped with its reasons when
+the students' path has made it illegal. Then each seat may make one move (or pass).
+The clock moves on to the next stop when every seat has acted or passed, or when the
+instructor advances it: the next scripted day, due date or window opening
+(``Engine.checkpoints``), else the last day; past the last day the group is finished.
+
+``Counterparts`` is the seam for the parties no student plays: "what do these parties
+do on this day". Strategies (issue 12) plug in there; a group needs only that the
+answer be a function of the turn (replay stays deterministic).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Literal, Protocol
+
+from negotiation.model.dates import FuzzyDate
+from negotiation.model.errors import MoveError
+from negotiation.model.events import Event
+from negotiation.model.state import State
+from negotiation.model.trace import TraceEntry
+from negotiation.runtime.engine import Engine
+from negotiation.runtime.legal import legal_moves
+from negotiation.runtime.notation import parse_move
+from negotiation.teach.choices import STUDENT, actors, move_text
+from negotiation.teach.script import Item, advance_to, agenda, end_day
+
+ActionKind = Literal["start", "pause", "end", "advance", "move", "pass"]
+Status = Literal["waiting", "running", "paused", "ended", "finished"]
+LineKind = Literal["clock", "script", "skipped", "move", "pass", "control", "end"]
+
+INSTRUCTOR = "instructor"
+"""The seat of the instructor's actions (start, pause, advance, end)."""
+CONTROLS: frozenset[str] = frozenset({"start", "pause", "end", "advance"})
+
+
+class RefusedError(MoveError):
+    """An action the group does not accept: ``reasons`` says every reason."""
+
+    def __init__(self, reasons: tuple[str, ...]) -> None:
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))
+
+
+@dataclass(frozen=True)
+class Action:
+    """One accepted action: by a seat (a party a student plays) or ``INSTRUCTOR``; a
+    move is written in the move grammar (``runtime.notation``)."""
+
+    seat: str
+    kind: ActionKind
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a group's history, with the trace entries it wrote."""
+
+    day: dt.date
+    kind: LineKind
+    text: str
+    seat: str | None = None
+    reasons: tuple[str, ...] = ()
+    entries: tuple[TraceEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A legal move of a seat: its words, and what it is about (a document or a
+    deadline), for grouping."""
+
+    label: str
+    about: str
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the counterparts are asked about: the parties no student plays, the day
+    the group arrived at, and the previous stop (None on the first day)."""
+
+    engine: Engine
+    state: State
+    day: dt.date
+    since: dt.date | None
+    parties: tuple[str, ...]
+    students: frozenset[str]
+
+
+class Counterparts(Protocol):
+    """What the parties no student plays do on a day: their events, in order."""
+
+    def moves(self, turn: Turn) -> tuple[Event, ...]: ...
+
+
+class Scripted:
+    """The scenario's script: the timeline's events dated since the previous stop and
+    up to the day, except those a student's party takes part in (the students decide
+    those). Events by no party (the world) are the script's too."""
+
+    def __init__(self, engine: Engine, branch: str | None = None) -> None:
+        self.items: tuple[Item, ...] = tuple(i for i in agenda(engine, branch) if i.event)
+
+    def moves(self, turn: Turn) -> tuple[Event, ...]:
+        out = []
+        for item in self.items:
+            event = item.event
+            assert event is not None
+            due = item.day <= turn.day if turn.since is None else turn.since < item.day <= turn.day
+            if due and not set(event.by) & turn.students:
+                out.append(event)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Group:
+    engine: Engine
+    seats: tuple[str, ...]
+    counterparts: Counterparts
+    end: dt.date
+    state: State
+    actions: tuple[Action, ...] = ()
+    log: tuple[Line, ...] = ()
+    status: Status = "waiting"
+    done: frozenset[str] = frozenset()
+    since: dt.date | None = None
+
+    # -- building -------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        engine: Engine,
+        seats: tuple[str, ...],
+        counterparts: Counterparts | None = None,
+        until: dt.date | None = None,
+    ) -> Group:
+        """A new group on the scenario's first day, the script of that day applied."""
+        known = [p.id for p in engine.scenario.parties]
+        unknown = [s for s in seats if s not in known]
+        if unknown or not seats or len(set(seats)) != len(seats):
+            problem = f"unknown party {unknown[0]!r}" if unknown else "each party once"
+            raise MoveError(f"seats: {problem} (parties: {', '.join(known)})")
+        ordered = tuple(p for p in known if p in seats)
+        state = engine.initial_state()
+        group = cls(
+            engine=engine,
+            seats=ordered,
+            counterparts=counterparts or Scripted(engine),
+            end=end_day(engine, None, until),
+            state=state,
+        )
+        return group.arrive(state.date)
+
+    @classmethod
+    def replay(
+        cls,
+        engine: Engine,
+        seats: tuple[str, ...],
+        actions: tuple[Action, ...],
+        counterparts: Counterparts | None = None,
+        until: dt.date | None = None,
+    ) -> Group:
+        """The group those accepted actions make (``RefusedError`` if one is not accepted)."""
+        group = cls.open(engine, seats, counterparts, until)
+        for action in actions:
+            group = group.take(action)
+        return group
+
+    # -- reading --------------------------------------------------------------------------
+    @property
+    def day(self) -> dt.date:
+        return self.state.date
+
+    @property
+    def waiting_for(self) -> tuple[str, ...]:
+        """The seats whose turn it is (in the scenario's party order)."""
+        if self.status != "running":
+            return ()
+        return tuple(s for s in self.seats if s not in self.done)
+
+    def choices(self, seat: str) -> tuple[Choice, ...]:
+        """The legal moves of a seat's party now, in a stable order (documents in
+        declaration order, then deadlines), in the move grammar's words."""
+        moves = legal_moves(self.engine, self.state, [seat])
+        out = []
+        for event in moves.legal:
+            about = getattr(event, "document", None) or getattr(event, "deadline", None) or ""
+            out.append(Choice(move_text(event), str(about)))
+        return tuple(out)
+
+    def why(self, seat: str, text: str) -> tuple[str, ...]:
+        """Every reason a move by the seat would be refused now (empty: allowed); a
+        move that does not parse raises ``MoveError``."""
+        event = parse_move(text, self.engine.scenario, self.day)
+        return self._reasons(seat, event)
+
+    def _reasons(self, seat: str, event: Event) -> tuple[str, ...]:
+        mine = actors(self.engine, seat)
+        if not set(event.by) <= mine:
+            return (f"you play {seat}; that move is by {', '.join(event.by)}",)
+        return tuple(self.engine.check(self.state, event))
+
+    # -- acting ---------------------------------------------------------------------------
+    def take(self, action: Action) -> Group:
+        """The group after an action, or ``RefusedError`` with every reason."""
+        if action.seat == INSTRUCTOR:
+            return self._control(action)
+        if action.seat not in self.seats:
+            raise RefusedError((f"{action.seat!r} is not a seat of this group",))
+        if action.kind not in ("move", "pass"):
+            raise RefusedError((f"a seat cannot {action.kind} the group",))
+        if self.status != "running":
+            raise RefusedError((f"the group is {self.status}",))
+        if action.seat in self.done:
+            raise RefusedError(
+                (f"{action.seat} has already acted on {self.day}; wait for the others",)
+            )
+        if action.kind == "pass":
+            line = Line(self.day, "pass", f"{action.seat} passes", action.seat)
+            return self._acted(action, self.state, line)
+        try:
+            event = parse_move(action.text, self.engine.scenario, self.day)
+        except MoveError as e:
+            raise RefusedError((str(e),)) from None
+        reasons = self._reasons(action.seat, event)
+        if reasons:
+            raise RefusedError(reasons)
+        words = move_text(event)
+        played = event.model_copy(
+            update={
+                "date": FuzzyDate.of(self.day),
+                "summary": f"{words} (a student's move)",
+                "attribution": STUDENT,
+            }
+        )
+        result = self.engine.apply(self.state, played)
+        line = Line(self.day, "move", words, action.seat, (), result.entries)
+        return self._acted(replace(action, text=words), result.state, line)
+
+    def _acted(self, action: Action, state: State, line: Line) -> Group:
+        group = replace(
+            self,
+            state=state,
+            actions=(*self.actions, action),
+            log=(*self.log, line),
+            done=self.done | {action.seat},
+        )
+        if group.done >= set(group.seats):
+            return group.clock_on()
+        return group
+
+    def _control(self, action: Action) -> Group:
+        allowed: dict[str, tuple[Status, ...]] = {
+            "start": ("waiting", "paused"),
+            "pause": ("running",),
+            "advance": ("waiting", "running", "paused"),
+            "end": ("waiting", "running", "paused"),
+        }
+        if action.kind not in allowed:
+            raise RefusedError((f"the instructor cannot {action.kind}",))
+        if self.status not in allowed[action.kind]:
+            raise RefusedError((f"cannot {action.kind}: the group is {self.status}",))
+        after: dict[str, Status] = {"start": "running", "pause": "paused", "end": "ended"}
+        status = after.get(action.kind, self.status)
+        words = {"start": "started", "pause": "paused", "end": "ended", "advance": "advanced"}
+        line = Line(self.day, "control", f"the instructor {words[action.kind]} the group")
+        group = replace(self, status=status, actions=(*self.actions, action), log=(*self.log, line))
+        return group.clock_on() if action.kind == "advance" else group
+
+    # -- the clock ------------------------------------------------------------------------
+    def next_stop(self) -> dt.date | None:
+        """Where the clock goes next (None: past the last day)."""
+        day = self.day
+        if day >= self.end:
+            return None
+        ahead = {i.day for i in agenda(self.engine, None) if day < i.day <= self.end}
+        ahead |= {c for c in self.engine.checkpoints(self.state) if day < c <= self.end}
+        return min(ahead, default=self.end)
+
+    def clock_on(self) -> Group:
+        """The group at the next stop (every seat's turn again), or finished."""
+        stop = self.next_stop()
+        if stop is None:
+            return self._finish()
+        return replace(self, done=frozenset(), since=self.day).arrive(stop)
+
+    def _finish(self) -> Group:
+        group = self._clock(self.end, close=True)
+        line = Line(group.day, "end", f"the group ends at the close of {self.end}")
+        return replace(group, status="finished", done=frozenset(), log=(*group.log, line))
+
+    def _clock(self, day: dt.date, close: bool = False) -> Group:
+        state, log = self.state, list(self.log)
+        for stop in advance_to(self.engine, state, day, close):
+            log += [Line(e.date, "clock", e.summary, None, (), (e,)) for e in stop.entries]
+            state = stop.state
+        return replace(self, state=state, log=tuple(log))
+
+    def arrive(self, day: dt.date) -> Group:
+        """The group with the clock at ``day`` and the counterparts' moves of the day."""
+        group = self._clock(day)
+        others = tuple(p.id for p in self.engine.scenario.parties if p.id not in self.seats)
+        students = frozenset(a for s in self.seats for a in actors(self.engine, s))
+        turn = Turn(self.engine, group.state, day, self.since, others, students)
+        state, log = group.state, list(group.log)
+        for event in self.counterparts.moves(turn):
+            who = ", ".join(event.by) or None
+            words = event.summary or move_text(event)
+            reasons = tuple(self.engine.check(state, event))
+            if reasons:
+                log.append(Line(day, "skipped", f"skipped: {words}", who, reasons))
+                continue
+            result = self.engine.apply(state, event)
+            if result.blocked:
+                log.append(Line(day, "skipped", f"skipped: {words}", who, result.entry.reasons))
+                continue
+            log.append(Line(day, "script", words, who, (), result.entries))
+            state = result.state
+        return replace(group, state=state, log=tuple(log))

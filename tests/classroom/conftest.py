@@ -1,0 +1,73 @@
+"""The classroom tests' rooms and web clients, over a database in a temporary folder."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette", reason="the classroom extra is not installed")
+
+from starlette.testclient import TestClient
+
+from negotiation.classroom import Classroom, open_classroom
+from negotiation.classroom.app import create_app
+from tests.conftest import SEED
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+SEAT = re.compile(r'href="/seat/([A-Za-z0-9_-]+)"')
+
+
+def csrf_of(page: str) -> str:
+    found = CSRF.search(page)
+    assert found is not None, "no CSRF token on the page"
+    return found.group(1)
+
+
+@pytest.fixture
+def room(tmp_path: Path) -> Iterator[Classroom]:
+    r = open_classroom(tmp_path / "class.sqlite", SEED)
+    yield r
+    r.store.close()
+
+
+@pytest.fixture
+def client(room: Classroom) -> TestClient:
+    return TestClient(create_app(room), follow_redirects=False)
+
+
+class Teacher:
+    """The instructor's side, over a test client."""
+
+    def __init__(self, client: TestClient, room: Classroom) -> None:
+        self.client, self.room = client, room
+        self.url = f"/instructor/{room.instructor}"
+
+    def csrf(self) -> str:
+        return csrf_of(self.client.get(self.url).text)
+
+    def create(self, name: str, *parties: str) -> dict[str, str]:
+        """A new group; its seats' tokens by party."""
+        data = {"csrf": self.csrf(), "name": name, "party": list(parties)}
+        r = self.client.post(f"{self.url}/groups", data=data)
+        assert r.status_code == 303, r.text
+        gid = int(r.headers["location"].rsplit("-", 1)[1])
+        return dict(self.room.groups[gid].row.tokens)
+
+    def control(self, gid: int, do: str) -> int:
+        data = {"csrf": self.csrf(), "do": do}
+        return self.client.post(f"{self.url}/groups/{gid}", data=data).status_code
+
+
+@pytest.fixture
+def teacher(client: TestClient, room: Classroom) -> Teacher:
+    return Teacher(client, room)
+
+
+def act(client: TestClient, token: str, do: str, move: str = "") -> tuple[int, str]:
+    """A student's POST from their page: (status, page)."""
+    csrf = csrf_of(client.get(f"/seat/{token}").text)
+    r = client.post(f"/seat/{token}/act", data={"csrf": csrf, "do": do, "move": move})
+    return r.status_code, r.text

@@ -1,0 +1,169 @@
+"""A class in a real browser: Selenium drives Debian's chromium through chromedriver
+(``.ci/run`` installs both; Selenium Manager never downloads anything, both paths are
+given). Without them the test is skipped, unless ``CI=true``: then it fails.
+
+The instructor creates two groups, three students join by their links and move (one
+move is refused, with its reason shown), the clock advances, a deadline fires, and the
+debrief shows both groups. Every page fits 1024 px. With ``NEGOTIATION_SCREENSHOTS=1``
+the test saves the instructor, student and debrief pages to docs/img/ (otherwise it
+writes nothing to the checkout).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.classroom.serving import start, stop
+from tests.conftest import ROOT
+
+WIDTH = 1024
+SHOTS = ROOT / "docs" / "img"
+FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    f"--window-size={WIDTH},900",
+)
+
+
+def _missing(what: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what}; .ci/run installs Debian's chromium and chromium-driver")
+    pytest.skip(f"{what} (apt-get install chromium chromium-driver)")
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    if chromium is None or driver_path is None:
+        _missing("chromium or chromedriver is not installed")
+    try:
+        from selenium import webdriver  # noqa: PLC0415
+        from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
+    except ImportError:
+        _missing("selenium is not installed (pip install -e '.[dev]')")
+    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager: never a download
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
+    service = Service(executable_path=driver_path, log_output=os.devnull)
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def fits(driver: Any) -> None:
+    """The page needs no horizontal scrolling at 1024 px."""
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    assert width <= WIDTH, f"{driver.current_url}: {width} px wide"
+
+
+def shoot(driver: Any, name: str) -> None:
+    """A screenshot of the whole page at 1024 px, when asked for."""
+    if os.environ.get("NEGOTIATION_SCREENSHOTS") != "1":
+        return
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(WIDTH, min(int(height) + 140, 3000))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SHOTS / f"classroom-{name}.png"))
+    driver.set_window_size(WIDTH, 900)
+
+
+def click(driver: Any, css: str) -> None:
+    """Click what submits a form or follows a link, and wait for the next page."""
+    from selenium.webdriver.common.by import By  # noqa: PLC0415
+    from selenium.webdriver.support import expected_conditions as ec  # noqa: PLC0415
+    from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, css).click()
+    WebDriverWait(driver, 20).until(ec.staleness_of(page))
+
+
+def test_a_class_in_the_browser(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By  # noqa: PLC0415
+    from selenium.webdriver.support.ui import Select  # noqa: PLC0415
+
+    proc, base, token = start(tmp_path / "class.sqlite")
+    try:
+        d = browser
+        me = f"{base}/instructor/{token}"
+        d.get(me)
+        # the instructor creates two groups
+        for name, parties in (("Table A", ("ukraine", "russia")), ("Table B", ("united_states",))):
+            d.find_element(By.NAME, "name").send_keys(name)
+            for party in parties:
+                d.find_element(By.CSS_SELECTOR, f'#create input[value="{party}"]').click()
+            click(d, "#create button")
+        links = {
+            gid: [
+                a.get_attribute("href")
+                for a in d.find_elements(By.CSS_SELECTOR, f"#group-{gid} a.link")
+            ]
+            for gid in (1, 2)
+        }
+        assert [len(v) for v in links.values()] == [2, 1]
+        for gid in (1, 2):
+            click(d, f'#group-{gid} button[value="start"]')
+        fits(d)
+        ukraine, russia = links[1]
+        (us,) = links[2]
+        # student 1 (Ukraine) joins, tries an illegal move, then makes a legal one
+        d.get(ukraine)
+        assert "You play Ukraine" in d.find_element(By.TAG_NAME, "h1").text
+        d.find_element(By.ID, "move").send_keys("ukraine signs twenty_point_plan")
+        click(d, '#type button[value="move"]')
+        notice = d.find_element(By.ID, "notice").text
+        assert "Refused: ukraine signs twenty_point_plan" in notice
+        assert "sign needs it to be agreed_in_principle" in notice
+        fits(d)
+        shoot(d, "student")
+        Select(d.find_element(By.ID, "legal")).select_by_value(
+            "ukraine comments on twenty_eight_point_plan"
+        )
+        click(d, '#choose button[value="move"]')
+        assert "You have acted; waiting for russia" in d.find_element(By.ID, "turn").text
+        # student 2 (Russia) passes: every seat of table A has acted, the clock moves
+        d.get(russia)
+        click(d, "#pass button")
+        assert "2025-11-27" in d.find_element(By.TAG_NAME, "main").text
+        # student 3 (the United States) sets the Thanksgiving deadline
+        d.get(us)
+        d.find_element(By.ID, "move").send_keys("united_states sets deadline thanksgiving_deadline")
+        click(d, '#type button[value="move"]')
+        # the instructor advances table B past the due date: the deadline fires
+        d.get(me)
+        click(d, '#group-2 button[value="advance"]')
+        card = d.find_element(By.ID, "group-2").text
+        assert "thanksgiving_deadline: missed" in card
+        assert "deadline thanksgiving_deadline missed" in card
+        fits(d)
+        shoot(d, "instructor")
+        # the debrief shows both groups side by side
+        click(d, "#debrief-link")
+        table = d.find_element(By.CSS_SELECTOR, "table.outcomes").text
+        assert "Table A" in table and "Table B" in table
+        assert "missed (due 2025-11-27)" in table
+        fits(d)
+        shoot(d, "debrief")
+    finally:
+        stop(proc, signal.SIGINT)

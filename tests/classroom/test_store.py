@@ -1,0 +1,73 @@
+"""The classroom's database: what it stores, what it refuses, and rebuilding on start."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from negotiation.classroom import open_classroom
+from negotiation.classroom.store import Store, StoreError
+from negotiation.teach.group import INSTRUCTOR, Action
+from tests.conftest import SEED
+
+
+def test_reopening_replays_every_group(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite"
+    room = open_classroom(db, SEED)
+    a = room.create("A", ("ukraine", "russia"))
+    b = room.create("B", ("united_states",))
+    room.act(a.id, Action(INSTRUCTOR, "start"))
+    room.act(a.id, Action("ukraine", "move", "ukraine comments on twenty_eight_point_plan"))
+    room.act(a.id, Action("russia", "pass"))
+    room.act(b.id, Action(INSTRUCTOR, "advance"))
+    live = {gid: e.group for gid, e in room.groups.items()}
+    token = a.row.tokens["ukraine"]
+    room.store.close()
+    again = open_classroom(db, SEED)
+    assert again.instructor == room.instructor and again.secret == room.secret
+    for gid, group in live.items():
+        replayed = again.groups[gid].group
+        assert replayed.actions == group.actions
+        assert replayed.state == group.state
+        assert replayed.log == group.log
+    assert again.seat(token) is not None and again.seat(token)[1] == "ukraine"  # type: ignore[index]
+    again.store.close()
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_kept(tmp_path: Path) -> None:
+    db = tmp_path / "notes.txt"
+    db.write_text("my lecture notes\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="not an SQLite database"):
+        Store(db)
+    assert db.read_text(encoding="utf-8") == "my lecture notes\n"
+
+
+def test_another_sqlite_database_is_refused_and_kept(tmp_path: Path) -> None:
+    db = tmp_path / "grades.sqlite"
+    with sqlite3.connect(db) as c:
+        c.execute("CREATE TABLE grades (student TEXT, grade INT)")
+    before = db.read_bytes()
+    with pytest.raises(StoreError, match=r"another kind \(tables: grades\)"):
+        Store(db)
+    assert db.read_bytes() == before
+
+
+def test_a_newer_version_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite"
+    Store(db).close()
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE meta SET value = '99' WHERE key = 'version'")
+    with pytest.raises(StoreError, match="version 99, expected 1"):
+        Store(db)
+
+
+def test_a_row_that_no_longer_replays_is_reported(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite"
+    room = open_classroom(db, SEED)
+    room.act(room.create("A", ("ukraine",)).id, Action(INSTRUCTOR, "start"))
+    room.store.append(1, 1, Action("ukraine", "move", "ukraine signs twenty_point_plan"))
+    room.store.close()
+    with pytest.raises(StoreError, match=r"group 1 \(A\) does not replay: .*agreed_in_principle"):
+        open_classroom(db, SEED)

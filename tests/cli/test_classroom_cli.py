@@ -1,0 +1,76 @@
+"""``negotiation classroom``: the link it prints, the warnings, and what it refuses."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import negotiation.classroom
+from negotiation.cli import classroom as command
+from tests.conftest import SEED, invoke
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """``serve`` replaced by one that reports ready on port 8765 and returns."""
+    calls: list[tuple[str, int]] = []
+
+    def fake(room: Any, host: str, port: int, ready: Any) -> None:
+        calls.append((host, port))
+        ready(8765)
+        room.store.close()
+
+    monkeypatch.setattr(negotiation.classroom, "serve", fake)
+    return calls
+
+
+def test_it_prints_the_instructor_link(tmp_path: Path, served: list[tuple[str, int]]) -> None:
+    db = tmp_path / "c.sqlite"
+    result = invoke("classroom", "-s", SEED, "--db", str(db), "--port", "9000")
+    assert result.exit_code == 0, result.output
+    room = negotiation.classroom.open_classroom(db, SEED)
+    assert f"http://127.0.0.1:8765/instructor/{room.instructor}" in result.output
+    assert "warning" not in result.output
+    assert served == [("127.0.0.1", 9000)]
+    room.store.close()
+
+
+def test_every_interface_is_warned_about(tmp_path: Path, served: list[tuple[str, int]]) -> None:
+    result = invoke("classroom", "--host", "0.0.0.0", "--db", str(tmp_path / "c.sqlite"))
+    assert result.exit_code == 0, result.output
+    assert "warning: listening on 0.0.0.0: anyone who can reach this machine" in result.output
+
+
+def test_the_default_database_is_in_the_user_data_dir(
+    tmp_path: Path, served: list[tuple[str, int]]
+) -> None:
+    result = invoke("classroom", env={"XDG_DATA_HOME": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "negotiation" / "classroom.sqlite").is_file()
+    assert command.default_db().name == "classroom.sqlite"
+
+
+def test_another_file_is_never_overwritten(tmp_path: Path, served: list[tuple[str, int]]) -> None:
+    db = tmp_path / "thesis.sqlite"
+    db.write_bytes(b"not a database at all")
+    result = invoke("classroom", "--db", str(db))
+    assert result.exit_code == 2
+    assert f"error: {db}: not an SQLite database; choose another --db" in result.output
+    assert db.read_bytes() == b"not a database at all"
+    assert served == []
+
+
+def test_without_the_extra_it_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "uvicorn" else real(name, *a)
+    )
+    result = invoke("classroom", "--db", str(tmp_path / "c.sqlite"))
+    assert result.exit_code == 2
+    assert "the classroom needs uvicorn: pip install 'negotiation[classroom]'" in result.output
+    assert not (tmp_path / "c.sqlite").exists()

@@ -1,0 +1,159 @@
+"""The classroom's group session: seats, turns, the clock, the script, and replay."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from negotiation.model.errors import MoveError
+from negotiation.model.events import Event
+from negotiation.runtime.engine import Engine
+from negotiation.teach.group import INSTRUCTOR, Action, Group, RefusedError, Turn
+
+START = Action(INSTRUCTOR, "start")
+ADVANCE = Action(INSTRUCTOR, "advance")
+SIGN = "ukraine signs twenty_point_plan"
+
+
+def started(seed: Engine, *seats: str) -> Group:
+    return Group.open(seed, seats).take(START)
+
+
+def test_opening_applies_the_first_days_script_of_the_other_parties(seed: Engine) -> None:
+    g = Group.open(seed, ("ukraine", "russia"))
+    assert g.status == "waiting"
+    assert g.day == dt.date(2025, 11, 1)
+    assert [line.seat for line in g.log] == ["united_states", "united_states", None]
+    assert g.state.deadlines["thanksgiving_deadline"].due == dt.date(2025, 11, 27)
+    assert g.waiting_for == ()  # nobody's turn before the start
+
+
+def test_a_student_party_s_scripted_event_is_left_to_the_student(seed: Engine) -> None:
+    g = Group.open(seed, ("united_states",))
+    assert [line.seat for line in g.log] == [None]  # only the world's event: the derive
+    assert g.state.deadlines["thanksgiving_deadline"].status.value == "inactive"
+
+
+def test_seats_are_checked(seed: Engine) -> None:
+    with pytest.raises(MoveError, match="unknown party 'mars'"):
+        Group.open(seed, ("ukraine", "mars"))
+    with pytest.raises(MoveError, match="each party once"):
+        Group.open(seed, ())
+    assert Group.open(seed, ("russia", "ukraine")).seats == ("ukraine", "russia")
+
+
+def test_a_refused_move_says_why_and_changes_nothing(seed: Engine) -> None:
+    g = started(seed, "ukraine", "russia")
+    assert g.why("ukraine", SIGN)[0].startswith("twenty_point_plan is proposed; sign needs")
+    with pytest.raises(RefusedError) as refused:
+        g.take(Action("ukraine", "move", SIGN))
+    assert refused.value.reasons == g.why("ukraine", SIGN)
+    with pytest.raises(RefusedError, match="you play ukraine; that move is by russia"):
+        g.take(Action("ukraine", "move", "russia rejects twenty_point_plan"))
+    with pytest.raises(RefusedError, match="unknown"):
+        g.take(Action("ukraine", "move", "ukraine dances"))
+    with pytest.raises(RefusedError, match="not a seat"):
+        g.take(Action("united_states", "pass"))
+
+
+def test_the_clock_moves_when_every_seat_has_acted_or_passed(seed: Engine) -> None:
+    g = started(seed, "ukraine", "russia")
+    assert g.waiting_for == ("ukraine", "russia")
+    move = g.choices("ukraine")[0].label
+    g = g.take(Action("ukraine", "move", move))
+    assert g.waiting_for == ("russia",)
+    assert g.log[-1].kind == "move" and g.log[-1].text == move
+    with pytest.raises(RefusedError, match="already acted"):
+        g.take(Action("ukraine", "pass"))
+    g = g.take(Action("russia", "pass"))
+    assert g.day == dt.date(2025, 11, 27)
+    assert g.waiting_for == ("ukraine", "russia")
+
+
+def test_the_instructor_advances_and_a_deadline_fires_on_the_way(seed: Engine) -> None:
+    g = started(seed, "ukraine", "russia").take(ADVANCE)
+    assert g.day == dt.date(2025, 11, 27)
+    g = g.take(ADVANCE)
+    fired = [line for line in g.log if line.kind == "clock"]
+    assert "thanksgiving_deadline missed" in fired[0].text
+    assert g.state.deadlines["thanksgiving_deadline"].due == dt.date(2025, 12, 25)  # extended
+
+
+def test_pause_blocks_the_students_and_end_stops_the_group(seed: Engine) -> None:
+    g = started(seed, "ukraine").take(Action(INSTRUCTOR, "pause"))
+    with pytest.raises(RefusedError, match="the group is paused"):
+        g.take(Action("ukraine", "pass"))
+    with pytest.raises(RefusedError, match="cannot pause"):
+        g.take(Action(INSTRUCTOR, "pause"))
+    g = g.take(START).take(Action(INSTRUCTOR, "end"))
+    assert g.status == "ended"
+    with pytest.raises(RefusedError, match="cannot advance: the group is ended"):
+        g.take(ADVANCE)
+    with pytest.raises(RefusedError, match="a seat cannot start"):
+        g.take(Action("ukraine", "start"))
+
+
+def test_advancing_past_the_last_day_finishes_the_group(seed: Engine) -> None:
+    g = started(seed, "ukraine")
+    while g.status == "running":
+        g = g.take(ADVANCE)
+    assert g.status == "finished"
+    assert g.state.closed and g.day == g.end
+    assert g.log[-1].kind == "end"
+
+
+class Silent:
+    """Counterparts that do nothing: the seam takes any policy."""
+
+    def moves(self, turn: Turn) -> tuple[Event, ...]:
+        assert "ukraine" not in turn.parties
+        return ()
+
+
+def test_counterparts_are_a_seam(seed: Engine) -> None:
+    g = Group.open(seed, ("ukraine",), Silent())
+    assert g.log == ()
+    assert g.state.documents["twenty_eight_point_plan"].state == "drafted"
+
+
+# -- replay: the accepted actions are the group ------------------------------------------------
+
+SEATS = ("ukraine", "russia")
+
+
+@st.composite
+def attempts(draw: st.DrawFn) -> list[tuple[str, str, int | str]]:
+    """Actions to try, some of them refused: (seat, kind, a choice's index or a text)."""
+    one = st.one_of(
+        st.tuples(
+            st.just(INSTRUCTOR), st.sampled_from(["start", "pause", "advance", "end"]), st.just("")
+        ),
+        st.tuples(st.sampled_from(SEATS), st.just("pass"), st.just("")),
+        st.tuples(st.sampled_from(SEATS), st.just("move"), st.integers(0, 60)),
+        st.tuples(st.sampled_from(SEATS), st.just("move"), st.sampled_from([SIGN, "x y"])),
+    )
+    return draw(st.lists(one, max_size=14))
+
+
+@given(attempts())
+def test_replaying_the_accepted_actions_gives_the_live_group(
+    seed: Engine, tries: list[tuple[str, str, int | str]]
+) -> None:
+    live = Group.open(seed, SEATS).take(START)
+    for seat, kind, what in tries:
+        text = what if isinstance(what, str) else ""
+        if isinstance(what, int):
+            options = live.choices(seat)
+            text = options[what % len(options)].label if options else "x"
+        try:
+            live = live.take(Action(seat, kind, text))  # type: ignore[arg-type]
+        except RefusedError:
+            continue
+    again = Group.replay(seed, SEATS, live.actions)
+    assert again.state == live.state
+    assert again.log == live.log
+    assert (again.status, again.done, again.day) == (live.status, live.done, live.day)
+    assert again.actions == live.actions
