@@ -53,6 +53,7 @@ from hypothesis.stateful import (
 from negotiation.model.events import Event
 from negotiation.model.scenario import Scenario
 from negotiation.model.state import State
+from negotiation.runtime.compiled.space import CompiledSpace
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.legal import legal_moves
 from negotiation.runtime.space import Space, SpaceNode
@@ -93,9 +94,10 @@ def script_depth(scenario: Scenario, branch: str | None = None) -> int:
 
 
 def _depth(space: Space) -> int:
+    exact = CompiledSpace(space, exact=True)
     node = space.initial()[0]
     for depth in range(MAX_DEPTH):
-        edges = space.expand(node).edges
+        edges = exact.expansion(node).edges
         if not edges:
             return depth
         node = edges[0].node
@@ -174,6 +176,7 @@ def _machine(
     scenario: Scenario, branch: str | None, stats: MachineStatistics
 ) -> tuple[type[RuleBasedStateMachine], Space]:
     space = Space(scenario, [branch])
+    exact = CompiledSpace(space, exact=True)
     engine = space.engine
     end = space.roots[0].end
 
@@ -205,7 +208,7 @@ def _machine(
                 )
 
         def _script(self, data: st.DataObject) -> None:
-            edges = space.expand(self.node).edges
+            edges = exact.expansion(self.node).edges
             if not edges and not self.ended:
                 self.ended = True
                 stats.ended += 1

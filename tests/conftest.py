@@ -31,6 +31,7 @@ from typer.testing import CliRunner, Result
 from negotiation import Engine, Event, Scenario, Trace
 from negotiation.cli import app
 from negotiation.loader import load_scenario
+from negotiation.runtime.compiled.space import CompiledSpace
 
 ROOT = Path(__file__).resolve().parent.parent
 """The checkout's root (``scenarios/``, ``docs/``, ``tests/``), wherever it is."""
@@ -187,3 +188,15 @@ def event(kind: str, date: str | None = None, **fields: Any) -> Event:
 
 def status(trace: Trace, deadline: str) -> str:
     return trace.final.deadlines[deadline].status.value
+
+
+_EXACT: dict[int, Any] = {}
+
+
+def expansion(space: Any, node: Any) -> Any:
+    """The recorded expansion of a node of an explorer ``Space`` (its exact compiled
+    space, made once per space)."""
+    exact = _EXACT.get(id(space))
+    if exact is None or exact.space is not space:
+        exact = _EXACT[id(space)] = CompiledSpace(space, exact=True)
+    return exact.expansion(node)

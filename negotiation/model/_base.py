@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 UNKNOWN: Literal["unknown"] = "unknown"
 Unknown = Literal["unknown"]
@@ -48,6 +48,31 @@ def exactly_one(*names: str) -> dict[str, Any]:
             for name in names
         ]
     }
+
+
+def _plural(what: str) -> str:
+    return what[:-1] + "ies" if what.endswith("y") else what + "s"
+
+
+def assumption_field(what: str) -> Any:
+    """The required ``assumption`` of something that is never a fact (an interest, a
+    strategy)."""
+    return Field(
+        description=f"Required: what the {what} assumes, in words ({_plural(what)} are never "
+        "facts).",
+        json_schema_extra={"pattern": r"\S"},
+    )
+
+
+def require_assumption(data: Any, what: str) -> Any:
+    """Refuse input without an ``assumption`` (the ``before`` validator of such models)."""
+    if isinstance(data, dict) and not str(data.get("assumption") or "").strip():
+        raise ValueError(
+            f"a{'n' if what[0] in 'aeiou' else ''} {what} needs an 'assumption': "
+            f"{_plural(what)} are never facts, so say what this one assumes (for example "
+            "'invented for teaching')"
+        )
+    return data
 
 
 def construct(cls: type[M], values: dict[str, Any]) -> M:

@@ -38,7 +38,17 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, model_validator
 
-from negotiation.model._base import ATTRIBUTION, CONDITION, SUMMARY, Frozen, Id, Ref, exactly_one
+from negotiation.model._base import (
+    ATTRIBUTION,
+    CONDITION,
+    SUMMARY,
+    Frozen,
+    Id,
+    Ref,
+    assumption_field,
+    exactly_one,
+    require_assumption,
+)
 from negotiation.model.attribution import Attribution
 
 Value = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -147,20 +157,12 @@ class Interest(Frozen):
     )
     summary: str | None = Field(None, description=SUMMARY)
     attribution: Attribution | None = Field(None, description=ATTRIBUTION)
-    assumption: str = Field(
-        description="Required: what the interest assumes, in words (interests are never facts).",
-        json_schema_extra={"pattern": r"\S"},
-    )
+    assumption: str = assumption_field("interest")
 
     @model_validator(mode="before")
     @classmethod
     def _labelled(cls, data: Any) -> Any:
-        if isinstance(data, dict) and not str(data.get("assumption") or "").strip():
-            raise ValueError(
-                "an interest needs an 'assumption': interests are never facts, so say what "
-                "this one assumes (for example 'invented for teaching')"
-            )
-        return data
+        return require_assumption(data, "interest")
 
     @property
     def reservation(self) -> Batna:

@@ -47,7 +47,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, model_validator
 
-from negotiation.model._base import SUMMARY, Frozen, Id, Ref
+from negotiation.model._base import SUMMARY, Frozen, Id, Ref, assumption_field, require_assumption
 from negotiation.model.interests import Value
 
 
@@ -121,20 +121,12 @@ class PartyStrategy(Frozen):
         None, description="responses: otherwise counter with the package nearest this utility."
     )
     summary: str | None = Field(None, description=SUMMARY)
-    assumption: str = Field(
-        description="Required: what the strategy assumes, in words (strategies are never facts).",
-        json_schema_extra={"pattern": r"\S"},
-    )
+    assumption: str = assumption_field("strategy")
 
     @model_validator(mode="before")
     @classmethod
     def _labelled(cls, data: Any) -> Any:
-        if isinstance(data, dict) and not str(data.get("assumption") or "").strip():
-            raise ValueError(
-                "a strategy needs an 'assumption': strategies are never facts, so say what "
-                "this one assumes (for example 'invented for teaching')"
-            )
-        return data
+        return require_assumption(data, "strategy")
 
     @model_validator(mode="after")
     def _parameters(self) -> PartyStrategy:

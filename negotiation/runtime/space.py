@@ -10,13 +10,19 @@ relations, facts (with the day each became true), deadlines (status, due day, op
 day, binding) and the memory of reactive rules; it leaves out the step counter, version
 labels, position conditions and since-dates, and the history of extensions.
 
-Steps (edges), all through the public ``Engine``:
+Steps (edges), computed by the compiled runtime's successor function
+(``runtime.compiled._steps``; ``CompiledSpace.expansion`` gives them recorded, as
+``Edge``s):
 
 * ``event``: apply the next scripted event (a blocked one changes nothing);
 * ``alt`` / ``move`` / ``pass``: an option of a decision point;
 * ``close``: close the current day (deadlines due that day fire);
-* ``arrive``: move the clock to the next day on which something can happen
-  (``Engine.checkpoints``), or to the next scripted item, whichever is first.
+* ``arrive``: move the clock to the next day on which something can happen, or to the
+  next scripted item, whichever is first.
+
+This module holds what the search is over: the roots (the base timeline and branches,
+with their agendas), the ``when`` decision points and invariants, nodes and edges, the
+built-in invariants' explanations (``check``) and outcome labels (``outcome``).
 
 So deadline firings and window edges are states of their own, invariants are checked
 there, and a ``when`` decision point that a deadline makes true is taken at once (the
@@ -34,17 +40,14 @@ from typing import Any
 
 from negotiation import conditions as cond
 from negotiation.model._base import construct
-from negotiation.model.dates import FuzzyDate
 from negotiation.model.deadlines import LIVE_STATUSES, DeadlineStatus
-from negotiation.model.decisions import DecisionPoint, option_weights
-from negotiation.model.errors import NegotiationError
+from negotiation.model.decisions import DecisionPoint
 from negotiation.model.events import Event
 from negotiation.model.scenario import Scenario
 from negotiation.model.state import DeadlineState, DocumentState, PositionState, RuleState, State
 from negotiation.model.trace import TraceEntry
 from negotiation.runtime.compiled._base import Code
 from negotiation.runtime.engine import Engine
-from negotiation.runtime.legal import candidate_moves, legal_moves
 
 """How an edge was taken: ("event"|"close"|"arrive"|"pass", 0), ("alt"|"move", index)."""
 
@@ -200,129 +203,6 @@ class Space:
     def initial(self) -> list[SpaceNode]:
         return [SpaceNode(i, 0, 0, self.start) for i in range(len(self.roots))]
 
-    # -- successors ----------------------------------------------------------------------
-    def expand(self, node: SpaceNode) -> Expansion:
-        """Every successor of ``node``; none at the end of its timeline or when stuck."""
-        try:
-            return self._expand(node)
-        except NegotiationError as e:
-            return Expansion((), stuck=f"the engine stopped: {e}")
-
-    def _expand(self, node: SpaceNode) -> Expansion:
-        st = node.state
-        root = self.roots[node.root]
-        due = self._when_due(node)
-        if due is not None:
-            if not st.closed:
-                dp = self.when[due][0]
-                taken = node.taken | (1 << due)
-                return self._decide(node, dp, node.cursor, taken)
-            if st.date < root.end:
-                return Expansion((self._arrive(node, st.date + dt.timedelta(days=1)),))
-        item = root.agenda[node.cursor] if node.cursor < len(root.agenda) else None
-        if item is not None and (st.date > item.day or (st.date == item.day and not st.closed)):
-            if item.decision is not None:
-                return self._decide(node, item.decision, node.cursor + 1, node.taken)
-            assert item.event is not None
-            step = self.engine.apply(st, item.event)
-            child = SpaceNode(node.root, node.cursor + 1, node.taken, step.state)
-            applied = () if step.blocked else (item.event,)
-            return Expansion((Edge(("event", 0), child, "event", applied, step.entries),))
-        goal = item.day if item is not None else root.end
-        if st.date < goal and st.closed:
-            later = [d for d in self.engine.checkpoints(st) if st.date < d < goal]
-            return Expansion((self._arrive(node, min([*later, goal])),))
-        if not st.closed:
-            closing = self.engine.advance(st, st.date, close=True)
-            assert closing is not None
-            child = SpaceNode(node.root, node.cursor, node.taken, closing.state)
-            return Expansion((Edge(("close", 0), child, "close", (), closing.entries),))
-        return Expansion(())
-
-    def _when_due(self, node: SpaceNode) -> int | None:
-        view = self.engine.view(node.state)
-        for i, (_, test) in enumerate(self.when):
-            if not node.taken & (1 << i) and cond.evaluate(test, view):
-                return i
-        return None
-
-    def _arrive(self, node: SpaceNode, day: dt.date) -> Edge:
-        step = self.engine.advance(node.state, day)
-        assert step is not None
-        child = SpaceNode(node.root, node.cursor, node.taken, step.state)
-        return Edge(("arrive", 0), child, "arrive", (), step.entries)
-
-    def _decide(self, node: SpaceNode, dp: DecisionPoint, cursor: int, taken: int) -> Expansion:
-        st = node.state
-        day = st.date
-        edges: list[Edge] = []
-        blocked: list[str] = []
-        late: list[str] = []
-        moves, count = self._free_moves(node, dp, cursor, taken, late) if dp.free else ([], 0)
-        weights = option_weights(dp, count)
-        for k, alt in enumerate(dp.alternatives):
-            events = [e.model_copy(update={"date": FuzzyDate.of(day)}) for e in alt.events]
-            edge = self._apply_all(node, events, cursor, taken, ("alt", k))
-            if isinstance(edge, str):
-                blocked.append(f"{alt.id}: {edge}")
-            else:
-                edges.append(_label(edge, dp.id, alt.id, weights[k]))
-        for edge in moves:
-            weight = weights[len(dp.alternatives) + edge.code[1]]
-            edges.append(_label(edge, dp.id, None, weight))
-        if dp.free and dp.allow_pass:
-            child = SpaceNode(node.root, cursor, taken, st)
-            edges.append(
-                Edge(("pass", 0), child, "pass", decision=dp.id, option="pass", weight=weights[-1])
-            )
-        if not edges:
-            why = "; ".join(blocked + late) or "no legal move"
-            return Expansion((), stuck=f"decision {dp.id} on {day}: no option ({why})")
-        return Expansion(tuple(edges))
-
-    def _free_moves(
-        self, node: SpaceNode, dp: DecisionPoint, cursor: int, taken: int, blocked: list[str]
-    ) -> tuple[list[Edge], int]:
-        """The edges of a free decision's legal moves (codes ``("move", k)`` in the order
-        of ``legal_moves``) and how many legal moves the weights share among.
-
-        Each candidate is applied once, and a blocked result is dropped: the same moves
-        as ``legal_moves`` (``Engine.check``) then ``apply``, without computing every
-        reason twice (``apply`` runs the same checks on a day that is not closed)."""
-        st = node.state
-        edges: list[Edge] = []
-        if st.closed:  # pragma: no cover - decisions are taken before their day closes
-            # a move is late on a closed day, but the weights count the legal ones
-            legal = legal_moves(self.engine, st, dp.parties).legal
-            for k, move in enumerate(legal):
-                edge = self._apply_all(node, [move], cursor, taken, ("move", k))
-                if isinstance(edge, str):
-                    blocked.append(edge)
-                else:
-                    edges.append(edge)
-            return edges, len(legal)
-        for move in candidate_moves(self.engine, st, dp.parties):
-            step = self.engine.apply(st, move)
-            if step.blocked:
-                continue
-            child = SpaceNode(node.root, cursor, taken, step.state)
-            edges.append(Edge(("move", len(edges)), child, "move", (move,), step.entries))
-        return edges, len(edges)
-
-    def _apply_all(
-        self, node: SpaceNode, events: list[Event], cursor: int, taken: int, code: Code
-    ) -> Edge | str:
-        st = node.state
-        entries: list[TraceEntry] = []
-        for event in events:
-            step = self.engine.apply(st, event)
-            if step.blocked:
-                return "; ".join(step.entry.reasons)
-            st = step.state
-            entries.extend(step.entries)
-        child = SpaceNode(node.root, cursor, taken, st)
-        return Edge(code, child, code[0], tuple(events), tuple(entries))
-
     # -- invariants and outcomes -------------------------------------------------------------
     def check(self, before: State | None, after: State) -> list[InvariantBreach]:
         """The invariants ``after`` breaks (declared ones), and those the step from
@@ -380,19 +260,3 @@ class Space:
         if stuck is not None:
             return f"stuck: {label}"
         return label
-
-    def replay(self, root: int, codes: Sequence[Code]) -> list[Edge]:
-        """The edges of a path given by its codes, from a root."""
-        node = self.initial()[root]
-        out: list[Edge] = []
-        for code in codes:
-            edge = next(e for e in self.expand(node).edges if e.code == code)
-            out.append(edge)
-            node = edge.node
-        return out
-
-
-def _label(edge: Edge, decision: str, option: str | None, weight: float) -> Edge:
-    return Edge(
-        edge.code, edge.node, edge.kind, edge.events, edge.entries, decision, option, weight
-    )

@@ -107,8 +107,8 @@ def expand_portable(compiled: CompiledSpace, packed: list[Portable],
 def stuck_reason(compiled: CompiledSpace, s: S) -> tuple[str, str]:
     """A stuck state's reason and outcome label, as the engine words them."""
     node = compiled.decode(s)
-    reason = compiled.space.expand(node).stuck
-    assert reason is not None, "the compiled space and the engine disagree"
+    reason = compiled.expansion(node).stuck
+    assert reason is not None, "the search and its recorded expansion disagree"
     return reason, compiled.space.outcome(node, reason)
 
 
@@ -125,7 +125,7 @@ def _next(found: tuple[int, list[S], str | None]) -> tuple[tuple[int, list[S]], 
 
 
 class _Walk:
-    """One breadth-first search over a compiled space (``explore._level``, mirrored)."""
+    """One breadth-first search over a compiled space, in one process."""
 
     def __init__(
         self,

@@ -141,8 +141,10 @@ LOCAL_LEVEL = 64
 """With workers, a level of fewer nodes is expanded in the main process."""
 
 
-def _expand_one(space: Space, node: SpaceNode) -> Expanded:
-    expansion = space.expand(node)
+def _expand_one(exact: CompiledSpace, node: SpaceNode) -> Expanded:
+    """A node expanded with its edges recorded (the search without ``compiled``)."""
+    space = exact.space
+    expansion = exact.expansion(node)
     if not expansion.edges:
         return space.outcome(node, expansion.stuck), expansion.stuck, []
     children: list[Child] = [
@@ -279,7 +281,8 @@ def _level(
     nodes = [[n for _, n in c] for c in chunks]
     results: Iterable[Any]
     if fast is None:
-        results = ([_expand_one(search.space, n) for n in c] for c in nodes)
+        exact = CompiledSpace(search.space, exact=True)
+        results = ([_expand_one(exact, n) for n in c] for c in nodes)
     elif pool is None or len(frontier) < LOCAL_LEVEL:  # not worth a round trip
         sent: set[bytes] = set()
         results = (expand_portable(fast, c, sent) for c in nodes)
@@ -353,18 +356,21 @@ def _step(edge: Edge) -> PathStep | None:
     return PathStep(day=day, kind=edge.kind, text=text, details=details)
 
 
-def _path(space: Space, root: int, codes: list[Code]) -> tuple[list[PathStep], list[Edge]]:
-    edges = space.replay(root, codes)
+def _path(
+    exact: CompiledSpace, root: int, codes: list[Code]
+) -> tuple[list[PathStep], list[Edge]]:
+    edges = exact.replay(root, codes)
     steps = [s for s in (_step(e) for e in edges) if s is not None]
     return steps, edges
 
 
-def _violation(space: Space, search: SearchRecord, found: Found) -> Violation:
+def _violation(exact: CompiledSpace, search: SearchRecord, found: Found) -> Violation:
+    space = exact.space
     codes = search.codes(found.parent) if found.parent >= 0 else []
     if found.code is not None:
         codes.append(found.code)
     root = search.root[found.parent]
-    steps, edges = _path(space, root, codes)
+    steps, edges = _path(exact, root, codes)
     final = edges[-1].node.state if edges else space.start
     b = found.breach
     declared = {inv.id: inv for inv, _ in space.invariants}
@@ -391,11 +397,13 @@ def _result(
     search: SearchRecord, stopped: Stop | None, elapsed: float, workers: int
 ) -> Exploration:
     space = search.space
-    violations = [_violation(space, search, f) for f in search.found.values()]
+    exact = CompiledSpace(space, exact=True) if search.found or search.stuck else None
+    violations = [_violation(exact, search, f) for f in search.found.values() if exact]
     violations.sort(key=lambda v: (v.steps, v.invariant))
     stuck = []
     for index, reason in search.stuck:
-        steps, edges = _path(space, search.root[index], search.codes(index))
+        assert exact is not None
+        steps, edges = _path(exact, search.root[index], search.codes(index))
         final = edges[-1].node.state if edges else space.start
         stuck.append(
             Stuck(

@@ -1,10 +1,12 @@
-"""The compiled explorer (negotiation.runtime.compiled) against the engine-driven one.
+"""The search's compiled space (states as the search merges them, no recorder) against
+its recorded expansion (whole states, trace entries) and the engine.
 
-Two checks keep it honest: random paths through the compiled space, replayed step by
-step through the engine's space (``Space.expand``, i.e. ``Engine.apply`` and
-``Engine.advance``), give the same successors (codes, in order), the same states
-(``SpaceNode.key()`` of the decoded tuple), the same invariant verdicts and outcomes; and
-``explore`` gives identical results with ``compiled=True`` and ``compiled=False``.
+Random paths through the search's space, replayed step by step through the recorded
+expansion, give the same successors (codes, in order), the same states
+(``SpaceNode.key()`` of the decoded tuple), the same invariant verdicts and outcomes; a
+recorded event edge is what ``Engine.apply`` gives; and ``explore`` gives identical
+results with ``compiled=True`` (the fast search) and ``compiled=False`` (the recorded
+expansion, one process).
 """
 
 from __future__ import annotations
@@ -21,11 +23,10 @@ from hypothesis import strategies as st
 from benchmarks.family import Family
 from negotiation import Scenario
 from negotiation.loader import load_scenario
-from negotiation.runtime.compiled import NotCompilableError
 from negotiation.runtime.compiled.space import CompiledSpace, compile_space
 from negotiation.runtime.space import Space
 from negotiation.search.explore import Exploration, explore
-from tests.conftest import ROOT, TALKS
+from tests.conftest import ROOT
 from tests.strategies import rich_scenario
 
 TEST_FILES = sorted(str(p) for p in (ROOT / "tests" / "search").glob("*.yaml"))
@@ -141,7 +142,9 @@ def test_every_scenario_here_compiles() -> None:
 
 @settings(max_examples=150)
 @given(name=st.sampled_from(NAMES), data=st.data())
-def test_random_compiled_paths_replay_through_the_engine(name: str, data: st.DataObject) -> None:
+def test_random_compiled_paths_replay_through_the_recorded_expansion(
+    name: str, data: st.DataObject
+) -> None:
     space, compiled = _spaces(name)
     root = data.draw(st.integers(0, len(space.roots) - 1), label="root")
     node = space.initial()[root]
@@ -149,7 +152,7 @@ def test_random_compiled_paths_replay_through_the_engine(name: str, data: st.Dat
     assert compiled.decode(s).key() == node.key()
     for _ in range(60):
         children, stuck = compiled.expand(s)
-        expansion = space.expand(node)
+        expansion = compiled.expansion(node)
         assert [c for c, _ in children] == [e.code for e in expansion.edges]
         assert stuck == (expansion.stuck is not None)
         if not children:
@@ -161,6 +164,10 @@ def test_random_compiled_paths_replay_through_the_engine(name: str, data: st.Dat
         assert compiled.decode(child).key() == edge.node.key(), (name, code)
         assert compiled.encode(edge.node) == child
         assert compiled.breaches(s, child) == bool(space.check(node.state, edge.node.state))
+        if edge.kind == "event" and edge.events:
+            applied = space.engine.apply(node.state, edge.events[0])
+            assert applied.state == edge.node.state
+            assert applied.entries == edge.entries
         s, node = child, edge.node
 
 
@@ -206,19 +213,6 @@ def test_branches_and_progress_are_the_same() -> None:
                 progress=lambda p, f=flag: seen[f].append((p.states, p.depth, p.frontier)))
     assert seen[True] == seen[False]
     assert seen[True]
-
-
-def test_a_scenario_outside_the_subset_falls_back_to_the_engine(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def refuse(self: CompiledSpace, node: object) -> object:
-        raise NotCompilableError("not here")
-
-    scenario = load_scenario(TALKS)
-    expected = explore(scenario, compiled=False)
-    monkeypatch.setattr(CompiledSpace, "pred", refuse)
-    assert compile_space(Space(scenario)) is None
-    _same(explore(scenario), expected)
 
 
 def test_decoding_is_exact_on_the_initial_states() -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 from negotiation.loader import load_scenario, resolve
 from negotiation.runtime.space import Space
 from negotiation.search.explore import explore
+from tests.conftest import expansion
 
 
 def _walk(choose: dict[str, str]) -> list[tuple[dt.date, str, str]]:
@@ -14,7 +15,7 @@ def _walk(choose: dict[str, str]) -> list[tuple[dt.date, str, str]]:
     node = space.initial()[0]
     taken = []
     while True:
-        edges = space.expand(node).edges
+        edges = expansion(space, node).edges
         if not edges:
             return taken
         pick = next((e for e in edges if e.option in choose.values()), edges[0])

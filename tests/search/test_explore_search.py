@@ -12,7 +12,7 @@ from negotiation import Engine, Scenario
 from negotiation.loader import load_scenario
 from negotiation.runtime.space import Space
 from negotiation.search.explore import counterexample_scenario, counterexample_text, explore
-from tests.conftest import PLANTED, TALKS, invoke
+from tests.conftest import PLANTED, TALKS, expansion, invoke
 
 # -- an exactly countable space -----------------------------------------------------------
 
@@ -118,7 +118,7 @@ def test_planted_bug_gives_the_shortest_counterexample_through_a_deadline() -> N
     def breaks_within(node: Any, budget: int) -> bool:
         if budget == 0:
             return False
-        for edge in space.expand(node).edges:
+        for edge in expansion(space, node).edges:
             if space.check(node.state, edge.node.state) or breaks_within(edge.node, budget - 1):
                 return True
         return False

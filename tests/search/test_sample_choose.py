@@ -13,6 +13,7 @@ from negotiation.runtime.compiled._base import Pick
 from negotiation.runtime.compiled.space import CompiledSpace, compile_space
 from negotiation.runtime.space import Space, SpaceNode
 from tests.conftest import TALKS
+from tests.conftest import expansion as expand
 
 Outcome = tuple[Any, ...]
 
@@ -62,7 +63,7 @@ def _chosen(compiled: CompiledSpace, node: SpaceNode) -> dict[Outcome, float]:
 
 
 def _expanded(compiled: CompiledSpace, space: Space, node: SpaceNode) -> dict[Outcome, float]:
-    expansion = space.expand(node)
+    expansion = expand(space, node)
     if not expansion.edges:
         return {("stuck", expansion.stuck is not None): 1.0}
     shares = _shares([e.weight for e in expansion.edges]) if len(expansion.edges) > 1 else [1.0]
@@ -87,7 +88,7 @@ def _same_everywhere(scenario: Scenario) -> int:
             for k, p in chosen.items():
                 assert abs(p - expanded[k]) < 1e-9, (k, p, expanded[k])
             checked += 1
-            for edge in space.expand(node).edges:
+            for edge in expand(space, node).edges:
                 if edge.node.key() not in seen:
                     seen.add(edge.node.key())
                     following.append(edge.node)
@@ -123,7 +124,7 @@ def test_blocked_options_are_drawn_again_and_all_blocked_is_stuck() -> None:
     scenario = Scenario.model_validate(data)
     space = Space(scenario, ["withdrawn"])
     node = space.initial()[0]
-    while (expansion := space.expand(node)).edges:
+    while (expansion := expand(space, node)).edges:
         node = expansion.edges[0].node
     assert expansion.stuck is not None and "accept:" in expansion.stuck
     assert _chosen(_compiled(space), node) == {("stuck", True): 1.0}

@@ -329,7 +329,7 @@ class Acts(Parts):
     def _doc_successor(
         self, event: Event, doc: Document, dest: Callable[[str, tuple[bool, ...]], str | None]
     ) -> Callable[[int, tuple[bool, ...]], int]:
-        """The document sub-state after the event (``Acts.mutate_document``)."""
+        """The document sub-state after the event."""
         subs = self.subs
         by = tuple(event.by)
         is_sign, is_ratify = isinstance(event, Sign), isinstance(event, Ratify)

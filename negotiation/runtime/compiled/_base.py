@@ -62,7 +62,8 @@ def _move_codes(n: int) -> list[Code]:
 
 
 class NotCompilableError(Exception):
-    """The scenario uses something the compiled space does not mirror."""
+    """The scenario uses something the compiled space cannot lay out (a search's space has
+    fixed position slots)."""
 
 
 class _RuleLoopError(Exception):

@@ -1,22 +1,29 @@
-"""Decisions and the successor function: ``expand`` mirrors ``Space.expand`` step for
-step (the next scripted event, an option of a decision point, closing a day, moving the
-clock to the next checkpoint; the same edge codes, in the same order)."""
+"""Decisions and the successor function, written once: the next scripted event, an
+option of a decision point, closing a day, moving the clock to the next checkpoint
+(``_next``). The search runs it without a recorder (``expand``); paths shown to a user,
+stuck reasons and ``negotiation.testing`` run it with one (``expand_traced``), which also
+says what each edge did. ``choose`` draws one successor (``sample``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from negotiation.model.dates import FuzzyDate
 from negotiation.model.decisions import DecisionPoint, option_weights
+from negotiation.model.errors import RuleLoopError
 from negotiation.model.events import (
     Accept,
     DropDeadline,
     EnforceDeadline,
+    Event,
     Reject,
     SetDeadline,
     StatePosition,
     WaiveDeadline,
 )
 from negotiation.model.positions import position_key
+from negotiation.model.trace import TraceEntry
 from negotiation.runtime.compiled._base import (
     _ORIGIN,
     CLOSED,
@@ -42,9 +49,51 @@ from negotiation.runtime.compiled._base import (
     _move_codes,
     _RuleLoopError,
 )
+from negotiation.runtime.compiled._record import History, Recorder
 from negotiation.runtime.compiled._search_parts import SearchParts
 from negotiation.runtime.legal import _bodies, _trigger_moves
 from negotiation.runtime.space import Root
+
+
+@dataclass(slots=True)
+class Traced:
+    """What a recorded edge did: the child's history, the edge's kind, its events and
+    trace entries, and the decision, option and weight it stands for."""
+
+    history: History
+    kind: str
+    events: tuple[Event, ...] = ()
+    entries: tuple[TraceEntry, ...] = ()
+    decision: str | None = None
+    option: str | None = None
+    weight: float = 1.0
+
+
+TracedChild = tuple[Code, S, Traced | None]
+
+
+def _traced(rec: Recorder | None, kind: str, events: tuple[Event, ...] = ()) -> Traced | None:
+    if rec is None:
+        return None
+    return Traced(rec.h, kind, events, rec.finish())
+
+
+def _labelled(edges: list[TracedChild], dp: DecisionPoint, moves: int) -> list[TracedChild]:
+    """Decision edges with their decision, option and weight."""
+    weights = option_weights(dp, moves)
+    out: list[TracedChild] = []
+    for code, child, tr in edges:
+        assert tr is not None
+        kind, k = code
+        tr.decision = dp.id
+        if kind == "alt":
+            tr.option, tr.weight = dp.alternatives[k].id, weights[k]
+        elif kind == "move":
+            tr.weight = weights[len(dp.alternatives) + k]
+        else:
+            tr.option, tr.weight = "pass", weights[-1]
+        out.append((code, child, tr))
+    return out
 
 
 class Steps(SearchParts):
@@ -146,8 +195,8 @@ class Steps(SearchParts):
         return out
 
     def expand(self, s: S) -> tuple[Children, bool]:
-        """(children with their codes, stuck?) as ``Space.expand``; no children and not
-        stuck: the node is terminal."""
+        """(children with their codes, stuck?); no children and not stuck: the node is
+        terminal."""
         try:
             return self.expand_settled(s)
         except _RuleLoopError:
@@ -155,52 +204,98 @@ class Steps(SearchParts):
 
     def expand_settled(self, s: S) -> tuple[Children, bool]:
         """``expand``, raising ``_RuleLoopError`` where rules do not settle."""
+        children, stuck = self._next(s, None)
+        return [(code, child) for code, child, _ in children], stuck is not None
+
+    def expand_traced(self, s: S, h: History) -> tuple[list[TracedChild], str | None]:
+        """``expand`` with what each edge did (its events, trace entries, decision and
+        option, weight, and the child's history), and why a stuck node is stuck."""
+        try:
+            return self._next(s, h)
+        except RuleLoopError as e:
+            return [], f"the engine stopped: {e}"
+
+    def _next(self, s: S, h: History | None) -> tuple[list[TracedChild], str | None]:
+        """The successors of ``s`` (the next scripted event, an option of a decision
+        point, closing a day, moving the clock to the next checkpoint), recorded when
+        ``h`` is given; and why the node is stuck (a reason only when recorded)."""
         date, closed = s[DATE], s[CLOSED]
         root = self.roots[s[ROOT]]
         for bit, test, dec in self.when:
             if not s[TAKEN] & bit and test(s):
                 if not closed:
-                    return self._decide(s, dec, s[CURSOR], s[TAKEN] | bit)
+                    return self._decide(s, dec, s[CURSOR], s[TAKEN] | bit, h)
                 if date < root.end:
-                    return [self._arrive(s, date + 1)], False
+                    return [self._arrive(s, date + 1, h)], None
                 break
         cursor = s[CURSOR]
         item = root.agenda[cursor] if cursor < len(root.agenda) else None
         if item is not None and (date > item.day or (date == item.day and not closed)):
             if item.decision is not None:
-                return self._decide(s, item.decision, cursor + 1, s[TAKEN])
+                return self._decide(s, item.decision, cursor + 1, s[TAKEN], h)
             assert item.op is not None
-            w = list(s)
-            w[CURSOR] = cursor + 1
-            day = item.event_day if item.event_day is not None else date
-            if not (day < date or (day == date and closed)):
-                self.apply_top(w, item.op)
-            return [(("event", 0), tuple(w))], False
+            return [self._event(s, item.op, item.event_day, h)], None
         goal = item.day if item is not None else root.end
         if date < goal and closed:
-            return [self._arrive(s, self.next_stop(s, date, goal))], False
+            return [self._arrive(s, self.next_stop(s, date, goal), h)], None
         if not closed:
             w = list(s)
-            self.close_day(w)
-            return [(("close", 0), tuple(w))], False
-        return [], False
+            rec = None if h is None else Recorder(h.copy())
+            self.close_day(w, rec)
+            return [(("close", 0), tuple(w), _traced(rec, "close"))], None
+        return [], None
 
-    def _arrive(self, s: S, day: int) -> tuple[Code, S]:
+    def _event(self, s: S, op: Op, event_day: int | None, h: History | None) -> TracedChild:
+        """The next scripted event applied (refused as late on a day already closed)."""
+        date = s[DATE]
         w = list(s)
-        self.arrive(w, day)
-        return ("arrive", 0), tuple(w)
+        w[CURSOR] += 1
+        day = event_day if event_day is not None else date
+        rec = None if h is None else Recorder(h.copy())
+        if day < date or (day == date and s[CLOSED]):
+            if rec is None:
+                return ("event", 0), tuple(w), None
+            assert op.event is not None
+            today = dt.date.fromordinal(date)
+            late = (f"dated {dt.date.fromordinal(day)}, before the current date {today}"
+                    if day < date else f"{today} has already been closed")
+            entry = rec.event(today, "blocked", op.event, reasons=(late,))
+            rec.h.step -= 1  # refused as late: the state does not change
+            return ("event", 0), tuple(w), Traced(rec.h, "event", (), (entry,))
+        applied = self.apply_top(w, op, rec)
+        events = (op.event,) if applied and op.event is not None else ()
+        return ("event", 0), tuple(w), _traced(rec, "event", events)
 
-    def _decide(self, s: S, dec: Decision, cursor: int, taken: int) -> tuple[Children, bool]:
-        edges: Children = []
+    def _arrive(self, s: S, day: int, h: History | None) -> TracedChild:
+        w = list(s)
+        rec = None if h is None else Recorder(h.copy())
+        self.arrive(w, day, rec)
+        return ("arrive", 0), tuple(w), _traced(rec, "arrive")
+
+    def _decide(
+        self, s: S, dec: Decision, cursor: int, taken: int, h: History | None
+    ) -> tuple[list[TracedChild], str | None]:
+        edges: list[TracedChild] = []
         base = list(s)
         base[CURSOR] = cursor
         base[TAKEN] = taken
-        for k, ops in enumerate(dec.alternatives):
+        dp = dec.spec
+        dated = FuzzyDate.of(dt.date.fromordinal(s[DATE]))
+        blocked: list[str] = []
+        for k, compiled in enumerate(dec.alternatives):
             w = base.copy()
-            if all(self.apply_top(w, op) for op in ops):
-                edges.append((("alt", k), tuple(w)))
+            rec = None if h is None else Recorder(h.copy())
+            ops = compiled if rec is None else [  # recorded: its events dated on the day
+                self.op(e.model_copy(update={"date": dated})) for e in dp.alternatives[k].events
+            ]
+            if all(self.apply_top(w, op, rec) for op in ops):
+                events = tuple(op.event for op in ops if op.event is not None)
+                edges.append((("alt", k), tuple(w), _traced(rec, "alt", events)))
+            elif rec is not None:
+                why = "; ".join(rec.entries[-1].reasons)
+                blocked.append(f"{dp.alternatives[k].id}: {why}")
+        moves = 0
         if dec.is_free:
-            k = 0
             closed = s[CLOSED]
             settle = self.settle
             codes = _move_codes(self.max_moves)
@@ -209,14 +304,28 @@ class Steps(SearchParts):
                     continue
                 if not closed:  # a legal move on a closed day is blocked as late
                     w = base.copy()
-                    op.mutate(w)
-                    if op.settles:
-                        settle(w)
-                    edges.append((codes[k], tuple(w)))
-                k += 1
+                    if h is None:
+                        self.perform(w, op, None, None)
+                        if op.settles:
+                            settle(w)
+                        edges.append((codes[moves], tuple(w), None))
+                    else:
+                        assert op.event is not None
+                        move = self.op(op.event.model_copy(update={"date": dated}))
+                        rec = Recorder(h.copy())
+                        self.apply_top(w, move, rec)
+                        assert move.event is not None
+                        edges.append((codes[moves], tuple(w), _traced(rec, "move", (move.event,))))
+                moves += 1
         if dec.allow_pass:
-            edges.append((("pass", 0), tuple(base)))
-        return edges, not edges
+            edges.append((("pass", 0), tuple(base), None if h is None else Traced(h, "pass")))
+        if h is not None:
+            edges = _labelled(edges, dp, moves)
+        if edges:
+            return edges, None
+        day = dt.date.fromordinal(s[DATE])
+        why = "; ".join(blocked) or "no legal move"
+        return [], f"decision {dp.id} on {day}: no option ({why})" if h is not None else ""
 
     # -- one successor drawn (``sample``) ------------------------------------------------
     def choose(self, s: S, pick: Pick) -> tuple[S | None, bool]:

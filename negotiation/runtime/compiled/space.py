@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from negotiation import conditions as cond
@@ -24,6 +24,7 @@ from negotiation.runtime.compiled._base import (
     ROOT,
     TAKEN,
     UNDATED,
+    Code,
     DeadlineMoves,
     DocMoves,
     NotCompilableError,
@@ -34,7 +35,7 @@ from negotiation.runtime.compiled._runtime import Runtime
 from negotiation.runtime.compiled._steps import Steps
 from negotiation.runtime.compiled._subs import Sub
 from negotiation.runtime.program import Program
-from negotiation.runtime.space import Space, SpaceNode
+from negotiation.runtime.space import Edge, Expansion, Space, SpaceNode
 
 
 def _visited_in_key(start: State) -> tuple[bool, bool]:
@@ -69,16 +70,21 @@ def _reads_visited(program: Program, extra: list[cond.Node]) -> bool:
 class CompiledSpace(Runtime, Steps, Outcomes):
     """Successors, invariants and outcomes of ``space`` over tuple states."""
 
-    def __init__(self, space: Space) -> None:
+    def __init__(self, space: Space, exact: bool = False) -> None:
+        """The search's space, keeping what ``SpaceNode.key()`` hashes; or, ``exact``,
+        keeping whole states (as the engine does), for recorded expansions: paths to
+        show, stuck reasons, ``negotiation.testing``."""
         self.space = space
         program = space.engine.program
         in_key, ordered = _visited_in_key(space.start)
         extra = [test for _, test in space.when] + [test for _, test in space.invariants]
-        carry = in_key or _reads_visited(program, extra)
+        carry = exact or in_key or _reads_visited(program, extra)
         super().__init__(
-            program, carry_visited=carry, visit_order=ordered, sorted_points=True,
-            growable=False, nodes=extra,
+            program, carry_visited=carry, visit_order=ordered or exact,
+            sorted_points=not exact, growable=exact, nodes=extra,
         )
+        self.exact = exact
+        self._exact: CompiledSpace | None = self if exact else None
         self.project = carry and not in_key
         self._party_moves: dict[str, tuple[list[DocMoves], list[DeadlineMoves]]] = {}
         self.max_moves = 0  # a bound on the candidate moves of any free decision
@@ -98,6 +104,38 @@ class CompiledSpace(Runtime, Steps, Outcomes):
         keys = self.subs.key
         end = self.doc_end
         return (*s[:FIRST_DOC], *(keys[x] for x in s[FIRST_DOC:end]), *s[end:])
+
+    # -- recorded expansions --------------------------------------------------------------
+    def exact_space(self) -> CompiledSpace:
+        """The exact compiled space of the same ``Space`` (made once)."""
+        if self._exact is None:
+            self._exact = CompiledSpace(self.space, exact=True)
+        return self._exact
+
+    def expansion(self, node: SpaceNode) -> Expansion:
+        """Every successor of ``node`` with what its edge did, recorded; none at the end
+        of its timeline or when stuck (then with the reason)."""
+        exact = self.exact_space()
+        w, h = exact.encode_state(node.state)
+        w[ROOT], w[CURSOR], w[TAKEN] = node.root, node.cursor, node.taken
+        children, stuck = exact.expand_traced(tuple(w), h)
+        edges = []
+        for code, child, tr in children:
+            assert tr is not None
+            state = exact.decode_state(list(child), tr.history)
+            edges.append(Edge(code, SpaceNode(child[ROOT], child[CURSOR], child[TAKEN], state),
+                              tr.kind, tr.events, tr.entries, tr.decision, tr.option, tr.weight))
+        return Expansion(tuple(edges), stuck)
+
+    def replay(self, root: int, codes: Sequence[Code]) -> list[Edge]:
+        """The edges of a path given by its codes, from a root."""
+        node = self.space.initial()[root]
+        out: list[Edge] = []
+        for code in codes:
+            edge = next(e for e in self.expansion(node).edges if e.code == code)
+            out.append(edge)
+            node = edge.node
+        return out
 
     def portable(self, s: S) -> Portable:
         """``s`` with its documents' sub-states as plain values (tuples of strings)."""
