@@ -10,10 +10,25 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 from pydantic.json_schema import JsonSchemaValue
 
-from negotiation.model._base import ASSUMPTION, ATTRIBUTION, PRIORITY, SUMMARY, Frozen, Id, Ref
+from negotiation.model._base import (
+    ASSUMPTION,
+    ATTRIBUTION,
+    CONDITION,
+    PRIORITY,
+    SUMMARY,
+    Frozen,
+    Id,
+    Ref,
+)
 from negotiation.model.attribution import Attribution
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.documents import PointStatus
@@ -58,11 +73,32 @@ class EventBase(Frozen):
     attribution: Attribution | None = Field(None, description=ATTRIBUTION)
     assumption: str | None = Field(None, description=ASSUMPTION)
     priority: int = Field(0, description=PRIORITY)
+    if_: str | None = Field(
+        None,
+        alias="if",
+        description="Apply the event only if this condition holds when its turn comes; "
+        "otherwise it is skipped, and the trace says why. " + CONDITION,
+    )
+    unless: str | None = Field(
+        None,
+        description="Skip the event when this condition holds when its turn comes (the "
+        "trace says so). " + CONDITION,
+    )
 
     @field_validator("by", mode="before", json_schema_input_type=Ref | list[Ref])
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
+
+    @model_serializer(mode="wrap")
+    def _conditions_only_when_given(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """An event without ``if``/``unless`` dumps as it did before they existed."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("if", "if_", "unless"):
+                if key in data and data[key] is None:
+                    del data[key]
+        return data
 
 
 class Propose(EventBase):

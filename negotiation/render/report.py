@@ -314,7 +314,7 @@ def _trace_html(data: ReportData) -> str:
             details.append(f"assumption: {e.assumption}")
         items = "".join(f"<li>{xml_text(x)}</li>" for x in details)
         rows.append(
-            f"<tr>{_cell(e.date_display)}{_cell(views.KIND_LABELS.get(e.kind, e.kind))}"
+            f"<tr>{_cell(e.date_display)}{_cell(views.entry_label(e))}"
             f"{_cell(e.summary)}{_cell(', '.join(e.by))}{_cell(source)}{_cell(status, status)}"
             f"<td><ul>{items}</ul></td></tr>"
         )
@@ -466,7 +466,7 @@ def markdown(data: ReportData) -> str:
         label = views.reason_label(e.kind)
         changes = "; ".join([c.display() for c in e.changes] + [f"{label}: {r}" for r in e.reasons])
         lines.append(
-            f"| {_md(e.date_display)} | {_md(views.KIND_LABELS.get(e.kind, e.kind))} | "
+            f"| {_md(e.date_display)} | {_md(views.entry_label(e))} | "
             f"{_md(e.summary)} | {_md(', '.join(e.by))} | {_md(source)} | {_md(status)} | "
             f"{_md(changes)} |"
         )

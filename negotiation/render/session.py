@@ -99,7 +99,7 @@ def frame_text(session: StepSession, reply: Reply) -> str:
         lines.append(f"{head}  CLOCK  the clock passes {f.date}")
     own = f.entry
     for e in f.entries:
-        label = LABELS.get(e.kind, e.kind.upper())
+        label = views.entry_label(e)
         if e is own:
             lines += _wrap("", f"{head}  {label}  {e.summary}", 0, hang=2)
         else:
@@ -175,7 +175,7 @@ def log_text(lines: Iterable[LogEntry]) -> str:
                 for r in e.reasons:
                     out += _wrap(f"{views.reason_label(e.kind)}:", r, 21)
             elif line.kind != "clock":
-                out += _wrap("then:", f"{LABELS.get(e.kind, e.kind)} {e.summary}", 21)
+                out += _wrap("then:", f"{views.entry_label(e)} {e.summary}", 21)
         for r in line.reasons:
             out += _wrap("why:", r, 21)
     return "\n".join(out)

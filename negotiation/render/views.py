@@ -29,6 +29,14 @@ KIND_LABELS = {
 }
 
 
+def entry_label(e: TraceEntry) -> str:
+    """An entry's kind as a label; an event skipped by its ``if``/``unless`` is SKIPPED,
+    the clock moving on is CLOCK."""
+    if e.kind == "skipped" and e.event_kind is not None:
+        return "SKIPPED"
+    return KIND_LABELS.get(e.kind, e.kind.upper())
+
+
 def branch_label(branch: str | None) -> str:
     return branch if branch is not None else "base"
 
@@ -51,7 +59,7 @@ def entry_row(e: TraceEntry) -> Row:
         "date": e.date.isoformat(),
         "date_display": e.date_display,
         "kind": e.kind,
-        "label": KIND_LABELS.get(e.kind, e.kind.upper()),
+        "label": entry_label(e),
         "event_kind": e.event_kind,
         "ref": e.ref,
         "summary": e.summary,

@@ -330,6 +330,10 @@ class _Checker:
     def event(self, path: Path, e: Event, dated: bool = False) -> None:  # noqa: C901
         if dated and e.date is None:
             self.add((*path, "date"), "a timeline event needs a 'date'")
+        if e.if_ is not None:
+            self.condition((*path, "if"), e.if_)
+        if e.unless is not None:
+            self.condition((*path, "unless"), e.unless)
         for j, who in enumerate(e.by):
             self.ref((*path, "by", j), who, self.parties, "party or body")
         doc = getattr(e, "document", None)

@@ -53,6 +53,7 @@ from negotiation.runtime.compiled._base import (
     Before,
     Describe,
     NotCompilableError,
+    Only,
     Op,
     Pred,
     W,
@@ -116,13 +117,23 @@ class Acts(Parts):
         base = None if key is None else self._op_memo.get(key)
         if base is None:
             base = self._op(event)
+            base.only = self._only(event)
             if key is not None:
                 self._op_memo[key] = base
         compiled = Op(base.blocked, base.mutate, event.id, base.writes, True,
                       base.legal_as_candidate, event, base.reasons, base.describe,
-                      base.effects, base.cause)
+                      base.effects, base.cause, base.only)
         self._new_op(compiled)
         return compiled
+
+    def _only(self, event: Event) -> tuple[Only, ...]:
+        """The event's ``if`` and ``unless`` conditions, compiled."""
+        out = []
+        for text, holds in ((event.if_, True), (event.unless, False)):
+            if text is not None:
+                node = self.program.parse(text)
+                out.append(Only(self.pred(node), node, holds))
+        return tuple(out)
 
     def _op(self, event: Event) -> Op:
         if isinstance(event, Transition):

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from negotiation import conditions as cond
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.deadlines import Deadline, DeadlineStatus
 from negotiation.model.decisions import DecisionPoint
@@ -73,6 +74,15 @@ class _RuleLoopError(Exception):
 # -- compiled pieces --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Only:
+    """An event's ``if`` (``holds`` True) or ``unless`` (``holds`` False) condition."""
+
+    test: Pred
+    node: cond.Node
+    holds: bool
+
+
 def _no_reasons(w: W) -> list[str]:
     return []
 
@@ -102,6 +112,8 @@ class Op:
     describe: Describe = _no_changes
     effects: list[Op] = field(default_factory=list)
     cause: str | None = None
+    only: tuple[Only, ...] = ()
+    """The event's ``if`` / ``unless``: when one fails, the event is skipped."""
 
 
 @dataclass(slots=True)

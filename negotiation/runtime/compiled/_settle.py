@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from negotiation import conditions as cond
 from negotiation.model.errors import RuleLoopError
 from negotiation.runtime.compiled._base import (
     CLOSED,
@@ -53,9 +54,33 @@ class Settle(Parts):
         self._ops.clear()
         self._settle_known = True
 
+    def skipped(self, w: W, op: Op, rec: Recorder | None, cause: str | None) -> bool:
+        """Whether the event's ``if`` fails or its ``unless`` holds: then it is skipped
+        (neither applied nor refused), and its entry says why."""
+        if all(only.test(w) == only.holds for only in op.only):
+            return False
+        if rec is not None:
+            assert op.event is not None
+            view = self.view(w)
+            reasons = []
+            for only in op.only:
+                if only.test(w) != only.holds:
+                    if only.holds:
+                        why = "; ".join(cond.explain(only.node, view))
+                        reasons.append(f"if {only.node.text}: no ({why})")
+                    else:
+                        reasons.append(f"unless {only.node.text}: it holds")
+            rec.entries.append(rec.event(
+                dt.date.fromordinal(w[DATE]), "skipped", op.event, reasons=reasons, cause=cause
+            ))
+        return True
+
     def apply_top(self, w: W, op: Op, rec: Recorder | None = None) -> bool:
         """Apply an event dated on the working list's day, then settle; False when it is
-        blocked (then only its entry, saying why, is recorded)."""
+        blocked (then only its entry, saying why, is recorded). An event skipped by its
+        ``if`` or ``unless`` is not blocked: True, and nothing changes."""
+        if op.only and not w[CLOSED] and self.skipped(w, op, rec, None):
+            return True
         if w[CLOSED] or op.blocked(w):
             if rec is not None:
                 self._blocked(w, op, rec, None)
@@ -73,6 +98,8 @@ class Settle(Parts):
 
     def apply_effect(self, w: W, op: Op, rec: Recorder | None, cause: str | None) -> None:
         """Apply a rule's or a consequence's effect (no settling of its own)."""
+        if op.only and self.skipped(w, op, rec, cause):
+            return
         if op.blocked(w):
             if rec is not None:
                 self._blocked(w, op, rec, cause)

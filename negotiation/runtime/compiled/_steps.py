@@ -262,8 +262,9 @@ class Steps(SearchParts):
             entry = rec.event(today, "blocked", op.event, reasons=(late,))
             rec.h.step -= 1  # refused as late: the state does not change
             return ("event", 0), tuple(w), Traced(rec.h, "event", (), (entry,))
+        skipped = bool(op.only) and self.skipped(w, op, None, None)
         applied = self.apply_top(w, op, rec)
-        events = (op.event,) if applied and op.event is not None else ()
+        events = (op.event,) if applied and not skipped and op.event is not None else ()
         return ("event", 0), tuple(w), _traced(rec, "event", events)
 
     def _arrive(self, s: S, day: int, h: History | None) -> TracedChild:
