@@ -154,7 +154,16 @@ class Document(Frozen):
         "unknown", description="The parties whose acceptance it needs, or unknown."
     )
     ratification_by: list[Ref] = Field(
-        [], description="The parties or bodies (party.body) that must ratify it."
+        [],
+        description="The parties or bodies (party.body) that must ratify it. Unless "
+        "'in_force_before_ratification' says why not, it cannot enter into force (reach "
+        "the state in_force) before each of them has ratified.",
+    )
+    in_force_before_ratification: str | None = Field(
+        None,
+        description="Opt out of the ratification gate: why this document may enter into "
+        "force before every ratifier has ratified (a labelled assumption, or what the "
+        "source says, e.g. provisional application).",
     )
     depends_on: list[Guard] = Field(
         [], description="Conditions that must hold for some of its triggers (guards)."

@@ -100,6 +100,9 @@ def _semantic_key(event: Event) -> Hashable | None:
     return key
 
 
+IN_FORCE = "in_force"
+"""The lifecycle state that the ratification gate guards."""
+
 _STANCE = (Accept, Reject, StatePosition)
 _DEADLINE = (ExtendDeadline, DropDeadline, EnforceDeadline, WaiveDeadline)
 _FACT = (SetFact, ClearFact)
@@ -194,18 +197,21 @@ class Acts(Parts):
             derived = f"{doc_id} is declared as derived from {doc.derived_from}, not {event.source}"
         static_bad = bool(static or derived)
 
+        gate = self._ratification_gate(doc)
+
         def blocked(w: W) -> bool:
             if static_bad:
                 return True
             gv = tuple(g(w) for g in lc_guards) if lc_guards else ()
-            if dest(names[w[i]], gv) is None:
+            to = dest(names[w[i]], gv)
+            if to is None or (gate is not None and to == IN_FORCE and gate(w)):
                 return True
             return not all(c(w) for c in checks)
 
         reasons = self._doc_reasons(event, doc, trigger, guards, static, derived)
         describe = self._doc_describe(event, doc, i)
         successor = self._doc_successor(event, doc, dest)
-        simple = not lc_guards and not checks and not static_bad
+        simple = not lc_guards and not checks and not static_bad and gate is None
         if not lc_guards:
             plain: dict[int, int] = {}
 
@@ -244,11 +250,20 @@ class Acts(Parts):
             if isinstance(event, Sign) and doc.requires_acceptance != "unknown" else []
         )
 
+        gate = self._ratification_gate(doc)
+        items = self.subs.items
+
         def reasons(w: W) -> list[str]:
             out = list(static)
             gv = tuple(g(w) for g in lc_guards) if lc_guards else ()
-            if dest(names[w[i]], gv) is None:
+            to = dest(names[w[i]], gv)
+            if to is None:
                 out.append(self.why_not_trigger(w, doc_id, trigger))
+            elif gate is not None and to == IN_FORCE and gate(w):
+                done = items[w[i]].ratified_by
+                missing = [p for p in doc.ratification_by if p not in done]
+                out.append(f"{doc_id} cannot enter into force before it is ratified; not yet "
+                           f"ratified by: {', '.join(missing)}")
             view = self.view(w)
             for test, node, text in guards:
                 if not test(w):
@@ -264,6 +279,16 @@ class Acts(Parts):
             return out
 
         return reasons
+
+    def _ratification_gate(self, doc: Document) -> Pred | None:
+        """True while a document with ratifiers, not opted out, lacks a ratification
+        (then it cannot enter into force); None for a document without the gate."""
+        if not doc.ratification_by or doc.in_force_before_ratification is not None:
+            return None
+        i = self.doc_slot[doc.id]
+        items = self.subs.items
+        needed = frozenset(doc.ratification_by)
+        return lambda w: not needed <= set(items[w[i]].ratified_by)
 
     def why_not_trigger(self, w: W, doc_id: str, trigger: str) -> str:
         """Why a document's lifecycle refuses a trigger in ``w``."""
