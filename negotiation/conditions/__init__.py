@@ -21,6 +21,7 @@ against a state, and able to *explain* why a condition is false. Grammar::
                | "fact" FACT ["is" ("true" | "false")]
                | "fact" FACT "has" "held" "for" DURATION N "days"
                | "deadline" DEADLINE "is" ["not"] STATUS
+               | "deadline" DEADLINE "is" ["not"] "due" WHEN YYYY-MM-DD   its due date
                | "date" "is" WHEN YYYY-MM-DD
     DURATION  := "at" "least" | "more" "than" | "less" "than"
     WHEN      := "before" | "after" | "on" | "on" "or" "after" | "on" "or" "before"
@@ -49,6 +50,7 @@ from negotiation.conditions.syntax import (
     And,
     Const,
     DateCmp,
+    DeadlineDue,
     DeadlineIs,
     DocState,
     FactHeld,
@@ -74,6 +76,7 @@ __all__ = [
     "And",
     "Const",
     "DateCmp",
+    "DeadlineDue",
     "DeadlineIs",
     "DocState",
     "FactHeld",
@@ -128,7 +131,7 @@ def _fact_held(facts: Facts, node: FactHeld) -> tuple[bool, str]:
 
 def _atom(node: Node, facts: Facts) -> tuple[bool, str]:
     """Evaluate an atom; return its value and a sentence saying what is the case."""
-    if isinstance(node, FactHolds | FactHeld | DeadlineIs | DateCmp | Const):
+    if isinstance(node, FactHolds | FactHeld | DeadlineIs | DeadlineDue | DateCmp | Const):
         return _calendar_atom(node, facts)
     return _document_atom(node, facts)
 
@@ -142,6 +145,11 @@ def _calendar_atom(node: Node, facts: Facts) -> tuple[bool, str]:
     if isinstance(node, DeadlineIs):
         status = facts.deadline_status(node.deadline)
         return status == node.status, f"deadline {node.deadline} is {status}"
+    if isinstance(node, DeadlineDue):
+        due = facts.deadline_due(node.deadline)
+        if due is None:
+            return False, f"deadline {node.deadline} has no due date"
+        return _date_cmp(node.op, due, node.day), f"deadline {node.deadline} is due on {due}"
     if isinstance(node, DateCmp):
         ok = _date_cmp(node.op, facts.today, node.day)
         return ok, f"the date is {facts.today}"
@@ -266,7 +274,7 @@ def reads(node: Node) -> frozenset[str]:
             out.add(f"fact:{n.fact}")
         elif isinstance(n, FactHeld):
             out |= {f"fact:{n.fact}", "date"}
-        elif isinstance(n, DeadlineIs):
+        elif isinstance(n, DeadlineIs | DeadlineDue):
             out.add(f"deadline:{n.deadline}")
         elif isinstance(n, DateCmp):
             out.add("date")

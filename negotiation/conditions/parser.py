@@ -13,6 +13,7 @@ from negotiation.conditions.syntax import (
     And,
     Const,
     DateCmp,
+    DeadlineDue,
     DeadlineIs,
     DocState,
     FactHeld,
@@ -202,8 +203,13 @@ class _Parser:
             name = self.check(self.name("a deadline name"), self.vocab.deadlines(), "deadline")
             self.take("is")
             negate = self.maybe_not()
-            status = self.choice(DEADLINE_STATUSES, "a deadline status")
-            node: Node = DeadlineIs(self.span(start), name, status)
+            if self.at("due"):
+                self.i += 1
+                op, day = self.when_date()
+                node: Node = DeadlineDue(self.span(start), name, op, day)
+            else:
+                status = self.choice(DEADLINE_STATUSES, "a deadline status or 'due'")
+                node = DeadlineIs(self.span(start), name, status)
             return Not(node.text, node) if negate else node
         if t.value == "date" and self.at("date", "is"):
             return self.date_atom(start)
@@ -270,6 +276,11 @@ class _Parser:
 
     def date_atom(self, start: int) -> Node:
         self.take("date", "is")
+        op, day = self.when_date()
+        return DateCmp(self.span(start), op, day)
+
+    def when_date(self) -> tuple[str, dt.date]:
+        """``before|after|on|on or after|on or before YYYY-MM-DD``."""
         if self.at("on", "or", "after"):
             op, n = "on or after", 3
         elif self.at("on", "or", "before"):
@@ -289,7 +300,7 @@ class _Parser:
         except ValueError:
             raise self.fail(f"{t.value!r} is not a real date", t) from None
         self.i += 1
-        return DateCmp(self.span(start), op, day)
+        return op, day
 
     def target(self) -> tuple[str, bool]:
         """A document, a point (``doc.point``) or a party; returns (name, is_party)."""

@@ -93,6 +93,16 @@ class DeadlineIs(Node):
 
 
 @dataclass(frozen=True)
+class DeadlineDue(Node):
+    """``deadline X is due WHEN DATE``: the deadline's current due date (extensions
+    included) compared with a day; false when it has no due date."""
+
+    deadline: str
+    op: str  # before | after | on | on or after | on or before
+    day: dt.date
+
+
+@dataclass(frozen=True)
 class DateCmp(Node):
     op: str  # before | after | on | on or after | on or before
     day: dt.date
@@ -124,6 +134,7 @@ class Facts(Protocol):
     def relation(self, source: str, relation: str, target: str) -> bool: ...
     def fact_since(self, fact: str) -> dt.date | bool | None: ...
     def deadline_status(self, deadline: str) -> str: ...
+    def deadline_due(self, deadline: str) -> dt.date | None: ...
     def signed_by(self, document: str) -> tuple[str, ...]: ...
     def ratified_by(self, document: str) -> tuple[str, ...]: ...
     def required_parties(self, document: str) -> list[str] | None: ...

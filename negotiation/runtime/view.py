@@ -42,6 +42,9 @@ class StateView:
             return False
         return self.work.facts[fact]
 
+    def deadline_due(self, deadline: str) -> dt.date | None:
+        return self.work.deadlines[deadline].due
+
     def deadline_status(self, deadline: str) -> str:
         return self.work.deadlines[deadline].status.value
 

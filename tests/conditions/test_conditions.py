@@ -6,7 +6,7 @@ import pytest
 
 from negotiation import ConditionError, Engine
 from negotiation import conditions as cond
-from tests.conftest import ev, scenario
+from tests.conftest import engine_of, ev, scenario
 
 SC = scenario(
     documents=[
@@ -152,3 +152,35 @@ def test_wake_dates_cover_time_based_conditions() -> None:
     node = ENGINE.parse("fact x has held for at least 10 days or date is after 2026-01-01")
     days = {d.isoformat() for d in cond.wake_dates(node, ENGINE.view(STATE))}
     assert {"2025-11-13", "2026-01-01", "2026-01-02"} <= days
+
+
+# -- a deadline's due date ------------------------------------------------------------------
+
+DUE_CASES = [
+    ("deadline thanksgiving_deadline is due on 2025-12-25", True),
+    ("deadline thanksgiving_deadline is due before 2025-12-25", False),
+    ("deadline thanksgiving_deadline is due on or before 2025-12-25", True),
+    ("deadline thanksgiving_deadline is due after 2025-11-27", True),
+    ("deadline thanksgiving_deadline is not due after 2026-01-01", True),
+    ("deadline elections_window is due on 2025-12-25", False),  # no due date yet
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DUE_CASES)
+def test_a_deadline_s_due_date_extensions_included(text: str, expected: bool) -> None:
+    engine = engine_of("ukraine-2025-12")
+    final = engine.run().final
+    node = engine.parse(text)
+    assert engine.evaluate(node, final) is expected
+    # the runtime's compiled closure gives the same value
+    w, _ = engine.runtime.encode_state(final)
+    assert engine.runtime.pred(node)(w) is expected
+    if not expected:
+        (why,) = engine.explain(node, final)
+        assert why.startswith(f"{text}: no, deadline ")
+
+
+def test_a_due_date_condition_names_a_known_deadline() -> None:
+    engine = engine_of("ukraine-2025-12")
+    with pytest.raises(ConditionError, match="did you mean 'thanksgiving_deadline'"):
+        engine.parse("deadline thanksgiving_deadlin is due on 2025-12-25")

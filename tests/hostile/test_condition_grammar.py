@@ -43,6 +43,7 @@ NODE_CLASSES = {
     "And",
     "Or",
     "DocState",
+    "DeadlineDue",
     "PointIs",
     "StanceIs",
     "RelationHolds",
@@ -228,6 +229,10 @@ class Spy:
 
     def deadline_status(self, deadline: str) -> str:
         return str(self._record("deadline_status", (deadline,), "pending"))
+
+    def deadline_due(self, deadline: str) -> dt.date | None:
+        result: dt.date | None = self._record("deadline_due", (deadline,), dt.date(2025, 12, 1))
+        return result
 
     def signed_by(self, document: str) -> tuple[str, ...]:
         return tuple(self._record("signed_by", (document,), ("alpha",)))

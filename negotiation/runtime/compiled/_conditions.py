@@ -22,6 +22,15 @@ from negotiation.runtime.compiled._base import (
 )
 from negotiation.runtime.compiled._parts import Parts
 
+_COMPARE: dict[str, Callable[[int, int], bool]] = {
+    "before": lambda a, b: a < b,
+    "after": lambda a, b: a > b,
+    "on": lambda a, b: a == b,
+    "on or after": lambda a, b: a >= b,
+    "on or before": lambda a, b: a <= b,
+}
+"""The date comparisons of the condition language, over day ordinals."""
+
 
 class Conditions(Parts):
     """``pred``: a condition's truth value over a tuple state or working list."""
@@ -52,7 +61,8 @@ class Conditions(Parts):
                 a, b = parts
                 return lambda w: a(w) or b(w)
             return lambda w: any(p(w) for p in parts)
-        if isinstance(node, cond.FactHolds | cond.FactHeld | cond.DeadlineIs | cond.DateCmp):
+        if isinstance(node, cond.FactHolds | cond.FactHeld | cond.DeadlineIs | cond.DeadlineDue
+                      | cond.DateCmp):
             return self._pred_calendar(node)
         return self._pred_document(node)
 
@@ -110,6 +120,11 @@ class Conditions(Parts):
             j = self.dl_slot[node.deadline]
             status = node.status
             return lambda w: bool(w[j][0] == status)
+        if isinstance(node, cond.DeadlineDue):
+            j = self.dl_slot[node.deadline]
+            target = node.day.toordinal()
+            cmp_days = _COMPARE[node.op]
+            return lambda w: w[j][1] is not None and cmp_days(w[j][1], target)
         if isinstance(node, cond.DateCmp):
             day = node.day.toordinal()
             cmp: dict[str, Pred] = {
@@ -146,7 +161,7 @@ class Conditions(Parts):
                 out.add(self.rel_slot)
             elif isinstance(n, cond.FactHolds | cond.FactHeld):
                 out.add(self.fact_slot[n.fact])
-            elif isinstance(n, cond.DeadlineIs):
+            elif isinstance(n, cond.DeadlineIs | cond.DeadlineDue):
                 out.add(self.dl_slot[n.deadline])
             if isinstance(n, cond.FactHeld | cond.DateCmp):
                 out.add(DATE)
@@ -190,6 +205,10 @@ class TupleView:
         if value == ABSENT:
             return False
         return None if value == UNDATED else dt.date.fromordinal(value)
+
+    def deadline_due(self, deadline: str) -> dt.date | None:
+        due = self.w[self.rt.dl_slot[deadline]][1]
+        return None if due is None else dt.date.fromordinal(due)
 
     def deadline_status(self, deadline: str) -> str:
         return str(self.w[self.rt.dl_slot[deadline]][0])
