@@ -104,8 +104,10 @@ class Engine:
         return StateView(self.required, state)
 
     def evaluate(self, condition: str | cond.Node, state: State) -> bool:
+        """A condition's truth value in ``state``, by the runtime's compiled closure."""
         node = self.parse(condition) if isinstance(condition, str) else condition
-        return cond.evaluate(node, self.view(state))
+        w, _ = self.runtime.encode_state(state)
+        return bool(self.runtime.pred(node)(w))
 
     def explain(self, condition: str | cond.Node, state: State) -> list[str]:
         """Why a condition is false in ``state`` (empty when it holds)."""
