@@ -57,6 +57,7 @@ DEADLINE_STATUSES = (
     "enforced",
     "waived",
     "dropped",
+    "reached",
 )
 POINT_STATUSES = ("open", "bracketed", "agreed", "dropped")
 

@@ -20,6 +20,12 @@ Kinds and what they mean (calendar days; the due day itself counts as in time):
     a named event is applied.
 ``sunset``
     On ``due`` its consequence applies (e.g. an agreement lapses).
+``milestone``
+    A named day of a text (adoption day, implementation day): reached (status
+    ``reached``, not expired or missed) on ``due``, or ``within_days`` after its anchor
+    (a date, the day a condition first holds, the day a named event is applied; a
+    milestone may count from another: ``anchor: {condition: deadline adoption_day is
+    reached}``). Its consequence's effects then apply, whatever their mode.
 
 A ``conditional_extension`` moves the due date to ``extended_due`` if its condition
 holds at the close of ``cutoff``; otherwise the nearer date stands.
@@ -64,6 +70,7 @@ class DeadlineKind(StrEnum):
     option = "option"
     default = "default"
     sunset = "sunset"
+    milestone = "milestone"
 
 
 class DeadlineStatus(StrEnum):
@@ -80,6 +87,7 @@ class DeadlineStatus(StrEnum):
     enforced = "enforced"
     waived = "waived"
     dropped = "dropped"
+    reached = "reached"
 
 
 LIVE_STATUSES = frozenset({DeadlineStatus.waiting, DeadlineStatus.pending, DeadlineStatus.open})
@@ -177,6 +185,15 @@ class Deadline(Frozen):
     attribution: Attribution | None = Field(None, description=ATTRIBUTION)
     assumption: str | None = Field(None, description=ASSUMPTION)
 
+    def _milestone_shape(self) -> None:
+        if self.due is None and (self.anchor is None or self.within_days is None):
+            raise ValueError("a milestone needs a 'due' date, or 'anchor' and 'within_days'")
+        if self.requirement is not None:
+            raise ValueError(
+                "a milestone has no 'requirement': it is reached on its day (use a "
+                "deadline for something that must be done by a day)"
+            )
+
     @model_validator(mode="after")
     def _shape(self) -> Deadline:
         kind = self.kind
@@ -193,6 +210,8 @@ class Deadline(Frozen):
                 )
         if kind is DeadlineKind.default and (self.anchor is None or self.within_days is None):
             raise ValueError("a default needs 'anchor' and 'within_days'")
+        if kind is DeadlineKind.milestone:
+            self._milestone_shape()
         if kind in (DeadlineKind.option, DeadlineKind.default, DeadlineKind.window) and (
             self.requirement is None
         ):

@@ -123,6 +123,7 @@ class DeadlineInfo:
     window: bool
     sunset: bool
     option: bool
+    milestone: bool
     requirement: Pred | None
     anchor: Pred | None
     anchor_event: str | None

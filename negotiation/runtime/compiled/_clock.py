@@ -65,6 +65,7 @@ class Clock(Parts):
                 spec=d,
                 window=d.kind is DeadlineKind.window,
                 sunset=d.kind is DeadlineKind.sunset,
+                milestone=d.kind is DeadlineKind.milestone,
                 option=d.kind is DeadlineKind.option,
                 requirement=self._pred_of(c.requirements.get(d.id)),
                 anchor=self._pred_of(c.anchors.get(d.id)),
@@ -367,6 +368,11 @@ class Clock(Parts):
 
     def expire(self, w: W, d: DeadlineInfo, ds: DeadlineSlot, rec: Recorder | None) -> None:
         """The due day closes with the deadline still live."""
+        if d.milestone:
+            self.resolve(w, d, "reached", "milestone reached", rec)
+            for effect in d.effects:
+                self.apply_effect(w, effect, rec, d.spec.id)
+            return
         if not d.sunset and d.requirement is not None and d.requirement(w):
             self.resolve(w, d, "met", "requirement met on the due day", rec)
             return
