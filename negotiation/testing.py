@@ -195,7 +195,7 @@ def _machine(
             self.path.append(f"{node.state.date}: {text}")
             if stats.latest is None or node.state.date > stats.latest:
                 stats.latest = node.state.date
-            self._assert(space.check(before, node.state))
+            self._assert(space.check(before, node.state, node.root))
 
         def _assert(self, breaches: list[Any]) -> None:
             if breaches:
@@ -245,7 +245,7 @@ def _machine(
 
         @invariant()
         def declared_invariants_hold(self) -> None:
-            self._assert(space.check(None, self.node.state))
+            self._assert(space.check(None, self.node.state, self.node.root))
 
     ScenarioMachine.__name__ = ScenarioMachine.__qualname__ = f"Machine_{scenario.id}"
     return ScenarioMachine, space

@@ -65,6 +65,14 @@ class Invariant(Frozen):
     never: str | None = Field(None, description=f"Must hold in no state. {CONDITION}")
     always: str | None = Field(None, description=f"Must hold in every state. {CONDITION}")
     summary: str | None = Field(None, description=SUMMARY)
+    branches: list[Id] | None = Field(
+        None,
+        description="The timelines it must hold in: 'base' and branch ids (default: all).",
+    )
+
+    def holds_in(self, branch: str | None) -> bool:
+        """Whether it applies to the base timeline (None) or a branch."""
+        return self.branches is None or (branch or "base") in self.branches
 
     @model_validator(mode="after")
     def _one(self) -> Invariant:

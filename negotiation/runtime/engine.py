@@ -246,7 +246,7 @@ class Engine:
         )
         if stop is not None:
             pending = [x for x in pending if x.at.last_day <= stop]
-        run = _Run(self, first, pending)
+        run = _Run(self, first, pending, branch)
         run.watch()
         op_of = self.runtime.op_of
         # a run keeps every entry: where the process has paused the cyclic collector
@@ -302,6 +302,10 @@ class Engine:
             reasons=tuple(cond.explain(node, view)),
         )
 
+    def invariant_holds_in(self, invariant: str, branch: str | None) -> bool:
+        """Whether a declared invariant applies to the base timeline (None) or a branch."""
+        return next(i for i in self.scenario.invariants if i.id == invariant).holds_in(branch)
+
     def assumptions(self) -> list[tuple[str, str]]:
         """Every labelled assumption in the scenario: (where, what)."""
         return list_assumptions(self.scenario)
@@ -314,7 +318,9 @@ class _Run:
     """One run in progress: the working list, its history, the entries so far, the
     expectations still to check, their results and the invariants broken."""
 
-    def __init__(self, engine: Engine, first: State, pending: list[Expectation]) -> None:
+    def __init__(
+        self, engine: Engine, first: State, pending: list[Expectation], branch: str | None
+    ) -> None:
         self.engine = engine
         self.rt = engine.runtime
         self.w, self.h = self.rt.encode_state(first)
@@ -322,7 +328,10 @@ class _Run:
         self.pending = pending
         self.results: list[ExpectationResult] = []
         self.broken: dict[str, InvariantViolation] = {}
-        self.invariants = engine.invariants
+        self.invariants = [
+            (inv_id, node, test) for inv_id, node, test in engine.invariants
+            if engine.invariant_holds_in(inv_id, branch)
+        ]
 
     @property
     def today(self) -> dt.date:

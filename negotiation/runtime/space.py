@@ -204,14 +204,15 @@ class Space:
         return [SpaceNode(i, 0, 0, self.start) for i in range(len(self.roots))]
 
     # -- invariants and outcomes -------------------------------------------------------------
-    def check(self, before: State | None, after: State) -> list[InvariantBreach]:
-        """The invariants ``after`` breaks (declared ones), and those the step from
-        ``before`` breaks (built-in ones)."""
+    def check(self, before: State | None, after: State, root: int) -> list[InvariantBreach]:
+        """The invariants ``after`` breaks (declared ones that hold in ``root``'s
+        timeline), and those the step from ``before`` breaks (built-in ones)."""
         view = self.engine.view(after)
+        branch = self.roots[root].name
         out = [
             InvariantBreach(inv.id, False, tuple(cond.explain(test, view)))
             for inv, test in self.invariants
-            if not cond.evaluate(test, view)
+            if inv.holds_in(branch) and not cond.evaluate(test, view)
         ]
         if before is not None:
             out += self._builtin(before, after)

@@ -87,6 +87,9 @@ class _Checker:
         for i, inv in enumerate(s.invariants):
             field = "never" if inv.never is not None else "always"
             self.condition(("invariants", i, field), inv.never or inv.always or "")
+            for j, b in enumerate(inv.branches or ()):
+                self.ref(("invariants", i, "branches", j), b, {"base"} | self.v.branches(),
+                         "timeline (base or a branch)")
         if s.start is not None and s.horizon is not None and s.horizon.last_day < s.start.sort_date:
             self.add(
                 ("horizon",),

@@ -148,7 +148,7 @@ def _expand_one(exact: CompiledSpace, node: SpaceNode) -> Expanded:
     if not expansion.edges:
         return space.outcome(node, expansion.stuck), expansion.stuck, []
     children: list[Child] = [
-        (e.code, e.node, e.node.digest(), space.check(node.state, e.node.state))
+        (e.code, e.node, e.node.digest(), space.check(node.state, e.node.state, node.root))
         for e in expansion.edges
     ]
     return None, None, children
@@ -210,7 +210,7 @@ def explore(
         if fast is None:  # the engine-driven search: one process
             index = search.add(node.digest(), -1, None, node.root)
             if index is not None:
-                search.breach(index, None, space.check(None, node.state))
+                search.breach(index, None, space.check(None, node.state, node.root))
                 frontier.append((index, node))
             continue
         s = fast.encode(node)

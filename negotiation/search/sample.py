@@ -46,6 +46,7 @@ from typing import Any, Literal
 from negotiation.model._base import Frozen
 from negotiation.model.errors import NegotiationError, ScenarioError
 from negotiation.model.scenario import Scenario, decision_assumptions, list_assumptions
+from negotiation.runtime.compiled._base import ROOT
 from negotiation.runtime.compiled.space import CompiledSpace, compile_space
 from negotiation.runtime.space import Space
 from negotiation.search.limits import Limits
@@ -143,11 +144,12 @@ class Walker:
         """The invariants a step breaks (or the start state, with no ``before``)."""
         compiled = self.compiled
         if before is None:
-            return {b.invariant for b in self.space.check(None, compiled.decode(after).state)}
+            return {b.invariant for b in self.space.check(
+                None, compiled.decode(after).state, after[ROOT])}
         if not compiled.breaches(before, after):
             return set()
         old, new = compiled.decode(before).state, compiled.decode(after).state
-        return {b.invariant for b in self.space.check(old, new)}
+        return {b.invariant for b in self.space.check(old, new, after[ROOT])}
 
     def walk(self, rng: random.Random) -> _Run:
         root = _pick(rng, self.weights)

@@ -163,7 +163,9 @@ def test_random_compiled_paths_replay_through_the_recorded_expansion(
         edge = expansion.edges[pick]
         assert compiled.decode(child).key() == edge.node.key(), (name, code)
         assert compiled.encode(edge.node) == child
-        assert compiled.breaches(s, child) == bool(space.check(node.state, edge.node.state))
+        assert compiled.breaches(s, child) == bool(
+            space.check(node.state, edge.node.state, node.root)
+        )
         if edge.kind == "event" and edge.events:
             applied = space.engine.apply(node.state, edge.events[0])
             assert applied.state == edge.node.state

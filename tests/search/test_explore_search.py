@@ -119,7 +119,8 @@ def test_planted_bug_gives_the_shortest_counterexample_through_a_deadline() -> N
         if budget == 0:
             return False
         for edge in expansion(space, node).edges:
-            if space.check(node.state, edge.node.state) or breaks_within(edge.node, budget - 1):
+            broken = space.check(node.state, edge.node.state, node.root)
+            if broken or breaks_within(edge.node, budget - 1):
                 return True
         return False
 

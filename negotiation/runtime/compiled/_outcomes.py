@@ -3,7 +3,7 @@ states."""
 
 from __future__ import annotations
 
-from negotiation.runtime.compiled._base import ACCEPTS, DATE, FIRST_DOC, INACTIVE, LIVE, S
+from negotiation.runtime.compiled._base import ACCEPTS, DATE, FIRST_DOC, INACTIVE, LIVE, ROOT, S
 from negotiation.runtime.compiled._search_parts import SearchParts
 from negotiation.runtime.space import OPEN as OPEN_LABEL
 
@@ -13,8 +13,9 @@ class Outcomes(SearchParts):
 
     def breaches(self, before: S | None, after: S) -> bool:
         """Whether ``Space.check(before, after)`` finds a breach."""
-        for test in self.invariants:
-            if not test(after):
+        root = after[ROOT]
+        for test, roots in self.invariants:
+            if root in roots and not test(after):
                 return True
         if before is None:
             return False

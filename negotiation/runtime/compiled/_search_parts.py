@@ -25,7 +25,8 @@ class SearchParts(Parts):
     project: bool
     when: list[tuple[int, Pred, Decision]]
     roots: list[RootInfo]
-    invariants: list[Pred]
+    invariants: list[tuple[Pred, frozenset[int]]]
+    """Each declared invariant's test and the roots (timelines) it holds in."""
     initial_names: dict[int, str]
     _outcomes: dict[Hashable, str]
     _risky: dict[tuple[int, int, int], str]

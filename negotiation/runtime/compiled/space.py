@@ -92,7 +92,12 @@ class CompiledSpace(Runtime, Steps, Outcomes):
         self.when = [(1 << i, self.pred(test), self.decision(dp))
                      for i, (dp, test) in enumerate(space.when)]
         self.roots = [self._root(r) for r in space.roots]
-        self.invariants = [self.pred(test) for _, test in space.invariants]
+        self.invariants = [
+            (self.pred(test), frozenset(
+                i for i, r in enumerate(space.roots) if inv.holds_in(r.name)
+            ))
+            for inv, test in space.invariants
+        ]
         self._outcomes: dict[Hashable, str] = {}
         self._risky: dict[tuple[int, int, int], str] = {}
 
