@@ -63,9 +63,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 """Command name -> (module of this package, function), in the order ``--help`` lists them."""
 
-INTERACTIVE = frozenset({"step", "play", "resume"})
-"""Commands that answer as they read their input, so they write as they go. Every
-other command's standard output is held and written whole when it ends
+INTERACTIVE = frozenset({"step", "play", "resume", "classroom"})
+"""Commands that write as they go: ``step`` and ``play`` answer as they read their
+input, ``classroom`` prints its link and then serves until stopped. Every other
+command's standard output is held and written whole when it ends
 (``common.whole_output``): never a partial output followed by an error. ``resume``
 holds the output of a resumed run itself."""
 
