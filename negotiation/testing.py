@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,7 +174,10 @@ def scenario_state_machine(
 
 
 def _machine(
-    scenario: Scenario, branch: str | None, stats: MachineStatistics
+    scenario: Scenario,
+    branch: str | None,
+    stats: MachineStatistics,
+    progress: Callable[[MachineStatistics], None] | None = None,
 ) -> tuple[type[RuleBasedStateMachine], Space]:
     space = Space(scenario, [branch])
     exact = CompiledSpace(space, exact=True)
@@ -188,6 +192,8 @@ def _machine(
             self.script = 0
             self.ended = False
             stats.examples += 1
+            if progress is not None:
+                progress(stats)
 
         def _go(self, node: SpaceNode, text: str) -> None:
             before = self.node.state
@@ -258,12 +264,15 @@ def check_machine(
     max_examples: int = 50,
     steps: int | None = None,
     shrink: bool = False,
+    progress: Callable[[MachineStatistics], None] | None = None,
 ) -> MachineRun:
     """Run the scenario's state machine once, deterministically (``derandomize``, no
     example database): the first failure (``shrink``: Hypothesis's shortest) or None,
-    and what the run covered. ``steps`` None: ``default_steps`` of the script's depth."""
+    and what the run covered. ``steps`` None: ``default_steps`` of the script's depth.
+    ``progress`` hears the statistics as each example starts (a KeyboardInterrupt then
+    ends the run as usual; the statistics so far are what ``progress`` last heard)."""
     stats = MachineStatistics()
-    machine, space = _machine(scenario, branch, stats)
+    machine, space = _machine(scenario, branch, stats, progress)
     stats.depth = _depth(space)
     stats.steps_per_example = steps or default_steps(stats.depth)
     lines: list[str] = []

@@ -23,11 +23,12 @@ sessions or the report renderers.
 from __future__ import annotations
 
 import atexit
+import functools
 import gc
 import importlib
 import inspect
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import typer
@@ -35,7 +36,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 import negotiation
-from negotiation.cli.common import BAD_INPUT, out, show_error
+from negotiation.cli.common import BAD_INPUT, out, show_error, whole_output
 from negotiation.model.errors import NegotiationError
 from negotiation.runtime import collect
 
@@ -61,6 +62,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resume": ("session", "resume"),
 }
 """Command name -> (module of this package, function), in the order ``--help`` lists them."""
+
+INTERACTIVE = frozenset({"step", "play", "resume", "classroom"})
+"""Commands that write as they go: ``step`` and ``play`` answer as they read their
+input, ``classroom`` prints its link and then serves until stopped. Every other
+command's standard output is held and written whole when it ends
+(``common.whole_output``): never a partial output followed by an error. ``resume``
+holds the output of a resumed run itself."""
 
 _CLICK_ERROR: type[Exception] = next(
     c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
@@ -88,6 +96,8 @@ def command(name: str) -> Any:
     module now), its help reflowed and escaped."""
     module, function = COMMANDS[name]
     callback = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+    if name not in INTERACTIVE:
+        callback = _held(callback)
     one = typer.Typer(**_SETTINGS)
     one.command(name)(callback)
     built = typer.main.get_command(one)
@@ -96,6 +106,18 @@ def command(name: str) -> Any:
         if getattr(param, "help", None):
             setattr(param, "help", plain_help(getattr(param, "help")))  # noqa: B009, B010
     return built
+
+
+def _held(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """``callback`` with its standard output held and written whole at the end (typer
+    reads the options from the wrapped function's signature)."""
+
+    @functools.wraps(callback)
+    def held(*args: Any, **kwargs: Any) -> Any:
+        with whole_output():
+            return callback(*args, **kwargs)
+
+    return held
 
 
 def _usage_error(e: Any) -> None:

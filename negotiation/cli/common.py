@@ -6,7 +6,8 @@ import datetime as dt
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn, TextIO, cast
@@ -216,6 +217,30 @@ def out() -> TextIO:
 def err() -> TextIO:
     """Standard error, as ``out``."""
     return _stream("stderr", sys.stderr)
+
+
+@contextmanager
+def whole_output() -> Iterator[None]:
+    """Standard output held for the duration and written in one piece at the end: a
+    command that passes the output bound on its last line (or fails in any other way
+    half-way through its output) prints none of it, only the error on stderr. Ended by
+    ``typer.Exit`` (a result with exit code 1, or a partial result after a signal) the
+    output is written; ended by any other exception it is dropped."""
+    current = out()
+    assert isinstance(current, TerminalStream)
+    if current.holding:  # already held (a command called from another)
+        yield
+        return
+    current.hold()
+    try:
+        yield
+    except (typer.Exit, SystemExit):
+        current.release()
+        raise
+    except BaseException:
+        current.discard()
+        raise
+    current.release()
 
 
 def show_error(message: str, *notes: str) -> None:

@@ -1,15 +1,19 @@
 """``explore``, ``sample`` and ``check``: what could happen, how likely, and whether the
 scenario's invariants hold everywhere. Exit 1 when an invariant is violated; 130 or 143
-when SIGINT or SIGTERM stopped ``explore`` or ``sample`` (after printing what they found,
-see ``cli.signals``)."""
+when SIGINT or SIGTERM stopped one of them (after printing what it found so far, see
+``cli.signals``). Each shows a progress line on stderr while it works, only when stderr
+is a terminal (never on a pipe or a file) and unless ``--no-progress``; the line is
+erased when the work ends, before the result is printed."""
 
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -46,6 +50,9 @@ from negotiation.search.explore import (
 from negotiation.search.limits import default_max_memory
 from negotiation.search.sample import Sampling
 
+if TYPE_CHECKING:  # hypothesis, which negotiation.testing imports, is an optional extra
+    from negotiation.testing import MachineRun, MachineStatistics
+
 VIOLATED = 1
 
 MaxStates = Annotated[int, typer.Option("--max-states", min=1, help="Stop after this many states.")]
@@ -69,22 +76,45 @@ MaxMemory = Annotated[
 Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Local processes to use.")]
 
 
+NoProgress = Annotated[
+    bool,
+    typer.Option(
+        "--no-progress",
+        help="No progress line on stderr (it is shown only when stderr is a terminal).",
+    ),
+]
+
+Say = Callable[[str], None]
+"""Sets the text of the progress line."""
+
+
 @contextmanager
-def _progress(stream: TextIO) -> Iterator[Callable[[Progress], None] | None]:
-    """A rich progress line on stderr when it is a terminal; nothing otherwise."""
-    if not stream.isatty():
+def _progress(stream: TextIO, show: bool, first: str) -> Iterator[Say | None]:
+    """A rich progress line (spinner, text, time elapsed) on ``stream`` while the block
+    runs, when ``show`` and the stream is a terminal; None otherwise. The line is erased
+    at the end (``transient``)."""
+    if not show or not stream.isatty():
         yield None
         return
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Bar(*columns, console=Console(file=rendered(stream)), transient=True) as bar:
-        task = bar.add_task("exploring")
+        task = bar.add_task(first, total=None)
 
-        def update(p: Progress) -> None:
-            bar.update(
-                task, description=f"{p.states:,} states, depth {p.depth}, frontier {p.frontier:,}"
-            )
+        def say(text: str) -> None:
+            bar.update(task, description=text)
 
-        yield update
+        yield say
+
+
+def _exploring(say: Say | None, prefix: str = "") -> Callable[[Progress], None] | None:
+    """The explorer's progress callback that sets the progress line (None without one)."""
+    if say is None:
+        return None
+
+    def update(p: Progress) -> None:
+        say(f"{prefix}{p.states:,} states, depth {p.depth}, frontier {p.frontier:,}")
+
+    return update
 
 
 def _targets(path: Path, violations: list[Violation]) -> list[Path]:
@@ -127,6 +157,7 @@ def explore_cmd(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    no_progress: NoProgress = False,
 ) -> None:
     """Search every reachable state (base timeline and branches, every option of every
     decision point): outcomes, invariant violations with their shortest counterexample,
@@ -137,7 +168,7 @@ def explore_cmd(
         if counterexample_out is not None and counterexample_out.exists() and not force:
             fail(f"{counterexample_out} already exists; use --force to overwrite")
         signals.raising = False
-        with _progress(err()) as progress:
+        with _progress(err(), not no_progress, "exploring") as say:
             result = explore(
                 spec,
                 max_states=max_states,
@@ -145,7 +176,7 @@ def explore_cmd(
                 max_seconds=max_seconds,
                 max_memory=default_max_memory() if max_memory is None else max_memory,
                 workers=workers,
-                progress=progress,
+                progress=_exploring(say),
                 stop=signals,
             )
         _print_exploration(spec, result, fmt, counterexample_out, force)
@@ -243,11 +274,12 @@ def sample_cmd(
             help="Send the runs to a local Dask cluster of N processes (needs negotiation[dask]).",
         ),
     ] = None,
+    no_progress: NoProgress = False,
 ) -> None:
     """Monte Carlo over branch and decision probabilities: the outcome distribution with
     Wilson 95% intervals. The same seed gives the same result for any --workers, and on
-    Dask (--scheduler or --dask-local). A bound, Ctrl-C or SIGTERM stops local runs with
-    the runs done so far (then exit 130 or 143)."""
+    Dask (--scheduler or --dask-local). A bound, Ctrl-C or SIGTERM stops it with the
+    runs done so far, runs 0 to n - 1 (then exit 130 or 143)."""
     if scheduler is not None and dask_local is not None:
         raise typer.BadParameter("give --scheduler or --dask-local, not both")
     if scheduler is not None:  # its syntax, before loading or contacting anything
@@ -262,18 +294,23 @@ def sample_cmd(
         )
     with stop_on_signals() as signals:
         spec = load_engine(scenario).scenario
-        signals.raising = not local  # on Dask, KeyboardInterrupt as before
-        result = run_sample(
-            spec,
-            runs,
-            seed,
-            workers=workers,
-            scheduler=scheduler,
-            dask_local=dask_local,
-            max_seconds=max_seconds,
-            max_memory=default_max_memory() if max_memory is None and local else max_memory,
-            stop=signals,
-        )
+        # on Dask, KeyboardInterrupt: connecting to or starting a cluster can take
+        # seconds, and the sampling, once started, turns it into a partial result
+        signals.raising = not local
+        with _progress(err(), not no_progress, f"sampling {runs:,} runs") as say:
+            result = run_sample(
+                spec,
+                runs,
+                seed,
+                workers=workers,
+                scheduler=scheduler,
+                dask_local=dask_local,
+                max_seconds=max_seconds,
+                max_memory=default_max_memory() if max_memory is None and local else max_memory,
+                stop=signals,
+                progress=None if say is None else _sampled(say, runs),
+            )
+        signals.raising = False
         if fmt is TableFormat.json:
             doc = result.model_dump(mode="json")
             if result.stopped is None:  # a complete sampling's JSON is as it always was
@@ -284,6 +321,13 @@ def sample_cmd(
         else:
             write_sampling(result, out(), asked=runs)
         signals.exit(VIOLATED if result.violations else 0)
+
+
+def _sampled(say: Say, runs: int) -> Callable[[int], None]:
+    def update(done: int) -> None:
+        say(f"sampled {done:,} of {runs:,} runs")
+
+    return update
 
 
 SAMPLE_COLUMNS = ("kind", "label", "count", "share", "low", "high")
@@ -355,44 +399,108 @@ def check_cmd(
         bool, typer.Option("--statistics", help="Say what the Hypothesis run covered.")
     ] = False,
     fmt: FormatOpt = Format.text,
+    no_progress: NoProgress = False,
 ) -> None:
     """Check the invariants (declared and built-in) two ways: the explorer over the
     scripted space, and Hypothesis over random legal event sequences. Exits 1 on a
-    violation found by either."""
-    spec = load_engine(scenario).scenario
-    try:
-        from negotiation.testing import check_machine  # noqa: PLC0415 - hypothesis is optional
-    except ImportError:  # pragma: no cover - hypothesis is the check extra
-        fail("`negotiation check` needs hypothesis: pip install 'negotiation[check]'")
-    explored = explore(spec, max_states=max_states)
-    ran = check_machine(spec, max_examples=examples, steps=steps, shrink=shrink)
-    problem, stats = ran.failure, ran.statistics
-    if fmt is Format.json:
-        hypothesis: dict[str, object] = {
-            "ok": problem is None,
+    violation found by either. Ctrl-C or SIGTERM stops it with what was checked so far
+    (then exit 130 or 143)."""
+    with stop_on_signals() as signals:
+        spec = load_engine(scenario).scenario
+        try:
+            from negotiation.testing import (  # noqa: PLC0415 - hypothesis is optional
+                MachineStatistics,
+                check_machine,
+            )
+        except ImportError:  # pragma: no cover - hypothesis is the check extra
+            fail("`negotiation check` needs hypothesis: pip install 'negotiation[check]'")
+        signals.raising = False
+        with _progress(err(), not no_progress, "explorer") as say:
+            explored = explore(
+                spec, max_states=max_states, progress=_exploring(say, "explorer: "), stop=signals
+            )
+        seen = MachineStatistics()
+        ran: MachineRun | None = None
+        if not signals():
+            with _progress(err(), not no_progress, "Hypothesis") as say:
+
+                def heard(stats: MachineStatistics) -> None:
+                    nonlocal seen
+                    seen = stats
+                    if say is not None:
+                        say(f"Hypothesis: example {stats.examples:,} of {examples:,}")
+
+                signals.raising = True  # Hypothesis stops on KeyboardInterrupt alone
+                try:
+                    ran = check_machine(
+                        spec, max_examples=examples, steps=steps, shrink=shrink, progress=heard
+                    )
+                    signals.raising = False
+                except KeyboardInterrupt:
+                    signals.raising = False
+        checked = Checked(explored, ran, seen, examples, shrink, signals.received)
+        if fmt is Format.json:
+            out().write(json.dumps(checked.doc(statistics), indent=2) + "\n")
+        else:
+            checked.write(out(), statistics)
+        problem = ran.failure if ran is not None else None
+        signals.exit(VIOLATED if explored.violations or problem is not None else 0)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What ``check`` found: the exploration, the Hypothesis run (None when a signal
+    stopped it or came before it), the statistics it had reached, and the signal."""
+
+    explored: Exploration
+    ran: MachineRun | None
+    seen: MachineStatistics
+    examples: int
+    shrink: bool
+    signal: int | None
+
+    def _stopped(self) -> str:
+        name = signal.Signals(self.signal).name if self.signal is not None else "a signal"
+        if self.seen.examples == 0:
+            return f"not run: stopped by {name}"
+        return (
+            f"stopped by {name} after {self.seen.examples:,} of {self.examples:,} examples; "
+            "no violation found so far"
+        )
+
+    def doc(self, statistics: bool) -> dict[str, Any]:
+        stats = self.ran.statistics if self.ran is not None else self.seen
+        problem = self.ran.failure if self.ran is not None else None
+        hypothesis: dict[str, Any] = {
+            "ok": problem is None if self.ran is not None else None,
             "failure": problem,
-            "examples": examples,
-            "steps": stats.steps_per_example,
-            "shrink": shrink,
+            "examples": self.examples,
+            "steps": stats.steps_per_example or None,
+            "shrink": self.shrink,
         }
+        if self.ran is None:
+            hypothesis["stopped"] = "interrupted"
+            hypothesis["examples_run"] = self.seen.examples
         if statistics:
             hypothesis["statistics"] = {
                 **{k: v for k, v in vars(stats).items() if k != "latest"},
                 "latest": stats.latest.isoformat() if stats.latest else None,
             }
-        doc = {"explorer": explored.model_dump(mode="json"), "hypothesis": hypothesis}
-        out().write(json.dumps(doc, indent=2) + "\n")
-    else:
-        write_exploration(explored, out())
-        out().write(
-            f"\nHypothesis ({examples} examples of up to {stats.steps_per_example} steps, any "
-            "legal move or the script): "
+        return {"explorer": self.explored.model_dump(mode="json"), "hypothesis": hypothesis}
+
+    def write(self, stream: TextIO, statistics: bool) -> None:
+        write_exploration(self.explored, stream)
+        if self.ran is None:
+            stream.write(f"\nHypothesis: {self._stopped()}\n")
+            return
+        stats, problem = self.ran.statistics, self.ran.failure
+        stream.write(
+            f"\nHypothesis ({self.examples} examples of up to {stats.steps_per_example} "
+            "steps, any legal move or the script): "
         )
-        out().write("no violation found\n" if problem is None else f"VIOLATION\n{problem}\n")
+        stream.write("no violation found\n" if problem is None else f"VIOLATION\n{problem}\n")
         if statistics:
-            out().write("".join(f"  {line}\n" for line in stats.lines()))
-    if explored.violations or problem is not None:
-        raise typer.Exit(VIOLATED)
+            stream.write("".join(f"  {line}\n" for line in stats.lines()))
 
 
 __all__ = ["check_cmd", "explore_cmd", "sample_cmd"]

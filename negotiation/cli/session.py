@@ -22,7 +22,7 @@ import typer
 
 from negotiation import loader, persist
 from negotiation.cli import saving, teach
-from negotiation.cli.common import RunFormat, out, parse_date
+from negotiation.cli.common import RunFormat, out, parse_date, whole_output
 from negotiation.cli.run import write_trace
 from negotiation.model.errors import SessionError
 from negotiation.persist import Session
@@ -62,9 +62,10 @@ def _continue_run(
     trace = engine.run(session.branch, until=until)
     rest = trace.model_copy(update={"entries": tuple(e for e in trace.entries if e.date > stop)})
     saving.save_run(target, engine, session.scenario.ref, trace)
-    if fmt is RunFormat.text:
-        out().write(f"resumed at the close of {stop}\n")
-    write_trace(rest, engine.scenario, fmt, out())
+    with whole_output():
+        if fmt is RunFormat.text:
+            out().write(f"resumed at the close of {stop}\n")
+        write_trace(rest, engine.scenario, fmt, out())
     if not trace.ok:
         raise typer.Exit(EXPECTATION_FAILED)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -26,6 +27,42 @@ class Frozen(BaseModel):
 
 
 M = TypeVar("M", bound=Frozen)
+
+
+class Shown:
+    """A phrase written as it is in a model's short ``repr`` (``42 entries``), where
+    pydantic would quote a value."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+ReprArgs = Iterator[tuple[str | None, Any]]
+"""What ``__repr_args__`` yields: pydantic builds ``repr``, ``str`` and rich's pretty
+form from it (a ``None`` name writes the value's ``repr`` alone)."""
+
+
+def counted(n: int, noun: str) -> Shown:
+    """``1 entry``, ``42 entries``, ``0 parties``: a count with its noun, for a short repr."""
+    if n == 1:
+        return Shown(f"1 {noun}")
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        plural = noun[:-1] + "ies"
+    elif noun.endswith(("s", "x", "ch", "sh")):
+        plural = noun + "es"
+    else:
+        plural = noun + "s"
+    return Shown(f"{n:,} {plural}")
+
+
+def clipped(text: str, most: int = 60) -> str:
+    """``text`` cut to ``most`` characters (an ellipsis says so), for a short repr."""
+    return text if len(text) <= most else text[: most - 1] + "\u2026"
 
 # Descriptions shared by fields of the same meaning in several models (every field has
 # one: editors show it, and the scenario file's JSON Schema carries it).

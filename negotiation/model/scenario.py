@@ -14,6 +14,9 @@ from negotiation.model._base import (
     SUMMARY,
     Frozen,
     Id,
+    ReprArgs,
+    clipped,
+    counted,
     exactly_one,
 )
 from negotiation.model.attribution import Attribution, Source
@@ -190,6 +193,16 @@ class Scenario(Frozen):
         if value < 1:
             raise ValueError("schema version must be 1 or more")
         return value
+
+    def __repr_args__(self) -> ReprArgs:
+        """A short ``repr``: ``Scenario(id='x', title='...', 4 parties, 2 documents,
+        12 events, 3 branches)`` (the title cut at 60 characters)."""
+        yield "id", self.id
+        yield "title", clipped(self.title)
+        yield None, counted(len(self.parties), "party")
+        yield None, counted(len(self.documents), "document")
+        yield None, counted(len(self.timeline), "event")
+        yield None, counted(len(self.branches), "branch")
 
 
 def list_assumptions(scenario: Scenario) -> list[tuple[str, str]]:

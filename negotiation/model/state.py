@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable
 
-from negotiation.model._base import Frozen
+from negotiation.model._base import Frozen, ReprArgs, Shown, counted
 from negotiation.model.deadlines import DeadlineStatus
 
 
@@ -74,6 +74,16 @@ class State(Frozen):
     deadlines: dict[str, DeadlineState] = {}
     rules: dict[str, RuleState] = {}
     step: int = 0
+
+    def __repr_args__(self) -> ReprArgs:
+        """A short ``repr``: ``State(2025-12-12, closed=True, 3 documents, 12 positions,
+        2 deadlines, 1 fact)``."""
+        yield None, Shown(self.date.isoformat())
+        yield "closed", self.closed
+        yield None, counted(len(self.documents), "document")
+        yield None, counted(len(self.positions), "position")
+        yield None, counted(len(self.deadlines), "deadline")
+        yield None, counted(len(self.facts), "fact")
 
     def stance(self, party: str, on: str) -> str:
         pos = self.positions.get(f"{party}|{on}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from negotiation.model._base import Frozen
+from negotiation.model._base import Frozen, ReprArgs, Shown, counted
 from negotiation.model.attribution import Attribution
 from negotiation.model.state import State
 
@@ -85,6 +85,15 @@ class Trace(Frozen):
     def ok(self) -> bool:
         """True when every expectation was met and no invariant was broken."""
         return all(e.ok for e in self.expectations) and not self.violations
+
+    def __repr_args__(self) -> ReprArgs:
+        """A short ``repr`` (a whole trace's would be kilobytes): ``Trace(scenario='x',
+        branch=None, 42 entries, 2025-11-20..2025-12-12, ok=True)``."""
+        yield "scenario", self.scenario
+        yield "branch", self.branch
+        yield None, counted(len(self.entries), "entry")
+        yield None, Shown(f"{self.start}..{self.final.date}")
+        yield "ok", self.ok
 
     def history(self, what_prefix: str) -> list[tuple[dt.date, Change]]:
         """Every change whose ``what`` starts with a prefix, e.g. ``position ukraine``."""

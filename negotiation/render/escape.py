@@ -29,8 +29,11 @@ escapes it for its own format, over one shared step:
 ``visible``, is encoded with a fallback when the stream cannot encode it (a stream in
 ASCII gets ``\\u2500`` rather than a ``UnicodeEncodeError``), and is bounded by
 ``persist.MAX_OUTPUT_BYTES`` (a write past the bound is refused, whole, with an
-``OutputError``). A rich console, which makes its text visible itself and adds its own
-styling escapes, writes to ``rendered(stream)`` instead.
+``OutputError``). A command that writes its output piece by piece holds it
+(``TerminalStream.hold``): nothing reaches the stream until ``release``, so passing the
+bound on the last line leaves the stream untouched, never a partial output followed by
+an error. A rich console, which makes its text visible itself and adds its own styling
+escapes, writes to ``rendered(stream)`` instead.
 """
 
 from __future__ import annotations
@@ -148,7 +151,7 @@ def json_text(text: str) -> str:
 
 
 def _mib(size: int) -> str:
-    return f"{size / 2**20:,.1f} MiB"
+    return f"{size / 2**20:,.1f} MiB" if size >= 2**20 else f"{size:,} bytes"
 
 
 def encodable(text: str, encoding: str) -> str:
@@ -168,13 +171,46 @@ class TerminalStream(io.TextIOBase):
     """A text stream over stdout or stderr (see the module docstring): ``write`` makes
     text visible, ``write_rendered`` writes text already made visible (a rich console's
     output, with its own styling escapes); both encode with a fallback and count what
-    was written against ``persist.MAX_OUTPUT_BYTES``."""
+    was written against ``limit`` bytes (None: ``persist.MAX_OUTPUT_BYTES``, read at
+    each write). Between ``hold()`` and ``release()`` what is written is kept, counted,
+    and written to the stream in one piece at the release (``discard()`` drops it)."""
 
-    def __init__(self, inner: TextIO, name: str) -> None:
+    def __init__(self, inner: TextIO, name: str, limit: int | None = None) -> None:
         super().__init__()
         self.inner = inner
         self.label = name
+        self.limit = limit
         self.written = 0
+        self._held: list[str] | None = None
+        self._held_size = 0
+
+    @property
+    def bound(self) -> int:
+        """The most bytes this stream writes."""
+        return persist.MAX_OUTPUT_BYTES if self.limit is None else self.limit
+
+    @property
+    def holding(self) -> bool:
+        return self._held is not None
+
+    def hold(self) -> None:
+        """Keep what is written from now on until ``release`` or ``discard``."""
+        if self._held is None:
+            self._held = []
+            self._held_size = 0
+
+    def release(self) -> None:
+        """Write what was held, in one piece, and stop holding."""
+        held, self._held = self._held, None
+        if held:
+            self.inner.write(encodable("".join(held), self.encoding))
+            self.inner.flush()
+
+    def discard(self) -> None:
+        """Drop what was held (it was never written) and stop holding."""
+        if self._held is not None:
+            self.written -= self._held_size
+            self._held = None
 
     @property
     def encoding(self) -> str:  # type: ignore[override]
@@ -191,22 +227,28 @@ class TerminalStream(io.TextIOBase):
         return self.write_rendered(visible(text))
 
     def write_rendered(self, text: str) -> int:
-        limit = persist.MAX_OUTPUT_BYTES
+        limit = self.bound
         size = len(text)
         if size * 4 + self.written > limit:
             size = len(text.encode("utf-8", "surrogatepass"))
         if self.written + size > limit:
+            what = "nothing was written" if self.holding else "it was not written"
             raise OutputError(
                 f"the output to {self.label} would pass the {_mib(limit)} limit "
-                f"({_mib(self.written + size)}); it was not written",
+                f"({_mib(self.written + size)}); {what}",
                 self.label,
             )
         self.written += size
-        self.inner.write(encodable(text, self.encoding))
+        if self._held is not None:
+            self._held.append(text)
+            self._held_size += size
+        else:
+            self.inner.write(encodable(text, self.encoding))
         return len(text)
 
     def flush(self) -> None:
-        self.inner.flush()
+        if self._held is None:
+            self.inner.flush()
 
 
 class _Rendered(io.TextIOBase):

@@ -14,26 +14,40 @@ The runs are the sampler's own (``negotiation.search.sample``): run ``i`` draws 
 identical to ``sample(scenario, runs, seed)`` on one process (``workers`` and
 ``elapsed`` aside). The scenario is sent to the workers once (``scatter``); each worker
 process (each thread, with ``processes=False``) builds the scenario's state space once
-and keeps it for the following chunks. Chunks are gathered in order.
+and keeps it for the following chunks.
+
+Counts are reduced on the workers: a task returns how many of its runs ended each way
+(``count_chunk``: a count per distinct (timeline, outcome, invariants broken), a few
+dozen entries however many runs), never the runs, and the client adds them up as tasks
+finish. The client's memory does not grow with the number of runs (measured on 100,000
+runs of a small scenario on two workers: 96 MiB traced at the peak before, when every
+run came back, 1.4 MiB after; its resident set grew by 184 MiB before, 2.6 MiB after).
+A ``stop()`` (the command line's Ctrl-C) or the end of the work is seen within
+``POLL`` seconds; a stopped sampling counts the chunks done in order, runs 0 to n - 1,
+as the local sampler's partial result does, and ``progress(runs_done)`` is told as
+chunks finish.
 """
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
+import itertools
 import logging
 import math
 import re
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from negotiation.model.errors import NegotiationError
 from negotiation.model.scenario import Scenario
 from negotiation.runtime.space import Space
 from negotiation.search.sample import (
     Sampling,
+    Stop,
     Walker,
     _Run,
     run_random,
@@ -42,7 +56,15 @@ from negotiation.search.sample import (
 )
 
 CHUNKS_PER_WORKER = 4
-"""Chunks per worker: enough to balance uneven runs, few enough to keep overhead low."""
+"""Chunks per worker at least: enough to balance uneven runs, few enough to keep
+overhead low."""
+
+MAX_CHUNK = 2000
+"""At most this many runs a chunk (about a second): progress is told and a stop is
+honoured chunk by chunk."""
+
+POLL = 0.1
+"""Seconds between two looks at ``stop()`` while the client waits for chunks."""
 
 CONNECT_TIMEOUT = "10s"
 """How long to wait for a scheduler given with ``scheduler=``."""
@@ -117,38 +139,108 @@ def _walker_for(key: str, scenario: Scenario) -> Walker:
 
 
 def run_chunk(key: str, scenario: Scenario, seed: int, start: int, stop: int) -> list[_Run]:
-    """Runs ``start`` to ``stop - 1`` of the ensemble (a Dask task)."""
+    """Runs ``start`` to ``stop - 1`` of the ensemble."""
     walker = _walker_for(key, scenario)
     return [walker.walk(run_random(seed, i)) for i in range(start, stop)]
 
 
+Counts = dict[_Run, int]
+"""How many runs ended each way: a run's (timeline, outcome, invariants broken) -> runs."""
+
+
+def count_chunk(key: str, scenario: Scenario, seed: int, start: int, stop: int) -> Counts:
+    """Runs ``start`` to ``stop - 1`` of the ensemble, counted (a Dask task: what it
+    sends back is as small as the number of different ways a run can end)."""
+    walker = _walker_for(key, scenario)
+    return dict(Counter(walker.walk(run_random(seed, i)) for i in range(start, stop)))
+
+
+def _runs_of(counts: Counts) -> Iterable[_Run]:
+    """Each counted run as many times as it was counted, one at a time (so ``summarize``
+    counts them as it counts the local sampler's runs, never holding them all)."""
+    return itertools.chain.from_iterable(itertools.repeat(r, n) for r, n in counts.items())
+
+
 def _summarize(
-    scenario: Scenario, results: list[_Run], runs: int, seed: int, workers: int, elapsed: float
+    scenario: Scenario,
+    counts: Counts,
+    seed: int,
+    workers: int,
+    elapsed: float,
+    stopped: Stop | None = None,
 ) -> Sampling:
-    """What ``sample`` gives for the same runs (its counting, shares and assumptions)."""
-    return summarize(Space(scenario, None), scenario, results, runs, seed, workers, elapsed)
+    """What ``sample`` gives for the same runs (its own counting, shares and
+    assumptions: ``summarize`` only iterates over the runs it is given)."""
+    runs = sum(counts.values())
+    results = cast("list[_Run]", _runs_of(counts))
+    space = Space(scenario, None)
+    return summarize(space, scenario, results, runs, seed, workers, elapsed, stopped)
+
+
+def _bounds(runs: int, workers: int, chunks: int | None) -> list[tuple[int, int]]:
+    count = chunks or min(runs, max(workers * CHUNKS_PER_WORKER, math.ceil(runs / MAX_CHUNK)))
+    size = math.ceil(runs / count)
+    return [(i, min(runs, i + size)) for i in range(0, runs, size)]
 
 
 def sample_on_client(
-    client: Any, scenario: Scenario, runs: int, seed: int, chunks: int | None = None
+    client: Any,
+    scenario: Scenario,
+    runs: int,
+    seed: int,
+    chunks: int | None = None,
+    *,
+    stop: Callable[[], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Sampling:
-    """``runs`` random runs of ``scenario`` through a ``dask.distributed.Client``."""
+    """``runs`` random runs of ``scenario`` through a ``dask.distributed.Client``: each
+    task counts its chunk, the client adds the counts up (see the module docstring).
+    ``stop()`` returning True ends it with the chunks done in order
+    (``stopped="interrupted"``); ``progress`` hears the runs done as chunks finish."""
     if runs < 1:
         raise ValueError("runs must be at least 1")
+    dd = _require_dask()
     started = time.perf_counter()
     workers = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
-    count = chunks or min(runs, workers * CHUNKS_PER_WORKER)
-    size = math.ceil(runs / count)
-    bounds = [(i, min(runs, i + size)) for i in range(0, runs, size)]
+    bounds = _bounds(runs, workers, chunks)
     key = scenario_key(scenario)
     # a key of its own (hash=False): with the content-hash key, a call right after one
     # on an equal scenario could see the earlier call's release of that key and lose it
     remote = client.scatter(scenario, broadcast=True, hash=False)
-    futures = [client.submit(run_chunk, key, remote, seed, a, b, pure=False) for a, b in bounds]
-    results: list[_Run] = []
-    for chunk in client.gather(futures):
-        results.extend(chunk)
-    return _summarize(scenario, results, runs, seed, workers, time.perf_counter() - started)
+    futures = [client.submit(count_chunk, key, remote, seed, a, b, pure=False) for a, b in bounds]
+    index = {f.key: i for i, f in enumerate(futures)}
+    waiting = dd.as_completed(futures)
+    del futures  # as_completed holds them until they are done; then they are released
+    total: Counter[_Run] = Counter()
+    early: dict[int, Counts] = {}  # chunks done ahead of an earlier one still running
+    ordered = done = 0
+    stopped: Stop | None = None
+    try:
+        while not waiting.is_empty():
+            if stop is not None and stop():
+                stopped = "interrupted"
+                break
+            if not waiting.has_ready():
+                time.sleep(POLL)
+                continue
+            for future in waiting.next_batch(block=False):
+                i = index[future.key]
+                early[i] = future.result()
+                done += bounds[i][1] - bounds[i][0]
+                future.release()
+            while ordered in early:  # add up the chunks done in order (runs 0 to n - 1)
+                total.update(early.pop(ordered))
+                ordered += 1
+            if progress is not None:
+                progress(done)
+    except KeyboardInterrupt:  # as the local sampler: a partial result
+        stopped = "interrupted"
+    if stopped is not None:  # the chunks still running or queued: cancelled, not awaited
+        running = list(waiting.futures)
+        waiting.clear()
+        client.cancel(running)
+    elapsed = time.perf_counter() - started
+    return _summarize(scenario, dict(total), seed, workers, elapsed, stopped)
 
 
 def sample_on_dask(
@@ -158,9 +250,12 @@ def sample_on_dask(
     *,
     scheduler: str | None = None,
     local_workers: int | None = None,
+    stop: Callable[[], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Sampling:
     """Sample on the Dask scheduler at ``scheduler``, or on a local cluster of
-    ``local_workers`` processes (exactly one of the two)."""
+    ``local_workers`` processes (exactly one of the two); ``stop`` and ``progress`` as
+    ``sample_on_client`` takes them."""
     if (scheduler is None) == (local_workers is None):
         raise ValueError("give exactly one of scheduler or local_workers")
     if scheduler is not None:
@@ -172,7 +267,7 @@ def sample_on_dask(
         except (OSError, TimeoutError) as e:
             raise NegotiationError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from e
         with client:
-            return sample_on_client(client, scenario, runs, seed)
+            return sample_on_client(client, scenario, runs, seed, stop=stop, progress=progress)
     assert local_workers is not None
     if local_workers < 1:
         raise ValueError("local_workers must be at least 1")
@@ -188,7 +283,7 @@ def sample_on_dask(
             ) as cluster,
             dd.Client(cluster) as client,
         ):
-            result = sample_on_client(client, scenario, runs, seed)
+            result = sample_on_client(client, scenario, runs, seed, stop=stop, progress=progress)
             # a worker's last heartbeat can race the scheduler's shutdown and log a
             # harmless error with a traceback: keep the teardown quiet
             quiet.setLevel(logging.CRITICAL)
@@ -208,10 +303,12 @@ def run_sample(
     max_seconds: float | None = None,
     max_memory: float | None = None,
     stop: Callable[[], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Sampling:
     """What the ``sample`` command runs: local processes (``workers``, within the bounds
     ``max_seconds``, ``max_memory`` and ``stop``), or Dask when ``scheduler`` or
-    ``dask_local`` is given (the bounds are the local sampler's only)."""
+    ``dask_local`` is given (``stop`` and ``progress``, the runs done so far, as chunks
+    finish; the other bounds are the local sampler's only, which reports no progress)."""
     if scheduler is None and dask_local is None:
         return sample(
             scenario,
@@ -222,11 +319,20 @@ def run_sample(
             max_memory=max_memory,
             stop=stop,
         )
-    return sample_on_dask(scenario, runs, seed, scheduler=scheduler, local_workers=dask_local)
+    return sample_on_dask(
+        scenario,
+        runs,
+        seed,
+        scheduler=scheduler,
+        local_workers=dask_local,
+        stop=stop,
+        progress=progress,
+    )
 
 
 __all__ = [
     "check_scheduler_address",
+    "count_chunk",
     "run_chunk",
     "run_sample",
     "sample_on_client",

@@ -106,3 +106,41 @@ def test_csv_is_refused_where_there_is_no_table() -> None:
     result = invoke("show", "-s", MINI, "--format", "csv")
     assert result.exit_code == 2
     assert "'csv' is not one of" in result.stderr
+
+
+FORMULAS = """\
+id: formulas
+title: "=HYPERLINK(\\"http://example.com/x\\", \\"click\\")"
+summary: "+cmd|' /C calc'!A0"
+start: 2025-11-20
+horizon: 2025-12-10
+parties:
+  - {id: east, name: "@SUM(1+1)*cmd|' /C calc'!A0"}
+  - {id: west, name: "-2+3"}
+documents:
+  - {id: plan, title: "\\t=1+1", summary: "=1+1", requires_acceptance: [east, west]}
+timeline:
+  - {date: 2025-11-21, kind: propose, by: west, document: plan, summary: "=cmd()"}
+branches:
+  - {id: quick, summary: "@quick", probability: 0.5,
+     add: [{date: 2025-11-22, kind: accept, by: east, document: plan, summary: "-1"}]}
+"""
+
+
+def test_no_csv_cell_starts_like_a_formula(tmp_path: Path) -> None:
+    """A scenario whose title, names and summaries start with ``=``, ``+``, ``-``, ``@``
+    or a tab: every text cell of every CSV the CLI writes starts otherwise (a number
+    written by us may start with ``-``)."""
+    path = tmp_path / "formulas.yaml"
+    path.write_text(FORMULAS, encoding="utf-8")
+    tables = [
+        _csv("explore", "-s", str(path), "-f", "csv"),
+        _csv("sample", "-s", str(path), "--runs", "50", "-f", "csv"),
+    ]
+    for code, rows in tables:
+        assert code == 0 and rows
+        for row in rows:
+            for key, value in row.items():
+                assert not key.startswith(("=", "+", "-", "@", "\t", "\r"))
+                if value.startswith(("=", "+", "-", "@", "\t", "\r")):
+                    float(value)  # a number of ours, or it would not parse

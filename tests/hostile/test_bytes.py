@@ -20,6 +20,7 @@ from negotiation import loader, persist
 from negotiation.loader import load_text
 from negotiation.model.errors import OutputError, ScenarioError
 from negotiation.render.escape import TerminalStream
+from tests.conftest import TALKS
 from tests.hostile.clirun import Result, run_cli
 from tests.hostile.payloads import MINI, assert_clean
 
@@ -200,3 +201,56 @@ def test_every_writer_refuses_output_past_the_bound(
     kept = root / "kept.json"
     assert sorted(p.name for p in root.iterdir()) == ["kept.json"]
     assert persist.loads(kept.read_bytes()).command == "run"  # the earlier save, whole
+
+
+# -- no partial output: commands that write piece by piece hold stdout ---------------------
+
+
+def test_a_held_stream_writes_all_or_nothing() -> None:
+    inner = io.StringIO()
+    stream = TerminalStream(inner, "stdout", limit=20)
+    stream.hold()
+    stream.write("0123456789\n")
+    assert inner.getvalue() == ""  # held
+    with pytest.raises(OutputError, match=r"pass the 20 bytes limit .*nothing was written"):
+        stream.write("abcdefghij\n")  # 22 bytes in all
+    stream.discard()
+    assert inner.getvalue() == "" and stream.written == 0
+    stream.hold()
+    stream.write("0123456789\n")
+    stream.write("é" * 4)  # 19 bytes
+    stream.release()
+    assert inner.getvalue() == "0123456789\néééé"
+    assert not stream.holding
+
+
+def test_the_bound_is_a_parameter_of_the_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(persist, "MAX_OUTPUT_BYTES", 5)
+    stream = TerminalStream(io.StringIO(), "stdout", limit=100)
+    assert stream.bound == 100
+    stream.write("0123456789")  # past the module's bound, within the stream's
+    assert TerminalStream(io.StringIO(), "stdout").bound == 5
+
+
+PIECEWISE = {
+    "run-jsonl": ["run", "-s", str(MINI), "-f", "jsonl"],
+    "explore": ["explore", "-s", TALKS],
+    "sample": ["sample", "-s", TALKS, "--runs", "200"],
+    "validate": ["validate", *[str(MINI)] * 20],
+}
+"""Commands that wrote their output line by line (jsonl records, the text of a search, a
+line per file): with the bound at 60% of their output they printed the first lines and
+then failed."""
+
+
+@pytest.mark.parametrize("command", sorted(PIECEWISE))
+def test_piecewise_output_is_written_whole_or_not_at_all(command: str) -> None:
+    argv = PIECEWISE[command]
+    (full,) = run_cli([argv])
+    assert full.code == 0 and full.stdout, str(full)
+    limit = len(full.stdout.encode()) * 6 // 10
+    (cut,) = run_cli([argv], patches={"negotiation.persist.MAX_OUTPUT_BYTES": limit})
+    assert_clean(cut, 2, bound=limit)
+    assert cut.stdout == "", cut.stdout[:200]
+    assert f"would pass the {limit:,} bytes limit" in cut.stderr
+    assert "nothing was written" in cut.stderr

@@ -4,6 +4,7 @@ single-process result for the same seed. Skipped when the ``dask`` extra is abse
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ dd = pytest.importorskip("dask.distributed")
 pytestmark = pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
 
 from negotiation.search.distributed import (  # noqa: E402
+    count_chunk,
     run_chunk,
     run_sample,
     sample_on_client,
@@ -120,3 +122,42 @@ def test_the_sample_command_runs_on_a_dask_scheduler(client: Any, tmp_path: Any)
     }
     both = invoke(*args, "--scheduler", "tcp://127.0.0.1:1", "--dask-local", "1")
     assert both.exit_code == 2
+
+
+def test_a_task_sends_back_counts_not_runs() -> None:
+    scenario = _scenario()
+    key = scenario_key(scenario)
+    counts = count_chunk(key, scenario, 4, 0, 300)
+    assert counts == Counter(run_chunk(key, scenario, 4, 0, 300))
+    assert sum(counts.values()) == 300
+    assert len(counts) < 20  # the ways a run can end, not the runs
+
+
+def test_progress_is_told_as_chunks_finish(client: Any) -> None:
+    scenario = _scenario()
+    heard: list[int] = []
+    result = sample_on_client(client, scenario, runs=90, seed=5, chunks=6, progress=heard.append)
+    assert heard == sorted(heard) and heard[-1] == 90 and len(heard) <= 6
+    assert result.stopped is None and result.runs == 90
+
+
+def test_a_stop_gives_the_runs_done_in_order(client: Any) -> None:
+    """Stopped after the first chunks: the result is the local sampler's over the runs
+    0 to n - 1 that were added up (n a whole number of chunks)."""
+    scenario = _scenario()
+    heard: list[int] = []
+    # 4,000 runs take seconds; the client looks every 0.1 s, so it stops after the
+    # first chunks it hears of, long before the last
+    result = sample_on_client(
+        client, scenario, runs=4000, seed=8, chunks=400, progress=heard.append,
+        stop=lambda: bool(heard),
+    )  # fmt: skip
+    assert result.stopped == "interrupted"
+    assert result.runs % 10 == 0 and result.runs < 4000
+    if result.runs:
+        local = sample(scenario, runs=result.runs, seed=8)
+        skip = {"elapsed", "workers", "stopped"}
+        assert result.model_dump(exclude=skip) == local.model_dump(exclude=skip)
+    nothing = sample_on_client(client, scenario, runs=50, seed=8, stop=lambda: True)
+    assert nothing.stopped == "interrupted" and nothing.runs == 0
+    assert nothing.outcomes == [] and nothing.timelines == []

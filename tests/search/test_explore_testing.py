@@ -126,3 +126,13 @@ def test_compiled_table_agrees_with_the_machine(spec: LifecycleSpec) -> None:
             table = lc.lookup(state, trigger, dict(enumerate(values)))
             assert table == lc.ask_machine(state, trigger, list(values)), (state, trigger, values)
             assert lc.fire(state, trigger, list(values)) == table
+
+
+def test_check_machine_tells_its_progress_example_by_example() -> None:
+    heard: list[int] = []
+    ran = check_machine(
+        load_scenario(TALKS), max_examples=7, progress=lambda s: heard.append(s.examples)
+    )
+    assert ran.failure is None
+    assert heard == list(range(1, ran.statistics.examples + 1))
+    assert heard[-1] >= 7
