@@ -40,7 +40,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Any, cast
+from typing import Any
 
 from negotiation.model.errors import NegotiationError
 from negotiation.model.scenario import Scenario
@@ -172,7 +172,7 @@ def _summarize(
     """What ``sample`` gives for the same runs (its own counting, shares and
     assumptions: ``summarize`` only iterates over the runs it is given)."""
     runs = sum(counts.values())
-    results = cast("list[_Run]", _runs_of(counts))
+    results = _runs_of(counts)
     space = Space(scenario, None)
     return summarize(space, scenario, results, runs, seed, workers, elapsed, stopped)
 
@@ -308,7 +308,7 @@ def run_sample(
     """What the ``sample`` command runs: local processes (``workers``, within the bounds
     ``max_seconds``, ``max_memory`` and ``stop``), or Dask when ``scheduler`` or
     ``dask_local`` is given (``stop`` and ``progress``, the runs done so far, as chunks
-    finish; the other bounds are the local sampler's only, which reports no progress)."""
+    finish; the other bounds are the local sampler's only)."""
     if scheduler is None and dask_local is None:
         return sample(
             scenario,
@@ -318,6 +318,7 @@ def run_sample(
             max_seconds=max_seconds,
             max_memory=max_memory,
             stop=stop,
+            progress=progress,
         )
     return sample_on_dask(
         scenario,

@@ -39,7 +39,7 @@ import hashlib
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -101,6 +101,10 @@ def wilson(count: int, runs: int, z: float = Z95) -> tuple[float, float]:
     centre = (p + z * z / (2 * runs)) / denom
     half = z * math.sqrt(p * (1 - p) / runs + z * z / (4 * runs * runs)) / denom
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+PROGRESS_EVERY = 256
+"""In one process, ``progress`` is told every this many runs."""
 
 
 def run_random(seed: int, index: int) -> random.Random:
@@ -224,10 +228,13 @@ def sample(
     max_seconds: float | None = None,
     max_memory: float | None = None,
     stop: Callable[[], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Sampling:
     """``runs`` random runs of ``scenario`` from ``seed``; identical for any ``workers``.
     Within the bounds (see the module docstring); ``stop()`` returning True stops it as
-    KeyboardInterrupt does (``stopped="interrupted"``)."""
+    KeyboardInterrupt does (``stopped="interrupted"``); ``progress(runs_done)`` hears
+    how far it got, every ``PROGRESS_EVERY`` runs in one process, per chunk with
+    workers."""
     if runs < 1:
         raise ValueError("runs must be at least 1")
     started = time.perf_counter()
@@ -240,8 +247,10 @@ def sample(
                 if limits.check() is not None:
                     break
                 results.append(walker.walk(run_random(seed, i)))
+                if progress is not None and (i + 1) % PROGRESS_EVERY == 0:
+                    progress(i + 1)
         else:
-            _on_workers(scenario, runs, seed, workers, limits, results)
+            _on_workers(scenario, runs, seed, workers, limits, results, progress)
     except KeyboardInterrupt:
         limits.stopped = "interrupted"
     elapsed = time.perf_counter() - started
@@ -252,7 +261,8 @@ def sample(
 
 
 def _on_workers(
-    scenario: Scenario, runs: int, seed: int, workers: int, limits: Limits, results: list[_Run]
+    scenario: Scenario, runs: int, seed: int, workers: int, limits: Limits, results: list[_Run],
+    progress: Callable[[int], None] | None,
 ) -> None:
     """Add the runs to ``results`` chunk by chunk, in order, until done or stopped."""
     size = min(MAX_CHUNK, math.ceil(runs / (workers * CHUNKS_PER_WORKER)))
@@ -260,6 +270,8 @@ def _on_workers(
     with Pool(workers, _init, (scenario,)) as pool:
         for chunk in pool.ordered(_runs, parts, limits):
             results.extend(chunk)
+            if progress is not None:
+                progress(len(results))
             if limits.check() is not None:
                 break
         if limits.stopped is not None:
@@ -269,7 +281,7 @@ def _on_workers(
 def summarize(
     space: Space,
     scenario: Scenario,
-    results: list[_Run],
+    results: Iterable[_Run],
     runs: int,
     seed: int,
     workers: int,

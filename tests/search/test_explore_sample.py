@@ -55,3 +55,14 @@ def test_branch_probabilities_pick_timelines() -> None:
     data["branches"].append({**data["branches"][0], "id": "again", "probability": 0.5})
     with pytest.raises(ScenarioError, match="more than 1"):
         sample(Scenario.model_validate(data), runs=1, seed=0)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_hears_the_runs_done_in_order(workers: int) -> None:
+    heard: list[int] = []
+    result = sample(load_scenario(TALKS), runs=600, seed=3, workers=workers,
+                    progress=heard.append)
+    assert heard, "no progress was told"
+    assert heard == sorted(heard) and heard[-1] <= result.runs == 600
+    if workers == 1:
+        assert heard == [256, 512]
