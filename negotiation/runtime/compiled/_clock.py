@@ -85,15 +85,7 @@ class Clock(Parts):
         ]
         for rule, r in zip(self.rules, program.rule_order, strict=True):
             rule.effects = [self.op(e) for e in r.then]
-        # the slots settling reads: a write elsewhere leaves a settled state settled
-        reads: set[int] = set()
-        for d in program.deadline_order:
-            for node in (c.requirements.get(d.id), c.anchors.get(d.id)):
-                if node is not None:
-                    reads |= self._reads(node) | {self.dl_slot[d.id]}
-        for r in program.rule_order:
-            reads |= self._reads(c.rules[r.id])
-        self.settle_reads = frozenset(reads)
+        self._index_readers()
         self.has_rules = bool(self.rules)
         # wake-up dates of timed conditions (Clock.checkpoints)
         self.static_wake: set[int] = set()
@@ -104,6 +96,31 @@ class Clock(Parts):
                     self.static_wake.update((n.day.toordinal(), n.day.toordinal() + 1))
                 elif isinstance(n, cond.FactHeld):
                     self.fact_wake.append((self.fact_slot[n.fact], n.days))
+
+    def _index_readers(self) -> None:
+        """The slots settling reads (a write elsewhere leaves a settled state settled),
+        and who reads each slot, so that settling looks only at what a change can
+        affect."""
+        program = self.program
+        c = program.compiled
+        reads: set[int] = set()
+        self.deadline_readers: dict[int, list[int]] = {}
+        for k, d in enumerate(program.deadline_order):
+            mine = {self.dl_slot[d.id]}
+            for node in (c.requirements.get(d.id), c.anchors.get(d.id)):
+                if node is not None:
+                    mine |= self._reads(node)
+            if len(mine) > 1:
+                reads |= mine
+                for j in mine:
+                    self.deadline_readers.setdefault(j, []).append(k)
+        self.rule_readers: dict[int, list[int]] = {}
+        for k, r in enumerate(program.rule_order):
+            mine = self._reads(c.rules[r.id])
+            reads |= mine
+            for j in mine:
+                self.rule_readers.setdefault(j, []).append(k)
+        self.settle_reads = frozenset(reads)
 
     def _set_deadline_op(self, event: SetDeadline) -> Op:
         info = self.dl_info[event.deadline]
@@ -315,19 +332,23 @@ class Clock(Parts):
 
     def close_day(self, w: W, rec: Recorder | None = None) -> None:
         date = w[DATE]
-        changed = False
+        touched: set[int] | None = set()
         for d in self.deadlines:
             if d.cutoff == date and not w[d.slot][4] and w[d.slot][0] in LIVE:
                 self.cutoff(w, d, rec)
-                changed = True
+                if touched is not None:
+                    touched.add(d.slot)
         for d in self.deadlines:
             ds = w[d.slot]
             if ds[0] in (PENDING, OPEN) and ds[1] == date:
                 self.expire(w, d, ds, rec)
-                changed = True
+                if d.effects and w[d.slot][0] != MISSED:  # consequences: anything changed
+                    touched = None
+                elif touched is not None:
+                    touched.add(d.slot)
         w[CLOSED] = True
-        if changed:  # no condition reads whether the day is closed
-            self.settle(w, rec)
+        if touched is None or touched:  # no condition reads whether the day is closed
+            self.settle(w, rec, touched)
 
     def cutoff(self, w: W, d: DeadlineInfo, rec: Recorder | None) -> None:
         """A conditional extension's cut-off day closes: the due date moves or stays."""
@@ -422,12 +443,12 @@ class Clock(Parts):
     def arrive(self, w: W, day: int, rec: Recorder | None = None) -> None:
         w[DATE] = day
         w[CLOSED] = False
-        changed = DATE in self.settle_reads
+        touched = {DATE} if DATE in self.settle_reads else set()
         for d in self.deadlines:
             ds = w[d.slot]
             if ds[0] == PENDING and ds[2] is not None and ds[2] <= day:
                 w[d.slot] = (OPEN, ds[1], ds[2], ds[3], ds[4])
-                changed = True
+                touched.add(d.slot)
                 if rec is not None:
                     spec = d.spec
                     rec.system(
@@ -436,8 +457,8 @@ class Clock(Parts):
                         [change(what=f"deadline {spec.id}", before="pending", after="open")],
                         attribution=spec.attribution, assumption=spec.assumption,
                     )
-        if changed:
-            self.settle(w, rec)
+        if touched:
+            self.settle(w, rec, touched)
 
     def advance(self, w: W, target: int, rec: Recorder | None = None) -> None:
         """Close the current day and every day on which something happens, up to

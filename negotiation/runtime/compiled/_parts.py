@@ -79,6 +79,8 @@ class Parts:
     anchored_on_events: set[str | None]
     rules: list[RuleInfo]
     settle_reads: frozenset[int]
+    deadline_readers: dict[int, list[int]]
+    rule_readers: dict[int, list[int]]
     has_rules: bool
     static_wake: set[int]
     fact_wake: list[tuple[int, int]]
@@ -125,4 +127,7 @@ class Parts:
             self, w: W, op: Op, rec: Recorder | None, cause: str | None
         ) -> None: ...
         def perform(self, w: W, op: Op, rec: Recorder | None, cause: str | None) -> int: ...
-        def settle(self, w: W, rec: Recorder | None = None) -> list[str]: ...
+        def settle(
+            self, w: W, rec: Recorder | None = None, touched: set[int] | None = None
+        ) -> list[str]: ...
+        def touched_by(self, op: Op) -> set[int] | None: ...

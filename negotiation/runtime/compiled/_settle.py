@@ -88,10 +88,10 @@ class Settle(Parts):
         if rec is None:
             self.perform(w, op, None, None)
             if op.settles:
-                self.settle(w)
+                self.settle(w, None, self.touched_by(op))
             return True
         index = self.perform(w, op, rec, None)
-        fired = self.settle(w, rec) if op.settles else None
+        fired = self.settle(w, rec, self.touched_by(op)) if op.settles else None
         if fired:
             rec.entries[index] = rec.entries[index].model_copy(update={"fired": tuple(fired)})
         return True
@@ -140,15 +140,35 @@ class Settle(Parts):
             self.on_event(w, op.event_id, rec)
         return index
 
-    def settle(self, w: W, rec: Recorder | None = None) -> list[str]:
+    def touched_by(self, op: Op) -> set[int] | None:
+        """The slots an applied op may have changed (None: any, through its effects or
+        the deadlines it anchors): what settling after it looks at."""
+        if op.writes is None or op.effects or op.event_id in self.anchored_on_events:
+            return None
+        return set(op.writes)
+
+    def settle(
+        self, w: W, rec: Recorder | None = None, touched: set[int] | None = None
+    ) -> list[str]:
         """Update deadlines and fire rules until nothing changes; the ids of what fired
-        (deadlines anchored or met, rules)."""
+        (deadlines anchored or met, rules). ``touched``: the slots changed since the
+        list was last settled (None: look at everything); a deadline or rule none of
+        whose inputs is among them keeps its value, so it is not looked at."""
         fired: list[str] = []
         has_rules = self.has_rules
         for _ in range(MAX_SETTLE_STEPS):
-            changed = self.update(w, rec, fired)
+            changed = self.update(w, rec, fired, touched)
             if has_rules:
-                changed = self.fire_rule(w, rec, fired) or changed
+                rule = self.fire_rule(w, rec, fired, touched)
+                if rule is not None:
+                    changed = True
+                    if touched is not None:
+                        for effect in rule.effects:
+                            more = self.touched_by(effect)
+                            if more is None:
+                                touched = None
+                                break
+                            touched |= more
             if not changed:
                 return fired
         if rec is None:
@@ -161,11 +181,22 @@ class Settle(Parts):
             day,
         )
 
-    def update(self, w: W, rec: Recorder | None, fired: list[str]) -> bool:
+    def update(
+        self, w: W, rec: Recorder | None, fired: list[str], touched: set[int] | None
+    ) -> bool:
         """Anchor waiting deadlines whose condition now holds; resolve live ones whose
-        requirement is met."""
+        requirement is met (only those that read a touched slot, if ``touched``; the
+        slots of those that change join it)."""
         changed = False
-        for d in self.deadlines:
+        if touched is None:
+            infos = self.deadlines
+        else:
+            readers = self.deadline_readers
+            picked = {k for j in touched for k in readers.get(j, ())}
+            if not picked:
+                return False
+            infos = [self.deadlines[k] for k in sorted(picked)]
+        for d in infos:
             ds = w[d.slot]
             status = ds[0]
             if status == WAITING and d.anchor is not None and d.anchor(w):
@@ -187,15 +218,28 @@ class Settle(Parts):
                     self.resolve(w, d, "met", "requirement met", rec)
                 fired.append(d.spec.id)
                 changed = True
+            if changed and touched is not None:
+                touched.add(d.slot)
         return changed
 
-    def fire_rule(self, w: W, rec: Recorder | None, fired: list[str]) -> bool:
-        """Evaluate every rule; fire the first (by priority, then declaration) whose
-        condition has become true since it was last evaluated. Every other rule records
-        the value it saw, except those also waiting to fire, which stay armed for the
-        next round. So each rule sees every intermediate state."""
+    def fire_rule(
+        self, w: W, rec: Recorder | None, fired: list[str], touched: set[int] | None
+    ) -> RuleInfo | None:
+        """Evaluate the rules (those that read a touched slot, if ``touched``); fire the
+        first (by priority, then declaration) whose condition has become true since it
+        was last evaluated. Every other rule records the value it saw, except those also
+        waiting to fire, which stay armed for the next round. So each rule sees every
+        intermediate state. The rule fired, if one did."""
+        if touched is None:
+            rules = self.rules
+        else:
+            readers = self.rule_readers
+            picked = {k for j in touched for k in readers.get(j, ())}
+            if not picked:
+                return None
+            rules = [self.rules[k] for k in sorted(picked)]
         chosen: RuleInfo | None = None
-        for r in self.rules:
+        for r in rules:
             value = bool(r.test(w))
             rs = w[r.slot]
             last = bool(rs & 1)
@@ -206,7 +250,7 @@ class Settle(Parts):
             elif not armed and value != last:
                 w[r.slot] = (was_fired << 1) | value
         if chosen is None:
-            return False
+            return None
         w[chosen.slot] = 3
         rule = chosen.spec
         if rec is not None:
@@ -220,7 +264,7 @@ class Settle(Parts):
         for effect in chosen.effects:
             self.apply_effect(w, effect, rec, rule.id)
         fired.append(rule.id)
-        return True
+        return chosen
 
     def on_event(self, w: W, event_id: str, rec: Recorder | None = None) -> None:
         """Anchor the waiting deadlines that count from this event."""

@@ -308,7 +308,7 @@ class Steps(SearchParts):
                     if h is None:
                         self.perform(w, op, None, None)
                         if op.settles:
-                            settle(w)
+                            settle(w, None, self.touched_by(op))
                         edges.append((codes[moves], tuple(w), None))
                     else:
                         assert op.event is not None
