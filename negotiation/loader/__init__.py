@@ -125,6 +125,7 @@ from negotiation.loader._extends import (
     is_url,
     merge,
     merge_plain,
+    without_corrections,
 )
 from negotiation.loader._located import parse
 from negotiation.loader._messages import error, locate, validate
@@ -364,7 +365,8 @@ def _located(
         parsed.sealed[file] = via
     ext = parsed.tree.value.get("extends")
     if ext is None or ext.value is None:
-        return parsed
+        tree, problems = without_corrections(parsed.tree)
+        return Parsed(tree, parsed.problems + problems, parsed.scenario, parsed.sealed)
     where = location(ext.mark, ("extends",))
     target = extends_target(ext.value, file, where, _bundled)
     key = target.resolve()
@@ -376,9 +378,10 @@ def _located(
     base = _read_text(target, where, sealed=True)
     reached = f"reached through 'extends' at {where.file}:{where.line}"
     parent = _located(base, str(target), (*chain, (key, str(target))), limits, reached)
+    tree, corrections = merge(parent.tree, parsed.tree)
     return Parsed(
-        merge(parent.tree, parsed.tree),
-        parent.problems + parsed.problems,
+        tree,
+        parent.problems + parsed.problems + corrections,
         parsed.scenario,
         {**parent.sealed, **parsed.sealed},
     )

@@ -1,8 +1,15 @@
 """``extends``: which file a what-if names, and how its fields merge onto its base.
 
 The merge is written twice over one rule set: on located trees (``merge``: every value
-keeps the file and line it came from) and on plain data (``merge_plain``: the fast
-path, which has no positions). ``tests/loader/test_loader_paths.py`` keeps the two equal.
+keeps the file and line it came from, and reports what is wrong with the child's
+corrections) and on plain data (``merge_plain``: the fast path, which has no positions
+and gives up at the first problem). ``tests/loader/test_loader_paths.py`` keeps the two
+equal.
+
+Corrections: before the merge, a child's ``remove:`` (section -> ids) drops the base's
+items with those ids and its ``replace:`` (section -> items) puts each item in place of
+the base's item with its id; an id the base does not have is a problem at the id. The
+result has neither field: they say how to read the base, not what the scenario is.
 """
 
 from __future__ import annotations
@@ -13,8 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from negotiation.loader._tree import LocatedValue
-from negotiation.model.errors import Location, ScenarioError
+from negotiation.loader._tree import FieldPath, LocatedValue, location, plain, show
+from negotiation.loader._yaml import Defer
+from negotiation.model.errors import Location, Problem, ScenarioError, did_you_mean
 
 ID_LISTS = frozenset(
     {
@@ -34,6 +42,23 @@ APPEND_LISTS = frozenset(
     {"timeline", "positions", "relations", "expect", "sources", "assumptions", "interests"}
 )
 """List fields appended (parent first) under ``extends``."""
+CORRECTABLE: dict[str, str] = {
+    "branches": "branch",
+    "decisions": "decision point",
+    "deadlines": "deadline",
+    "documents": "document",
+    "facts": "fact",
+    "invariants": "invariant",
+    "lifecycles": "lifecycle",
+    "parties": "party",
+    "rules": "rule",
+    "sources": "source",
+    "timeline": "timeline event",
+}
+"""The list fields whose items a child may ``remove`` or ``replace`` by id, and what one
+item is called in messages."""
+CORRECTIONS = ("remove", "replace")
+"""The top-level fields that correct a base (a file with ``extends`` only)."""
 
 _T = TypeVar("_T")
 
@@ -82,20 +107,28 @@ def extends_target(
 # -- located trees ---------------------------------------------------------------------
 
 
-def merge(parent: LocatedValue, child: LocatedValue) -> LocatedValue:
-    """Merge a child's top-level mapping onto its parent's (see the package docstring)."""
-    out: dict[Any, LocatedValue] = dict(parent.value)
+def merge(parent: LocatedValue, child: LocatedValue) -> tuple[LocatedValue, list[Problem]]:
+    """Merge a child's top-level mapping onto its parent's (see the module docstring), and
+    the problems of the child's corrections. Every item of a merged list knows its own
+    file's field path (``LocatedValue.origin``)."""
+    base, problems = _correct(parent.value, child.value)
+    out: dict[Any, LocatedValue] = dict(base)
     for key, node in child.value.items():
+        if key in CORRECTIONS:
+            continue
         old = out.get(key)
         if old is None or not isinstance(old.value, list) or not isinstance(node.value, list):
             out[key] = node
-        elif key in ID_LISTS:
-            out[key] = node.copy(_merge_by_id(old.value, node.value, _node_id))
+            continue
+        olds = [n.placed((key, i)) for i, n in enumerate(old.value)]
+        news = [n.placed((key, i)) for i, n in enumerate(node.value)]
+        if key in ID_LISTS:
+            out[key] = node.copy(_merge_by_id(olds, news, _node_id))
         elif key in APPEND_LISTS:
-            out[key] = node.copy([*old.value, *node.value])
+            out[key] = node.copy([*olds, *news])
         else:
             out[key] = node
-    return child.copy(out)
+    return child.copy(out), problems
 
 
 def _node_id(item: LocatedValue) -> Any:
@@ -106,13 +139,144 @@ def _node_id(item: LocatedValue) -> Any:
     return None
 
 
+class _Corrections:
+    """The located corrections of one child, applied to its parent's fields."""
+
+    def __init__(self, parent: dict[Any, LocatedValue]) -> None:
+        self.out = dict(parent)
+        self.problems: list[Problem] = []
+        self.touched: dict[tuple[str, str], str] = {}  # (section, id) -> what did it
+
+    def problem(self, node: LocatedValue, path: FieldPath, message: str) -> None:
+        self.problems.append(Problem(location(node.mark, path), message))
+
+    def sections(self, field: str, node: LocatedValue) -> list[tuple[str, LocatedValue]]:
+        """The sections a ``remove:``/``replace:`` mapping names, each checked."""
+        example = "[event_id]" if field == "remove" else "[{id: event_id, ...}]"
+        if not isinstance(node.value, dict):
+            self.problem(
+                node,
+                (field,),
+                f"expected a mapping of lists to correct (such as timeline: {example}), "
+                f"got {show(plain(node))}",
+            )
+            return []
+        found = []
+        for key, value in node.value.items():
+            where = value.key_mark or value.mark
+            if key not in CORRECTABLE:
+                known = ", ".join(sorted(CORRECTABLE))
+                what = (
+                    f"{key!r} items have no id, so '{field}' cannot name them"
+                    if key in APPEND_LISTS
+                    else f"unknown list {key!r}{did_you_mean(str(key), CORRECTABLE)}"
+                )
+                self.problems.append(
+                    Problem(location(where, (field, key)), f"{what} (expected one of: {known})")
+                )
+            elif not isinstance(value.value, list):
+                self.problem(
+                    value, (field, key), f"expected a list, such as {key}: {example}, "
+                    f"got {show(plain(value))}"
+                )
+            else:
+                found.append((str(key), value))
+        return found
+
+    def base_index(self, field: str, key: str, node: LocatedValue, path: FieldPath) -> int | None:
+        """Where the base item with the id ``node`` names stands, or None (reported)."""
+        ident = node.value
+        what = CORRECTABLE[key]
+        base = self.out.get(key)
+        items = base.value if base is not None and isinstance(base.value, list) else []
+        ids = [_node_id(n) for n in items]
+        if (key, ident) in self.touched:
+            self.problem(node, path, f"{what} {ident!r} is already {self.touched[key, ident]}")
+            return None
+        if ident not in ids:
+            known = [i for i in ids if i is not None]
+            self.problem(
+                node,
+                path,
+                f"the base has no {what} {ident!r} to {field}{did_you_mean(ident, known)}",
+            )
+            return None
+        self.touched[key, ident] = "removed" if field == "remove" else "replaced"
+        return ids.index(ident)
+
+    def remove(self, node: LocatedValue) -> None:
+        for key, ids in self.sections("remove", node):
+            for i, item in enumerate(ids.value):
+                path = ("remove", key, i)
+                if not isinstance(item.value, str):
+                    self.problem(item, path, f"expected the id of a base {CORRECTABLE[key]}, "
+                                 f"got {show(plain(item))}")
+                    continue
+                at = self.base_index("remove", key, item, path)
+                if at is not None:
+                    base = self.out[key]
+                    self.out[key] = base.copy(
+                        [n.placed((key, j)) for j, n in enumerate(base.value) if j != at]
+                    )
+
+    def replace(self, node: LocatedValue) -> None:
+        for key, items in self.sections("replace", node):
+            for i, item in enumerate(items.value):
+                path = ("replace", key, i)
+                ident = item.value.get("id") if isinstance(item.value, dict) else None
+                if ident is None or not isinstance(ident.value, str):
+                    self.problem(
+                        item, path, f"a replacement needs the 'id' of the base {CORRECTABLE[key]} "
+                        "it replaces"
+                    )
+                    continue
+                at = self.base_index("replace", key, ident, (*path, "id"))
+                if at is not None:
+                    base = self.out[key]
+                    placed = [n.placed((key, j)) for j, n in enumerate(base.value)]
+                    placed[at] = item.placed(path)
+                    self.out[key] = base.copy(placed)
+
+
+def _correct(
+    parent: dict[Any, LocatedValue], child: dict[Any, LocatedValue]
+) -> tuple[dict[Any, LocatedValue], list[Problem]]:
+    fix = _Corrections(parent)
+    if "remove" in child:
+        fix.remove(child["remove"])
+    if "replace" in child:
+        fix.replace(child["replace"])
+    return fix.out, fix.problems
+
+
+def without_corrections(tree: LocatedValue) -> tuple[LocatedValue, list[Problem]]:
+    """A file with no ``extends``: its ``remove:``/``replace:`` have no base to correct
+    (a problem at each), and are left out of the tree."""
+    found = [k for k in CORRECTIONS if k in tree.value]
+    if not found:
+        return tree, []
+    problems = []
+    for key in found:
+        node = tree.value[key]
+        problems.append(
+            Problem(
+                location(node.key_mark or node.mark, (key,)),
+                f"'{key}' corrects the base scenario a what-if extends, and this file has "
+                "no 'extends'",
+            )
+        )
+    return tree.copy({k: v for k, v in tree.value.items() if k not in CORRECTIONS}), problems
+
+
 # -- plain data ------------------------------------------------------------------------
 
 
 def merge_plain(parent: dict[Any, Any], child: dict[Any, Any]) -> dict[Any, Any]:
-    """``merge`` on plain data."""
-    out = dict(parent)
+    """``merge`` on plain data; ``Defer`` at any problem of the corrections."""
+    out = _correct_plain(parent, child)
     for key, value in child.items():
+        if key in CORRECTIONS:
+            continue
         old = out.get(key)
         if old is None or not isinstance(old, list) or not isinstance(value, list):
             out[key] = value
@@ -122,6 +286,37 @@ def merge_plain(parent: dict[Any, Any], child: dict[Any, Any]) -> dict[Any, Any]
             out[key] = [*old, *value]
         else:
             out[key] = value
+    return out
+
+
+def _correct_plain(parent: dict[Any, Any], child: dict[Any, Any]) -> dict[Any, Any]:
+    out = dict(parent)
+    touched: set[tuple[str, str]] = set()
+
+    def at(key: Any, ident: Any) -> int:
+        if key not in CORRECTABLE or not isinstance(ident, str) or (key, ident) in touched:
+            raise Defer
+        items = out.get(key)
+        ids = [_plain_id(n) for n in items] if isinstance(items, list) else []
+        if ident not in ids:
+            raise Defer
+        touched.add((key, ident))
+        return ids.index(ident)
+
+    for field in CORRECTIONS:
+        sections = child.get(field, {})
+        if not isinstance(sections, dict):
+            raise Defer
+        for key, items in sections.items():
+            if not isinstance(items, list):
+                raise Defer
+            for item in items:
+                if field == "remove":
+                    i = at(key, item)
+                    out[key] = [n for j, n in enumerate(out[key]) if j != i]
+                else:
+                    i = at(key, _plain_id(item))
+                    out[key] = [item if j == i else n for j, n in enumerate(out[key])]
     return out
 
 

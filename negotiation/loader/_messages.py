@@ -19,21 +19,19 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from negotiation.loader._tree import FieldPath, LocatedValue, Parsed, fail, location, show
+from negotiation.loader._tree import (
+    FieldPath,
+    LocatedValue,
+    Parsed,
+    fail,
+    location,
+    plain,
+    show,
+)
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.errors import Location, Problem, ScenarioError, did_you_mean
 from negotiation.model.scenario import Scenario
 from negotiation.runtime.validate import check_scenario
-
-
-def plain(node: LocatedValue) -> Any:
-    """The plain Python data of a located tree."""
-    value = node.value
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
 
 
 def _child(node: LocatedValue, seg: Any) -> LocatedValue | None:
@@ -54,22 +52,31 @@ class _Walk:
     """Where a pydantic ``loc`` lands in the data."""
 
     node: LocatedValue
-    path: FieldPath
+    path: FieldPath  # in the (merged) tree
     skipped: list[int]  # indices of loc segments that are not in the data (union tags)
     bad: bool
+    shown: FieldPath  # ``path`` as the value's own file writes it (``LocatedValue.origin``)
+    full: FieldPath  # ``loc`` so, the segments not in the data kept
 
 
 def _walk(tree: LocatedValue, loc: Sequence[Any]) -> _Walk:
     node, path, skipped, bad = tree, [], [], tree.bad
+    shown: list[Any] = []
+    full: list[Any] = []
     for i, seg in enumerate(loc):
         child = _child(node, seg)
         if child is None:
             skipped.append(i)
+            full.append(seg)
             continue
         node = child
         path.append(seg)
+        if child.origin is not None:
+            shown, full = [*child.origin], [*child.origin]
+        else:
+            shown, full = [*shown, seg], [*full, seg]
         bad = bad or child.bad
-    return _Walk(node, tuple(path), skipped, bad)
+    return _Walk(node, tuple(path), skipped, bad, tuple(shown), tuple(full))
 
 
 def _pick(tp: Any, value: Any) -> Any:
@@ -190,7 +197,7 @@ def _pydantic_problem(err: ErrorDetails, tree: LocatedValue) -> tuple[Problem, _
     walk = _walk(tree, loc)
     if walk.bad:
         return None
-    node, path = walk.node, walk.path
+    node, path = walk.node, walk.shown
     mark = node.mark
     if err["type"] == "missing" and walk.skipped and walk.skipped[-1] == len(loc) - 1:
         walk.skipped.pop()
@@ -267,7 +274,7 @@ def locate(problem: Problem, tree: LocatedValue) -> Problem:
         and isinstance(walk.node.value, str)
     ):
         column = mark.text_column + problem.offset
-    return Problem(location(mark, path, column), problem.message, problem.offset)
+    return Problem(location(mark, walk.full, column), problem.message, problem.offset)
 
 
 def _key(p: Problem) -> tuple[str, int, int]:

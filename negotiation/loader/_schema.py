@@ -6,6 +6,9 @@ describes the *file*, as a YAML 1.2 reader sees it: dates are text, ``on`` is a 
 ``yes`` is a word. It judges each value on its own (types, ids, unknown and missing
 fields, enumerations, bounds); what needs the whole scenario (references between ids,
 the order of dates, the condition language) is left to ``negotiation validate``.
+
+Two fields are the file's and not the model's: ``remove:`` and ``replace:``, a what-if's
+corrections to its base (``negotiation.loader._extends``), allowed with ``extends`` only.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
+from negotiation.loader._extends import CORRECTABLE
 from negotiation.model.scenario import SCHEMA_VERSION, Scenario
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -35,9 +39,41 @@ class _FileSchema(GenerateJsonSchema):
 def scenario_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of scenario files."""
     schema = Scenario.model_json_schema(schema_generator=_FileSchema)
+    _corrections(schema)
     return {
         "$schema": DIALECT,
         "$id": SCHEMA_ID,
         **schema,
         "title": f"negotiation scenario (schema version {SCHEMA_VERSION})",
     }
+
+
+def _corrections(schema: dict[str, Any]) -> None:
+    """Add ``remove:`` and ``replace:`` (see the module docstring) to the file's fields."""
+    fields = schema["properties"]
+    remove, replace = {}, {}
+    for key in sorted(CORRECTABLE):
+        remove[key] = {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": f"The ids of the base's {key} items this what-if removes.",
+        }
+        replace[key] = {
+            "type": "array",
+            "items": fields[key]["items"],
+            "description": f"Items that each replace, in place, the base's {key} item "
+            "with their id.",
+        }
+    fields["remove"] = {
+        "type": "object",
+        "properties": remove,
+        "additionalProperties": False,
+        "description": "With extends: the base's items this what-if drops, by list and id.",
+    }
+    fields["replace"] = {
+        "type": "object",
+        "properties": replace,
+        "additionalProperties": False,
+        "description": "With extends: items that replace the base's items of the same id.",
+    }
+    schema["else"]["not"] = {"anyOf": [{"required": ["remove"]}, {"required": ["replace"]}]}

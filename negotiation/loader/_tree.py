@@ -33,9 +33,22 @@ class LocatedValue:
 
     ``value`` is a ``dict[Any, LocatedValue]``, a ``list[LocatedValue]`` or a plain scalar. ``bad``
     marks a value already reported (a refused tag) so validation does not repeat it.
+    ``origin`` is the field path of a list item in its own file when a merge moved it
+    (``extends``: the child's third event is ``("timeline", 2)`` in the child, whatever its
+    index in the merged timeline), so messages name the item as its file writes it.
     """
 
-    __slots__ = ("bad", "column", "file", "key_column", "key_line", "line", "text_column", "value")
+    __slots__ = (
+        "bad",
+        "column",
+        "file",
+        "key_column",
+        "key_line",
+        "line",
+        "origin",
+        "text_column",
+        "value",
+    )
 
     def __init__(self, value: Any, mark: Mark, bad: bool = False) -> None:
         self.value = value
@@ -43,6 +56,7 @@ class LocatedValue:
         self.key_line: int | None = None
         self.key_column = 0
         self.bad = bad
+        self.origin: FieldPath | None = None
 
     @property
     def mark(self) -> Mark:
@@ -58,10 +72,21 @@ class LocatedValue:
         self.key_line, self.key_column = mark.line, mark.column
 
     def copy(self, value: Any, key: bool = True) -> LocatedValue:
-        """The same node (marks, flag, and with ``key`` its key's mark) holding ``value``."""
+        """The same node (marks, flag, origin, and with ``key`` its key's mark) holding
+        ``value``."""
         out = LocatedValue(value, self.mark, self.bad)
+        out.origin = self.origin
         if key:
             out.key_line, out.key_column = self.key_line, self.key_column
+        return out
+
+    def placed(self, origin: FieldPath) -> LocatedValue:
+        """This node as the item at ``origin`` of its own file, unless it already knows
+        where it was written (a base's base)."""
+        if self.origin is not None:
+            return self
+        out = self.copy(self.value)
+        out.origin = origin
         return out
 
 
@@ -77,6 +102,16 @@ class Parsed:
     problems: list[Problem]
     scenario: bool = False
     sealed: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def plain(node: LocatedValue) -> Any:
+    """The plain Python data of a located tree."""
+    value = node.value
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
 
 
 def location(mark: Mark, path: FieldPath, column: int | None = None) -> Location:
