@@ -82,8 +82,17 @@ Merge semantics (on the raw data of both files, before validation, top-level fie
 * any other field (scalars, ``start``, ``horizon``, ``title``, ...): the child's value
   replaces the parent's. The result keeps ``extends`` set to the child's value.
 
+Before that merge, the child's corrections apply to the parent: ``remove:`` maps a list
+whose items have ids (``_extends.CORRECTABLE``: those above and ``timeline``, ``sources``)
+to the ids of parent items to drop, ``replace:`` to items that each take the place of
+the parent item with their ``id``. An id the parent does not have (with a did-you-mean),
+an id corrected twice, a list without ids, and either field in a file without
+``extends`` are located problems; the merged result has neither field.
+
 Every merged value keeps the file it came from, so a problem in the base is reported
-with the base's file and line, a problem in the child's own items with the child's.
+with the base's file and line, a problem in the child's own items with the child's; and
+a merged list item keeps its own file's field path (the child's first event is
+``timeline.0``, a replacement ``replace.timeline.0``), whatever its merged index.
 
 Budgets (hostile input)
 -----------------------

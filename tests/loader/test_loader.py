@@ -398,7 +398,10 @@ def test_extends_reports_each_problem_in_its_own_file(tmp_path: Path) -> None:
     # each path as its own file writes it: the child's event is its first, not the
     # merged timeline's second
     paths = {(Path(p.location.file or "").name, p.location.path) for p in info.value.problems}
-    assert paths == {("base.yaml", ("timeline", 0, "by", 0)), ("child.yaml", ("timeline", 0, "by", 0))}
+    assert paths == {
+        ("base.yaml", ("timeline", 0, "by", 0)),
+        ("child.yaml", ("timeline", 0, "by", 0)),
+    }
 
 
 def test_extends_relative_to_cwd_for_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
