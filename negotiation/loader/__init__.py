@@ -25,8 +25,12 @@ Pipeline
 The cyclic garbage collector is paused while a file loads (nothing the loader builds is
 cyclic; without the pause it re-scans the growing heap of a large file over and over).
 
-Every problem has ``Location(file, line, column, path)`` and the problems are sorted by
-file and line. Pydantic error locations are mapped onto the data (tag segments of
+Every problem has ``Location(file, line, column, path)`` and the problems are in file
+order: the file named first, then the base it extends, and so on, each by line and
+column. One pass reports all it can: a value the models refuse does not hide the
+whole-scenario checks (``_salvage`` runs them on the rest, keeping only what the refused
+parts cannot explain), and a base that cannot be read does not hide the extending file's
+own problems. Pydantic error locations are mapped onto the data (tag segments of
 unions, such as the event kind in ``('timeline', 3, 'propose', 'document')``, are
 dropped); an unknown field is reported at the key itself with the expected fields and a
 did-you-mean; a problem inside a condition string points at the offending character
@@ -113,7 +117,8 @@ well when a double-quoted string writes it as an escape (``"\\0"``, ``"\\x01"``,
 
 Modules: ``_yaml`` (dialect, parsers, the fast path), ``_tree`` (located values),
 ``_located`` (the located path's reader), ``_extends`` (base files and merging),
-``_messages`` (pydantic errors and checks, located), ``_schema`` (the JSON Schema of the
+``_messages`` (pydantic errors and checks, located), ``_salvage`` (the checks of a file
+the models refuse), ``_schema`` (the JSON Schema of the
 file forms, for editors: ``scenario_json_schema``).
 """
 
@@ -141,6 +146,7 @@ from negotiation.loader._messages import error, locate, validate
 from negotiation.loader._schema import FILE_NAME as SCHEMA_FILE_NAME
 from negotiation.loader._schema import SCHEMA_ID, scenario_json_schema
 from negotiation.loader._tree import (
+    LocatedValue,
     Mark,
     Parsed,
     location,
@@ -375,7 +381,25 @@ def _located(
     ext = parsed.tree.value.get("extends")
     if ext is None or ext.value is None:
         tree, problems = without_corrections(parsed.tree)
-        return Parsed(tree, parsed.problems + problems, parsed.scenario, parsed.sealed)
+        return Parsed(tree, parsed.problems + problems, parsed.scenario, parsed.sealed, (file,))
+    try:
+        parent = _base(ext, file, chain, limits)
+    except ScenarioError as e:  # no base to merge: what is known of this file, with it
+        raise error(
+            parsed.problems + e.problems, MAX_PROBLEMS, parsed.sealed, (file,)
+        ) from None
+    tree, corrections = merge(parent.tree, parsed.tree)
+    return Parsed(
+        tree,
+        parent.problems + parsed.problems + corrections,
+        parsed.scenario,
+        {**parent.sealed, **parsed.sealed},
+        (file, *parent.files),
+    )
+
+
+def _base(ext: LocatedValue, file: str, chain: _Chain, limits: Limits) -> Parsed:
+    """The located tree of the base an ``extends`` value names (and of its bases)."""
     where = location(ext.mark, ("extends",))
     target = extends_target(ext.value, file, where, _bundled)
     key = target.resolve()
@@ -386,14 +410,7 @@ def _located(
         raise ScenarioError.single(f"extends chain longer than {MAX_EXTENDS_DEPTH}", where)
     base = _read_text(target, where, sealed=True)
     reached = f"reached through 'extends' at {where.file}:{where.line}"
-    parent = _located(base, str(target), (*chain, (key, str(target))), limits, reached)
-    tree, corrections = merge(parent.tree, parsed.tree)
-    return Parsed(
-        tree,
-        parent.problems + parsed.problems + corrections,
-        parsed.scenario,
-        {**parent.sealed, **parsed.sealed},
-    )
+    return _located(base, str(target), (*chain, (key, str(target))), limits, reached)
 
 
 # -- public API ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
+from negotiation.loader._salvage import salvaged_problems
 from negotiation.loader._tree import (
     FieldPath,
     LocatedValue,
@@ -277,8 +278,12 @@ def locate(problem: Problem, tree: LocatedValue) -> Problem:
     return Problem(location(mark, walk.full, column), problem.message, problem.offset)
 
 
-def _key(p: Problem) -> tuple[str, int, int]:
-    return (p.location.file or "", p.location.line or 0, p.location.column or 0)
+def _key(p: Problem, files: Sequence[str] = ()) -> tuple[int, str, int, int]:
+    """Problems in file order: the files in ``files``' order (the named one, then its
+    bases), any other by name; in a file by line and column."""
+    file = p.location.file or ""
+    rank = files.index(file) if file in files else len(files)
+    return (rank, file, p.location.line or 0, p.location.column or 0)
 
 
 def redact(problems: list[Problem], sealed: Mapping[str, str]) -> list[Problem]:
@@ -307,11 +312,14 @@ def redact(problems: list[Problem], sealed: Mapping[str, str]) -> list[Problem]:
 
 
 def error(
-    problems: list[Problem], max_problems: int, sealed: Mapping[str, str] | None = None
+    problems: list[Problem],
+    max_problems: int,
+    sealed: Mapping[str, str] | None = None,
+    files: Sequence[str] = (),
 ) -> ScenarioError:
-    """One error listing the problems by file and line (at most ``max_problems``), none
-    quoting a sealed file."""
-    ordered = sorted(redact(problems, sealed or {}), key=_key)
+    """One error listing the problems by file (in ``files``' order) and line (at most
+    ``max_problems``), none quoting a sealed file."""
+    ordered = sorted(redact(problems, sealed or {}), key=lambda p: _key(p, files))
     if len(ordered) > max_problems:
         extra = len(ordered) - max_problems
         ordered = [
@@ -339,8 +347,9 @@ def validate(parsed: Parsed, max_events: int, max_problems: int) -> Scenario:
         scenario = Scenario.model_validate(plain(tree))
     except ValidationError as e:
         found = problems + _pydantic_problems(e, tree)
-        raise error(found, max_problems, parsed.sealed) from None
+        found += [locate(p, tree) for p in salvaged_problems(plain(tree), e)]
+        raise error(found, max_problems, parsed.sealed, parsed.files) from None
     problems += [locate(p, tree) for p in check_scenario(scenario)]
     if problems:
-        raise error(problems, max_problems, parsed.sealed)
+        raise error(problems, max_problems, parsed.sealed, parsed.files)
     return scenario

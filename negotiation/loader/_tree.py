@@ -96,12 +96,15 @@ class Parsed:
 
     ``scenario``: the file is a mapping with ``version:`` (it says it is a scenario).
     ``sealed``: the files reached, not named (``extends`` bases, a session's scenario),
-    that are not scenarios, each with how it was reached: no message quotes them."""
+    that are not scenarios, each with how it was reached: no message quotes them.
+    ``files``: the files read, the one named first, then the base it extends, and so on
+    (the order problems are listed in)."""
 
     tree: LocatedValue
     problems: list[Problem]
     scenario: bool = False
     sealed: dict[str, str] = dataclasses.field(default_factory=dict)
+    files: tuple[str, ...] = ()
 
 
 def plain(node: LocatedValue) -> Any:

@@ -276,6 +276,29 @@ def test_validate_reports_every_located_problem() -> None:
     assert ["deadlines", 0, "set_by"] in [p["path"] for p in data[0]["problems"]]
 
 
+def test_validate_reports_problems_of_every_kind_in_one_pass() -> None:
+    """Wrong values and unknown names together, in file order: the refused items do not
+    hide the names further down (and what they would explain is not reported)."""
+    path = str(ROOT / "tests" / "invalid" / "58-several-problems-in-one-pass.yaml")
+    result = invoke("validate", path, "--format", "json")
+    assert result.exit_code == 2, result.output
+    problems = json.loads(result.stdout)[0]["problems"]
+    assert [(p["line"], p["column"], ".".join(map(str, p["path"]))) for p in problems] == [
+        (7, 8, "start"),
+        (10, 28, "parties.1.colour"),
+        (11, 36, "parties.2.kind"),
+        (13, 60, "timeline.0.document"),
+        (15, 40, "timeline.2.by.0"),
+        (19, 36, "expect.0.that"),
+        (20, 10, "expect.1.at"),
+    ]
+    assert all(p["file"] == path for p in problems)
+    assert not any("'gamma'" in p["message"] for p in problems)  # its entry is refused
+    text = invoke("validate", path).stdout
+    assert f"INVALID  {path} (7 problems)" in text
+    assert f"{path}:15:40 (timeline.2.by.0): unknown party or body 'delta'" in text
+
+
 NEW_CHECKS = ["50-rule-loop-at-start", "51-branch-probabilities-past-one",
               "52-expectation-after-horizon", "53-text-not-utf8-encodable"]
 

@@ -231,6 +231,7 @@ JUDGED: dict[str, tuple[str, str]] = {
     "55-strategy-boulware-conceding-early": ("strategies/0/e", "exclusiveMaximum"),
     "56-remove-without-extends": ("", "not"),
     "57-extends-remove-list-without-ids": ("remove", "additionalProperties"),
+    "58-several-problems-in-one-pass": ("parties/1", "additionalProperties"),
 }
 """Fixture -> (the path of the value it is about, the schema keyword that rejects it)."""
 
