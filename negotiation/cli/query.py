@@ -20,7 +20,7 @@ from negotiation.cli.common import (
     out,
     parse_date,
 )
-from negotiation.render import jsonout, text
+from negotiation.render import jsonout, text, views
 from negotiation.runtime.notation import format_move, parse_move
 
 
@@ -59,7 +59,8 @@ def show(
     if fmt is Format.json:
         jsonout.write(jsonout.state_doc(engine.scenario, trace.final, day, b), out())
     else:
-        text.state(engine.scenario, trace.final, day, b, out())
+        not_yet = views.not_yet_certain(views.timeline_rows(trace), day)
+        text.state(engine.scenario, trace.final, day, b, out(), not_yet)
 
 
 def why(

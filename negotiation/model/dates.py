@@ -190,6 +190,15 @@ class FuzzyDate(Frozen):
             text = f"{self.earliest.isoformat()}..{self.latest.isoformat()}"
         return f"~{text} (inferred)" if self.inferred else text
 
+    @staticmethod
+    def displayed_span(text: str) -> tuple[dt.date, dt.date]:
+        """The first and last day of a date as ``display()`` wrote it (what a trace entry
+        keeps of its event's date); a ``ValueError`` for any other text."""
+        if text.startswith("~") and text.endswith(" (inferred)"):
+            text = text[1 : -len(" (inferred)")]
+        lo, hi, _ = _parse_text(text.removesuffix(" (month)"))
+        return lo, hi
+
     @classmethod
     def of(cls, day: dt.date) -> FuzzyDate:
         return cls(earliest=day, latest=day)

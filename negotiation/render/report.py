@@ -51,6 +51,12 @@ class ReportData:
     expectations: tuple[ExpectationResult, ...]
     assumptions: tuple[tuple[str, str], ...]
     outcomes: tuple[OutcomeRow, ...] | None = None
+    not_yet: tuple[views.Row, ...] = ()
+    """The entries that may not yet have happened by the close of ``end``
+    (``views.not_yet_certain``)."""
+
+    def not_yet_seqs(self) -> set[int]:
+        return {r["seq"] for r in self.not_yet}
 
     @classmethod
     def build(
@@ -88,6 +94,7 @@ class ReportData:
             expectations=tuple(expectations),
             assumptions=tuple(engine.assumptions()),
             outcomes=outcomes,
+            not_yet=tuple(views.not_yet_certain([views.entry_row(e) for e in entries], end)),
         )
 
 
@@ -244,6 +251,7 @@ def html(data: ReportData) -> str:
         timeline.svg(data.lanes, data.start, data.end, data.horizon, data.axis_end),
         _positions_html(data),
         _deadlines_html(data),
+        _not_yet_html(data),
     ]
     if data.outcomes is not None:
         parts += ['<h2 id="outcomes">Outcomes</h2>', outcome_svg(data.outcomes)]
@@ -303,8 +311,25 @@ def _deadlines_html(data: ReportData) -> str:
     )
 
 
+def _not_yet_html(data: ReportData) -> str:
+    if not data.not_yet:
+        return ""
+    items = "".join(f"<li>{xml_text(views.not_yet_line(r))}</li>" for r in data.not_yet)
+    return (
+        f'<h2 id="not-yet">{xml_text(views.not_yet_heading(data.end))}</h2>'
+        f'<p class="note">{NOT_YET_NOTE}</p><ul>{items}</ul>'
+    )
+
+
+NOT_YET_NOTE = (
+    "Dated by a range or a month that runs past this day: each is ordered at its first "
+    "day, so the positions and deadlines above count it. Marked * in the trace."
+)
+
+
 def _trace_html(data: ReportData) -> str:
     rows = []
+    later = data.not_yet_seqs()
     for e in data.entries:
         status = e.attribution.status.value if e.attribution else ""
         source = e.attribution.display() if e.attribution else "(the engine)"
@@ -314,7 +339,7 @@ def _trace_html(data: ReportData) -> str:
             details.append(f"assumption: {e.assumption}")
         items = "".join(f"<li>{xml_text(x)}</li>" for x in details)
         rows.append(
-            f"<tr>{_cell(e.date_display)}{_cell(views.entry_label(e))}"
+            f"<tr>{_cell(_date(e, later))}{_cell(views.entry_label(e))}"
             f"{_cell(e.summary)}{_cell(', '.join(e.by))}{_cell(source)}{_cell(status, status)}"
             f"<td><ul>{items}</ul></td></tr>"
         )
@@ -323,6 +348,11 @@ def _trace_html(data: ReportData) -> str:
         "<th>who</th><th>source</th><th>claim status</th><th>changes and reasons</th></tr>"
         f"{''.join(rows)}</table>"
     )
+
+
+def _date(e: TraceEntry, later: set[int]) -> str:
+    """An entry's date as shown (``~`` inferred), ``*`` if it may not yet have happened."""
+    return f"{e.date_display} *" if e.seq in later else e.date_display
 
 
 def _expectations_html(data: ReportData) -> str:
@@ -451,6 +481,9 @@ def markdown(data: ReportData) -> str:
             f"| {_md(d['id'])} | {_md(d['status'])} | {d['due'] or '-'} | "
             f"{d['resolved_on'] or '-'} | {_md(ext)} |"
         )
+    if data.not_yet:
+        lines += ["", f"## {views.not_yet_heading(data.end)}", "", NOT_YET_NOTE, ""]
+        lines += [f"- {_md(views.not_yet_line(r))}" for r in data.not_yet]
     if data.outcomes is not None:
         lines += ["", "## Outcomes", "", "```mermaid", "pie title Outcomes"]
         lines += [f'    "{mermaid_name(r.label)}" : {r.count}' for r in data.outcomes]
@@ -460,13 +493,14 @@ def markdown(data: ReportData) -> str:
             lines.append(f"| {_md(r.label)} | {r.count} | {ci} |")
     lines += ["", "## Trace", "", "| date | kind | what | who | source | status | changes |"]
     lines.append("|---|---|---|---|---|---|---|")
+    later = data.not_yet_seqs()
     for e in data.entries:
         source = e.attribution.display() if e.attribution else "(the engine)"
         status = e.attribution.status.value if e.attribution else ""
         label = views.reason_label(e.kind)
         changes = "; ".join([c.display() for c in e.changes] + [f"{label}: {r}" for r in e.reasons])
         lines.append(
-            f"| {_md(e.date_display)} | {_md(views.entry_label(e))} | "
+            f"| {_md(_date(e, later))} | {_md(views.entry_label(e))} | "
             f"{_md(e.summary)} | {_md(', '.join(e.by))} | {_md(source)} | {_md(status)} | "
             f"{_md(changes)} |"
         )

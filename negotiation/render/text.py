@@ -276,10 +276,35 @@ def violations(trace: Trace, scenario: Scenario, console: Console) -> None:
 # -- show ------------------------------------------------------------------------------------
 
 
-def state(scenario: Scenario, st: State, at: dt.date, branch: str | None, file: TextIO) -> None:
-    """Documents, the positions matrix, relations, facts and deadlines of one state."""
+def state(
+    scenario: Scenario,
+    st: State,
+    at: dt.date,
+    branch: str | None,
+    file: TextIO,
+    not_yet: list[views.Row] | None = None,
+) -> None:
+    """Documents, the positions matrix, relations, facts and deadlines of one state;
+    ``not_yet``: the entries it counts that may not yet have happened by ``at``
+    (``views.not_yet_certain``), listed first."""
     with output(file) as console:
         _state(console, scenario, st, at, branch)
+        if not_yet:
+            _not_yet(console, not_yet, at)
+
+
+def _not_yet(console: Console, rows: list[views.Row], day: dt.date) -> None:
+    _heading(console, views.not_yet_heading(day))
+    _line(
+        console,
+        Text(
+            "Dated by a range or a month that runs past this day: ordered at the first day, "
+            "so the state above counts them.",
+            style="dim",
+        ),
+    )
+    for row in rows:
+        _line(console, Text(f"~ {views.not_yet_line(row)}"))
 
 
 def _state(
@@ -454,16 +479,41 @@ def _diff(
     for day, diffs in dates:
         if not diffs:
             _line(console, Text(f"{day}: same state", style="dim"))
-            continue
-        _line(console, Text(day, style="bold"))
-        t = _table("", a, b)
-        for d in diffs:
-            t.add_row(d["what"], d["a"], d["b"])
-        console.print(t)
+        else:
+            _line(console, Text(day, style="bold"))
+            t = _table("", a, b)
+            for d in diffs:
+                t.add_row(d["what"], d["a"], d["b"])
+            console.print(t)
+        _diff_not_yet(console, a, b, rows_a, rows_b, dt.date.fromisoformat(day))
+
+
+def _diff_not_yet(
+    console: Console,
+    a: str,
+    b: str,
+    rows_a: list[views.Row],
+    rows_b: list[views.Row],
+    day: dt.date,
+) -> None:
+    """Under a day's differences: what either state counts that may not yet have
+    happened by then."""
+    found: dict[str, list[str]] = {}
+    for name, rows in ((a, rows_a), (b, rows_b)):
+        for row in views.not_yet_certain(rows, day):
+            found.setdefault(views.not_yet_line(row), []).append(name)
+    for line, names in found.items():
+        _line(console, Text(f"  ~ may not yet have happened ({', '.join(names)}): {line}",
+                            style="dim"))
 
 
 def _short(row: views.Row) -> Text:
-    return Text.assemble((row["label"], _LABEL_STYLE.get(row["label"], "")), " ", row["summary"])
+    """An entry in a cell of the diff: its kind, its date when that is more than the day
+    (``~`` for inferred, a range, a month), and its summary."""
+    when = f"{row['date_display']}: " if views.imprecise(row) else ""
+    return Text.assemble(
+        (row["label"], _LABEL_STYLE.get(row["label"], "")), " ", (when, "italic"), row["summary"]
+    )
 
 
 def validation(results: list[views.Row], file: TextIO) -> None:

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from negotiation.model.dates import FuzzyDate
 from negotiation.model.deadlines import LIVE_STATUSES
 from negotiation.model.scenario import Scenario
 from negotiation.model.state import State
@@ -76,6 +77,43 @@ def entry_row(e: TraceEntry) -> Row:
 
 def timeline_rows(trace: Trace) -> list[Row]:
     return [entry_row(e) for e in trace.entries]
+
+
+def imprecise(row: Row) -> bool:
+    """Whether an entry's date is more than the day it is ordered on (a range, a month, or
+    inferred): its ``date_display`` says how (``~2025-11-28..2025-12-12 (inferred)``)."""
+    return bool(row["date_display"] != row["date"])
+
+
+def not_yet_certain(rows: list[Row], day: dt.date) -> list[Row]:
+    """The entries ordered on or before ``day`` that may not yet have happened by its
+    close: their date is a range or a month that runs past it (an imprecise date is
+    ordered at its earliest day, so the state at ``day`` counts them). Each row gains
+    ``latest``, the last day its date covers."""
+    out: list[Row] = []
+    for row in rows:
+        if dt.date.fromisoformat(row["date"]) > day or not imprecise(row):
+            continue
+        try:
+            _, last = FuzzyDate.displayed_span(row["date_display"])
+        except ValueError:
+            continue
+        if last > day:
+            out.append({**row, "latest": last.isoformat()})
+    return out
+
+
+def not_yet_line(row: Row) -> str:
+    """One entry of ``not_yet_certain`` in words."""
+    what = row["ref"] or row["summary"]
+    return (
+        f"{what}, dated {row['date_display']}: ordered at {row['date']}, possibly as late "
+        f"as {row['latest']}"
+    )
+
+
+def not_yet_heading(day: dt.date) -> str:
+    return f"May not yet have happened by the close of {day}"
 
 
 def by_date(rows: list[Row]) -> dict[str, list[Row]]:
