@@ -142,7 +142,7 @@ from negotiation.loader._extends import (
     without_corrections,
 )
 from negotiation.loader._located import parse
-from negotiation.loader._messages import error, locate, validate
+from negotiation.loader._messages import error, locate, redact, validate
 from negotiation.loader._schema import FILE_NAME as SCHEMA_FILE_NAME
 from negotiation.loader._schema import SCHEMA_ID, scenario_json_schema
 from negotiation.loader._tree import (
@@ -385,9 +385,8 @@ def _located(
     try:
         parent = _base(ext, file, chain, limits)
     except ScenarioError as e:  # no base to merge: what is known of this file, with it
-        raise error(
-            parsed.problems + e.problems, MAX_PROBLEMS, parsed.sealed, (file,)
-        ) from None
+        own = redact(parsed.problems, parsed.sealed)  # the base's are final already
+        raise error(own + e.problems, MAX_PROBLEMS, files=(file,)) from None
     tree, corrections = merge(parent.tree, parsed.tree)
     return Parsed(
         tree,
