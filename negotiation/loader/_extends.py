@@ -47,6 +47,7 @@ CORRECTABLE: dict[str, str] = {
     "decisions": "decision point",
     "deadlines": "deadline",
     "documents": "document",
+    "expect": "expectation",
     "facts": "fact",
     "invariants": "invariant",
     "lifecycles": "lifecycle",

@@ -53,6 +53,9 @@ class Expectation(Frozen):
     ``branch`` None means the base timeline; otherwise the named branch.
     """
 
+    id: Id | None = Field(
+        None, description="An id, so that a what-if (extends) can replace or remove it."
+    )
     at: FuzzyDate = Field(description="The day: checked on the state at its close.")
     that: str = Field(description=f"What must hold then. {CONDITION}")
     branch: Id | None = Field(None, description="The branch it is checked on (none: the base).")

@@ -96,6 +96,36 @@ def test_remove_drops_base_items_of_any_list_with_ids(tmp_path: Path) -> None:
     assert (sc.rules, sc.deadlines) == ([], [])
 
 
+def test_a_what_if_replaces_or_removes_a_base_expectation_by_its_id(tmp_path: Path) -> None:
+    base = BASE + (
+        "expect:\n"
+        "  - {id: offered, at: 2025-12-02, that: plan is proposed}\n"
+        "  - {id: both_accept, at: 2025-12-05, that: beta accepts plan}\n"
+        "  - {at: 2025-12-05, that: alpha accepts plan}\n"
+    )
+    child = _child(
+        tmp_path,
+        """\
+remove:
+  rules: [beta_follows]
+  expect: [both_accept]
+replace:
+  expect:
+    - {id: offered, at: 2025-12-03, that: plan is proposed, summary: a day later}
+""",
+        base,
+    )
+    sc = load_scenario(str(child))
+    assert [(x.id, str(x.at.sort_date), x.summary) for x in sc.expect] == [
+        ("offered", "2025-12-03", "a day later"),
+        (None, "2025-12-05", None),
+    ]
+    (problem,) = _problems(_child(tmp_path, "remove:\n  expect: [both_acept]\n", base))
+    assert problem.message == (
+        "the base has no expectation 'both_acept' to remove; did you mean 'both_accept'?"
+    )
+
+
 def test_corrections_apply_to_the_base_before_the_child_s_own_items(tmp_path: Path) -> None:
     """A removed id is free again: the child may give an item of that id of its own."""
     child = _child(
@@ -168,7 +198,7 @@ def test_every_problem_of_the_corrections_is_located_at_once(tmp_path: Path) -> 
         """\
 remove:
   timeline: [ofer, note, note, 3]
-  expect: [0]
+  positions: [0]
   rulez: [beta_follows]
   deadlines: answer_by
 replace:
@@ -184,12 +214,12 @@ replace:
         ((5, 14), "the base has no timeline event 'ofer' to remove; did you mean 'offer'?"),
         ((5, 26), "timeline event 'note' is already removed"),
         ((5, 32), "expected the id of a base timeline event, got 3"),
-        ((6, 3), "'expect' items have no id, so 'remove' cannot name them (expected one of: "
-         "branches, deadlines, decisions, documents, facts, invariants, lifecycles, "
-         "parties, rules, sources, timeline)"),
+        ((6, 3), "'positions' items have no id, so 'remove' cannot name them (expected one "
+         "of: branches, deadlines, decisions, documents, expect, facts, invariants, "
+         "lifecycles, parties, rules, sources, timeline)"),
         ((7, 3), "unknown list 'rulez'; did you mean 'rules'? (expected one of: branches, "
-         "deadlines, decisions, documents, facts, invariants, lifecycles, parties, rules, "
-         "sources, timeline)"),
+         "deadlines, decisions, documents, expect, facts, invariants, lifecycles, parties, "
+         "rules, sources, timeline)"),
         ((8, 14), "expected a list, such as deadlines: [event_id], got 'answer_by'"),
         ((11, 12), "timeline event 'note' is already removed"),
         ((12, 7), "a replacement needs the 'id' of the base timeline event it replaces"),
