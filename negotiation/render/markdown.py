@@ -68,12 +68,12 @@ def timeline(trace: Trace, scenario: Scenario) -> str:
                 for d in deadline_rows
             ],
         )
-    expectations = views.expectation_rows(trace)
+    expectations = views.expectation_rows(trace, scenario)
     if expectations:
         lines += ["", "## Expectations", ""]
         for x in expectations:
             mark = "met" if x["ok"] else "**FAILED**"
-            lines.append(f"- {mark} {x['at']}: {code_span(x['that'])}")
+            lines.append(f"- {mark} {cell(x['at_display'])}: {code_span(x['that'])}")
             lines += [f"  - why: {cell(reason)}" for reason in x["reasons"]]
     if scenario.invariants:
         broken = views.violation_rows(trace)

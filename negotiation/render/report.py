@@ -358,8 +358,11 @@ def _date(e: TraceEntry, later: set[int]) -> str:
 def _expectations_html(data: ReportData) -> str:
     if not data.expectations:
         return ""
+    written = views.expectation_dates(data.scenario, data.branch)
     items = "".join(
-        f"<li>{'met' if x.ok else 'FAILED'} {x.at}: <code>{xml_text(x.that)}</code></li>"
+        f"<li>{'met' if x.ok else 'FAILED'} "
+        f"{xml_text(written.get((x.at, x.that, x.summary), x.at.isoformat()))}: "
+        f"<code>{xml_text(x.that)}</code></li>"
         for x in data.expectations
     )
     return f'<h2 id="expectations">Expectations</h2><ul class="small">{items}</ul>'

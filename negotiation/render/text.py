@@ -205,7 +205,7 @@ def _timeline(console: Console, trace: Trace, scenario: Scenario) -> None:
         console.print("(nothing happened)")
     console.print(grid)
     deadlines(scenario, trace.final, console, f"Deadlines at {trace.final.date}")
-    expectations(trace, console)
+    expectations(trace, console, scenario)
     violations(trace, scenario, console)
 
 
@@ -233,14 +233,14 @@ def deadlines(scenario: Scenario, state: State, console: Console, title: str) ->
     console.print(table)
 
 
-def expectations(trace: Trace, console: Console) -> None:
-    rows = views.expectation_rows(trace)
+def expectations(trace: Trace, console: Console, scenario: Scenario | None = None) -> None:
+    rows = views.expectation_rows(trace, scenario)
     if not rows:
         return
     _heading(console, "Expectations")
     for r in rows:
         mark = Text("met   ", style="green") if r["ok"] else Text("FAILED", style="bold red")
-        line = Text.assemble(mark, f" {r['at']}  {r['that']}")
+        line = Text.assemble(mark, f" {r['at_display']}  {r['that']}")
         if r["summary"]:
             line.append(f"  ({r['summary']})", style="dim")
         console.print(line)  # prose: wraps like the tables

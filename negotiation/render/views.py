@@ -286,10 +286,14 @@ def state_diff(scenario: Scenario, a: State, b: State) -> list[Row]:
     return rows
 
 
-def expectation_rows(trace: Trace) -> list[Row]:
+def expectation_rows(trace: Trace, scenario: Scenario | None = None) -> list[Row]:
+    """The run's expectations; ``at_display`` is the day as the scenario wrote it (``~``
+    inferred, a range or a month, checked at the close of its last day, ``at``)."""
+    written = expectation_dates(scenario, trace.branch) if scenario is not None else {}
     return [
         {
             "at": x.at.isoformat(),
+            "at_display": written.get((x.at, x.that, x.summary), x.at.isoformat()),
             "that": x.that,
             "ok": x.ok,
             "summary": x.summary,
@@ -297,6 +301,18 @@ def expectation_rows(trace: Trace) -> list[Row]:
         }
         for x in trace.expectations
     ]
+
+
+def expectation_dates(
+    scenario: Scenario, branch: str | None
+) -> dict[tuple[dt.date, str, str | None], str]:
+    """How a run's expectations wrote their days, by what a result keeps of one (the
+    day it was checked, the condition, the summary)."""
+    return {
+        (x.at.last_day, x.that, x.summary): x.at.display()
+        for x in scenario.expect
+        if x.branch == branch
+    }
 
 
 def reason_label(kind: str) -> str:

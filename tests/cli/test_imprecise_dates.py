@@ -82,3 +82,15 @@ def test_the_report_marks_what_may_not_yet_have_happened(tmp_path: Path, suffix:
     page = later.read_text(encoding="utf-8")
     assert "May not yet have happened" not in page
     assert "2025-12-02..2025-12-09" in page
+
+
+def test_run_and_the_report_keep_an_expectation_s_written_day(tmp_path: Path) -> None:
+    for fmt in ("text", "markdown"):
+        result = invoke("run", "-s", RANGES, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert "~2025-12-15 (inferred)" in result.stdout.split("Expectations", 1)[1]
+        assert "2025-12-02" in result.stdout.split("Expectations", 1)[1]  # a stated day
+    target = tmp_path / "r.html"
+    assert invoke("report", "-s", RANGES, "-o", str(target)).exit_code == 0
+    expectations = target.read_text(encoding="utf-8").split('id="expectations"', 1)[1]
+    assert "met ~2025-12-15 (inferred): <code>west accepts accord</code>" in expectations
