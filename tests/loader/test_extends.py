@@ -214,12 +214,18 @@ replace:
         ((5, 14), "the base has no timeline event 'ofer' to remove; did you mean 'offer'?"),
         ((5, 26), "timeline event 'note' is already removed"),
         ((5, 32), "expected the id of a base timeline event, got 3"),
-        ((6, 3), "'positions' items have no id, so 'remove' cannot name them (expected one "
-         "of: branches, deadlines, decisions, documents, expect, facts, invariants, "
-         "lifecycles, parties, rules, sources, timeline)"),
-        ((7, 3), "unknown list 'rulez'; did you mean 'rules'? (expected one of: branches, "
-         "deadlines, decisions, documents, expect, facts, invariants, lifecycles, parties, "
-         "rules, sources, timeline)"),
+        (
+            (6, 3),
+            "'positions' items have no id, so 'remove' cannot name them (expected one "
+            "of: branches, deadlines, decisions, documents, expect, facts, invariants, "
+            "lifecycles, parties, rules, sources, timeline)",
+        ),
+        (
+            (7, 3),
+            "unknown list 'rulez'; did you mean 'rules'? (expected one of: branches, "
+            "deadlines, decisions, documents, expect, facts, invariants, lifecycles, parties, "
+            "rules, sources, timeline)",
+        ),
         ((8, 14), "expected a list, such as deadlines: [event_id], got 'answer_by'"),
         ((11, 12), "timeline event 'note' is already removed"),
         ((12, 7), "a replacement needs the 'id' of the base timeline event it replaces"),
@@ -248,8 +254,10 @@ def test_a_remove_that_is_not_a_mapping_says_what_it_takes(tmp_path: Path) -> No
 
 
 def test_messages_name_each_item_by_its_own_file_s_path(tmp_path: Path) -> None:
-    base = BASE.replace("{id: note, date: 2025-12-05, kind: statement, by: alpha",
-                        "{id: note, date: 2025-12-05, kind: statement, by: alhpa")
+    base = BASE.replace(
+        "{id: note, date: 2025-12-05, kind: statement, by: alpha",
+        "{id: note, date: 2025-12-05, kind: statement, by: alhpa",
+    )
     child = _child(
         tmp_path,
         """\

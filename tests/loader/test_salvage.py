@@ -58,8 +58,7 @@ timeline:
 def test_an_item_after_a_refused_one_is_named_by_its_place_in_the_file() -> None:
     with pytest.raises(ScenarioError) as info:
         load_text(
-            HEAD
-            + "timeline:\n  - {date: 2025-13-01, kind: propose, by: alpha, document: plan}\n"
+            HEAD + "timeline:\n  - {date: 2025-13-01, kind: propose, by: alpha, document: plan}\n"
             "  - {date: 2025-12-02, kind: accept, by: omega, document: plan}\n"
         )
     assert [(p.location.line, p.location.path) for p in info.value.problems] == [
@@ -70,8 +69,9 @@ def test_an_item_after_a_refused_one_is_named_by_its_place_in_the_file() -> None
 
 def test_an_item_that_lost_an_unknown_field_is_not_judged_again() -> None:
     """``dat`` for ``date``: the did-you-mean says it; "needs a 'date'" would repeat it."""
-    found = _found(HEAD + "timeline:\n  - {dat: 2025-12-01, kind: propose, by: alpha, "
-                   "document: plan}\n")
+    found = _found(
+        HEAD + "timeline:\n  - {dat: 2025-12-01, kind: propose, by: alpha, document: plan}\n"
+    )
     assert len(found) == 1
     assert "did you mean 'date'?" in found[0][1]
 
@@ -79,8 +79,10 @@ def test_an_item_that_lost_an_unknown_field_is_not_judged_again() -> None:
 def test_a_whole_list_refused_stops_the_name_checks() -> None:
     """With no parties at all, every party named would be unknown: none is reported."""
     found = _found(
-        HEAD.replace("parties:\n  - {id: alpha, name: Alpha}\n  - {id: beta, name: Beta}\n",
-                     "parties: alpha\n")
+        HEAD.replace(
+            "parties:\n  - {id: alpha, name: Alpha}\n  - {id: beta, name: Beta}\n",
+            "parties: alpha\n",
+        )
         + "timeline:\n  - {date: 2025-12-01, kind: propose, by: alpha, document: plan}\n"
     )
     assert [line for line, _ in found] == [3]
@@ -124,5 +126,7 @@ def test_a_missing_base_does_not_hide_the_what_if_s_own_problems(tmp_path: Path)
     with pytest.raises(ScenarioError) as info:
         load_scenario(str(child))
     found = [(p.location.line, p.message.split(":")[0]) for p in info.value.problems]
-    assert found == [(1, "the scenario this extends does not exist"),
-                     (3, "duplicate key 'id' (first given at line 2)")]
+    assert found == [
+        (1, "the scenario this extends does not exist"),
+        (3, "duplicate key 'id' (first given at line 2)"),
+    ]

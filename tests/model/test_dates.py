@@ -26,8 +26,9 @@ def test_the_span_of_what_display_wrote_is_the_date_s(
     assert FuzzyDate.displayed_span(date.display()) == (date.earliest, date.latest)
 
 
-@pytest.mark.parametrize("text", ["", "someday", "~2025-12-10", "2025-12-10 (inferred)",
-                                  "2025-12-10 (week)"])
+@pytest.mark.parametrize(
+    "text", ["", "someday", "~2025-12-10", "2025-12-10 (inferred)", "2025-12-10 (week)"]
+)
 def test_other_text_is_no_span(text: str) -> None:
     with pytest.raises(ValueError, match="expected"):
         FuzzyDate.displayed_span(text)
