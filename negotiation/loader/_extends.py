@@ -177,8 +177,9 @@ class _Corrections:
                 )
             elif not isinstance(value.value, list):
                 self.problem(
-                    value, (field, key), f"expected a list, such as {key}: {example}, "
-                    f"got {show(plain(value))}"
+                    value,
+                    (field, key),
+                    f"expected a list, such as {key}: {example}, got {show(plain(value))}",
                 )
             else:
                 found.append((str(key), value))
@@ -210,8 +211,10 @@ class _Corrections:
             for i, item in enumerate(ids.value):
                 path = ("remove", key, i)
                 if not isinstance(item.value, str):
-                    self.problem(item, path, f"expected the id of a base {CORRECTABLE[key]}, "
-                                 f"got {show(plain(item))}")
+                    what = CORRECTABLE[key]
+                    self.problem(
+                        item, path, f"expected the id of a base {what}, got {show(plain(item))}"
+                    )
                     continue
                 at = self.base_index("remove", key, item, path)
                 if at is not None:
@@ -226,9 +229,9 @@ class _Corrections:
                 path = ("replace", key, i)
                 ident = item.value.get("id") if isinstance(item.value, dict) else None
                 if ident is None or not isinstance(ident.value, str):
+                    what = CORRECTABLE[key]
                     self.problem(
-                        item, path, f"a replacement needs the 'id' of the base {CORRECTABLE[key]} "
-                        "it replaces"
+                        item, path, f"a replacement needs the 'id' of the base {what} it replaces"
                     )
                     continue
                 at = self.base_index("replace", key, ident, (*path, "id"))
