@@ -147,6 +147,7 @@ class _Corrections:
         self.out = dict(parent)
         self.problems: list[Problem] = []
         self.touched: dict[tuple[str, str], str] = {}  # (section, id) -> what did it
+        self.indices: dict[str, dict[str, int]] = {}  # see ``index``
 
     def problem(self, node: LocatedValue, path: FieldPath, message: str) -> None:
         self.problems.append(Problem(location(node.mark, path), message))
@@ -189,25 +190,36 @@ class _Corrections:
         """Where the base item with the id ``node`` names stands, or None (reported)."""
         ident = node.value
         what = CORRECTABLE[key]
-        base = self.out.get(key)
-        items = base.value if base is not None and isinstance(base.value, list) else []
-        ids = [_node_id(n) for n in items]
         if (key, ident) in self.touched:
             self.problem(node, path, f"{what} {ident!r} is already {self.touched[key, ident]}")
             return None
-        if ident not in ids:
-            known = [i for i in ids if i is not None]
+        index = self.index(key)
+        if ident not in index:
             self.problem(
                 node,
                 path,
-                f"the base has no {what} {ident!r} to {field}{did_you_mean(ident, known)}",
+                f"the base has no {what} {ident!r} to {field}{did_you_mean(ident, index)}",
             )
             return None
         self.touched[key, ident] = "removed" if field == "remove" else "replaced"
-        return ids.index(ident)
+        return index[ident]
+
+    def index(self, key: str) -> dict[str, int]:
+        """The base's items of a list by id (the first of an id given twice)."""
+        if key not in self.indices:
+            base = self.out.get(key)
+            items = base.value if base is not None and isinstance(base.value, list) else []
+            found: dict[str, int] = {}
+            for i, n in enumerate(items):
+                ident = _node_id(n)
+                if ident is not None:
+                    found.setdefault(ident, i)
+            self.indices[key] = found
+        return self.indices[key]
 
     def remove(self, node: LocatedValue) -> None:
         for key, ids in self.sections("remove", node):
+            drop: set[int] = set()
             for i, item in enumerate(ids.value):
                 path = ("remove", key, i)
                 if not isinstance(item.value, str):
@@ -218,13 +230,17 @@ class _Corrections:
                     continue
                 at = self.base_index("remove", key, item, path)
                 if at is not None:
-                    base = self.out[key]
-                    self.out[key] = base.copy(
-                        [n.placed((key, j)) for j, n in enumerate(base.value) if j != at]
-                    )
+                    drop.add(at)
+            if drop:
+                base = self.out[key]
+                self.out[key] = base.copy(
+                    [n.placed((key, j)) for j, n in enumerate(base.value) if j not in drop]
+                )
+                self.indices.pop(key, None)
 
     def replace(self, node: LocatedValue) -> None:
         for key, items in self.sections("replace", node):
+            put: dict[int, LocatedValue] = {}
             for i, item in enumerate(items.value):
                 path = ("replace", key, i)
                 ident = item.value.get("id") if isinstance(item.value, dict) else None
@@ -236,10 +252,12 @@ class _Corrections:
                     continue
                 at = self.base_index("replace", key, ident, (*path, "id"))
                 if at is not None:
-                    base = self.out[key]
-                    placed = [n.placed((key, j)) for j, n in enumerate(base.value)]
-                    placed[at] = item.placed(path)
-                    self.out[key] = base.copy(placed)
+                    put[at] = item.placed(path)
+            if put:
+                base = self.out[key]
+                self.out[key] = base.copy(
+                    [put[j] if j in put else n.placed((key, j)) for j, n in enumerate(base.value)]
+                )
 
 
 def _correct(
@@ -296,31 +314,30 @@ def merge_plain(parent: dict[Any, Any], child: dict[Any, Any]) -> dict[Any, Any]
 def _correct_plain(parent: dict[Any, Any], child: dict[Any, Any]) -> dict[Any, Any]:
     out = dict(parent)
     touched: set[tuple[str, str]] = set()
-
-    def at(key: Any, ident: Any) -> int:
-        if key not in CORRECTABLE or not isinstance(ident, str) or (key, ident) in touched:
-            raise Defer
-        items = out.get(key)
-        ids = [_plain_id(n) for n in items] if isinstance(items, list) else []
-        if ident not in ids:
-            raise Defer
-        touched.add((key, ident))
-        return ids.index(ident)
-
     for field in CORRECTIONS:
         sections = child.get(field, {})
         if not isinstance(sections, dict):
             raise Defer
         for key, items in sections.items():
-            if not isinstance(items, list):
+            if key not in CORRECTABLE or not isinstance(items, list):
                 raise Defer
+            base = out.get(key)
+            index: dict[str, int] = {}
+            for i, n in enumerate(base if isinstance(base, list) else []):
+                ident = _plain_id(n)
+                if ident is not None:
+                    index.setdefault(ident, i)
+            found: dict[int, Any] = {}
             for item in items:
-                if field == "remove":
-                    i = at(key, item)
-                    out[key] = [n for j, n in enumerate(out[key]) if j != i]
-                else:
-                    i = at(key, _plain_id(item))
-                    out[key] = [item if j == i else n for j, n in enumerate(out[key])]
+                ident = item if field == "remove" else _plain_id(item)
+                if not isinstance(ident, str) or ident not in index or (key, ident) in touched:
+                    raise Defer
+                touched.add((key, ident))
+                found[index[ident]] = item
+            if found and field == "remove":
+                out[key] = [n for j, n in enumerate(out[key]) if j not in found]
+            elif found:
+                out[key] = [found.get(j, n) for j, n in enumerate(out[key])]
     return out
 
 

@@ -172,7 +172,7 @@ def test_the_fast_path_gives_what_the_located_path_gives(
     child = _child(
         tmp_path,
         """\
-remove: {timeline: [note]}
+remove: {timeline: [note], facts: []}
 replace:
   timeline: [{id: offer, date: 2025-12-01, kind: propose, by: beta, document: plan}]
 """,
