@@ -86,13 +86,14 @@ def imprecise(row: Row) -> bool:
 
 
 def not_yet_certain(rows: list[Row], day: dt.date) -> list[Row]:
-    """The entries ordered on or before ``day`` that may not yet have happened by its
+    """The events applied on or before ``day`` that may not yet have happened by its
     close: their date is a range or a month that runs past it (an imprecise date is
     ordered at its earliest day, so the state at ``day`` counts them). Each row gains
     ``latest``, the last day its date covers."""
     out: list[Row] = []
     for row in rows:
-        if dt.date.fromisoformat(row["date"]) > day or not imprecise(row):
+        applied = row["kind"] == "event"  # not one blocked or skipped: the state has no trace
+        if not applied or dt.date.fromisoformat(row["date"]) > day or not imprecise(row):
             continue
         try:
             _, last = FuzzyDate.displayed_span(row["date_display"])

@@ -279,7 +279,7 @@ def test_validate_reports_every_located_problem() -> None:
 def test_validate_reports_problems_of_every_kind_in_one_pass() -> None:
     """Wrong values and unknown names together, in file order: the refused items do not
     hide the names further down (and what they would explain is not reported)."""
-    path = str(ROOT / "tests" / "invalid" / "58-several-problems-in-one-pass.yaml")
+    path = str(ROOT / "tests" / "invalid" / "60-several-problems-in-one-pass.yaml")
     result = invoke("validate", path, "--format", "json")
     assert result.exit_code == 2, result.output
     problems = json.loads(result.stdout)[0]["problems"]

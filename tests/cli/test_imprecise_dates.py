@@ -42,6 +42,13 @@ def test_show_at_marks_an_event_whose_range_runs_past_the_day(day: str, listed: 
     assert (RANGED in out) is listed
 
 
+def test_an_event_skipped_by_its_if_is_not_listed() -> None:
+    """west_withdraws (2025-12-03..2025-12-20) is skipped: the state does not count it."""
+    out = flat(_show("2025-12-05"))
+    assert RANGED in out
+    assert "west_withdraws" not in out
+
+
 def test_show_at_marks_a_month_dated_event_through_the_month() -> None:
     assert "draft_tabled, dated 2025-11 (month)" in flat(_show("2025-11-29"))
     assert "draft_tabled" not in flat(_show("2025-11-30"))

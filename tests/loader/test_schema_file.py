@@ -229,9 +229,9 @@ JUDGED: dict[str, tuple[str, str]] = {
     "44-interest-value-above-one": ("interests/0/points/venue/values/south", "maximum"),
     "54-strategy-without-assumption": ("strategies/0", "required"),
     "55-strategy-boulware-conceding-early": ("strategies/0/e", "exclusiveMaximum"),
-    "56-remove-without-extends": ("", "not"),
-    "57-extends-remove-list-without-ids": ("remove", "additionalProperties"),
-    "58-several-problems-in-one-pass": ("parties/1", "additionalProperties"),
+    "58-remove-without-extends": ("", "not"),
+    "59-extends-remove-list-without-ids": ("remove", "additionalProperties"),
+    "60-several-problems-in-one-pass": ("parties/1", "additionalProperties"),
 }
 """Fixture -> (the path of the value it is about, the schema keyword that rejects it)."""
 
@@ -273,8 +273,8 @@ NOT_JUDGED = {
     "51-branch-probabilities-past-one": "a sum over the items of a list",
     "52-expectation-after-horizon": "the order of two dates",
     "53-text-not-utf8-encodable": "half a surrogate pair: JSON Schema sees only characters",
-    "54-extends-replace-unknown-event": "an id the base has: needs another file",
-    "55-extends-remove-unknown-rule": "an id the base has: needs another file",
+    "56-extends-replace-unknown-event": "an id the base has: needs another file",
+    "57-extends-remove-unknown-rule": "an id the base has: needs another file",
 }
 """What the schema cannot judge, and why; ``negotiation validate`` reports each."""
 
