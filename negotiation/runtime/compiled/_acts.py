@@ -1,8 +1,9 @@
 """What each event kind requires and what it changes: events on documents, stances,
 points, facts, relations and commitments compiled to ops (deadline events are
-``_clock``'s). Each op has ``blocked`` (the check), ``reasons`` (why it is blocked,
-computed only when asked), ``mutate`` (the change) and ``describe`` (its trace entry's
-changes and notes, read from the working list before and after the change).
+``_clock``'s, offer-protocol events ``_offers``'). Each op has ``blocked`` (the check),
+``reasons`` (why it is blocked, computed only when asked), ``mutate`` (the change) and
+``describe`` (its trace entry's changes and notes, read from the working list before and
+after the change).
 
 Document events fire the lifecycle trigger of the same name (the table of the shared
 ``transitions`` Machine, the authority on legal moves); stance events follow the
@@ -19,16 +20,20 @@ from negotiation.model.documents import Document
 from negotiation.model.events import (
     DOCUMENT_TRIGGERS,
     Accept,
+    AcceptOffer,
     ClearFact,
     Commitment,
+    Counter,
     Derive,
     DropDeadline,
     EnforceDeadline,
     Event,
     ExtendDeadline,
     Meet,
+    Offer,
     Ratify,
     Reject,
+    RejectOffer,
     Request,
     Revise,
     SetDeadline,
@@ -41,6 +46,7 @@ from negotiation.model.events import (
     Supersede,
     Transition,
     WaiveDeadline,
+    WalkAway,
 )
 from negotiation.model.parties import relation_key
 from negotiation.model.positions import position_key
@@ -107,6 +113,7 @@ _STANCE = (Accept, Reject, StatePosition)
 _DEADLINE = (ExtendDeadline, DropDeadline, EnforceDeadline, WaiveDeadline)
 _FACT = (SetFact, ClearFact)
 _NOTHING = (Statement, Request)
+_OFFERS = (Offer, Counter, AcceptOffer, RejectOffer, WalkAway)
 
 
 class Acts(Parts):
@@ -153,6 +160,8 @@ class Acts(Parts):
             return self._deadline_op(event)
         if isinstance(event, SetPoint):
             return self._point_op(event)
+        if isinstance(event, _OFFERS):
+            return self.offer_op(event)
         if isinstance(event, _FACT):
             return self._fact_op(event)
         if isinstance(event, SetRelation):
@@ -395,7 +404,9 @@ class Acts(Parts):
                 state = moved
                 if carry and state not in visited:
                     visited = (*visited, state) if ordered else tuple(sorted((*visited, state)))
-            return subs.intern(Sub(state, points, signed, ratified, visited))
+            return subs.intern(
+                Sub(state, points, signed, ratified, visited, sub.values, sub.offer)
+            )
 
         return successor
 
@@ -412,7 +423,8 @@ class Acts(Parts):
                 sub = subs.items[w[i]]
                 pts = order({**dict(sub.points), point: status}.items())
                 new = memo[w[i]] = subs.intern(
-                    Sub(sub.state, pts, sub.signed_by, sub.ratified_by, sub.visited)
+                    Sub(sub.state, pts, sub.signed_by, sub.ratified_by, sub.visited,
+                        sub.values, sub.offer)
                 )
             w[i] = new
 

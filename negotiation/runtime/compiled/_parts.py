@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         RuleInfo,
         W,
     )
+    from negotiation.runtime.compiled._offers import OfferEvent
     from negotiation.runtime.compiled._record import DeadlineHistory, Recorder
     from negotiation.runtime.compiled._subs import Subs
     from negotiation.runtime.lifecycles import Lifecycle
@@ -99,6 +100,9 @@ class Parts:
         ) -> tuple[tuple[str, str], ...]: ...
         # Acts
         def op(self, event: Event) -> Op: ...
+        def _stance_allowed(self, stance: str) -> dict[str, bool]: ...
+        # Offers
+        def offer_op(self, event: OfferEvent) -> Op: ...
         # Clock
         def _set_deadline_op(self, event: SetDeadline) -> Op: ...
         def _deadline_op(
