@@ -46,6 +46,16 @@ def option_text(value: str | float) -> str:
     return str(int(number)) if number.is_integer() else repr(number)
 
 
+def option_texts(point: Point) -> list[str]:
+    """A point's options as texts (``option_text``): its labels, or its range's numbers."""
+    opts = point.options
+    if opts is None:
+        return []
+    if isinstance(opts, NumericRange):
+        return [option_text(opts.min + i * opts.step) for i in range(opts.count)]
+    return list(opts)
+
+
 class PointStatus(StrEnum):
     """Where a point stands in the text."""
 
