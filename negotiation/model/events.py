@@ -366,6 +366,7 @@ class WalkAway(_OfferEvent):
 
 OFFER_KINDS = ("offer", "counter", "accept_offer", "reject_offer", "walk_away")
 """The offer-protocol event kinds."""
+OfferEvent = Offer | Counter | AcceptOffer | RejectOffer | WalkAway
 
 
 Event = Annotated[

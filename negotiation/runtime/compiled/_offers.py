@@ -17,7 +17,14 @@ import datetime as dt
 from collections.abc import Callable
 
 from negotiation.model.documents import Point, option_text
-from negotiation.model.events import AcceptOffer, Counter, Offer, RejectOffer, WalkAway
+from negotiation.model.events import (
+    AcceptOffer,
+    Counter,
+    Offer,
+    OfferEvent,
+    RejectOffer,
+    WalkAway,
+)
 from negotiation.model.positions import position_key
 from negotiation.model.trace import Change
 from negotiation.runtime.compiled._base import DATE, Before, Op, W
@@ -25,7 +32,6 @@ from negotiation.runtime.compiled._parts import Parts
 from negotiation.runtime.compiled._record import History, change
 from negotiation.runtime.compiled._subs import Items, Pending, Sub
 
-OfferEvent = Offer | Counter | AcceptOffer | RejectOffer | WalkAway
 _REJECTS = "rejects"
 
 

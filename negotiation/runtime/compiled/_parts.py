@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         EnforceDeadline,
         Event,
         ExtendDeadline,
+        OfferEvent,
         SetDeadline,
         WaiveDeadline,
     )
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
         RuleInfo,
         W,
     )
-    from negotiation.runtime.compiled._offers import OfferEvent
     from negotiation.runtime.compiled._record import DeadlineHistory, Recorder
     from negotiation.runtime.compiled._subs import Subs
     from negotiation.runtime.lifecycles import Lifecycle
