@@ -83,7 +83,8 @@ class State(Frozen):
 
     ``closed`` says whether the close-of-day processing of ``date`` (deadlines due that
     day, extension cut-offs) has been done. The canonical ``key()`` hashes the date,
-    documents (state, the states visited so far, points, signatures, ratifications),
+    documents (state, the states visited so far, points, signatures, ratifications, agreed
+    values, the pending offer),
     positions (stance), relations, facts (with the day each became true, since durations
     depend on it), deadlines (status, due, opening day, binding, whether a conditional
     extension's cut-off has passed) and rule memory. Not hashed: ``step`` (a

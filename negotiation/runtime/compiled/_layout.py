@@ -51,11 +51,6 @@ def offer_state(pending: Pending) -> OfferState | None:
     return construct(OfferState, {"by": by, "package": dict(package)})
 
 
-def pending_of(offer: OfferState | None) -> Pending:
-    """A sub-state's pending offer of the ``State``'s."""
-    return None if offer is None else (offer.by, tuple(sorted(offer.package.items())))
-
-
 def all_events(scenario: Scenario) -> list[Event]:
     """Every event a scenario holds: timeline, branches, rules' effects, consequences,
     decision alternatives."""
@@ -193,6 +188,15 @@ class Layout(Parts):
         merged (the search), else in the order they were first set (as ``State``)."""
         return tuple(sorted(items)) if self.sorted_points else tuple(items)
 
+    def package_items(
+        self, doc_id: str, items: Iterable[tuple[str, str]]
+    ) -> tuple[tuple[str, str], ...]:
+        """An offer's package as a sub-state holds it: in the document's order of points
+        (a point it does not declare last, by name), so that equal packages are equal."""
+        doc = self.program.documents[doc_id]
+        rank = {p: k for k, p in enumerate(doc.point_ids())}
+        return tuple(sorted(items, key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
+
     def encode_state(self, st: State) -> tuple[W, History]:
         """A state as a working list (root, cursor and taken 0) and its history."""
         h = History(step=st.step)
@@ -206,7 +210,9 @@ class Layout(Parts):
             w[self.doc_slot[doc_id]] = self.subs.intern(Sub(
                 d.state, self.points_tuple(d.points.items()), d.signed_by, d.ratified_by,
                 visited if self.carry_visited else (),
-                self.points_tuple(d.values.items()), pending_of(d.offer),
+                self.points_tuple(d.values.items()),
+                None if d.offer is None
+                else (d.offer.by, self.package_items(doc_id, d.offer.package.items())),
             ))
             h.versions[doc_id] = d.version
         for k, p in st.positions.items():

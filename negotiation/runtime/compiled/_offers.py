@@ -54,7 +54,9 @@ class Offers(Parts):
         package: Items = ()
         if isinstance(event, Offer | Counter):
             static += self._package_problems(doc_id, event.package)
-            package = tuple(sorted((p, option_text(v)) for p, v in event.package.items()))
+            package = self.package_items(
+                doc_id, ((p, option_text(v)) for p, v in event.package.items())
+            )
         stance_slot = (
             self.pos_slot[position_key(party, doc_id)]
             if isinstance(event, WalkAway) and party else None

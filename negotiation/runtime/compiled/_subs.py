@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 
 Items = tuple[tuple[str, str], ...]
 Pending = tuple[str, Items] | None
-"""The offer on the table: (party, its package as sorted (point, option text) items)."""
+"""The offer on the table: (party, its package as (point, option text) items in the
+document's order of points)."""
 
 
 @dataclass(frozen=True, slots=True)
