@@ -435,6 +435,10 @@ def describe(event: Event) -> str:
     if isinstance(event, Offer | Counter):
         terms = ", ".join(f"{p} {option_text(v)}" for p, v in event.package.items())
         return f"{who}: {event.kind} on {event.document}: {terms}"
+    if isinstance(event, AcceptOffer | RejectOffer | WalkAway):
+        verb = {"accept_offer": "accepts the offer on", "reject_offer": "rejects the offer on",
+                "walk_away": "walks away from"}[event.kind]
+        return f"{who}: {verb} {event.document}"
     if isinstance(event, Transition):
         done = f"{event.document}: {event.trigger.replace('_', ' ')}"
         return f"{done} ({who})" if who else done

@@ -48,7 +48,7 @@ def test_run_shows_each_move_and_a_refused_one_with_its_reason(path: str) -> Non
     assert result.exit_code == 0, result.output
     text = flat(result.stdout)
     assert "north: offer on deal: price 110 by north offer on deal: - -> north: price 110" in text
-    assert "BLOCKED north: accept offer deal by north why: the offer pending on deal is " \
+    assert "BLOCKED north: accepts the offer on deal by north why: the offer pending on deal is " \
         "north's own: north cannot answer it" in text
     assert "value deal.price: - -> 95" in text
 

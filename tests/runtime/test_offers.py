@@ -83,6 +83,21 @@ def test_reject_clears_the_table_and_walk_away_records_a_rejection() -> None:
     assert ENGINE.evaluate("b rejects plan", walked.state)
 
 
+def test_a_document_in_a_final_state_takes_its_offer_off_the_table() -> None:
+    state = _apply(ENGINE.initial_state(), "offer", "a", package={"hours": "35 h"}).state
+    withdrawn = _apply(state, "withdraw", "a")
+    assert not withdrawn.blocked
+    assert withdrawn.state.documents["plan"].offer is None
+    assert "offer on plan: a: hours 35 h -> -" in _changes(withdrawn)
+    assert withdrawn.entry.summary == "a: withdraw plan"
+    refused = _apply(withdrawn.state, "accept_offer", "b")
+    assert refused.entry.summary == "b: accepts the offer on plan"
+    assert list(refused.entry.reasons) == [
+        "plan is withdrawn, a final state: no offer can be made or answered on it",
+        "no offer is pending on plan",
+    ]
+
+
 @pytest.mark.parametrize(
     ("moves", "last", "reason"),
     [

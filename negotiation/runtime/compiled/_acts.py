@@ -66,6 +66,7 @@ from negotiation.runtime.compiled._base import (
     _never,
     _nothing,
 )
+from negotiation.runtime.compiled._offers import offer_text
 from negotiation.runtime.compiled._parts import Parts
 from negotiation.runtime.compiled._record import History, change
 from negotiation.runtime.compiled._subs import Sub
@@ -336,6 +337,9 @@ class Acts(Parts):
             changes: list[Change] = []
             if old.state != new.state:
                 changes.append(change(what=f"document {doc_id}", before=old.state, after=new.state))
+            if old.offer != new.offer:
+                changes.append(change(what=f"offer on {doc_id}", before=offer_text(old.offer),
+                                      after=None))
             if is_ratify:
                 changes.append(Change(
                     what=f"document {doc_id} ratified by",
@@ -384,6 +388,7 @@ class Acts(Parts):
             points_update = {p: s.value for p, s in event.points.items()}
         carry, ordered = self.carry_visited, self.visit_order
         order = self.points_tuple
+        final = self.absorbing[doc.id]
 
         def successor(sub_id: int, gv: tuple[bool, ...]) -> int:
             sub = subs.items[sub_id]
@@ -404,9 +409,8 @@ class Acts(Parts):
                 state = moved
                 if carry and state not in visited:
                     visited = (*visited, state) if ordered else tuple(sorted((*visited, state)))
-            return subs.intern(
-                Sub(state, points, signed, ratified, visited, sub.values, sub.offer)
-            )
+            offer = None if state in final else sub.offer  # a final text takes no offer
+            return subs.intern(Sub(state, points, signed, ratified, visited, sub.values, offer))
 
         return successor
 
