@@ -117,7 +117,9 @@ def rich_scenario() -> Scenario:
     )
 
 
-def _event_data(draw: st.DrawFn, day: dt.date) -> dict[str, Any]:
+def _event_data(draw: st.DrawFn, day: dt.date, offers: bool = False) -> dict[str, Any]:
+    if offers and draw(st.booleans()):
+        return _offer_data(draw, draw(st.sampled_from(OFFER_KINDS)), day)
     kind = draw(
         st.sampled_from(
             [
@@ -226,13 +228,17 @@ so that the properties about signing are exercised, not vacuous."""
 
 
 @st.composite
-def event_sequences(draw: st.DrawFn, max_size: int = 25) -> list[Event]:
+def event_sequences(
+    draw: st.DrawFn, max_size: int = 25, offers: bool = False
+) -> list[Event]:
     """Dated events in non-decreasing date order over ``rich_scenario()``: a prefix of
-    ``PROGRESS`` (one per day from the start) then random events."""
+    ``PROGRESS`` (one per day from the start) then random events (with ``offers``, half
+    of them offer-protocol moves, so that offers meet answers)."""
     prefix = PROGRESS[: draw(st.integers(0, len(PROGRESS)))]
     offsets = sorted(draw(st.lists(st.integers(0, 140), min_size=1, max_size=max_size)))
     data = [{**p, "date": (START + dt.timedelta(days=i)).isoformat()} for i, p in enumerate(prefix)]
-    data += [_event_data(draw, START + dt.timedelta(days=len(prefix) + o)) for o in offsets]
+    data += [_event_data(draw, START + dt.timedelta(days=len(prefix) + o), offers)
+             for o in offsets]
     return [EVENT.validate_python({**d, "id": f"e{i}"}) for i, d in enumerate(data)]
 
 
