@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from negotiation.loader import load_text
+from negotiation.search.explore import explore
 from tests.conftest import invoke
 
 SCENARIO = """\
@@ -64,3 +66,16 @@ def test_every_answer_is_explored_and_invariants_read_the_agreed_option(
     assert data["terminal"] == 4  # taken at 110; countered, then taken or refused; left
     broken = {v["invariant"] for v in data["violations"]}
     assert broken == {"never_110", "never_95", "never_walked"}  # 90 is never offered
+
+
+def test_outcomes_name_the_agreed_options_in_both_searches(tmp_path: Path) -> None:
+    scenario = load_text(SCENARIO, "offers.yaml")
+    compiled = {o.label: o.count for o in explore(scenario).outcomes}
+    engine_driven = {o.label: o.count for o in explore(scenario, compiled=False).outcomes}
+    assert compiled == engine_driven == {
+        "deal.price agreed on 110": 1,
+        "deal.price agreed on 95": 1,
+        "open at the horizon": 2,  # countered then refused; walked away
+    }
+    data = _explore(tmp_path)
+    assert {o["label"] for o in data["outcomes"]} == set(compiled)
