@@ -191,3 +191,21 @@ def test_a_package_that_names_no_option_is_refused_where_it_is_written() -> None
     assert "'36 h' is not an option of hours" in text
     assert "point note declares no options" in text
     assert "t.yaml:12" in text
+
+
+def test_rules_react_to_offers_and_to_the_options_agreed() -> None:
+    engine = _engine(rules=[
+        {"id": "on_table", "when": "an offer is pending on plan",
+         "then": [{"kind": "set_fact", "fact": "x"}]},
+        {"id": "settled", "when": "plan.rise is agreed on 1.5",
+         "then": [{"kind": "set_fact", "fact": "y"}]},
+    ])
+    state = engine.initial_state()
+    offered = engine.apply(state, event("offer", "2025-11-03", by=["a"], document="plan",
+                                        package={"rise": 1.5}))
+    assert offered.entry.fired == ("on_table",)
+    assert "x" in offered.state.facts and "y" not in offered.state.facts
+    accepted = engine.apply(offered.state, event("accept_offer", "2025-11-04", by=["b"],
+                                                 document="plan"))
+    assert accepted.entry.fired == ("settled",)
+    assert "y" in accepted.state.facts
