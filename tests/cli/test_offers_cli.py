@@ -65,3 +65,15 @@ def test_show_gives_the_pending_offer_and_the_agreed_options(path: str) -> None:
     data = json.loads(invoke("show", "-s", path, "--at", "2026-03-09", "-f", "json").stdout)
     (deal,) = data["state"]["documents"]
     assert deal["values"] == {"price": "95", "delivery": "weekly"} and "offer" not in deal
+
+
+def test_why_reads_offer_moves_and_says_what_is_missing(path: str) -> None:
+    refused = invoke("why", "north accepts the offer on deal", "--at", "2026-03-02", "-s", path)
+    assert "BLOCKED" in refused.stdout
+    assert "the offer pending on deal is north's own" in flat(refused.stdout)
+    allowed = invoke("why", "south counters deal price 95, delivery weekly", "--at",
+                     "2026-03-02", "-s", path)
+    assert allowed.stdout.startswith("ALLOWED"), allowed.output
+    wrong = invoke("why", "south counters deal price 101", "--at", "2026-03-02", "-s", path)
+    assert wrong.exit_code == 2
+    assert "'101' is not an option of deal.price (90, 95, 100, 105, 110)" in wrong.stderr
