@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 from pydantic import TypeAdapter
 
@@ -28,7 +29,11 @@ from negotiation.model.events import Event
 from negotiation.model.trace import Trace
 from negotiation.runtime.engine import Engine
 
-_EVENT: TypeAdapter[Event] = TypeAdapter(Event)
+
+@cache
+def _events() -> TypeAdapter[Event]:
+    """The event union's validator, built on first use (not at import)."""
+    return TypeAdapter(Event)
 
 
 def move_events(found: list[EngineMove], seed: int, prefix: str) -> list[Event]:
@@ -46,7 +51,7 @@ def move_events(found: list[EngineMove], seed: int, prefix: str) -> list[Event]:
         }
         if move.kind in ("offer", "counter"):
             data["package"] = move.package
-        out.append(_EVENT.validate_python(data))
+        out.append(_events().validate_python(data))
     return out
 
 
