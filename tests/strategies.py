@@ -38,6 +38,11 @@ def rich_scenario() -> Scenario:
                     "requires_acceptance": ["a", "b"],
                     "ratification_by": ["a.parliament"],
                     "depends_on": [{"condition": "guarantees has reached agreed_in_principle"}],
+                    "points": [
+                        {"id": "term", "options": ["short", "long"]},
+                        {"id": "share", "options": {"min": 0, "max": 2, "step": 0.5}},
+                        {"id": "note"},
+                    ],
                 },
                 {"id": "guarantees", "title": "Guarantees", "requires_acceptance": "unknown"},
             ],
@@ -112,7 +117,9 @@ def rich_scenario() -> Scenario:
     )
 
 
-def _event_data(draw: st.DrawFn, day: dt.date) -> dict[str, Any]:
+def _event_data(draw: st.DrawFn, day: dt.date, offers: bool = False) -> dict[str, Any]:
+    if offers and draw(st.booleans()):
+        return _offer_data(draw, draw(st.sampled_from(OFFER_KINDS)), day)
     kind = draw(
         st.sampled_from(
             [
@@ -133,10 +140,13 @@ def _event_data(draw: st.DrawFn, day: dt.date) -> dict[str, Any]:
                 "set_fact",
                 "clear_fact",
                 "set_relation",
+                *OFFER_KINDS,
             ]
         )
     )
     by = draw(st.lists(st.sampled_from(PARTIES), min_size=1, max_size=2, unique=True))
+    if kind in OFFER_KINDS:
+        return _offer_data(draw, kind, day)
     doc = draw(st.sampled_from(DOCUMENTS))
     data: dict[str, Any] = {"kind": kind, "date": day.isoformat(), "by": by}
     if kind in (
@@ -174,6 +184,35 @@ def _event_data(draw: st.DrawFn, day: dt.date) -> dict[str, Any]:
     return data
 
 
+OFFER_KINDS = ("offer", "counter", "accept_offer", "reject_offer", "walk_away")
+PACKAGE_VALUES: dict[str, list[Any]] = {
+    "term": ["short", "long", "medium"],  # "medium" is not an option: refused
+    "share": [0, 0.5, 1.5, 2, 0.7],  # 0.7 is not an option: refused
+    "note": ["anything"],  # "note" declares no options: refused
+}
+
+
+def _offer_data(draw: st.DrawFn, kind: str, day: dt.date) -> dict[str, Any]:
+    """An offer-protocol move on ``plan`` (the document with options) by one party; a
+    package now and then names a value or a point that is not an option."""
+    data: dict[str, Any] = {
+        "kind": kind, "date": day.isoformat(), "by": [draw(st.sampled_from(PARTIES))],
+        "document": "plan",
+    }
+    if kind in ("offer", "counter"):
+        points = draw(st.lists(st.sampled_from(["term", "share"]), min_size=1, max_size=2,
+                               unique=True))
+        if draw(st.integers(0, 9)) == 0:
+            points.append("note")
+        package = {}
+        for p in points:
+            values = PACKAGE_VALUES[p]
+            valid = values if p == "note" else values[:-1]
+            package[p] = draw(st.sampled_from(values if draw(st.integers(0, 9)) == 0 else valid))
+        data["package"] = package
+    return data
+
+
 PROGRESS: list[dict[str, Any]] = [
     {"kind": "propose", "by": ["c"], "document": "guarantees"},
     {"kind": "transition", "by": ["c"], "document": "guarantees", "trigger": "agree"},
@@ -189,13 +228,17 @@ so that the properties about signing are exercised, not vacuous."""
 
 
 @st.composite
-def event_sequences(draw: st.DrawFn, max_size: int = 25) -> list[Event]:
+def event_sequences(
+    draw: st.DrawFn, max_size: int = 25, offers: bool = False
+) -> list[Event]:
     """Dated events in non-decreasing date order over ``rich_scenario()``: a prefix of
-    ``PROGRESS`` (one per day from the start) then random events."""
+    ``PROGRESS`` (one per day from the start) then random events (with ``offers``, half
+    of them offer-protocol moves, so that offers meet answers)."""
     prefix = PROGRESS[: draw(st.integers(0, len(PROGRESS)))]
     offsets = sorted(draw(st.lists(st.integers(0, 140), min_size=1, max_size=max_size)))
     data = [{**p, "date": (START + dt.timedelta(days=i)).isoformat()} for i, p in enumerate(prefix)]
-    data += [_event_data(draw, START + dt.timedelta(days=len(prefix) + o)) for o in offsets]
+    data += [_event_data(draw, START + dt.timedelta(days=len(prefix) + o), offers)
+             for o in offsets]
     return [EVENT.validate_python({**d, "id": f"e{i}"}) for i, d in enumerate(data)]
 
 

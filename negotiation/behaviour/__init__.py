@@ -7,10 +7,13 @@ clock, randomness only from a ``random.Random`` passed in.
 * ``protocol``: alternating offers between two strategies on one document over calendar
   days, its transcript and outcome, and the transcript as engine moves.
 * ``scenario``: the two sides of a scenario's declared strategies on a document.
+* ``bargain``: those two strategies in the engine: their moves as offer events applied
+  among the scenario's own, giving a ``Trace``.
 """
 
 from __future__ import annotations
 
+from negotiation.behaviour.bargain import Bargain, bargain
 from negotiation.behaviour.protocol import (
     EngineMove,
     Outcome,
@@ -36,6 +39,7 @@ from negotiation.behaviour.strategies import (
 )
 
 __all__ = [
+    "Bargain",
     "EngineMove",
     "Hardliner",
     "Move",
@@ -51,6 +55,7 @@ __all__ = [
     "Transcript",
     "Turn",
     "View",
+    "bargain",
     "from_spec",
     "moves",
     "negotiate",

@@ -8,8 +8,8 @@ timeline), its cost of delay counted from the scenario's start, and its due date
 day (its strategy's deadline as due on the state at the close of that day, extensions
 included). ``simulate`` runs the alternating-offers protocol between them.
 
-The scenario's timeline runs beside the bargaining and does not hear it: the offers are
-not events yet (the engine gains offer events later, and ``protocol.moves`` gives them).
+The scenario's timeline runs beside the bargaining and does not hear it. ``bargain``
+puts the moves into the engine as offer events (``protocol.moves`` gives them).
 
 Names a strategy gives (its party, document and deadline) are checked here, with a
 clear ``AnalysisError``; a scenario file with a wrong name still loads.

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from negotiation.behaviour.bargain import bargain
 from negotiation.behaviour.scenario import simulate as run_simulation
 from negotiation.cli.common import (
     DEFAULT_SCENARIO,
@@ -21,7 +22,7 @@ from negotiation.cli.common import (
     out,
     parse_date,
 )
-from negotiation.render import jsonout
+from negotiation.render import jsonout, text
 from negotiation.render import simulate as render
 
 
@@ -54,6 +55,15 @@ def simulate(
     seed: Annotated[int, typer.Option("--seed", help="The seed (recorded in the output).")] = 0,
     branch: BranchOpt = None,
     fmt: FormatOpt = Format.text,
+    trace: Annotated[
+        bool,
+        typer.Option(
+            "--trace",
+            help="Show the engine's run instead of the transcript: the timeline with every "
+            "move applied as an offer event on its day, as `negotiation run` shows a run "
+            "(its JSON adds the document and the seed).",
+        ),
+    ] = False,
 ) -> None:  # fmt: skip
     """Alternating offers between the two parties whose strategies the scenario declares
     on a document: who offers which package on which day, each side's utility of it,
@@ -63,9 +73,25 @@ def simulate(
     of the deadline its strategy names, extensions included. Strategies and interests
     are assumptions, labelled as such; the same seed gives the same transcript. Try
     -s labour-contract-2026-strategies --document pay_deal.
+
+    With --trace the moves are events (offer, counter, accept_offer, walk_away) that the
+    engine applies among the scenario's own: an accepted package's points are agreed,
+    with their values, in the final state.
     """
     engine = load_engine(scenario)
     b = branch_id(engine, branch)
+    if trace:
+        run = bargain(
+            engine, document, first=first, start=start, days_per_round=days_per_round,
+            seed=seed, branch=b,
+        )  # fmt: skip
+        if fmt is Format.json:
+            doc = jsonout.trace_doc(run.trace, engine.scenario)
+            doc.update(document=run.simulation.table.document, seed=seed)
+            jsonout.write(doc, out())
+        else:
+            text.timeline(run.trace, engine.scenario, out())
+        return
     sim = run_simulation(
         engine, document, first=first, start=start, days_per_round=days_per_round,
         seed=seed, branch=b,

@@ -10,6 +10,10 @@ against a state, and able to *explain* why a condition is false. Grammar::
     atom      := DOC "is" ["not"] STATE                  document in a lifecycle state
                | DOC "has" "reached" STATE               ... or has been in it before
                | DOC "." POINT "is" ["not"] STATUS       point status (open, bracketed, ...)
+               | DOC "." POINT "is" ["not"] "agreed" "on" OPTION
+                                                         agreed on that option (an offer
+                                                         accepted): a label or a number
+               | "an" "offer" "is" "pending" "on" DOC
                | PARTY STANCE TARGET                     supports | opposes | accepts | rejects
                | PARTY "supports" TARGET "with" "conditions"
                | PARTY "is" "undecided" "on" TARGET
@@ -59,8 +63,10 @@ from negotiation.conditions.syntax import (
     HasActed,
     Node,
     Not,
+    OfferPending,
     Or,
     PointIs,
+    PointValue,
     RelationHolds,
     StanceIs,
     Vocabulary,
@@ -85,8 +91,10 @@ __all__ = [
     "HasActed",
     "Node",
     "Not",
+    "OfferPending",
     "Or",
     "PointIs",
+    "PointValue",
     "RelationHolds",
     "StanceIs",
     "Vocabulary",
@@ -169,6 +177,8 @@ def _document_atom(node: Node, facts: Facts) -> tuple[bool, str]:
     if isinstance(node, PointIs):
         status = facts.point_status(node.document, node.point)
         return status == node.status, f"{node.document}.{node.point} is {status}"
+    if isinstance(node, PointValue | OfferPending):
+        return _offer_atom(node, facts)
     if isinstance(node, StanceIs):
         stance = facts.stance(node.party, node.target)
         return stance == node.stance, f"{node.party}'s stance on {node.target} is {stance}"
@@ -193,6 +203,20 @@ def _document_atom(node: Node, facts: Facts) -> tuple[bool, str]:
             return False, f"not yet accepted {node.document}: {', '.join(missing)}"
         return True, f"all required parties ({', '.join(required)}) accept {node.document}"
     raise TypeError(f"not a condition node: {node!r}")  # pragma: no cover
+
+
+def _offer_atom(node: PointValue | OfferPending, facts: Facts) -> tuple[bool, str]:
+    if isinstance(node, OfferPending):
+        by = facts.offer_by(node.document)
+        if by is None:
+            return False, f"no offer is pending on {node.document}"
+        return True, f"an offer by {by} is pending on {node.document}"
+    where = f"{node.document}.{node.point}"
+    status = facts.point_status(node.document, node.point)
+    value = facts.point_value(node.document, node.point)
+    if status != "agreed" or value is None:
+        return False, f"{where} is {status}"
+    return value == node.value, f"{where} is agreed on {value}"
 
 
 def evaluate(node: Node, facts: Facts) -> bool:
@@ -262,7 +286,7 @@ def reads(node: Node) -> frozenset[str]:
     The engine re-evaluates a condition only when one of its keys changed."""
     out: set[str] = set()
     for n in walk(node):
-        if isinstance(n, DocState | PointIs | HasActed):
+        if isinstance(n, DocState | PointIs | HasActed | PointValue | OfferPending):
             out.add(f"doc:{n.document}")
         elif isinstance(n, StanceIs):
             out.add(f"stance:{n.target.split('.', 1)[0]}")

@@ -21,8 +21,10 @@ from negotiation.conditions.syntax import (
     HasActed,
     Node,
     Not,
+    OfferPending,
     Or,
     PointIs,
+    PointValue,
     RelationHolds,
     StanceIs,
     Vocabulary,
@@ -214,6 +216,10 @@ class _Parser:
             return Not(node.text, node) if negate else node
         if t.value == "date" and self.at("date", "is"):
             return self.date_atom(start)
+        if self.at("an", "offer", "is"):
+            self.take("an", "offer", "is", "pending", "on")
+            doc = self.check(self.name("a document"), self.vocab.documents(), "document")
+            return OfferPending(self.span(start), doc)
         if self.at("all", "required"):
             self.take("all", "required", "parties", "accept")
             doc = self.check(self.name("a document"), self.vocab.documents(), "document")
@@ -338,7 +344,12 @@ class _Parser:
             self.take("is")
             negate = self.maybe_not()
             status = self.choice(POINT_STATUSES, "a point status")
-            node: Node = PointIs(self.span(start), doc, point, status)
+            if status == "agreed" and self.at("on"):
+                self.i += 1
+                value = self.option(doc, point)
+                node: Node = PointValue(self.span(start), doc, point, value)
+            else:
+                node = PointIs(self.span(start), doc, point, status)
             return Not(node.text, node) if negate else node
         if value in docs:
             return self.document_atom(start, value)
@@ -349,6 +360,31 @@ class _Parser:
             "a party, or one of: fact, deadline, date, all required parties, not, true, false)",
             tok,
         )
+
+    def option(self, doc: str, point: str) -> str:
+        """One of a point's options, written as its text (``35 h``, ``3.5``): the longest
+        option whose words are the next tokens, up to the end, ``and``, ``or`` or ``)``."""
+        options = self.vocab.options(doc, point)
+        t = self.peek()
+        if not options:
+            raise self.fail(f"point {point!r} of {doc!r} declares no options", t)
+        best: tuple[str, int] | None = None
+        for text in options:
+            try:
+                words = [w.value for w in _tokenize(text)]
+            except ConditionError:
+                continue  # written with characters a condition cannot hold
+            n = len(words)
+            ahead = [tok.value for tok in self.toks[self.i : self.i + n]]
+            after = self.peek(n)
+            ends = after is None or after.value in ("and", "or", ")")
+            if n and ahead == words and ends and (best is None or n > best[1]):
+                best = (text, n)
+        if best is None:
+            listed = ", ".join(options[:10]) + (", ..." if len(options) > 10 else "")
+            raise self.fail(f"expected an option of {doc}.{point} ({listed})", t)
+        self.i += best[1]
+        return best[0]
 
     def document_atom(self, start: int, doc: str) -> Node:
         states = self.vocab.document_states(doc)

@@ -48,6 +48,20 @@ class PointIs(Node):
 
 
 @dataclass(frozen=True)
+class PointValue(Node):
+    """The point is agreed on one option (``value``: the option as the state holds it)."""
+
+    document: str
+    point: str
+    value: str
+
+
+@dataclass(frozen=True)
+class OfferPending(Node):
+    document: str
+
+
+@dataclass(frozen=True)
 class StanceIs(Node):
     party: str
     target: str
@@ -117,6 +131,7 @@ class Vocabulary(Protocol):
     def parties(self) -> set[str]: ...  # parties and their bodies (``uk.commons``)
     def documents(self) -> set[str]: ...
     def points(self, document: str) -> set[str]: ...
+    def options(self, document: str, point: str) -> list[str]: ...  # as option texts
     def document_states(self, document: str) -> set[str]: ...
     def facts(self) -> set[str]: ...
     def deadlines(self) -> set[str]: ...
@@ -130,6 +145,8 @@ class Facts(Protocol):
     def document_state(self, document: str) -> str: ...
     def document_visited(self, document: str) -> tuple[str, ...]: ...
     def point_status(self, document: str, point: str) -> str: ...
+    def point_value(self, document: str, point: str) -> str | None: ...  # the agreed option
+    def offer_by(self, document: str) -> str | None: ...  # who has an offer pending
     def stance(self, party: str, target: str) -> str: ...
     def relation(self, source: str, relation: str, target: str) -> bool: ...
     def fact_since(self, fact: str) -> dt.date | bool | None: ...

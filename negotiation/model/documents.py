@@ -33,6 +33,29 @@ OptionLabel = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 """A discrete option of a point: ``35 h``, ``time and a half``."""
 
 
+OptionValue = OptionLabel | float
+"""What an offer names for a point: one of its labels, or a number of its range."""
+
+
+def option_text(value: str | float) -> str:
+    """An option as the state holds it: a label as it is, a number in its shortest form
+    (``3.25``, ``45500``)."""
+    if isinstance(value, str):
+        return value
+    number = round(float(value), 10)
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def option_texts(point: Point) -> list[str]:
+    """A point's options as texts (``option_text``): its labels, or its range's numbers."""
+    opts = point.options
+    if opts is None:
+        return []
+    if isinstance(opts, NumericRange):
+        return [option_text(opts.min + i * opts.step) for i in range(opts.count)]
+    return list(opts)
+
+
 class PointStatus(StrEnum):
     """Where a point stands in the text."""
 
@@ -102,6 +125,27 @@ class Point(Frozen):
     )
     attribution: Attribution | None = Field(None, description=ATTRIBUTION)
     assumption: str | None = Field(None, description=ASSUMPTION)
+
+    def option_problem(self, value: str | float) -> str | None:
+        """Why ``value`` is not one of the point's options (None: it is one)."""
+        opts = self.options
+        if opts is None:
+            return f"point {self.id} declares no options"
+        if isinstance(opts, NumericRange):
+            if isinstance(value, str):
+                return f"point {self.id} takes a number from {opts.min:g} to {opts.max:g}"
+            steps = (value - opts.min) / opts.step
+            whole = math.isclose(steps, round(steps), rel_tol=1e-9, abs_tol=1e-9)
+            if not opts.min - 1e-9 <= value <= opts.max + 1e-9 or not whole:
+                return (
+                    f"{value:g} is not an option of {self.id} ({opts.min:g} to {opts.max:g} "
+                    f"by {opts.step:g})"
+                )
+            return None
+        if option_text(value) not in opts:
+            listed = ", ".join(repr(o) for o in opts)
+            return f"{option_text(value)!r} is not an option of {self.id} ({listed})"
+        return None
 
     @field_validator("options")
     @classmethod

@@ -16,6 +16,7 @@ from pydantic import (
     SerializerFunctionWrapHandler,
     field_validator,
     model_serializer,
+    model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 
@@ -31,7 +32,7 @@ from negotiation.model._base import (
 )
 from negotiation.model.attribution import Attribution
 from negotiation.model.dates import FuzzyDate
-from negotiation.model.documents import PointStatus
+from negotiation.model.documents import OptionValue, PointStatus, option_text
 from negotiation.model.parties import RelationKind
 from negotiation.model.positions import Stance
 
@@ -308,6 +309,65 @@ class Transition(EventBase):
     trigger: Id = Field(description="The trigger of the document's lifecycle to fire.")
 
 
+_PACKAGE = (
+    "The package: point id -> the option proposed for it (a label, or a number of the "
+    "point's range). Every point named must declare options; points left out stay open."
+)
+
+
+class _OfferEvent(EventBase):
+    """An offer-protocol move: made by exactly one party on one document."""
+
+    document: Id = Field(description=_DOCUMENT)
+
+    @model_validator(mode="after")
+    def _one_party(self) -> _OfferEvent:
+        if len(self.by) != 1:
+            raise ValueError(f"{self.__dict__['kind']} is made by exactly one party in 'by', "
+                             f"got {len(self.by)}")
+        return self
+
+
+class Offer(_OfferEvent):
+    """A party puts a package on the table: an option for some or all of the document's
+    points that declare options."""
+
+    kind: Literal["offer"] = _kind("offer")
+    package: dict[Id, OptionValue] = Field(min_length=1, description=_PACKAGE)
+
+
+class Counter(_OfferEvent):
+    """A party answers another party's pending offer with a package of its own (the
+    pending offer is replaced)."""
+
+    kind: Literal["counter"] = _kind("counter")
+    package: dict[Id, OptionValue] = Field(min_length=1, description=_PACKAGE)
+
+
+class AcceptOffer(_OfferEvent):
+    """A party accepts the offer another party has on the table: the package's points
+    are agreed, each on its option."""
+
+    kind: Literal["accept_offer"] = _kind("accept_offer")
+
+
+class RejectOffer(_OfferEvent):
+    """A party rejects the offer another party has on the table: it is withdrawn."""
+
+    kind: Literal["reject_offer"] = _kind("reject_offer")
+
+
+class WalkAway(_OfferEvent):
+    """A party leaves the table: any pending offer is withdrawn and the party's stance on
+    the document becomes rejects."""
+
+    kind: Literal["walk_away"] = _kind("walk_away")
+
+
+OFFER_KINDS = ("offer", "counter", "accept_offer", "reject_offer", "walk_away")
+"""The offer-protocol event kinds."""
+OfferEvent = Offer | Counter | AcceptOffer | RejectOffer | WalkAway
+
 
 Event = Annotated[
     Propose
@@ -335,7 +395,12 @@ Event = Annotated[
     | ClearFact
     | SetRelation
     | SetPoint
-    | Transition,
+    | Transition
+    | Offer
+    | Counter
+    | AcceptOffer
+    | RejectOffer
+    | WalkAway,
     Field(discriminator="kind"),
 ]
 """Any event; ``kind`` selects which."""
@@ -367,6 +432,13 @@ def describe(event: Event) -> str:
         return f"{who} extends {event.deadline} to {event.to.display()}"
     if isinstance(event, Meet):
         return f"meeting of {', '.join(event.attendees) or who}"
+    if isinstance(event, Offer | Counter):
+        terms = ", ".join(f"{p} {option_text(v)}" for p, v in event.package.items())
+        return f"{who}: {event.kind} on {event.document}: {terms}"
+    if isinstance(event, AcceptOffer | RejectOffer | WalkAway):
+        verb = {"accept_offer": "accepts the offer on", "reject_offer": "rejects the offer on",
+                "walk_away": "walks away from"}[event.kind]
+        return f"{who}: {verb} {event.document}"
     if isinstance(event, Transition):
         done = f"{event.document}: {event.trigger.replace('_', ' ')}"
         return f"{done} ({who})" if who else done

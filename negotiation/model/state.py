@@ -4,18 +4,44 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable
+from typing import Any
+
+from pydantic import SerializerFunctionWrapHandler, model_serializer
 
 from negotiation.model._base import Frozen, ReprArgs, Shown, counted
 from negotiation.model.deadlines import DeadlineStatus
 
 
+class OfferState(Frozen):
+    """The offer on the table: who made it and its package (point id -> option, as
+    text: a label, or a number in its shortest form)."""
+
+    by: str
+    package: dict[str, str]
+
+
 class DocumentState(Frozen):
+    """A document's part of the state. ``values`` holds the option each point settled on
+    by an accepted offer; ``offer`` the offer pending on it. Both are left out of a dump
+    while empty, so states of scenarios without offers dump as before."""
+
     state: str
     visited: tuple[str, ...]
     points: dict[str, str] = {}
     signed_by: tuple[str, ...] = ()
     ratified_by: tuple[str, ...] = ()
     version: str | None = None
+    values: dict[str, str] = {}
+    offer: OfferState | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not self.values:
+            data.pop("values", None)
+        if self.offer is None:
+            data.pop("offer", None)
+        return data
 
 
 class PositionState(Frozen):
@@ -57,7 +83,8 @@ class State(Frozen):
 
     ``closed`` says whether the close-of-day processing of ``date`` (deadlines due that
     day, extension cut-offs) has been done. The canonical ``key()`` hashes the date,
-    documents (state, the states visited so far, points, signatures, ratifications),
+    documents (state, the states visited so far, points, signatures, ratifications, agreed
+    values, the pending offer),
     positions (stance), relations, facts (with the day each became true, since durations
     depend on it), deadlines (status, due, opening day, binding, whether a conditional
     extension's cut-off has passed) and rule memory. Not hashed: ``step`` (a
@@ -102,6 +129,9 @@ class State(Frozen):
                     tuple(sorted(d.points.items())),
                     d.signed_by,
                     d.ratified_by,
+                    tuple(sorted(d.values.items())),
+                    None if d.offer is None
+                    else (d.offer.by, tuple(sorted(d.offer.package.items()))),
                 )
                 for k, d in sorted(self.documents.items())
             ),

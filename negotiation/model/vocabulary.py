@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from negotiation.model.documents import option_texts
 from negotiation.model.lifecycles import DEFAULT_LIFECYCLES, LifecycleSpec
 from negotiation.model.scenario import Scenario
 
@@ -62,6 +63,18 @@ class ScenarioVocabulary:
 
     def points(self, document: str) -> set[str]:
         return self._documents.get(document, set())
+
+    @cached_property
+    def _options(self) -> dict[tuple[str, str], list[str]]:
+        out: dict[tuple[str, str], list[str]] = {}
+        for d in self.scenario.documents:
+            for p in [] if d.points == "unknown" else d.points:
+                out[(d.id, p.id)] = option_texts(p)
+        return out
+
+    def options(self, document: str, point: str) -> list[str]:
+        """A point's options as the state holds an agreed one (none: it declares none)."""
+        return self._options.get((document, point), [])
 
     def document_states(self, document: str) -> set[str]:
         lifecycle = self._lifecycle_of.get(document)

@@ -320,7 +320,14 @@ def _state(
     docs = _table("document", *(["version"] if versions else []), "state", "points",
                   "signed by", "ratified by")
     for d in rows:
-        points = ", ".join(f"{p} {s}" for p, s in d["points"].items())
+        values = d.get("values", {})
+        points = ", ".join(
+            f"{p} {s}" + (f" on {values[p]}" if s == "agreed" and p in values else "")
+            for p, s in d["points"].items()
+        )
+        if "offer" in d:
+            terms = ", ".join(f"{p} {v}" for p, v in d["offer"]["package"].items())
+            points += f"; offer pending by {d['offer']['by']}: {terms}"
         docs.add_row(
             d["id"],
             *([d["version"] or "-"] if versions else []),

@@ -170,17 +170,20 @@ def document_rows(scenario: Scenario, state: State) -> list[Row]:
         ds = state.documents.get(doc.id)
         if ds is None:
             continue
-        rows.append(
-            {
-                "id": doc.id,
-                "title": doc.title,
-                "state": ds.state,
-                "version": ds.version,
-                "points": dict(ds.points),
-                "signed_by": list(ds.signed_by),
-                "ratified_by": list(ds.ratified_by),
-            }
-        )
+        row: Row = {
+            "id": doc.id,
+            "title": doc.title,
+            "state": ds.state,
+            "version": ds.version,
+            "points": dict(ds.points),
+            "signed_by": list(ds.signed_by),
+            "ratified_by": list(ds.ratified_by),
+        }
+        if ds.values:  # only once an offer was accepted: other rows stay as they were
+            row["values"] = dict(ds.values)
+        if ds.offer is not None:
+            row["offer"] = {"by": ds.offer.by, "package": dict(ds.offer.package)}
+        rows.append(row)
     return rows
 
 
@@ -254,6 +257,12 @@ def flatten(scenario: Scenario, state: State) -> dict[str, str]:
         out[f"document {d['id']}"] = d["state"]
         for p, status in sorted(d["points"].items()):
             out[f"point {d['id']}.{p}"] = status
+        for p, value in sorted(d.get("values", {}).items()):
+            out[f"value {d['id']}.{p}"] = value
+        if "offer" in d:
+            offer = d["offer"]
+            terms = ", ".join(f"{p} {v}" for p, v in offer["package"].items())
+            out[f"offer on {d['id']}"] = f"{offer['by']}: {terms}"
         out[f"document {d['id']} signed by"] = ", ".join(d["signed_by"]) or "-"
         out[f"document {d['id']} ratified by"] = ", ".join(d["ratified_by"]) or "-"
     matrix = positions_matrix(scenario, state)

@@ -34,6 +34,11 @@ Grammar (words are case-insensitive)::
               | "enforces" DEADLINE | "waives" DEADLINE enforce_deadline | waive_deadline
               | "sets" "fact" FACT | "clears" "fact" FACT          set_fact | clear_fact
               | ("starts" | "ends") "relation" RELATION PARTY      set_relation
+              | "offers" DOC PACKAGE | "counters" DOC PACKAGE       offer | counter
+              | "accepts" "the" "offer" "on" DOC                   accept_offer
+              | "rejects" "the" "offer" "on" DOC                   reject_offer
+              | "walks" "away" "from" DOC                          walk_away
+    PACKAGE  := POINT OPTION ("," POINT OPTION)*   an option as written: 35 h, 3.5
     RELATION := supports | opposes | guarantees | mediates_for
 
 With several parties a verb may take its plural form (``east and west sign plan``);
@@ -56,21 +61,25 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from negotiation.model.dates import FuzzyDate
-from negotiation.model.documents import PointStatus
+from negotiation.model.documents import NumericRange, PointStatus, option_text
 from negotiation.model.errors import MoveError, did_you_mean
 from negotiation.model.events import (
     Accept,
+    AcceptOffer,
     Breach,
     ClearFact,
     Commitment,
+    Counter,
     Derive,
     DropDeadline,
     EnforceDeadline,
     Event,
     ExtendDeadline,
+    Offer,
     Propose,
     Ratify,
     Reject,
+    RejectOffer,
     Revise,
     SetDeadline,
     SetFact,
@@ -82,6 +91,7 @@ from negotiation.model.events import (
     Supersede,
     Transition,
     WaiveDeadline,
+    WalkAway,
     Withdraw,
 )
 from negotiation.model.parties import RelationKind
@@ -97,7 +107,7 @@ _VERB_PAIRS = (
     "ratifies/ratify withdraws/withdraw breaches/breach supersedes/supersede "
     "agrees/agree moves/move marks/mark commits/commit sets/set extends/extend "
     "drops/drop declares/declare enforces/enforce waives/waive clears/clear "
-    "starts/start ends/end"
+    "starts/start ends/end offers/offer counters/counter walks/walk"
 )
 VERBS: dict[str, str] = dict(pair.split("/") for pair in _VERB_PAIRS.split())
 """Every verb of the grammar: singular form -> plural form."""
@@ -267,6 +277,33 @@ class _Parser:
         self.end()
         return event
 
+    def package(self, doc: str) -> dict[str, str | float]:
+        """``POINT OPTION ("," POINT OPTION)*``: an option is the words up to the next
+        comma, one of the point's options as written (case-insensitive)."""
+        spec = next(d for d in self.scenario.documents if d.id == doc)
+        points = {} if spec.points == "unknown" else {pt.id: pt for pt in spec.points}
+        out: dict[str, str | float] = {}
+        while True:
+            point = self.name(set(points), f"point of {doc}")
+            words: list[_Tok] = []
+            while self.peek() is not None and not self.at(","):
+                words.append(self.next("an option"))
+            options = self.vocab.options(doc, point)
+            written = " ".join(w.value for w in words)
+            found = next((o for o in options if o.lower() == written), None)
+            if found is None:
+                listed = ", ".join(options[:10]) + (", ..." if len(options) > 10 else "")
+                what = f"{written!r} is not" if words else "expected"
+                raise self.fail(
+                    f"{what} an option of {doc}.{point} ({listed or 'it declares none'})",
+                    words[0] if words else None,
+                )
+            numeric = isinstance(points[point].options, NumericRange)
+            out[point] = float(found) if numeric else found
+            if not self.at(","):
+                return out
+            self.i += 1
+
     def triggers(self, doc: str) -> set[str]:
         lifecycle = next(d.lifecycle for d in self.scenario.documents if d.id == doc)
         spec = self.vocab.lifecycle_specs.get(lifecycle)
@@ -294,6 +331,13 @@ def _comment(p: _Parser, by: list[str], verb: _Tok) -> Event:
 
 
 def _accept_reject(p: _Parser, by: list[str], verb: _Tok) -> Event:
+    if p.at("the"):
+        for word in ("the", "offer", "on"):
+            p.take(word)
+        doc = p.document()
+        if _SINGULAR[verb.value] == "accepts":
+            return AcceptOffer(by=by, document=doc)
+        return RejectOffer(by=by, document=doc)
     doc, point = p.target()
     if _SINGULAR[verb.value] == "accepts":
         return Accept(by=by, document=doc, point=point)
@@ -438,6 +482,20 @@ def _relation(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return SetRelation(by=by, source=by[0], relation=relation, target=target, active=active)
 
 
+def _offer(p: _Parser, by: list[str], verb: _Tok) -> Event:
+    doc = p.document()
+    package = p.package(doc)
+    if _SINGULAR[verb.value] == "offers":
+        return Offer(by=by, document=doc, package=package)
+    return Counter(by=by, document=doc, package=package)
+
+
+def _walk(p: _Parser, by: list[str], verb: _Tok) -> Event:
+    p.take("away")
+    p.take("from")
+    return WalkAway(by=by, document=p.document())
+
+
 _HANDLERS: dict[str, Handler] = {
     "proposes": _simple_doc,
     "derives": _derive,
@@ -467,6 +525,9 @@ _HANDLERS: dict[str, Handler] = {
     "clears": _clear,
     "starts": _relation,
     "ends": _relation,
+    "offers": _offer,
+    "counters": _offer,
+    "walks": _walk,
 }
 
 
@@ -560,6 +621,13 @@ def _phrase(event: Event) -> str:  # noqa: C901
         return f"{{enforces}} {e.deadline}"
     if isinstance(e, WaiveDeadline):
         return f"{{waives}} {e.deadline}"
+    if isinstance(e, Offer | Counter):
+        terms = ", ".join(f"{p} {option_text(v)}" for p, v in e.package.items())
+        return f"{{{e.kind}s}} {e.document} {terms}"
+    if isinstance(e, AcceptOffer | RejectOffer):
+        return f"{{{e.kind.split('_')[0]}s}} the offer on {e.document}"
+    if isinstance(e, WalkAway):
+        return f"{{walks}} away from {e.document}"
     if isinstance(e, SetFact):
         return f"{{sets}} fact {e.fact}"
     if isinstance(e, ClearFact):

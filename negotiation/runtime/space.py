@@ -61,6 +61,11 @@ BUILTIN_INVARIANTS: dict[str, str] = {
 OPEN = "open at the horizon"
 
 
+def agreed_on(document: str, point: str, value: str) -> str:
+    """An outcome label's part for a point agreed on an option (by an accepted offer)."""
+    return f"{document}.{point} agreed on {value}"
+
+
 
 @dataclass(frozen=True, slots=True)
 class SpaceNode:
@@ -245,12 +250,19 @@ class Space:
         return out
 
     def outcome(self, node: SpaceNode, stuck: str | None = None) -> str:
-        """A terminal node's class: documents that moved, deadlines that resolved."""
+        """A terminal node's class: documents that moved, options agreed by an accepted
+        offer, deadlines that resolved."""
         st = node.state
         parts = [
             f"{doc_id} {d.state}"
             for doc_id, d in st.documents.items()
             if d.state != self.initial_docs[doc_id]
+        ]
+        parts += [
+            agreed_on(doc_id, p, v)
+            for doc_id, d in st.documents.items()
+            for p, v in sorted(d.values.items())
+            if d.points.get(p) == "agreed"
         ]
         parts += [
             f"{d_id} {d.status.value}"

@@ -352,6 +352,8 @@ class _Checker:
         fact = getattr(e, "fact", None)
         if isinstance(fact, str):
             self.ref((*path, "fact"), fact, self.facts, "fact")
+        if e.kind in ("offer", "counter"):
+            self.package(path, e.document, e.package)
         if e.kind == "transition":
             states = self.v.lifecycle_specs.get(self.lifecycle_of(e.document))
             triggers = {t.trigger for t in states.transitions} if states else set()
@@ -391,6 +393,18 @@ class _Checker:
                     f"extension to {e.to.display()} is not after "
                     f"{d_id}'s due date {spec.due.display()}",
                 )
+
+    def package(self, path: Path, doc_id: str, package: dict[str, str | float]) -> None:
+        """An offer's package: each point is one of the document's, declares options,
+        and gets one of them."""
+        doc = next(d for d in self.s.documents if d.id == doc_id)
+        points = {} if doc.points == "unknown" else {p.id: p for p in doc.points}
+        for pid, value in package.items():
+            where: Path = (*path, "package", pid)
+            if self.ref(where, pid, set(points), f"point of {doc_id}"):
+                problem = points[pid].option_problem(value)
+                if problem is not None:
+                    self.add(where, problem)
 
     def lifecycle_of(self, doc: str) -> str:
         return self.lifecycles.get(doc, "document")

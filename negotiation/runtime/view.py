@@ -30,6 +30,13 @@ class StateView:
     def point_status(self, document: str, point: str) -> str:
         return self.work.documents[document].points.get(point, "open")
 
+    def point_value(self, document: str, point: str) -> str | None:
+        return self.work.documents[document].values.get(point)
+
+    def offer_by(self, document: str) -> str | None:
+        offer = self.work.documents[document].offer
+        return None if offer is None else offer.by
+
     def stance(self, party: str, target: str) -> str:
         pos = self.work.positions.get(position_key(party, target))
         return pos.stance if pos is not None else "unknown"

@@ -84,3 +84,29 @@ def test_what_the_scenario_lacks_is_a_clean_error() -> None:
         invoke("simulate", "-s", STRATEGIES, "-d", "pay_deal", "--days-per-round", "0"),
         "--days-per-round",
     )
+
+
+def test_the_trace_shows_the_moves_as_events_in_the_engine_run() -> None:
+    data = doc("-d", "pay_deal", "--days-per-round", "7", "--trace")
+    assert data["scenario"] == STRATEGIES and data["document"] == "pay_deal"
+    assert data["seed"] == 0 and data["ok"]
+    moves = [e for e in data["entries"] if e["ref"] and e["ref"].startswith("bargain_pay_deal")]
+    assert moves[0]["event_kind"] == "offer" and moves[0]["by"] == ["union"]
+    assert moves[-1]["event_kind"] == "accept_offer" and moves[-1]["kind"] == "event"
+    rise = data["final"]["documents"]["pay_deal"]
+    assert rise["points"] == {"rise": "agreed"}
+    transcript = doc("-d", "pay_deal", "--days-per-round", "7")
+    assert rise["values"] == {"rise": f"{transcript['outcome']['package']['rise']:g}"}
+    assert "offer" not in rise  # the table is cleared
+    assert any(e["event_kind"] == "sign" for e in data["entries"])  # the timeline runs too
+
+
+def test_the_trace_as_text_and_the_same_seed_gives_the_same_trace() -> None:
+    args = ("simulate", "-s", STRATEGIES, "-d", "pay_deal", "--trace", "--seed", "3")
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    text = flat(result.stdout)
+    assert "union: offer on pay_deal: rise 6" in text
+    assert "point pay_deal.rise: open -> agreed" in text
+    assert "simulated with seed 3" in text
+    assert invoke(*args, "-f", "json").stdout == invoke(*args, "-f", "json").stdout

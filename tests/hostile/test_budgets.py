@@ -225,6 +225,9 @@ class _NoNames:
     def points(self, document: str) -> set[str]:
         return set()
 
+    def options(self, document: str, point: str) -> list[str]:
+        return []
+
     def document_states(self, document: str) -> set[str]:
         return set()
 

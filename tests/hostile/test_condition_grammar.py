@@ -45,6 +45,8 @@ NODE_CLASSES = {
     "DocState",
     "DeadlineDue",
     "PointIs",
+    "PointValue",
+    "OfferPending",
     "StanceIs",
     "RelationHolds",
     "HasActed",
@@ -68,6 +70,9 @@ class Vocab:
 
     def points(self, document: str) -> set[str]:
         return {"p1", "p2"} if document == "plan" else set()
+
+    def options(self, document: str, point: str) -> list[str]:
+        return ["low", "high"] if (document, point) == ("plan", "p1") else []
 
     def document_states(self, document: str) -> set[str]:
         return {"draft", "proposed", "agreed", "signed"}
@@ -217,6 +222,14 @@ class Spy:
     def point_status(self, document: str, point: str) -> str:
         return str(self._record("point_status", (f"{document}.{point}",), "open"))
 
+    def point_value(self, document: str, point: str) -> str | None:
+        found: str | None = self._record("point_value", (f"{document}.{point}",), None)
+        return found
+
+    def offer_by(self, document: str) -> str | None:
+        found: str | None = self._record("offer_by", (document,), "alpha")
+        return found
+
     def stance(self, party: str, target: str) -> str:
         return str(self._record("stance", (party, target), "supports"))
 
@@ -268,6 +281,8 @@ ATOMS = st.one_of(
     st.builds("{} mediates for {}".format, st.sampled_from(PARTIES), st.sampled_from(TOP)),
     st.builds("{} has signed {}".format, st.sampled_from(PARTIES), st.sampled_from(DOCS)),
     st.builds("all required parties accept {}".format, st.sampled_from(DOCS)),
+    st.builds("an offer is pending on {}".format, st.sampled_from(DOCS)),
+    st.builds("plan.p1 is agreed on {}".format, st.sampled_from(["low", "high"])),
     st.builds("fact {} is {}".format, st.sampled_from(["talks_open"]), st.sampled_from(["true"])),
     st.builds("fact import_done has held for at least {} days".format, st.integers(0, 99_999)),
     st.builds("deadline christmas is {}".format, st.sampled_from(["pending", "missed"])),

@@ -11,18 +11,22 @@ from hypothesis import strategies as st
 from negotiation import FuzzyDate, MoveError, Scenario
 from negotiation.model.events import (
     Accept,
+    AcceptOffer,
     Breach,
     ClearFact,
     Commitment,
+    Counter,
     Derive,
     DropDeadline,
     EnforceDeadline,
     Event,
     ExtendDeadline,
     Meet,
+    Offer,
     Propose,
     Ratify,
     Reject,
+    RejectOffer,
     Revise,
     SetDeadline,
     SetFact,
@@ -34,6 +38,7 @@ from negotiation.model.events import (
     Supersede,
     Transition,
     WaiveDeadline,
+    WalkAway,
     Withdraw,
 )
 from negotiation.model.lifecycles import DEFAULT_DOCUMENT_LIFECYCLE
@@ -49,7 +54,11 @@ SCENARIO = Scenario.model_validate(
             {"id": "mediator", "name": "Mediator"},
         ],
         "documents": [
-            {"id": "plan", "title": "Plan", "points": [{"id": "borders"}, {"id": "guarantees"}]},
+            {"id": "plan", "title": "Plan", "points": [
+                {"id": "borders"}, {"id": "guarantees"},
+                {"id": "price", "options": {"min": 90, "max": 110, "step": 2.5}},
+                {"id": "term", "options": ["One year", "two years"]},
+            ]},
             {"id": "counter", "title": "Counter"},
         ],
         "facts": [{"id": "ceasefire"}],
@@ -126,6 +135,14 @@ EXAMPLES: list[tuple[str, Event]] = [
         "mediator starts relation mediates_for east",
         SetRelation(by=["mediator"], source="mediator", relation="mediates_for", target="east"),
     ),
+    (
+        "east offers plan price 92.5, term One year",
+        Offer(by=["east"], document="plan", package={"price": 92.5, "term": "One year"}),
+    ),
+    ("west counters plan price 100", Counter(by=["west"], document="plan", package={"price": 100})),
+    ("west accepts the offer on plan", AcceptOffer(by=["west"], document="plan")),
+    ("east rejects the offer on plan", RejectOffer(by=["east"], document="plan")),
+    ("east walks away from plan", WalkAway(by=["east"], document="plan")),
 ]
 
 
@@ -178,6 +195,12 @@ def test_date_argument_dates_the_event() -> None:
         ("east starts relation supports west.parliament", 31, "not a body"),
         ("mediator marks plan as agreed", 16, "takes a point"),
         ("", 1, "empty move"),
+        ("east offers plan price 91", 24, "'91' is not an option of plan.price (90, 92.5, 95"),
+        ("east offers plan term", 22, "expected an option of plan.term (One year, two years)"),
+        ("east offers plan borders x", 26, "not an option of plan.borders (it declares none)"),
+        ("east offers plan size 2", 18, "unknown point of plan 'size'"),
+        ("east and west offer plan price 90", 15, "exactly one party"),
+        ("east walks off plan", 12, "expected 'away'"),
     ],
 )
 def test_errors_say_where_and_what(text: str, column: int, fragment: str) -> None:
@@ -265,6 +288,23 @@ EVENTS = st.one_of(
     ),
     *(st.builds(cls, by=_by, fact=st.just("ceasefire")) for cls in (SetFact, ClearFact)),
     _relation,
+    st.builds(
+        lambda kind, by, package: (Offer if kind else Counter)(
+            by=[by], document="plan", package=package
+        ),
+        st.booleans(),
+        st.sampled_from(PARTIES),
+        st.dictionaries(
+            st.sampled_from(["price", "term"]), st.just(0), min_size=1
+        ).flatmap(lambda d: st.fixed_dictionaries({
+            p: st.sampled_from([90.0, 102.5, 110.0] if p == "price" else ["One year", "two years"])
+            for p in d
+        })),
+    ),
+    *(
+        st.builds(cls, by=st.sampled_from(PARTIES).map(lambda p: [p]), document=st.just("plan"))
+        for cls in (AcceptOffer, RejectOffer, WalkAway)
+    ),
 )
 
 

@@ -4,6 +4,7 @@ reasons, and moves from outside the scenario."""
 from __future__ import annotations
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from negotiation import Engine, Event, State
 from tests.conftest import event, scenario
@@ -22,7 +23,7 @@ def _states(events: list[Event]) -> list[State]:
 
 
 @settings(max_examples=100)
-@given(event_sequences())
+@given(st.one_of(event_sequences(), event_sequences(offers=True)))
 def test_every_state_survives_the_runtime_unchanged(events: list[Event]) -> None:
     """Encoding a state into the runtime's working list and history and decoding it
     gives the same state, history included (versions, since-days, extensions, counts)."""
@@ -35,7 +36,7 @@ def test_every_state_survives_the_runtime_unchanged(events: list[Event]) -> None
 
 
 @settings(max_examples=100)
-@given(event_sequences())
+@given(st.one_of(event_sequences(), event_sequences(offers=True)))
 def test_an_event_is_blocked_exactly_when_check_gives_reasons(events: list[Event]) -> None:
     """``blocked`` and ``reasons`` of one op are the same checks: the engine refuses an
     event (not late) exactly when ``check`` on the state it meets gives a reason."""

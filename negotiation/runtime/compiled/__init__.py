@@ -12,7 +12,8 @@ The tuple state (``S``; a ``W`` while it is being changed), slot by slot::
 
     root, cursor, taken, date (day ordinal), closed,
     one interned document sub-state id per document   (lifecycle state, points,
-                                                        signed by, ratified by, visited)
+                                                        signed by, ratified by, visited,
+                                                        agreed values, pending offer)
     one stance per (party, target) slot                (None: no position recorded)
     one bit mask of the relations that hold
     one day ordinal per fact                           (ABSENT: false; UNDATED: true
@@ -31,7 +32,8 @@ compiled pieces: ops, deadline and rule infos, decisions, agenda items), ``_reco
 (history and recorder), ``_parts`` (the attributes and cross-module methods the parts
 share), ``_layout`` (the slot layout, interned document sub-states, encoding and
 decoding states), ``_conditions`` (conditions as closures, ``TupleView``), ``_acts``
-(document, stance, point, fact, relation and commitment events), ``_clock`` (deadlines:
+(document, stance, point, fact, relation and commitment events), ``_offers`` (the
+offer protocol's events: offer, counter, accept, reject, walk away), ``_clock`` (deadlines:
 compiling them, deadline events, anchoring, expiry, arriving, checkpoints), ``_settle``
 (applying an event, settling: deadline updates and reactive rules), ``_runtime``
 (``Runtime`` assembled); and for the search ``_steps`` (decisions and the successor

@@ -1,8 +1,9 @@
 """What each event kind requires and what it changes: events on documents, stances,
 points, facts, relations and commitments compiled to ops (deadline events are
-``_clock``'s). Each op has ``blocked`` (the check), ``reasons`` (why it is blocked,
-computed only when asked), ``mutate`` (the change) and ``describe`` (its trace entry's
-changes and notes, read from the working list before and after the change).
+``_clock``'s, offer-protocol events ``_offers``'). Each op has ``blocked`` (the check),
+``reasons`` (why it is blocked, computed only when asked), ``mutate`` (the change) and
+``describe`` (its trace entry's changes and notes, read from the working list before and
+after the change).
 
 Document events fire the lifecycle trigger of the same name (the table of the shared
 ``transitions`` Machine, the authority on legal moves); stance events follow the
@@ -19,16 +20,20 @@ from negotiation.model.documents import Document
 from negotiation.model.events import (
     DOCUMENT_TRIGGERS,
     Accept,
+    AcceptOffer,
     ClearFact,
     Commitment,
+    Counter,
     Derive,
     DropDeadline,
     EnforceDeadline,
     Event,
     ExtendDeadline,
     Meet,
+    Offer,
     Ratify,
     Reject,
+    RejectOffer,
     Request,
     Revise,
     SetDeadline,
@@ -41,6 +46,7 @@ from negotiation.model.events import (
     Supersede,
     Transition,
     WaiveDeadline,
+    WalkAway,
 )
 from negotiation.model.parties import relation_key
 from negotiation.model.positions import position_key
@@ -60,6 +66,7 @@ from negotiation.runtime.compiled._base import (
     _never,
     _nothing,
 )
+from negotiation.runtime.compiled._offers import offer_text
 from negotiation.runtime.compiled._parts import Parts
 from negotiation.runtime.compiled._record import History, change
 from negotiation.runtime.compiled._subs import Sub
@@ -107,6 +114,7 @@ _STANCE = (Accept, Reject, StatePosition)
 _DEADLINE = (ExtendDeadline, DropDeadline, EnforceDeadline, WaiveDeadline)
 _FACT = (SetFact, ClearFact)
 _NOTHING = (Statement, Request)
+_OFFERS = (Offer, Counter, AcceptOffer, RejectOffer, WalkAway)
 
 
 class Acts(Parts):
@@ -153,6 +161,8 @@ class Acts(Parts):
             return self._deadline_op(event)
         if isinstance(event, SetPoint):
             return self._point_op(event)
+        if isinstance(event, _OFFERS):
+            return self.offer_op(event)
         if isinstance(event, _FACT):
             return self._fact_op(event)
         if isinstance(event, SetRelation):
@@ -327,6 +337,9 @@ class Acts(Parts):
             changes: list[Change] = []
             if old.state != new.state:
                 changes.append(change(what=f"document {doc_id}", before=old.state, after=new.state))
+            if old.offer != new.offer:
+                changes.append(change(what=f"offer on {doc_id}", before=offer_text(old.offer),
+                                      after=None))
             if is_ratify:
                 changes.append(Change(
                     what=f"document {doc_id} ratified by",
@@ -375,6 +388,7 @@ class Acts(Parts):
             points_update = {p: s.value for p, s in event.points.items()}
         carry, ordered = self.carry_visited, self.visit_order
         order = self.points_tuple
+        final = self.absorbing[doc.id]
 
         def successor(sub_id: int, gv: tuple[bool, ...]) -> int:
             sub = subs.items[sub_id]
@@ -395,7 +409,8 @@ class Acts(Parts):
                 state = moved
                 if carry and state not in visited:
                     visited = (*visited, state) if ordered else tuple(sorted((*visited, state)))
-            return subs.intern(Sub(state, points, signed, ratified, visited))
+            offer = None if state in final else sub.offer  # a final text takes no offer
+            return subs.intern(Sub(state, points, signed, ratified, visited, sub.values, offer))
 
         return successor
 
@@ -412,7 +427,8 @@ class Acts(Parts):
                 sub = subs.items[w[i]]
                 pts = order({**dict(sub.points), point: status}.items())
                 new = memo[w[i]] = subs.intern(
-                    Sub(sub.state, pts, sub.signed_by, sub.ratified_by, sub.visited)
+                    Sub(sub.state, pts, sub.signed_by, sub.ratified_by, sub.visited,
+                        sub.values, sub.offer)
                 )
             w[i] = new
 

@@ -68,6 +68,7 @@ class Conditions(Parts):
 
     def _pred_document(self, node: cond.Node) -> Pred:
         subs = self.subs
+        pts = subs.points
         if isinstance(node, cond.DocState):
             i = self.doc_slot[node.document]
             target = node.state
@@ -79,8 +80,16 @@ class Conditions(Parts):
         if isinstance(node, cond.PointIs):
             i = self.doc_slot[node.document]
             point, status = node.point, node.status
-            pts = subs.points
             return lambda w: pts[w[i]].get(point, "open") == status
+        if isinstance(node, cond.PointValue):
+            i = self.doc_slot[node.document]
+            items = subs.items
+            want = (node.point, node.value)
+            return lambda w: want in items[w[i]].values and pts[w[i]].get(want[0]) == "agreed"
+        if isinstance(node, cond.OfferPending):
+            i = self.doc_slot[node.document]
+            items = subs.items
+            return lambda w: items[w[i]].offer is not None
         if isinstance(node, cond.StanceIs):
             return self._stance_is(node.party, node.target, node.stance)
         if isinstance(node, cond.RelationHolds):
@@ -150,7 +159,8 @@ class Conditions(Parts):
         """The slots a condition reads."""
         out: set[int] = set()
         for n in cond.walk(node):
-            if isinstance(n, cond.DocState | cond.PointIs | cond.HasActed):
+            if isinstance(n, cond.DocState | cond.PointIs | cond.HasActed | cond.PointValue
+                          | cond.OfferPending):
                 out.add(self.doc_slot[n.document])
             elif isinstance(n, cond.StanceIs):
                 out.add(self.pos_slot.get(position_key(n.party, n.target), -1))
@@ -190,6 +200,13 @@ class TupleView:
 
     def point_status(self, document: str, point: str) -> str:
         return str(self.rt.subs.points[self.w[self.rt.doc_slot[document]]].get(point, "open"))
+
+    def point_value(self, document: str, point: str) -> str | None:
+        return dict(self._sub(document).values).get(point)
+
+    def offer_by(self, document: str) -> str | None:
+        offer = self._sub(document).offer
+        return None if offer is None else str(offer[0])
 
     def stance(self, party: str, target: str) -> str:
         j = self.rt.pos_slot.get(position_key(party, target))

@@ -16,11 +16,18 @@ from collections.abc import Iterable
 from negotiation import conditions as cond
 from negotiation.model._base import construct
 from negotiation.model.deadlines import DeadlineStatus
-from negotiation.model.events import Accept, Event, Reject, SetRelation, StatePosition
+from negotiation.model.events import Accept, Event, Reject, SetRelation, StatePosition, WalkAway
 from negotiation.model.parties import relation_key
 from negotiation.model.positions import position_key
 from negotiation.model.scenario import Scenario
-from negotiation.model.state import DeadlineState, DocumentState, PositionState, RuleState, State
+from negotiation.model.state import (
+    DeadlineState,
+    DocumentState,
+    OfferState,
+    PositionState,
+    RuleState,
+    State,
+)
 from negotiation.runtime.compiled._base import (
     ABSENT,
     CLOSED,
@@ -33,7 +40,15 @@ from negotiation.runtime.compiled._base import (
 )
 from negotiation.runtime.compiled._parts import Parts
 from negotiation.runtime.compiled._record import DeadlineHistory, History
-from negotiation.runtime.compiled._subs import Sub
+from negotiation.runtime.compiled._subs import Pending, Sub
+
+
+def offer_state(pending: Pending) -> OfferState | None:
+    """The ``State``'s offer of a sub-state's pending offer."""
+    if pending is None:
+        return None
+    by, package = pending
+    return construct(OfferState, {"by": by, "package": dict(package)})
 
 
 def all_events(scenario: Scenario) -> list[Event]:
@@ -57,6 +72,8 @@ def _stance_keys(event: Event) -> list[str]:
     if isinstance(event, Accept | Reject | StatePosition):
         target = f"{event.document}.{event.point}" if event.point else event.document
         return [position_key(party, target) for party in event.by]
+    if isinstance(event, WalkAway):
+        return [position_key(party, event.document) for party in event.by]
     return []
 
 
@@ -171,6 +188,15 @@ class Layout(Parts):
         merged (the search), else in the order they were first set (as ``State``)."""
         return tuple(sorted(items)) if self.sorted_points else tuple(items)
 
+    def package_items(
+        self, doc_id: str, items: Iterable[tuple[str, str]]
+    ) -> tuple[tuple[str, str], ...]:
+        """An offer's package as a sub-state holds it: in the document's order of points
+        (a point it does not declare last, by name), so that equal packages are equal."""
+        doc = self.program.documents[doc_id]
+        rank = {p: k for k, p in enumerate(doc.point_ids())}
+        return tuple(sorted(items, key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
+
     def encode_state(self, st: State) -> tuple[W, History]:
         """A state as a working list (root, cursor and taken 0) and its history."""
         h = History(step=st.step)
@@ -184,6 +210,9 @@ class Layout(Parts):
             w[self.doc_slot[doc_id]] = self.subs.intern(Sub(
                 d.state, self.points_tuple(d.points.items()), d.signed_by, d.ratified_by,
                 visited if self.carry_visited else (),
+                self.points_tuple(d.values.items()),
+                None if d.offer is None
+                else (d.offer.by, self.package_items(doc_id, d.offer.package.items())),
             ))
             h.versions[doc_id] = d.version
         for k, p in st.positions.items():
@@ -219,7 +248,8 @@ class Layout(Parts):
             documents[doc_id] = construct(DocumentState, {
                 "state": sub.state, "visited": sub.visited, "points": dict(sub.points),
                 "signed_by": sub.signed_by, "ratified_by": sub.ratified_by,
-                "version": h.versions.get(doc_id),
+                "version": h.versions.get(doc_id), "values": dict(sub.values),
+                "offer": offer_state(sub.offer),
             })
         positions = {}
         for k, (since, conditions) in h.positions.items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from negotiation.runtime.compiled._base import ACCEPTS, DATE, FIRST_DOC, INACTIVE, LIVE, ROOT, S
 from negotiation.runtime.compiled._search_parts import SearchParts
 from negotiation.runtime.space import OPEN as OPEN_LABEL
+from negotiation.runtime.space import agreed_on
 
 
 class Outcomes(SearchParts):
@@ -62,6 +63,10 @@ class Outcomes(SearchParts):
             parts = [f"{d} {name}" for d, name, i in
                      zip(self.doc_ids, docs, range(FIRST_DOC, self.doc_end), strict=True)
                      if name != self.initial_names[i]]
+            parts += [agreed_on(d, p, v)
+                      for d, i in zip(self.doc_ids, range(FIRST_DOC, self.doc_end), strict=True)
+                      for p, v in sorted(self.subs.items[s[i]].values)
+                      if self.subs.points[s[i]].get(p) == "agreed"]
             parts += [f"{d} {status}" for d, status in zip(self.dl_ids, statuses, strict=True)
                       if status not in LIVE and status != INACTIVE]
             label = self._outcomes[k] = ", ".join(parts) or OPEN_LABEL

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         EnforceDeadline,
         Event,
         ExtendDeadline,
+        OfferEvent,
         SetDeadline,
         WaiveDeadline,
     )
@@ -97,8 +98,14 @@ class Parts:
         def points_tuple(
             self, items: Iterable[tuple[str, str]]
         ) -> tuple[tuple[str, str], ...]: ...
+        def package_items(
+            self, doc_id: str, items: Iterable[tuple[str, str]]
+        ) -> tuple[tuple[str, str], ...]: ...
         # Acts
         def op(self, event: Event) -> Op: ...
+        def _stance_allowed(self, stance: str) -> dict[str, bool]: ...
+        # Offers
+        def offer_op(self, event: OfferEvent) -> Op: ...
         # Clock
         def _set_deadline_op(self, event: SetDeadline) -> Op: ...
         def _deadline_op(

@@ -11,12 +11,13 @@ from negotiation.runtime.compiled._base import Op
 from negotiation.runtime.compiled._clock import Clock
 from negotiation.runtime.compiled._conditions import Conditions
 from negotiation.runtime.compiled._layout import Layout, all_events
+from negotiation.runtime.compiled._offers import Offers
 from negotiation.runtime.compiled._settle import Settle
 from negotiation.runtime.compiled._subs import Subs
 from negotiation.runtime.program import Program
 
 
-class Runtime(Layout, Conditions, Acts, Clock, Settle):
+class Runtime(Layout, Conditions, Acts, Offers, Clock, Settle):
     """Conditions, events, the clock and settling of one program, over working lists.
 
     ``carry_visited`` and ``visit_order``: whether a document's sub-state carries the

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+Items = tuple[tuple[str, str], ...]
+Pending = tuple[str, Items] | None
+"""The offer on the table: (party, its package as (point, option text) items in the
+document's order of points)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,6 +17,8 @@ class Sub:
     signed_by: tuple[str, ...]
     ratified_by: tuple[str, ...]
     visited: tuple[str, ...]  # () when visited is not carried
+    values: Items = ()  # (point, agreed option text) items, ordered like points
+    offer: Pending = None
 
 
 class Subs:
@@ -35,6 +42,6 @@ class Subs:
         self.points.append(dict(sub.points))
         self.key.append(index)
         if sub.visited:
-            bare = Sub(sub.state, sub.points, sub.signed_by, sub.ratified_by, ())
+            bare = replace(sub, visited=())
             self.key[index] = self.intern(bare)
         return index

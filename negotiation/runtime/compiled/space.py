@@ -30,6 +30,7 @@ from negotiation.runtime.compiled._base import (
     NotCompilableError,
     S,
 )
+from negotiation.runtime.compiled._layout import offer_state
 from negotiation.runtime.compiled._outcomes import Outcomes
 from negotiation.runtime.compiled._runtime import Runtime
 from negotiation.runtime.compiled._steps import Steps
@@ -184,6 +185,8 @@ class CompiledSpace(Runtime, Steps, Outcomes):
                 signed_by=sub.signed_by,
                 ratified_by=sub.ratified_by,
                 version=first.version,
+                values=dict(sub.values),
+                offer=offer_state(sub.offer),
             )
         positions = {
             k: PositionState.model_construct(stance=s[j], since=None, conditions=())
@@ -218,7 +221,8 @@ class CompiledSpace(Runtime, Steps, Outcomes):
 
 
 def _plain(sub: Sub) -> tuple[Any, ...]:
-    return (sub.state, sub.points, sub.signed_by, sub.ratified_by, sub.visited)
+    return (sub.state, sub.points, sub.signed_by, sub.ratified_by, sub.visited, sub.values,
+            sub.offer)
 
 
 Portable = tuple[Any, ...]
