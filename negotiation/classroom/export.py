@@ -1,4 +1,6 @@
-"""The classroom's results as data: each group's outcome and history, as JSON and CSV.
+"""The classroom's results as data: each group's outcome and history, as JSON and CSV,
+and a group's report (the HTML report of ``negotiation report``, drawn from the group's
+own path: ``Group.frames``).
 
 A CSV cell that a spreadsheet would read as a formula (it starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) is written with a leading ``'``.
@@ -9,10 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from typing import Any
 
 from negotiation.classroom.room import Classroom, Entry
-from negotiation.render.escape import json_text
+from negotiation.render import report
+from negotiation.render.escape import json_text, xml_text
 
 
 def outcome(entry: Entry) -> dict[str, Any]:
@@ -83,3 +87,17 @@ def to_csv(room: Classroom) -> str:
         row += [r["deadlines"].get(d, missing).get("due", "") for d in deadlines]
         writer.writerow([_cell(v) for v in row])
     return buffer.getvalue()
+
+
+def group_report(entry: Entry) -> str:
+    """The group's report as one self-contained HTML page: its timeline, positions,
+    deadlines and trace as the group played them. The scenario's expectations are about
+    its script, not the group's path: the page leaves them out."""
+    g = entry.group
+    data = report.ReportData.build(g.engine, g.frames(), None, g.day)
+    page = report.html(replace(data, expectations=()))
+    who = (
+        f'</h1>\n<p class="meta">Group {xml_text(entry.name)} (#{entry.id}); students played '
+        f"{xml_text(', '.join(g.seats))}; {xml_text(g.status)} on {g.day}</p>"
+    )
+    return page.replace("</h1>", who, 1)

@@ -1,0 +1,83 @@
+"""The debrief page's agreement day, utilities against BATNAs, and each group's report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from negotiation.classroom import Classroom, open_classroom
+from negotiation.classroom.app import create_app
+from tests.classroom.conftest import Teacher, act
+
+LABOUR = "labour-contract-2026-interests"
+
+
+@pytest.fixture
+def labour_room(tmp_path: Path) -> Iterator[Classroom]:
+    r = open_classroom(tmp_path / "labour.sqlite", LABOUR)
+    yield r
+    r.store.close()
+
+
+def play_out(teacher: Teacher, name: str, *parties: str) -> tuple[int, dict[str, str]]:
+    """A group whose students pass every turn to the end: (id, tokens)."""
+    tokens = teacher.create(name, *parties)
+    gid = max(teacher.room.groups)
+    assert teacher.control(gid, "start") == 303
+    while teacher.room.groups[gid].group.status == "running":
+        for party in teacher.room.groups[gid].group.waiting_for:
+            assert act(teacher.client, tokens[party], "pass")[0] == 303
+    return gid, tokens
+
+
+def test_the_debrief_shows_agreement_days_and_utilities_against_batnas(
+    labour_room: Classroom,
+) -> None:
+    client = TestClient(create_app(labour_room), follow_redirects=False)
+    teacher = Teacher(client, labour_room)
+    play_out(teacher, "Mediators", "conciliation_service")  # the two sides follow the script
+    play_out(teacher, "Union", "union")  # the union's students never accept
+    page = client.get(f"{teacher.url}/debrief").text
+    assert "<td>main document</td><td>new_contract</td><td>new_contract</td>" in page
+    assert "<td>agreement day</td><td>2026-03-16 (signed)</td><td>none</td>" in page
+    assert "<td>agreed vs ratification_deadline</td><td>45 days before</td><td>-</td>" in page
+    # BATNAs on each group's own state: the strike notice lowers the employer's
+    assert "<td>employer: utility vs BATNA</td><td>- vs BATNA 0.400</td>" in page
+    assert "<td>union: utility vs BATNA</td><td>- vs BATNA 0.550</td>" in page
+
+
+def test_the_seed_scenario_has_no_interests_and_no_utility_rows(
+    client: TestClient, teacher: Teacher
+) -> None:
+    play_out(teacher, "Blue", "ukraine")
+    page = client.get(f"{teacher.url}/debrief").text
+    assert "<td>agreement day</td><td>none</td>" in page
+    assert "utility vs BATNA" not in page
+    assert "agreed vs thanksgiving_deadline" in page
+
+
+def test_each_group_s_report_downloads_as_an_html_page_of_its_own_path(
+    client: TestClient, teacher: Teacher, room: Classroom
+) -> None:
+    gid, tokens = play_out(teacher, "<b>Blue</b>", "ukraine", "russia")
+    other, _ = play_out(teacher, "Green", "united_states")
+    page = client.get(f"{teacher.url}/debrief").text
+    assert f'href="{teacher.url}/groups/{gid}/report.html" download' in page
+    r = client.get(f"{teacher.url}/groups/{gid}/report.html")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    assert r.headers["content-disposition"] == f'attachment; filename="group-{gid}.html"'
+    assert "Group &lt;b&gt;Blue&lt;/b&gt; (#1); students played ukraine, russia" in r.text
+    assert '<h2 id="timeline">Timeline</h2>' in r.text
+    # each group's own path: in Blue the US follows the script and sets its deadline;
+    # in Green the US is a student who only passed, so the deadline was never set
+    trump = "President Trump gives Ukraine until Thanksgiving"
+    assert trump in r.text
+    green = client.get(f"{teacher.url}/groups/{other}/report.html").text
+    assert "Group Green (#2)" in green and trump not in green
+    assert client.get(f"{teacher.url}/groups/99/report.html").status_code == 404
+    seat = tokens["ukraine"]
+    assert client.get(f"/instructor/{seat}/groups/{gid}/report.html").status_code == 404
