@@ -190,6 +190,20 @@ def test_l1_7_a_conditional_extension_and_an_automatic_consequence() -> None:
     assert not engine.evaluate("trade_forum mediates for northland", june)
 
 
+@observes("L1.8")
+def test_l1_8_predictions_are_asked_before_each_step_and_scored() -> None:
+    args = ("play", "--as", "ukraine", "-s", UKRAINE, "--until", "2026-01-01", "--predict")
+    text = flat(out(*args, input="proposed\nsame\nquit\n"))
+    asked = "predict: after this step, what will document twenty_eight_point_plan be?"
+    assert text.index(asked) < text.index("The White House puts out a 28-point peace plan.")
+    assert (
+        "you predicted document twenty_eight_point_plan: proposed; it is proposed (right)" in text
+    )
+    assert "you predicted deadline thanksgiving_deadline: inactive; it is pending (not quite)" in (
+        text
+    )
+
+
 # -- lesson 2: sequencing ------------------------------------------------------------------
 
 
