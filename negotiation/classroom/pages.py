@@ -18,7 +18,7 @@ from negotiation.model.scenario import Scenario
 from negotiation.render.escape import xml_text as e
 from negotiation.render.views import deadline_rows, document_rows, positions_matrix
 from negotiation.teach.debrief import Debrief, debrief
-from negotiation.teach.group import Choice, Group, Line
+from negotiation.teach.group import Group, Line
 
 CSS = """
 *{box-sizing:border-box}
@@ -282,7 +282,7 @@ def seat_page(
     body = (
         f"<h1>You play {e(who.name)} <span class='muted'>({e(party)})</span></h1>"
         f"<p>{e(entry.name)} · {e(sc.title)} · {_status(g)}</p>{turn}{_notice(notice)}"
-        f'<div class="cols"><div>{_moves(g, party, room.choices(entry, party), me, csrf)}'
+        f'<div class="cols"><div>{_moves(g, party, me, csrf)}'
         f"<h2>Timeline so far</h2>{_log(g.log)}</div>"
         f"<div><h2>Your role sheet</h2>{role_sheet(sc, party)}</div></div>"
         f"<h2>Where things stand</h2>{_state(sc, g, party)}"
@@ -290,9 +290,9 @@ def seat_page(
     return layout(f"{who.name}: {entry.name}", body, f"{me}/version", len(g.actions))
 
 
-def _moves(g: Group, party: str, choices: tuple[Choice, ...], me: str, csrf: str) -> str:
+def _moves(g: Group, party: str, me: str, csrf: str) -> str:
     groups: dict[str, list[str]] = {}
-    for c in choices:
+    for c in g.choices(party):
         groups.setdefault(c.about, []).append(c.label)
     titles = {d.id: d.title for d in g.engine.scenario.documents}
     options = "".join(

@@ -14,9 +14,8 @@ from pathlib import Path
 from negotiation import loader
 from negotiation.classroom.store import GroupRow, Store, StoreError
 from negotiation.model.errors import MoveError
-from negotiation.model.state import State
 from negotiation.runtime.engine import Engine
-from negotiation.teach.group import Action, Choice, Group, RefusedError
+from negotiation.teach.group import Action, Group, RefusedError
 
 MAX_GROUPS = 200
 MAX_NAME = 80
@@ -58,7 +57,6 @@ class Classroom:
         self.secret = store.meta("secret")
         self.groups: dict[int, Entry] = {}
         self.seats: dict[str, tuple[int, str]] = {}
-        self._choices: dict[tuple[int, str], tuple[State, tuple[Choice, ...]]] = {}
         for row in store.groups():
             try:
                 group = Group.replay(self.engine_of(row.scenario), row.seats, row.actions)
@@ -103,17 +101,6 @@ class Classroom:
         kept = replace(entry, group=group)
         self.groups[gid] = kept
         return kept
-
-    def choices(self, entry: Entry, party: str) -> tuple[Choice, ...]:
-        """``Group.choices`` of a seat, kept while the group's state is the same object
-        (a pass, or another seat's page, does not recompute them)."""
-        key = (entry.id, party)
-        kept = self._choices.get(key)
-        if kept is not None and kept[0] is entry.group.state:
-            return kept[1]
-        found = entry.group.choices(party)
-        self._choices[key] = (entry.group.state, found)
-        return found
 
     def seat(self, token: str) -> tuple[Entry, str] | None:
         """The group and party of a seat token (None: no such seat)."""
