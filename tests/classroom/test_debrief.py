@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,3 +84,28 @@ def test_each_group_s_report_downloads_as_an_html_page_of_its_own_path(
     assert client.get(f"{teacher.url}/groups/99/report.html").status_code == 404
     seat = tokens["ukraine"]
     assert client.get(f"/instructor/{seat}/groups/{gid}/report.html").status_code == 404
+
+
+def test_the_exports_carry_each_group_s_agreement(labour_room: Classroom) -> None:
+    client = TestClient(create_app(labour_room), follow_redirects=False)
+    teacher = Teacher(client, labour_room)
+    play_out(teacher, "Mediators", "conciliation_service")
+    play_out(teacher, "=Union", "union")
+    data = json.loads(client.get(f"{teacher.url}/export.json").text)
+    first, second = (g["agreement"] for g in data["groups"])
+    assert first["document"] == "new_contract"
+    assert (first["day"], first["state"]) == ("2026-03-16", "signed")
+    assert first["days_before_due"]["ratification_deadline"] == 45
+    assert first["days_before_due"]["signing_bonus_option"] == -10
+    assert first["parties"]["employer"] == {
+        "utility": None,
+        "batna": 0.4,
+        "batna_case": "fact strike_notice_served",
+    }
+    assert second["day"] is None and set(second["days_before_due"].values()) == {None}
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{teacher.url}/export.csv").text)))
+    assert rows[0]["agreement day"] == "2026-03-16"
+    assert rows[0]["days before due signing_bonus_option"] == "-10"  # a number, not a formula
+    assert rows[0]["batna employer"] == "0.4" and rows[0]["utility employer"] == ""
+    assert rows[1]["name"] == "'=Union"  # a name is still kept from being a formula
+    assert rows[1]["agreement day"] == "" and rows[1]["batna union"] == "0.55"
