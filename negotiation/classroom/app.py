@@ -1,7 +1,8 @@
 """The classroom's web app (Starlette): routes, tokens, CSRF, bounds.
 
 * ``/instructor/TOKEN``: groups, join links, start/pause/advance/end, live view;
-  ``/instructor/TOKEN/debrief``, ``/export.csv``, ``/export.json``.
+  ``/instructor/TOKEN/debrief``, ``/export.csv``, ``/export.json``,
+  ``/groups/N/report.html`` (a group's report, as a download).
 * ``/seat/TOKEN``: a student's page; ``/seat/TOKEN/act`` takes a move, a pass or a why.
 * ``.../version``: a number that grows with every change; the pages' script polls it
   and reloads when it moves (unless the reader is typing).
@@ -31,7 +32,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from negotiation.classroom import pages
-from negotiation.classroom.export import to_csv, to_json
+from negotiation.classroom.export import group_report, to_csv, to_json
 from negotiation.classroom.room import Classroom, Entry
 from negotiation.model.errors import MoveError
 from negotiation.teach.group import INSTRUCTOR, Action, RefusedError
@@ -178,6 +179,14 @@ class Site:
         self.instructor(request)
         return _text(to_json(self.room), "application/json")
 
+    async def report(self, request: Request) -> Response:
+        self.instructor(request)
+        gid = int(request.path_params["gid"])
+        if gid not in self.room.groups:
+            raise HTTPException(404, "No such group.")
+        name = {"Content-Disposition": f'attachment; filename="group-{gid}.html"'}
+        return _text(group_report(self.room.groups[gid]), "text/html", name)
+
     async def create(self, request: Request) -> Response:
         token = self.instructor(request)
         form = await self.form(request, token)
@@ -267,6 +276,7 @@ def create_app(room: Classroom) -> Starlette:
         ("/instructor/{token}/debrief", s.debrief),
         ("/instructor/{token}/export.csv", s.export_csv),
         ("/instructor/{token}/export.json", s.export_json),
+        ("/instructor/{token}/groups/{gid:int}/report.html", s.report),
         ("/seat/{token}", s.seat_page),
         ("/seat/{token}/version", s.seat_version),
     ]

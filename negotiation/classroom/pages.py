@@ -17,6 +17,7 @@ from negotiation.classroom.room import Classroom, Entry
 from negotiation.model.scenario import Scenario
 from negotiation.render.escape import xml_text as e
 from negotiation.render.views import deadline_rows, document_rows, positions_matrix
+from negotiation.teach.debrief import Debrief, debrief
 from negotiation.teach.group import Group, Line
 
 CSS = """
@@ -214,12 +215,19 @@ def debrief_page(room: Classroom) -> str:
     rows += [[e(d), *(e(r["documents"].get(d, "-")) for r in results)] for d in docs]
     deadlines = list(dict.fromkeys(k for r in results for k in r["deadlines"]))
     rows += [[e(d), *(e(_deadline(r["deadlines"].get(d))) for r in results)] for d in deadlines]
+    me = f"/instructor/{room.instructor}"
+    rows += _debrief_rows([debrief(x.group) for x in entries])
+    rows.append(
+        [
+            "report",
+            *(f'<a href="{me}/groups/{x.id}/report.html" download>download</a>' for x in entries),
+        ]
+    )
     table = _table(head, rows, "outcomes")
     histories = "".join(
         f'<section class="card"><h3>{e(x.name)} #{x.id}: history</h3>{_log(x.group.log)}</section>'
         for x in entries
     )
-    me = f"/instructor/{room.instructor}"
     body = (
         f"<h1>Debrief: {e(room.engine.scenario.title)}</h1>"
         f'<p><a href="{me}">Back to the groups</a> · <a href="{me}/export.csv">CSV</a> · '
@@ -227,6 +235,25 @@ def debrief_page(room: Classroom) -> str:
         f"<h2>Outcomes side by side</h2>{table}<h2>Each group's history</h2>{histories}"
     )
     return layout("Debrief", body, f"{me}/version", room.version)
+
+
+def _debrief_rows(found: Sequence[Debrief]) -> list[list[str]]:
+    """The agreement day of each group's main document, against each deadline's due
+    date, and each party's utility against its BATNA (see ``teach.debrief``)."""
+    docs = {d.document for d in found if d.document}
+    if not docs:
+        return []
+    rows = [["main document", *(e(d.document or "-") for d in found)]]
+    rows.append(["agreement day", *(e(d.agreement) for d in found)])
+    deadlines = list(dict.fromkeys(m.deadline for d in found for m in d.deadlines))
+    for name in deadlines:
+        cells = [next((m.against for m in d.deadlines if m.deadline == name), "-") for d in found]
+        rows.append([f"agreed vs {e(name)}", *(e(c) for c in cells)])
+    parties = list(dict.fromkeys(s.party for d in found for s in d.standings))
+    for party in parties:
+        cells = [next((s.words for s in d.standings if s.party == party), "-") for d in found]
+        rows.append([f"{e(party)}: utility vs BATNA", *(e(c) for c in cells)])
+    return rows
 
 
 def _deadline(d: dict[str, str | None] | None) -> str:

@@ -145,7 +145,7 @@ PLAY_HELP = (
     ("MOVE", "type a move of your party, e.g. 'ukraine accepts twenty_point_plan'"),
     ("state", "show the state now"),
     ("why, w MOVE", "would MOVE be allowed now, and if not, why not"),
-    ("back, b", "undo your last answer"),
+    ("back, b, undo", "undo your last answer"),
     ("help, h", "this list"),
     ("quit, q", "end the session"),
 )

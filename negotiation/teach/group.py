@@ -36,7 +36,7 @@ from negotiation.runtime.engine import Engine
 from negotiation.runtime.legal import legal_moves
 from negotiation.runtime.notation import parse_move
 from negotiation.teach.choices import STUDENT, actors, move_text
-from negotiation.teach.script import Item, advance_to, agenda, end_day
+from negotiation.teach.script import Frame, FrameKind, Item, advance_to, agenda, end_day
 
 ActionKind = Literal["start", "pause", "end", "advance", "move", "pass"]
 Status = Literal["waiting", "running", "paused", "ended", "finished"]
@@ -211,6 +211,23 @@ class Group:
         if not set(event.by) <= mine:
             return (f"you play {seat}; that move is by {', '.join(event.by)}",)
         return tuple(self.engine.check(self.state, event))
+
+    def frames(self) -> tuple[Frame, ...]:
+        """The group's path as a session's recorded frames (what the report draws): its
+        opening, then one frame per accepted action that changed the state or wrote trace
+        entries (a move, and the clock it moved), with the state after it. Replayed from
+        the actions."""
+        group = Group.open(self.engine, self.seats, self.counterparts, self.end)
+        opening = tuple(e for line in group.log for e in line.entries)
+        out = [Frame(0, "start", self.engine.initial_state(), group.state, opening)]
+        for action in self.actions:
+            after = group.take(action)
+            entries = tuple(e for line in after.log[len(group.log) :] for e in line.entries)
+            if entries or after.state != group.state:
+                kind: FrameKind = "event" if action.kind == "move" else "clock"
+                out.append(Frame(len(out), kind, group.state, after.state, entries))
+            group = after
+        return tuple(out)
 
     # -- acting ---------------------------------------------------------------------------
     def take(self, action: Action) -> Group:

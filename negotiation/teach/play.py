@@ -13,7 +13,8 @@ is offered the first time its condition holds.
 
 Answers at a decision: a number (the listed option), ``scripted``, ``pass``, or a move
 in the move grammar by the student's party; at a prediction: a choice, its number,
-``same`` or ``skip``. Always: ``state``, ``why MOVE``, ``back``, ``help``, ``quit``.
+``same`` or ``skip``. Always: ``state``, ``why MOVE``, ``back`` (or ``undo``), ``help``,
+``quit``.
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ class PlaySession:
             return replace(plain, reply="state")
         if word in ("w", "why"):
             return plain.why(rest.strip())
-        if word in ("b", "back"):
+        if word in ("b", "back", "undo"):
             if self.parent is None:
                 return replace(plain, reply="error", notice="nothing to go back to")
             return replace(self.parent, reply="back", notice="")

@@ -9,7 +9,8 @@ Commands (first word, case-insensitive; an empty line is ``next``)::
 
     next | n            the next frame
     back | b            the previous frame
-    jump | j DATE       the last frame on or before DATE (YYYY-MM-DD)
+    jump | j DATE       the first frame of DATE (YYYY-MM-DD); on a day with none, the
+                        last frame before it
     state | s           the whole state at the current frame
     why | w MOVE        would MOVE be allowed now? (the engine's check, move grammar)
     help | h | ?        the commands
@@ -33,7 +34,7 @@ from negotiation.teach.script import Frame, recorded_frames
 HELP = (
     ("next, n", "show the next step (an empty line does the same)"),
     ("back, b", "go back one step"),
-    ("jump, j DATE", "go to the last step on or before DATE (YYYY-MM-DD)"),
+    ("jump, j DATE", "go to the first step of DATE (YYYY-MM-DD), or the last before it"),
     ("state, s", "show the whole state at this step"),
     ("why, w MOVE", "would MOVE be allowed here? e.g. 'why ukraine signs twenty_point_plan'"),
     ("help, h", "this list"),
@@ -142,12 +143,17 @@ class StepSession:
         first = self.frames[0].date
         if day < first:
             return self, Reply("error", message=f"jump: {day} is before the start ({first})")
+        that_day = [i for i, f in enumerate(self.frames) if f.date == day]
+        if that_day:  # the first event of the day: 'next' walks through the rest of it
+            return self.go(that_day[0])
         index = max(i for i, f in enumerate(self.frames) if f.date <= day or i == 0)
         moved, reply = self.go(index)
         last = self.frames[-1].date
         if day > last:
-            reply = replace(reply, message=f"{day} is after the end ({last}); at the last step")
-        return moved, reply
+            note = f"{day} is after the end ({last}); at the last step"
+        else:
+            note = f"nothing happened on {day}; at the last step before it ({moved.frame.date})"
+        return moved, replace(reply, message=note)
 
     def why(self, text: str) -> Reply:
         if not text:

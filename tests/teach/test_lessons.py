@@ -94,6 +94,34 @@ def test_there_are_five_lessons_each_with_scenario_commands_observations_questio
         assert TAG.search(lesson)
 
 
+NOTES = ("**Objectives.**", "**Timing (45 minutes).**", "**Expected answers.**",
+         "**Debrief questions.**")  # fmt: skip
+
+
+def _numbered(block: str) -> int:
+    return len(re.findall(r"^\d+\. ", block, flags=re.MULTILINE))
+
+
+def test_every_lesson_has_instructor_notes_whose_plan_takes_45_minutes() -> None:
+    lessons = re.split(r"^## Lesson \d", TEXT, flags=re.MULTILINE)[1:]
+    lessons[-1] = lessons[-1].split("\n## ", 1)[0]  # the classroom section is no lesson
+    assert len(lessons) == 6
+    for n, lesson in enumerate(lessons, start=1):
+        where = [lesson.find(h) for h in NOTES]
+        assert -1 not in where and where == sorted(where), (n, where)  # all four, in order
+        assert lesson.index("**Discussion questions.**") < where[0]
+        timing = lesson[where[1] : where[2]]
+        minutes = [int(m) for m in re.findall(r"^- (\d+) min: ", timing, flags=re.MULTILINE)]
+        assert sum(minutes) == 45, (n, minutes)
+        # the plan names only this lesson's observations
+        named = set(re.findall(r"\[(L\d\.\d)\]", timing))
+        assert named and named <= set(TAG.findall(lesson[: where[0]])), (n, named)
+        asked = lesson[lesson.index("**Discussion questions.**") : where[0]]
+        answered = lesson[where[2] : where[3]]
+        assert _numbered(answered) == _numbered(asked) > 0, n  # one answer per question
+        assert lesson[where[3] :].count("?") >= 3, n
+
+
 def commands() -> list[tuple[list[str], str]]:
     """Every ``$ negotiation ...`` line, with the ``step>``/``play>`` lines after it."""
     found: list[tuple[list[str], str]] = []
@@ -188,6 +216,20 @@ def test_l1_7_a_conditional_extension_and_an_automatic_consequence() -> None:
     june = engine.run("no_tariff_deal", until=dt.date(2026, 6, 30)).final
     assert june.deadlines["negotiation_deadline"].status.value == "expired"
     assert not engine.evaluate("trade_forum mediates for northland", june)
+
+
+@observes("L1.8")
+def test_l1_8_predictions_are_asked_before_each_step_and_scored() -> None:
+    args = ("play", "--as", "ukraine", "-s", UKRAINE, "--until", "2026-01-01", "--predict")
+    text = flat(out(*args, input="proposed\nsame\nquit\n"))
+    asked = "predict: after this step, what will document twenty_eight_point_plan be?"
+    assert text.index(asked) < text.index("The White House puts out a 28-point peace plan.")
+    assert (
+        "you predicted document twenty_eight_point_plan: proposed; it is proposed (right)" in text
+    )
+    assert "you predicted deadline thanksgiving_deadline: inactive; it is pending (not quite)" in (
+        text
+    )
 
 
 # -- lesson 2: sequencing ------------------------------------------------------------------

@@ -236,3 +236,20 @@ def test_a_party_with_no_scripted_decisions_watches_the_record() -> None:
     assert result.exit_code == 0, result.output
     assert "0 scripted decisions of yours" in result.stdout
     assert "every outcome matches the record" in result.stdout
+
+
+def test_undo_is_back(seed: Engine) -> None:
+    s = PlaySession.begin(seed, "ukraine", until=UNTIL)
+    after = s.answer("ukraine accepts twenty_point_plan")
+    undone = after.answer("undo")
+    assert undone.reply == "back"
+    assert undone.state is s.state and undone.decision == s.decision
+    assert s.answer("undo").reply == "error"
+
+
+def test_play_undo_example() -> None:
+    answers = "ukraine accepts twenty_point_plan\nundo\nhelp\nquit\n"
+    result = invoke("play", "--as", "ukraine", "-s", SEED, input=answers)
+    assert result.exit_code == 0, result.output
+    assert "back: undone; you are again at" in result.stdout
+    assert "back, b, undo" in result.stdout  # the help names the alias

@@ -158,3 +158,15 @@ def test_a_report_past_the_horizon_marks_the_continuation(tmp_path: Path) -> Non
     assert "the record ends (2025-12-12); later days are a continuation" in html
     assert "missed on 2025-12-25" in html
     assert '<h2 id="expectations">' in html
+
+
+def test_an_existing_markdown_report_is_kept_and_the_error_names_force(tmp_path: Path) -> None:
+    target = tmp_path / "r.md"
+    target.write_text("my notes", encoding="utf-8")
+    before = target.stat().st_mtime_ns
+    result = invoke("report", "-o", str(target), "-s", SEED)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {target} exists; use --force to overwrite it\n"
+    assert "Traceback" not in result.output and result.stdout == ""
+    assert target.read_text(encoding="utf-8") == "my notes"
+    assert target.stat().st_mtime_ns == before

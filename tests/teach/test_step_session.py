@@ -67,7 +67,9 @@ def test_unknown_commands_and_quit(seed: Engine) -> None:
 
 
 def test_deadlines_ahead_count_days_left(seed: Engine) -> None:
-    _, reply = StepSession.start(seed).handle("j 2025-12-10")
+    s, _ = StepSession.start(seed).handle("j 2025-12-11")
+    _, reply = s.handle("b")  # the last step of 2025-12-10, after the elections offer
+    assert reply.frame is not None and reply.frame.date == dt.date(2025, 12, 10)
     ahead = {a.deadline: a for a in reply.ahead}
     assert ahead["thanksgiving_deadline"].due == dt.date(2025, 12, 25)
     assert ahead["thanksgiving_deadline"].days_left == 15
@@ -157,3 +159,29 @@ def test_step_rejects_bad_options() -> None:
     assert result.exit_code == 2 and "not a real calendar date" in result.stderr
     result = invoke("step", "-s", "no-such-scenario")
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_jump_lands_on_the_first_event_of_the_day(seed: Engine) -> None:
+    s, reply = StepSession.start(seed).handle("j 2025-12-11")
+    day = [f for f in s.frames if f.date == dt.date(2025, 12, 11)]
+    assert len(day) > 1  # a day of many events: the jump lands on the first
+    assert s.frame is day[0] and reply.message == ""
+    assert s.frames[s.index - 1].date < dt.date(2025, 12, 11)
+    on, _ = s.handle("n")
+    assert on.frame is day[1]  # 'next' walks through the rest of the day
+    # a day with no event: the last step before it, and a note that says so
+    quiet, reply = s.handle("j 2025-12-01")
+    assert quiet.frame.date == dt.date(2025, 11, 28)
+    note = "nothing happened on 2025-12-01; at the last step before it (2025-11-28)"
+    assert reply.message == note
+
+
+def test_step_jump_example() -> None:
+    result = invoke("step", "-s", SEED, input="j 2025-12-11\nj 2025-12-01\nq\n")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    frames = recorded_frames(engine_of(SEED))
+    first = next(f for f in frames if f.date == dt.date(2025, 12, 11))
+    assert f"[{first.index + 1}/{len(frames)}] 2025-12-11" in out
+    assert f"[{first.index + 2}/{len(frames)}]" not in out  # the first of the day, no further
+    assert "note: nothing happened on 2025-12-01; at the last step before it (2025-11-28)" in out
