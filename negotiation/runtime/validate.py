@@ -69,6 +69,7 @@ class _Checker:
         self.unique(("branches",), [b.id for b in s.branches], "branch")
         self.unique(("lifecycles",), [lc.id for lc in s.lifecycles], "lifecycle")
         self.unique(("invariants",), [x.id for x in s.invariants], "invariant")
+        self.unique(("expect",), [x.id for x in s.expect], "expectation")
         self.unique(("timeline",), [e.id for e in s.timeline], "event")
         for i, d in enumerate(s.documents):
             if d.id in self.top_parties:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from negotiation import loader
+from negotiation import Engine, loader
 from negotiation.loader import _yaml, load_scenario
 from negotiation.model.errors import Problem, ScenarioError
 from negotiation.model.scenario import Scenario
+from tests.conftest import scenario
 
 BASE = """\
 version: 1
@@ -290,3 +291,10 @@ def test_a_type_error_in_a_replacement_is_named_by_its_own_path(tmp_path: Path) 
     )
     (problem,) = _problems(child)
     assert _where(problem) == ("child.yaml", 6, 25, ("replace", "timeline", 0, "date"))
+
+
+def test_expectation_ids_are_unique() -> None:
+    twice = [{"id": "e", "at": "2025-11-02", "that": "true"},
+             {"id": "e", "at": "2025-11-03", "that": "true"}]
+    with pytest.raises(ScenarioError, match="duplicate expectation id 'e'"):
+        Engine(scenario(expect=twice))
