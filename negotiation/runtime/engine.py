@@ -29,7 +29,7 @@ from negotiation.model.scenario import Branch, Expectation, Scenario, list_assum
 from negotiation.model.state import DeadlineState, DocumentState, PositionState, RuleState, State
 from negotiation.model.trace import ExpectationResult, InvariantViolation, Trace, TraceEntry
 from negotiation.runtime import collect
-from negotiation.runtime.compiled import Recorder, Runtime
+from negotiation.runtime.compiled import History, Recorder, Runtime
 from negotiation.runtime.compiled._base import CLOSED, DATE, Op, W
 from negotiation.runtime.program import Program
 from negotiation.runtime.view import StateView
@@ -89,9 +89,10 @@ class Engine:
         self.rule_order = program.rule_order
         self.compiled = program.compiled
         self.runtime = Runtime(program)
+        nodes = self.compiled.invariants
         self.invariants = [
-            (inv_id, node, self.runtime.pred(node))
-            for inv_id, node in self.compiled.invariants.items()
+            (inv, nodes[inv.id], self.runtime.pred(nodes[inv.id]))
+            for inv in self.scenario.invariants
         ]
 
     # -- conditions ------------------------------------------------------------------------
@@ -173,19 +174,13 @@ class Engine:
         day already closed, is blocked.
         """
         rt = self.runtime
+        day = event.date.sort_date if event.date is not None else state.date
+        if day < state.date or (day == state.date and state.closed):
+            entry = Recorder(History(step=state.step)).late(state.date, day, event)
+            return StepResult(state, entry, (entry,))
         op = rt.op_of(event)
         w, h = rt.encode_state(state)
         rec = Recorder(h)
-        day = event.date.sort_date if event.date is not None else state.date
-        late = None
-        if day < state.date:
-            late = f"dated {day}, before the current date {state.date}"
-        elif day == state.date and state.closed:
-            late = f"{day} has already been closed"
-        if late is not None:
-            entry = rec.event(state.date, "blocked", event, reasons=(late,))
-            entry = entry.model_copy(update={"seq": state.step + 1})
-            return StepResult(state, entry, (entry,))
         index = _step(self.runtime, w, rec, op, day)
         entries = rec.finish()
         return StepResult(rt.decode_state(w, h), entries[index], entries)
@@ -302,10 +297,6 @@ class Engine:
             reasons=tuple(cond.explain(node, view)),
         )
 
-    def invariant_holds_in(self, invariant: str, branch: str | None) -> bool:
-        """Whether a declared invariant applies to the base timeline (None) or a branch."""
-        return next(i for i in self.scenario.invariants if i.id == invariant).holds_in(branch)
-
     def assumptions(self) -> list[tuple[str, str]]:
         """Every labelled assumption in the scenario: (where, what)."""
         return list_assumptions(self.scenario)
@@ -329,8 +320,7 @@ class _Run:
         self.results: list[ExpectationResult] = []
         self.broken: dict[str, InvariantViolation] = {}
         self.invariants = [
-            (inv_id, node, test) for inv_id, node, test in engine.invariants
-            if engine.invariant_holds_in(inv_id, branch)
+            (inv.id, node, test) for inv, node, test in engine.invariants if inv.holds_in(branch)
         ]
 
     @property
@@ -376,12 +366,7 @@ class _Run:
     def apply(self, event: Event, op: Op, day: dt.date) -> None:
         rec = Recorder(self.h)
         if self._reached(day):
-            # refused as late: the state, step counter included, does not change
-            today = self.today
-            late = (f"dated {day}, before the current date {today}" if day < today
-                    else f"{day} has already been closed")
-            self.entries.append(rec.event(today, "blocked", event, reasons=(late,)))
-            self.h.step -= 1
+            self.entries.append(rec.late(self.today, day, event))
             return
         _step(self.rt, self.w, rec, op, day)
         self._recorded(rec)

@@ -40,6 +40,14 @@ class Compiled:
     timed: list[cond.Node] = field(default_factory=list)
     invariants: dict[str, cond.Node] = field(default_factory=dict)
 
+    def nodes(self) -> list[cond.Node]:
+        """Every condition the scenario's rules, deadlines, guards and invariants hold."""
+        out = [*self.rules.values(), *self.requirements.values(), *self.anchors.values(),
+               *self.extensions.values(), *self.invariants.values()]
+        out += [n for guards in self.guards.values() for _, n, _ in guards]
+        out += [n for guards in self.lifecycle_guards.values() for n in guards]
+        return out
+
 
 class Program:
     """One scenario, checked and compiled once."""

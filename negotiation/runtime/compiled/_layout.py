@@ -88,7 +88,7 @@ class Layout(Parts):
         self.doc_ids = [d.id for d in docs]
         self.doc_slot = {d.id: FIRST_DOC + i for i, d in enumerate(docs)}
         self.doc_end = base = FIRST_DOC + len(docs)
-        read = [*self._condition_nodes(), *nodes]
+        read = [*program.compiled.nodes(), *nodes]
         pos_keys = self._position_keys(read)
         self.pos_slot = {k: base + i for i, k in enumerate(pos_keys)}
         base += len(pos_keys)
@@ -123,14 +123,6 @@ class Layout(Parts):
                 None if req is None
                 else [self.pos_slot.get(position_key(p, d.id), -1) for p in req]
             )
-
-    def _condition_nodes(self) -> list[cond.Node]:
-        c = self.program.compiled
-        nodes = [*c.rules.values(), *c.requirements.values(), *c.anchors.values(),
-                 *c.extensions.values(), *c.invariants.values()]
-        nodes += [n for guards in c.guards.values() for _, n, _ in guards]
-        nodes += [n for guards in c.lifecycle_guards.values() for n in guards]
-        return nodes
 
     def _position_keys(self, nodes: list[cond.Node]) -> list[str]:
         keys: dict[str, None] = {}

@@ -116,6 +116,15 @@ class Recorder:
             changes=tuple(changes), reasons=tuple(reasons), fired=(), cause=cause,
         )
 
+    def late(self, today: dt.date, day: dt.date, event: Event) -> TraceEntry:
+        """The entry of an event refused as late: dated ``day``, before ``today`` or on
+        it once it is closed. The state, step counter included, does not change."""
+        why = (f"dated {day}, before the current date {today}" if day < today
+               else f"{day} has already been closed")
+        entry = self.event(today, "blocked", event, reasons=(why,))
+        self.h.step -= 1
+        return entry
+
     def finish(self) -> tuple[TraceEntry, ...]:
         """Number the entries in order, after the history's step before them (an event's
         entry is placed before what its consequences wrote, so it took a later number)."""

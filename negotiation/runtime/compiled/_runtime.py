@@ -10,7 +10,7 @@ from negotiation.runtime.compiled._acts import Acts
 from negotiation.runtime.compiled._base import Op
 from negotiation.runtime.compiled._clock import Clock
 from negotiation.runtime.compiled._conditions import Conditions
-from negotiation.runtime.compiled._layout import Layout, all_events
+from negotiation.runtime.compiled._layout import Layout
 from negotiation.runtime.compiled._offers import Offers
 from negotiation.runtime.compiled._settle import Settle
 from negotiation.runtime.compiled._subs import Subs
@@ -58,12 +58,10 @@ class Runtime(Layout, Conditions, Acts, Offers, Clock, Settle):
         self._layout(nodes)
         self._compile_clock()
         self._finish_ops()
-        self._own = {id(e) for e in all_events(self.scenario)}
 
     def op_of(self, event: Event) -> Op:
         """The op of an event, after giving the positions it names slots (an event from
         outside the scenario, a move a user types, may name new ones). Not kept: a run
         compiles each event as it comes, so that its ops do not outlive it."""
-        if id(event) not in self._own:
-            self.ensure(event)
+        self.ensure(event)
         return self.op(event)

@@ -57,19 +57,17 @@ class Settle(Parts):
     def skipped(self, w: W, op: Op, rec: Recorder | None, cause: str | None) -> bool:
         """Whether the event's ``if`` fails or its ``unless`` holds: then it is skipped
         (neither applied nor refused), and its entry says why."""
-        if all(only.test(w) == only.holds for only in op.only):
+        failing = [only for only in op.only if only.test(w) != only.holds]
+        if not failing:
             return False
         if rec is not None:
             assert op.event is not None
             view = self.view(w)
-            reasons = []
-            for only in op.only:
-                if only.test(w) != only.holds:
-                    if only.holds:
-                        why = "; ".join(cond.explain(only.node, view))
-                        reasons.append(f"if {only.node.text}: no ({why})")
-                    else:
-                        reasons.append(f"unless {only.node.text}: it holds")
+            reasons = [
+                f"if {only.node.text}: no ({'; '.join(cond.explain(only.node, view))})"
+                if only.holds else f"unless {only.node.text}: it holds"
+                for only in failing
+            ]
             rec.entries.append(rec.event(
                 dt.date.fromordinal(w[DATE]), "skipped", op.event, reasons=reasons, cause=cause
             ))

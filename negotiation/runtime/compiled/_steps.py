@@ -256,15 +256,14 @@ class Steps(SearchParts):
             if rec is None:
                 return ("event", 0), tuple(w), None
             assert op.event is not None
-            today = dt.date.fromordinal(date)
-            late = (f"dated {dt.date.fromordinal(day)}, before the current date {today}"
-                    if day < date else f"{today} has already been closed")
-            entry = rec.event(today, "blocked", op.event, reasons=(late,))
-            rec.h.step -= 1  # refused as late: the state does not change
+            entry = rec.late(dt.date.fromordinal(date), dt.date.fromordinal(day), op.event)
             return ("event", 0), tuple(w), Traced(rec.h, "event", (), (entry,))
-        skipped = bool(op.only) and self.skipped(w, op, None, None)
-        applied = self.apply_top(w, op, rec)
-        events = (op.event,) if applied and not skipped and op.event is not None else ()
+        self.apply_top(w, op, rec)
+        if rec is None:
+            return ("event", 0), tuple(w), None
+        # the event's own entry comes first: applied, blocked or skipped by if/unless
+        applied = bool(rec.entries) and rec.entries[0].kind == "event"
+        events = (op.event,) if applied and op.event is not None else ()
         return ("event", 0), tuple(w), _traced(rec, "event", events)
 
     def _arrive(self, s: S, day: int, h: History | None) -> TracedChild:

@@ -58,11 +58,7 @@ def _visited_in_key(start: State) -> tuple[bool, bool]:
 
 def _reads_visited(program: Program, extra: list[cond.Node]) -> bool:
     """Whether a condition reads the states a document visited (``has reached``)."""
-    c = program.compiled
-    nodes = [*c.rules.values(), *c.requirements.values(), *c.anchors.values(),
-             *c.extensions.values(), *c.invariants.values(), *extra]
-    nodes += [n for guards in c.guards.values() for _, n, _ in guards]
-    nodes += [n for guards in c.lifecycle_guards.values() for n in guards]
+    nodes = [*program.compiled.nodes(), *extra]
     return any(
         isinstance(n, cond.DocState) and n.reached for node in nodes for n in cond.walk(node)
     )
