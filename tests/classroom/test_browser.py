@@ -89,14 +89,31 @@ def shoot(driver: Any, name: str) -> None:
 
 
 def click(driver: Any, css: str) -> None:
-    """Click what submits a form or follows a link, and wait for the next page."""
+    """Click what submits a form or follows a link, and wait for the next page.
+
+    The old page is marked with a script variable; the next page has none. This
+    does not hold a reference to an element of the old page, whose staleness
+    Chromium reports in more than one way.
+    """
+    from selenium.common.exceptions import WebDriverException  # noqa: PLC0415
     from selenium.webdriver.common.by import By  # noqa: PLC0415
-    from selenium.webdriver.support import expected_conditions as ec  # noqa: PLC0415
     from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
 
-    page = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("window.__negotiationOldPage = true;")
     driver.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(driver, 20).until(ec.staleness_of(page))
+
+    def loaded(d: Any) -> bool:
+        try:
+            return bool(
+                d.execute_script(
+                    "return window.__negotiationOldPage === undefined"
+                    " && document.readyState === 'complete';"
+                )
+            )
+        except WebDriverException:  # the page is between two documents
+            return False
+
+    WebDriverWait(driver, 20).until(loaded)
 
 
 def test_a_class_in_the_browser(browser: Any, tmp_path: Path) -> None:
