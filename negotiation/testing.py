@@ -196,12 +196,12 @@ def _machine(
                 progress(stats)
 
         def _go(self, node: SpaceNode, text: str) -> None:
-            before = self.node.state
+            before = self.node
             self.node = node
             self.path.append(f"{node.state.date}: {text}")
             if stats.latest is None or node.state.date > stats.latest:
                 stats.latest = node.state.date
-            self._assert(space.check(before, node.state, node.root))
+            self._assert(exact.node_breaches(before, node))
 
         def _assert(self, breaches: list[Any]) -> None:
             if breaches:
@@ -251,7 +251,7 @@ def _machine(
 
         @invariant()
         def declared_invariants_hold(self) -> None:
-            self._assert(space.check(None, self.node.state, self.node.root))
+            self._assert(exact.node_breaches(None, self.node))
 
     ScenarioMachine.__name__ = ScenarioMachine.__qualname__ = f"Machine_{scenario.id}"
     return ScenarioMachine, space

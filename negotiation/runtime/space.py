@@ -21,8 +21,9 @@ Steps (edges), computed by the compiled runtime's successor function
   next scripted item, whichever is first.
 
 This module holds what the search is over: the roots (the base timeline and branches,
-with their agendas), the ``when`` decision points and invariants, nodes and edges, the
-built-in invariants' explanations (``check``) and outcome labels (``outcome``).
+with their agendas), the ``when`` decision points and invariants, nodes and edges, and the
+built-in invariants' names. Which invariants a step breaks and a terminal state's label
+are computed once, on tuple states, by ``compiled._outcomes``.
 
 So deadline firings and window edges are states of their own, invariants are checked
 there, and a ``when`` decision point that a deadline makes true is taken at once (the
@@ -38,9 +39,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from negotiation import conditions as cond
 from negotiation.model._base import construct
-from negotiation.model.deadlines import LIVE_STATUSES, DeadlineStatus
 from negotiation.model.decisions import DecisionPoint
 from negotiation.model.events import Event
 from negotiation.model.scenario import Scenario
@@ -207,69 +206,3 @@ class Space:
 
     def initial(self) -> list[SpaceNode]:
         return [SpaceNode(i, 0, 0, self.start) for i in range(len(self.roots))]
-
-    # -- invariants and outcomes -------------------------------------------------------------
-    def check(self, before: State | None, after: State, root: int) -> list[InvariantBreach]:
-        """The invariants ``after`` breaks (declared ones that hold in ``root``'s
-        timeline), and those the step from ``before`` breaks (built-in ones)."""
-        view = self.engine.view(after)
-        branch = self.roots[root].name
-        out = [
-            InvariantBreach(inv.id, False, tuple(cond.explain(test, view)))
-            for inv, test in self.invariants
-            if inv.holds_in(branch) and not cond.evaluate(test, view)
-        ]
-        if before is not None:
-            out += self._builtin(before, after)
-        return out
-
-    def _builtin(self, before: State, after: State) -> list[InvariantBreach]:
-        out: list[InvariantBreach] = []
-        if after.date < before.date:
-            why = f"the date went from {before.date} to {after.date}"
-            out.append(InvariantBreach("clock_never_goes_back", True, (why,)))
-        olds = before.documents
-        for doc_id, new in after.documents.items():
-            old = olds[doc_id]
-            if new is old:  # the engine keeps the object of a document the step left alone
-                continue
-            if new.state != old.state and old.state in self.absorbing[doc_id]:
-                why = f"{doc_id} left its final state {old.state} for {new.state}"
-                expect = f"{doc_id} is {old.state}"
-                out.append(InvariantBreach("final_states_are_final", True, (why,), expect))
-            signer = next((p for p in new.signed_by if p not in old.signed_by), None)
-            if signer is None and (new.state != "signed" or old.state == "signed"):
-                continue
-            required = self.engine.required[doc_id]
-            missing = [p for p in required or () if after.stance(p, doc_id) != "accepts"]
-            if missing:
-                why = f"{doc_id} was signed while {', '.join(missing)} had not accepted it"
-                acted = f"{signer} has signed {doc_id}" if signer else f"{doc_id} is signed"
-                expect = f"not ({acted}) or all required parties accept {doc_id}"
-                out.append(InvariantBreach("signed_only_with_acceptance", True, (why,), expect))
-        return out
-
-    def outcome(self, node: SpaceNode, stuck: str | None = None) -> str:
-        """A terminal node's class: documents that moved, options agreed by an accepted
-        offer, deadlines that resolved."""
-        st = node.state
-        parts = [
-            f"{doc_id} {d.state}"
-            for doc_id, d in st.documents.items()
-            if d.state != self.initial_docs[doc_id]
-        ]
-        parts += [
-            agreed_on(doc_id, p, v)
-            for doc_id, d in st.documents.items()
-            for p, v in sorted(d.values.items())
-            if d.points.get(p) == "agreed"
-        ]
-        parts += [
-            f"{d_id} {d.status.value}"
-            for d_id, d in st.deadlines.items()
-            if d.status not in LIVE_STATUSES and d.status is not DeadlineStatus.inactive
-        ]
-        label = ", ".join(parts) or OPEN
-        if stuck is not None:
-            return f"stuck: {label}"
-        return label

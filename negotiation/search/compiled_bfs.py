@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from negotiation.runtime.compiled._base import FIRST_DOC, ROOT, Code, S, _RuleLoopError
+from negotiation.runtime.compiled._base import FIRST_DOC, Code, S, _RuleLoopError
 from negotiation.runtime.compiled.space import CompiledSpace, Portable
 from negotiation.runtime.space import InvariantBreach
 from negotiation.search.record import SearchRecord
@@ -46,7 +46,7 @@ def search_compiled(
         index = search.add(compiled.key(s), -1, None, node.root)
         if index is not None:
             assert index == len(frontier)
-            search.breach(index, None, space.check(None, node.state, node.root))
+            search.breach(index, None, compiled.breach_list(None, s))
             frontier.append(s)
     first = 0
     # the search makes no tracked garbage (tuples of ints and strings), and leaves the
@@ -106,16 +106,14 @@ def expand_portable(compiled: CompiledSpace, packed: list[Portable],
 
 def stuck_reason(compiled: CompiledSpace, s: S) -> tuple[str, str]:
     """A stuck state's reason and outcome label, as the engine words them."""
-    node = compiled.decode(s)
-    reason = compiled.expansion(node).stuck
+    reason = compiled.expansion(compiled.decode(s)).stuck
     assert reason is not None, "the search and its recorded expansion disagree"
-    return reason, compiled.space.outcome(node, reason)
+    return reason, compiled.outcome(s, reason)
 
 
 def breaches_of(compiled: CompiledSpace, before: S | None, after: S) -> list[InvariantBreach]:
     """The breaches of a step, with their reasons."""
-    old = None if before is None else compiled.decode(before).state
-    return compiled.space.check(old, compiled.decode(after).state, after[ROOT])
+    return compiled.breach_list(before, after)
 
 
 def _next(found: tuple[int, list[S], str | None]) -> tuple[tuple[int, list[S]], str | None]:

@@ -143,12 +143,11 @@ LOCAL_LEVEL = 64
 
 def _expand_one(exact: CompiledSpace, node: SpaceNode) -> Expanded:
     """A node expanded with its edges recorded (the search without ``compiled``)."""
-    space = exact.space
     expansion = exact.expansion(node)
     if not expansion.edges:
-        return space.outcome(node, expansion.stuck), expansion.stuck, []
+        return exact.node_outcome(node, expansion.stuck), expansion.stuck, []
     children: list[Child] = [
-        (e.code, e.node, e.node.digest(), space.check(node.state, e.node.state, node.root))
+        (e.code, e.node, e.node.digest(), exact.node_breaches(node, e.node))
         for e in expansion.edges
     ]
     return None, None, children
@@ -206,11 +205,13 @@ def explore(
     search = SearchRecord(space)
     stopped: Stop | None = None
     frontier: Frontier = []
+    exact = CompiledSpace(space, exact=True) if fast is None else None
     for node in space.initial():
-        if fast is None:  # the engine-driven search: one process
+        if fast is None:  # the search over recorded expansions: one process
+            assert exact is not None
             index = search.add(node.digest(), -1, None, node.root)
             if index is not None:
-                search.breach(index, None, space.check(None, node.state, node.root))
+                search.breach(index, None, exact.node_breaches(None, node))
                 frontier.append((index, node))
             continue
         s = fast.encode(node)

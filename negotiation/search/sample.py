@@ -46,7 +46,6 @@ from typing import Any, Literal
 from negotiation.model._base import Frozen
 from negotiation.model.errors import NegotiationError, ScenarioError
 from negotiation.model.scenario import Scenario, decision_assumptions, list_assumptions
-from negotiation.runtime.compiled._base import ROOT
 from negotiation.runtime.compiled.space import CompiledSpace, compile_space
 from negotiation.runtime.space import Space
 from negotiation.search.limits import Limits
@@ -147,13 +146,9 @@ class Walker:
     def _broken(self, before: Any, after: Any) -> set[str]:
         """The invariants a step breaks (or the start state, with no ``before``)."""
         compiled = self.compiled
-        if before is None:
-            return {b.invariant for b in self.space.check(
-                None, compiled.decode(after).state, after[ROOT])}
-        if not compiled.breaches(before, after):
+        if before is not None and not compiled.breaches(before, after):
             return set()
-        old, new = compiled.decode(before).state, compiled.decode(after).state
-        return {b.invariant for b in self.space.check(old, new, after[ROOT])}
+        return {b.invariant for b in compiled.breach_list(before, after)}
 
     def walk(self, rng: random.Random) -> _Run:
         root = _pick(rng, self.weights)

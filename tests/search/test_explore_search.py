@@ -10,6 +10,7 @@ import pytest
 
 from negotiation import Engine, Scenario
 from negotiation.loader import load_scenario
+from negotiation.runtime.compiled.space import CompiledSpace
 from negotiation.runtime.space import Space
 from negotiation.search.explore import counterexample_scenario, counterexample_text, explore
 from tests.conftest import PLANTED, TALKS, expansion, invoke
@@ -114,12 +115,13 @@ def test_planted_bug_gives_the_shortest_counterexample_through_a_deadline() -> N
     assert any("ultimatum expired" in d for d in last.details)
     # no path with fewer steps breaks it (brute force over the same successors)
     space = Space(scenario)
+    exact = CompiledSpace(space, exact=True)
 
     def breaks_within(node: Any, budget: int) -> bool:
         if budget == 0:
             return False
         for edge in expansion(space, node).edges:
-            broken = space.check(node.state, edge.node.state, node.root)
+            broken = exact.node_breaches(node, edge.node)
             if broken or breaks_within(edge.node, budget - 1):
                 return True
         return False

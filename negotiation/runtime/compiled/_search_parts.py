@@ -29,4 +29,4 @@ class SearchParts(Parts):
     """Each declared invariant's test and the roots (timelines) it holds in."""
     initial_names: dict[int, str]
     _outcomes: dict[Hashable, str]
-    _risky: dict[tuple[int, int, int], str]
+    _risky: dict[tuple[int, int, int], tuple[str, ...]]

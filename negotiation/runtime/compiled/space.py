@@ -36,7 +36,7 @@ from negotiation.runtime.compiled._runtime import Runtime
 from negotiation.runtime.compiled._steps import Steps
 from negotiation.runtime.compiled._subs import Sub
 from negotiation.runtime.program import Program
-from negotiation.runtime.space import Edge, Expansion, Space, SpaceNode
+from negotiation.runtime.space import Edge, Expansion, InvariantBreach, Space, SpaceNode
 
 
 def _visited_in_key(start: State) -> tuple[bool, bool]:
@@ -96,7 +96,7 @@ class CompiledSpace(Runtime, Steps, Outcomes):
             for inv, test in space.invariants
         ]
         self._outcomes: dict[Hashable, str] = {}
-        self._risky: dict[tuple[int, int, int], str] = {}
+        self._risky: dict[tuple[int, int, int], tuple[str, ...]] = {}
 
     def key(self, s: S) -> Hashable:
         """What the search merges on: the state, without visited when the engine's key
@@ -128,6 +128,17 @@ class CompiledSpace(Runtime, Steps, Outcomes):
             edges.append(Edge(code, SpaceNode(child[ROOT], child[CURSOR], child[TAKEN], state),
                               tr.kind, tr.events, tr.entries, tr.decision, tr.option, tr.weight))
         return Expansion(tuple(edges), stuck)
+
+    def node_breaches(self, before: SpaceNode | None, after: SpaceNode) -> list[InvariantBreach]:
+        """``breach_list`` of two engine nodes (encoded by the exact space)."""
+        exact = self.exact_space()
+        old = None if before is None else exact.encode(before)
+        return exact.breach_list(old, exact.encode(after))
+
+    def node_outcome(self, node: SpaceNode, stuck: str | None = None) -> str:
+        """``outcome`` of an engine node."""
+        exact = self.exact_space()
+        return exact.outcome(exact.encode(node), stuck)
 
     def replay(self, root: int, codes: Sequence[Code]) -> list[Edge]:
         """The edges of a path given by its codes, from a root."""
