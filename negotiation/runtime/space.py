@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from negotiation.model._base import construct
@@ -128,15 +128,29 @@ Packed = tuple[Any, ...]
 """A node as plain data (``SpaceNode.pack``)."""
 
 @dataclass(frozen=True, slots=True)
-class Edge:
-    code: Code
-    node: SpaceNode
+class Taken:
+    """What a step did: its kind (event, close, arrive, pass, alt, move), its events and
+    trace entries, and the decision, option and weight it stands for."""
+
     kind: str
     events: tuple[Event, ...] = ()
     entries: tuple[TraceEntry, ...] = ()
     decision: str | None = None
     option: str | None = None
     weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Edge(Taken):
+    """A recorded edge of the space: what it did, its code and the node it reaches."""
+
+    code: Code = field(kw_only=True)
+    node: SpaceNode = field(kw_only=True)
+
+    @classmethod
+    def of(cls, code: Code, node: SpaceNode, taken: Taken) -> Edge:
+        return cls(**{f.name: getattr(taken, f.name) for f in fields(Taken)},
+                   code=code, node=node)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ says what each edge did. ``choose`` draws one successor (``sample``)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.decisions import DecisionPoint, option_weights
@@ -23,7 +23,6 @@ from negotiation.model.events import (
     WaiveDeadline,
 )
 from negotiation.model.positions import position_key
-from negotiation.model.trace import TraceEntry
 from negotiation.runtime.compiled._base import (
     _ORIGIN,
     CLOSED,
@@ -52,21 +51,14 @@ from negotiation.runtime.compiled._base import (
 from negotiation.runtime.compiled._record import History, Recorder
 from negotiation.runtime.compiled._search_parts import SearchParts
 from negotiation.runtime.legal import _bodies, _trigger_moves
-from negotiation.runtime.space import Root
+from negotiation.runtime.space import Root, Taken
 
 
-@dataclass(slots=True)
-class Traced:
-    """What a recorded edge did: the child's history, the edge's kind, its events and
-    trace entries, and the decision, option and weight it stands for."""
+@dataclass(frozen=True, slots=True)
+class Traced(Taken):
+    """What a recorded step did, and the child's history."""
 
-    history: History
-    kind: str
-    events: tuple[Event, ...] = ()
-    entries: tuple[TraceEntry, ...] = ()
-    decision: str | None = None
-    option: str | None = None
-    weight: float = 1.0
+    history: History = field(kw_only=True)
 
 
 TracedChild = tuple[Code, S, Traced | None]
@@ -75,7 +67,7 @@ TracedChild = tuple[Code, S, Traced | None]
 def _traced(rec: Recorder | None, kind: str, events: tuple[Event, ...] = ()) -> Traced | None:
     if rec is None:
         return None
-    return Traced(rec.h, kind, events, rec.finish())
+    return Traced(kind, events, rec.finish(), history=rec.h)
 
 
 def _labelled(edges: list[TracedChild], dp: DecisionPoint, moves: int) -> list[TracedChild]:
@@ -85,14 +77,14 @@ def _labelled(edges: list[TracedChild], dp: DecisionPoint, moves: int) -> list[T
     for code, child, tr in edges:
         assert tr is not None
         kind, k = code
-        tr.decision = dp.id
+        option: str | None
         if kind == "alt":
-            tr.option, tr.weight = dp.alternatives[k].id, weights[k]
+            option, weight = dp.alternatives[k].id, weights[k]
         elif kind == "move":
-            tr.weight = weights[len(dp.alternatives) + k]
+            option, weight = tr.option, weights[len(dp.alternatives) + k]
         else:
-            tr.option, tr.weight = "pass", weights[-1]
-        out.append((code, child, tr))
+            option, weight = "pass", weights[-1]
+        out.append((code, child, replace(tr, decision=dp.id, option=option, weight=weight)))
     return out
 
 
@@ -257,7 +249,7 @@ class Steps(SearchParts):
                 return ("event", 0), tuple(w), None
             assert op.event is not None
             entry = rec.late(dt.date.fromordinal(date), dt.date.fromordinal(day), op.event)
-            return ("event", 0), tuple(w), Traced(rec.h, "event", (), (entry,))
+            return ("event", 0), tuple(w), Traced("event", (), (entry,), history=rec.h)
         self.apply_top(w, op, rec)
         if rec is None:
             return ("event", 0), tuple(w), None
@@ -318,7 +310,8 @@ class Steps(SearchParts):
                         edges.append((codes[moves], tuple(w), _traced(rec, "move", (move.event,))))
                 moves += 1
         if dec.allow_pass:
-            edges.append((("pass", 0), tuple(base), None if h is None else Traced(h, "pass")))
+            passed = None if h is None else Traced("pass", history=h)
+            edges.append((("pass", 0), tuple(base), passed))
         if h is not None:
             edges = _labelled(edges, dp, moves)
         if edges:

@@ -125,8 +125,8 @@ class CompiledSpace(Runtime, Steps, Outcomes):
         for code, child, tr in children:
             assert tr is not None
             state = exact.decode_state(list(child), tr.history)
-            edges.append(Edge(code, SpaceNode(child[ROOT], child[CURSOR], child[TAKEN], state),
-                              tr.kind, tr.events, tr.entries, tr.decision, tr.option, tr.weight))
+            node = SpaceNode(child[ROOT], child[CURSOR], child[TAKEN], state)
+            edges.append(Edge.of(code, node, tr))
         return Expansion(tuple(edges), stuck)
 
     def node_breaches(self, before: SpaceNode | None, after: SpaceNode) -> list[InvariantBreach]:
