@@ -1,11 +1,11 @@
 """Strategies in the engine: two declared strategies bargain on a scenario, and every move
 they make is an event the engine applies on its calendar day.
 
-``bargain`` runs the alternating-offers protocol between the two strategies a scenario
-declares on a document (``scenario.simulate``), turns its transcript into offer events
-(``protocol.moves``: an ``offer``, then ``counter``s, an ``accept_offer`` or a
-``walk_away``), and runs the scenario's timeline (or a branch) with those events added,
-through the engine. The result is a real ``Trace``: the moves among the scenario's own
+``bargain`` runs the two strategies a scenario declares on a document inside the
+engine's run of the scenario's timeline (or a branch): at each turn a strategy reads
+the engine's state and its move is an offer event the runtime applies (``live``).
+``move_events`` turns a precomputed transcript's moves (``protocol.moves``) into
+events. The result is a real ``Trace``: the moves among the scenario's own
 events, each checked and applied by the runtime (a move the engine refuses shows as
 blocked, with its reasons), deadlines and rules reacting to them, expectations checked,
 and an accepted package's points agreed with their values in the final state.
@@ -22,7 +22,7 @@ from functools import cache
 
 from pydantic import TypeAdapter
 
-from negotiation.behaviour.protocol import EngineMove, moves
+from negotiation.behaviour.protocol import EngineMove
 from negotiation.behaviour.scenario import Simulation, simulate
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.events import Event
@@ -57,8 +57,8 @@ def move_events(found: list[EngineMove], seed: int, prefix: str) -> list[Event]:
 
 @dataclass(frozen=True)
 class Bargain:
-    """A bargaining run: the protocol's simulation, the events its moves became, and the
-    engine's trace of the timeline with them."""
+    """A bargaining run: the simulation, the events its moves became, and the engine's
+    trace of the timeline with them."""
 
     simulation: Simulation
     events: tuple[Event, ...]
@@ -75,23 +75,14 @@ def bargain(
     seed: int = 0,
     branch: str | None = None,
 ) -> Bargain:
-    """Two declared strategies bargain on ``document`` (see ``scenario.simulate`` for the
-    arguments), and the engine runs the timeline with their moves as events."""
+    """Two declared strategies bargain on ``document`` inside the engine's run (see
+    ``scenario.simulate`` for the arguments)."""
     sim = simulate(
         engine, document, first=first, start=start, days_per_round=days_per_round,
         seed=seed, branch=branch,
     )  # fmt: skip
-    scenario = engine.scenario
-    taken = {e.id for e in scenario.timeline if e.id} | {
-        e.id for b in scenario.branches for e in b.add if e.id
-    }
-    prefix = f"bargain_{sim.table.document}"
-    while any(i.startswith(prefix) for i in taken):
-        prefix += "_"
-    events = move_events(moves(sim.transcript, sim.table.space), seed, prefix)
-    extended = scenario.model_copy(update={"timeline": [*scenario.timeline, *events]})
-    trace = Engine(extended).run(branch)
-    return Bargain(sim, tuple(events), trace)
+    assert sim.trace is not None
+    return Bargain(sim, sim.events, sim.trace)
 
 
 __all__ = ["Bargain", "bargain", "move_events"]

@@ -87,6 +87,7 @@ class Turn:
     time: float
     move: Move
     utilities: tuple[float, float] | None
+    refused: tuple[str, ...] = ()  # the engine's reasons, when it refused the move
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ outcome space (its interest), its BATNA on a day (the interest's default, or the
 case whose condition holds on the state at the close of that day on the scenario's
 timeline), its cost of delay counted from the scenario's start, and its due date on a
 day (its strategy's deadline as due on the state at the close of that day, extensions
-included). ``simulate`` runs the alternating-offers protocol between them.
-
-The scenario's timeline runs beside the bargaining and does not hear it. ``bargain``
-puts the moves into the engine as offer events (``protocol.moves`` gives them).
+included); ``Table.seats`` gives the same sides as they read the engine's state inside
+a run (``live.Seat``). ``simulate`` runs alternating offers between them inside the
+engine's run of the timeline: every move an offer event the engine applies, every view
+read from the engine's state at the turn (``live``).
 
 Names a strategy gives (its party, document and deadline) are checked here, with a
 clear ``AnalysisError``; a scenario file with a wrong name still loads.
@@ -22,12 +22,16 @@ from dataclasses import dataclass
 
 from negotiation.analysis.space import OutcomeSpace
 from negotiation.analysis.utility import PartyUtility
-from negotiation.behaviour.protocol import Side, Transcript, negotiate
-from negotiation.behaviour.strategies import Ranking, from_spec
+from negotiation.behaviour.live import Bargaining, Seat, run_bargaining
+from negotiation.behaviour.protocol import Side, Transcript
+from negotiation.behaviour.strategies import Ranking, Strategy, from_spec
 from negotiation.model.errors import AnalysisError, did_you_mean
+from negotiation.model.events import Event
 from negotiation.model.interests import Interest
+from negotiation.model.scenario import Scenario
 from negotiation.model.state import State
 from negotiation.model.strategies import PartyStrategy
+from negotiation.model.trace import Trace
 from negotiation.runtime.engine import Engine
 
 
@@ -123,6 +127,18 @@ class Table:
         sides = tuple(_side(engine, spec, space, states, origin) for spec in specs)
         return cls(document, space, (specs[0], specs[1]), (sides[0], sides[1]), origin)
 
+    def seats(
+        self, engine: Engine, strategies: dict[str, Strategy] | None = None
+    ) -> tuple[Seat, Seat]:
+        """The two sides as they read the engine inside a run (``live.Seat``), with
+        ``strategies`` (party -> strategy) in place of the declared ones."""
+        chosen = strategies or {}
+        one, two = (
+            Seat.of(engine, spec, _check(engine, spec), self.space, chosen.get(spec.party))
+            for spec in self.specs
+        )
+        return one, two
+
 
 class _States:
     """The state at the close of each day on the scenario's timeline, computed once."""
@@ -180,8 +196,24 @@ def _side(
 
 @dataclass(frozen=True)
 class Simulation:
+    """A bargaining run: the table, the transcript of its turns, the events the moves
+    became and the engine's trace of the timeline with them."""
+
     table: Table
     transcript: Transcript
+    events: tuple[Event, ...] = ()
+    trace: Trace | None = None
+
+
+def move_prefix(scenario: Scenario, document: str) -> str:
+    """``bargain_DOCUMENT``, lengthened until no event id of the scenario starts so."""
+    taken = {e.id for e in scenario.timeline if e.id} | {
+        e.id for b in scenario.branches for e in b.add if e.id
+    }
+    prefix = f"bargain_{document}"
+    while any(i.startswith(prefix) for i in taken):
+        prefix += "_"
+    return prefix
 
 
 def simulate(
@@ -193,15 +225,22 @@ def simulate(
     days_per_round: int = 1,
     seed: int = 0,
     branch: str | None = None,
+    strategies: dict[str, Strategy] | None = None,
 ) -> Simulation:
     """Alternating offers between the two strategies a scenario declares on a document,
-    from ``start`` (the scenario's start by default)."""
+    from ``start`` (the scenario's start by default), inside the engine's run of the
+    timeline (or ``branch``): every move an event the engine applies (``live``).
+    ``strategies``: party -> a strategy that replaces the one the scenario declares."""
     table = Table.of(engine, document, first=first, branch=branch)
     begin = start or table.start
     if begin < table.start:
         raise AnalysisError(f"{begin} is before the scenario starts ({table.start})")
-    transcript = negotiate(*table.sides, start=begin, days_per_round=days_per_round, seed=seed)
-    return Simulation(table, transcript)
+    bargaining = Bargaining(
+        table.seats(engine, strategies), table.space, begin, days_per_round, seed,
+        move_prefix(engine.scenario, table.document),
+    )  # fmt: skip
+    run = run_bargaining(engine, bargaining, branch)
+    return Simulation(table, run.transcript, run.events, run.trace)
 
 
-__all__ = ["Simulation", "Table", "documents_with_strategies", "simulate"]
+__all__ = ["Simulation", "Table", "documents_with_strategies", "move_prefix", "simulate"]

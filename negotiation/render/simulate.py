@@ -82,11 +82,14 @@ def _simulate(console: Console, scenario: Scenario, sim: Simulation) -> None:
     last: int | None = None
     for turn in t.turns:
         package = _concerned(sim, turn, last)
-        if turn.move.kind is MoveKind.offer:
+        if turn.move.kind is MoveKind.offer and not turn.refused:
             last = turn.move.package
         us = [_u(u) for u in turn.utilities] if turn.utilities else ["-", "-"]
+        words = MOVE_WORDS[turn.move.kind]
+        if turn.refused:
+            words += " (refused: " + "; ".join(turn.refused) + ")"
         table.add_row(str(turn.round), turn.day.isoformat(), turn.party,
-                      MOVE_WORDS[turn.move.kind], _package(sim, package), *us)  # fmt: skip
+                      words, _package(sim, package), *us)  # fmt: skip
     console.print(table)
     heading(console, "Outcome")
     console.print(_outcome_line(sim, t.outcome))
@@ -104,7 +107,7 @@ def simulation_doc(scenario: Scenario, sim: Simulation) -> dict[str, Any]:
     last: int | None = None
     for turn in t.turns:
         package = _concerned(sim, turn, last)
-        if turn.move.kind is MoveKind.offer:
+        if turn.move.kind is MoveKind.offer and not turn.refused:
             last = turn.move.package
         turns.append({
             "round": turn.round,
@@ -115,6 +118,7 @@ def simulation_doc(scenario: Scenario, sim: Simulation) -> dict[str, Any]:
             "package": options(package),
             "utilities": None if turn.utilities is None
             else dict(zip(parties, turn.utilities, strict=True)),
+            **({"refused": list(turn.refused)} if turn.refused else {}),
         })  # fmt: skip
     o = t.outcome
     return {

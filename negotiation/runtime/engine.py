@@ -32,6 +32,7 @@ from negotiation.runtime import collect
 from negotiation.runtime.compiled import History, Recorder, Runtime
 from negotiation.runtime.compiled._base import CLOSED, DATE, Op, W
 from negotiation.runtime.program import Program
+from negotiation.runtime.turns import Turns, TurnView
 from negotiation.runtime.view import StateView
 
 RUN_GC_EVENTS = 5000
@@ -103,6 +104,11 @@ class Engine:
     def view(self, state: State) -> StateView:
         """The condition language's view of a state."""
         return StateView(self.required, state)
+
+    def turn_view(self, state: State) -> TurnView:
+        """A ``runtime.turns.TurnView`` of a state, for a party deciding its move."""
+        w, _ = self.runtime.encode_state(state)
+        return TurnView(self.runtime, w)
 
     def evaluate(self, condition: str | cond.Node, state: State) -> bool:
         """A condition's truth value in ``state``, by the runtime's compiled closure."""
@@ -230,9 +236,13 @@ class Engine:
         """The last day a run covers (the branch's horizon overrides the scenario's)."""
         return self.program.horizon(branch)
 
-    def run(self, branch: str | None = None, until: dt.date | None = None) -> Trace:
+    def run(
+        self, branch: str | None = None, until: dt.date | None = None,
+        turns: Turns | None = None,
+    ) -> Trace:
         """Run the base timeline (or a branch) to the horizon or ``until``, whichever is
-        first, checking the expectations that belong to it."""
+        first, checking the expectations that belong to it. ``turns``: parties that move
+        inside the run (``runtime.turns``), each move applied after the day's events."""
         limits = [d for d in (self.horizon(branch), until) if d is not None]
         stop = min(limits) if limits else None
         first = self.initial_state()
@@ -252,10 +262,14 @@ class Engine:
             if stop is not None and day > stop:
                 run.entries.append(self._beyond(run.today, event))
                 continue
+            if turns is not None and not run.turns(turns, day, stop):
+                turns = None
             run.expectations_before(day)
             run.apply(event, op_of(event), day)
             if count % RUN_GC_EVENTS == 0:
                 collect.checkpoint()
+        if turns is not None:
+            run.turns(turns, None, stop)
         end = stop if stop is not None else max([run.today] + [x.at.last_day for x in pending])
         run.expectations_before(end + dt.timedelta(days=1))
         run.close(end)
@@ -362,6 +376,28 @@ class _Run:
             rec = Recorder(self.h)
             _advance(self.rt, self.w, rec, day, close=True)
             self._recorded(rec)
+
+    def turns(self, turns: Turns, before: dt.date | None, stop: dt.date | None) -> bool:
+        """Take the turns due before ``before`` (all of them when None) and on or before
+        ``stop``; False once the turns have ended."""
+        op_of = self.rt.op_of
+        while True:
+            day = turns.next_day(TurnView(self.rt, self.w))
+            if day is None:
+                return False
+            if (before is not None and day >= before) or (stop is not None and day > stop):
+                return True
+            self.expectations_before(day)
+            if not self._reached(day):
+                rec = Recorder(self.h)
+                _advance(self.rt, self.w, rec, day, close=False)
+                self._recorded(rec)
+            event = turns.move(TurnView(self.rt, self.w))
+            if event is None:
+                return False
+            count = len(self.entries)
+            self.apply(event, op_of(event), day)
+            turns.seen(next(e for e in self.entries[count:] if e.ref == event.id))
 
     def apply(self, event: Event, op: Op, day: dt.date) -> None:
         rec = Recorder(self.h)
