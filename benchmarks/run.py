@@ -22,6 +22,11 @@ Pieces (see docs/performance.md for what each measures and why):
 * cli: ``negotiation run`` of the seed scenario vs the import floor -> ``cli_ratio``;
 * parallel: explore (and sample, when it exists) with 1 and 2 workers ->
   ``explore_speedup_2w``, ``sample_speedup_2w``;
+* bargains: strategy-driven runs (``negotiation sample --strategies``) of the bundled
+  labour-contract-2026-strategies scenario on its pay deal, a Boulware union against a
+  random employer, with 1 and 2 workers in the same run -> ``sample_runs_per_s`` (1
+  worker), ``strategies_speedup_2w`` (the 2-worker speedup; ``sample_speedup_2w`` stays
+  the branch sampler's);
 * classroom: 60 simulated students in 20 groups of 3 play the seed scenario to the end
   against the real classroom server on loopback (``benchmarks/classroom_load.py``) ->
   ``classroom_p95_ms`` (a move POST's 95th percentile latency).
@@ -72,6 +77,8 @@ KEYS = (
     "cli_ratio",
     "sample_speedup_2w",
     "explore_speedup_2w",
+    "sample_runs_per_s",
+    "strategies_speedup_2w",
     "classroom_p95_ms",
 )
 """The figures every run reports (null where a piece is not available, with a note)."""
@@ -87,6 +94,7 @@ TARGETS: dict[str, tuple[str, float]] = {
     "testing_first_failure_s": ("<=", 5.0),
     "cli_ratio": ("<=", 1.5),
     "sample_speedup_2w": (">=", 1.6),
+    "strategies_speedup_2w": (">=", 1.6),
     "run_events_per_s": (">=", 2 * 10_450),
     "classroom_p95_ms": ("<=", 250.0),
 }
@@ -119,6 +127,7 @@ class Config:
     cli_runs: int = 5
     parallel: Family = Family(2, 3)
     sample_runs: int = 1_000
+    bargain_runs: int = 400  # strategy-driven runs, per worker count
     growth: tuple[Family, ...] = ()
     classroom_groups: int = 20  # of 3 students each
 
@@ -137,6 +146,7 @@ FULL = Config(
     cli_runs=11,
     parallel=Family(2, 4),
     sample_runs=4_000,
+    bargain_runs=1_600,
     growth=(Family(1, 3), Family(1, 5), Family(1, 7), Family(2, 2), Family(2, 3),
             Family(2, 4), Family(3, 2), Family(3, 3)),
 )
@@ -155,6 +165,7 @@ TINY = Config(
     cli_runs=1,
     parallel=Family(1, 2),
     sample_runs=20,
+    bargain_runs=8,
     classroom_groups=2,
 )
 
@@ -660,6 +671,39 @@ def bench_classroom(cfg: Config, rep: Report) -> None:
 
 # -- the run -------------------------------------------------------------------------------
 
+def bench_bargains(cfg: Config, rep: Report) -> None:
+    from negotiation.loader import load_scenario
+    from negotiation.model.strategies import PartyStrategy, StrategyKind
+    from negotiation.search.bargains import Setting, sample_bargains
+
+    scenario = load_scenario("labour-contract-2026-strategies")
+    random_employer = PartyStrategy(
+        party="employer", document="pay_deal", kind=StrategyKind.random,
+        deadline="old_contract_sunset", assumption="a random baseline, for the benchmark",
+    )
+    setting = Setting(scenario, "pay_deal", days_per_round=3, strategies=(random_employer,))
+    sample_bargains(setting, 2, 0)  # warm: imports, the first engine
+    t: dict[int, float] = {}
+    found = {}
+    for workers in (1, 2):
+        t0 = time.perf_counter()
+        found[workers] = sample_bargains(setting, cfg.bargain_runs, 0, workers)
+        t[workers] = time.perf_counter() - t0
+        log(f"bargains: {cfg.bargain_runs} runs with {workers} worker(s) in {t[workers]:.2f}s")
+    if found[1].model_dump(exclude={"elapsed", "workers"}) != found[2].model_dump(
+        exclude={"elapsed", "workers"}
+    ):
+        rep.notes.append("bargains: 1 and 2 workers gave different results")
+    rep.figures["sample_runs_per_s"] = cfg.bargain_runs / t[1]
+    rep.figures["strategies_speedup_2w"] = t[1] / t[2]
+    capacity = rep.details.get("parallel_capacity", {}).get("speedup_2w")
+    rep.details["bargains"] = {
+        "runs": cfg.bargain_runs, "seconds_1w": t[1], "seconds_2w": t[2],
+        "agreement": found[1].agreement.share,
+        **({"efficiency_2w": t[1] / t[2] / capacity} if capacity else {}),
+    }
+
+
 PIECES: dict[str, Callable[[Config, Report], None]] = {
     "step": bench_step,
     "explore": bench_explore,
@@ -669,6 +713,7 @@ PIECES: dict[str, Callable[[Config, Report], None]] = {
     "testing": bench_testing,
     "cli": bench_cli,
     "parallel": bench_parallel,
+    "bargains": bench_bargains,
     "classroom": bench_classroom,
 }
 

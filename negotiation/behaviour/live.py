@@ -188,7 +188,7 @@ class Bargaining:
                      else (self.seats[0].batna(view), self.seats[1].batna(view)))
         k = None if how == "deadline" else self.round
         self.outcome = Outcome(how, package, k, day, time_fraction(self.start, day, closes),
-                               utilities)
+                               utilities, closes)
 
     def horizon(self, view: TurnView) -> None:
         """End a bargaining that the run's horizon cut short, as at the deadline."""

@@ -102,6 +102,7 @@ class Outcome:
     day: dt.date
     time: float
     utilities: tuple[float, float]
+    due: dt.date | None = None  # the earlier due date when it ended
 
     @property
     def agreed(self) -> bool:

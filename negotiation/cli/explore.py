@@ -55,6 +55,45 @@ if TYPE_CHECKING:  # hypothesis, which negotiation.testing imports, is an option
 
 VIOLATED = 1
 
+Strategies = Annotated[
+    bool,
+    typer.Option(
+        "--strategies",
+        help="Let the two strategies the scenario declares on a document bargain inside "
+        "the run (see `negotiation simulate`), instead of sampling or exploring branches "
+        "and decisions. Never automatic.",
+    ),
+]
+DocumentOpt = Annotated[
+    str | None,
+    typer.Option("--document", "-d", metavar="ID",
+                 help="With --strategies: the document (default: the one they bargain over)."),
+]  # fmt: skip
+FirstOpt = Annotated[
+    str | None,
+    typer.Option("--first", metavar="PARTY", help="With --strategies: the party that opens."),
+]
+DaysOpt = Annotated[
+    int,
+    typer.Option("--days-per-round", min=1, help="With --strategies: days between rounds."),
+]
+BranchStratOpt = Annotated[
+    str | None,
+    typer.Option("--branch", "-b", metavar="NAME",
+                 help="With --strategies: the branch whose timeline runs around them."),
+]  # fmt: skip
+
+
+def _strategy_options(document: str | None, first: str | None, days: int,
+                      branch: str | None) -> None:  # fmt: skip
+    """Options that mean something only with --strategies: a usage error without it."""
+    given = [n for n, v in (("--document", document), ("--first", first),
+                            ("--branch", branch)) if v is not None]  # fmt: skip
+    if days != 1:
+        given.append("--days-per-round")
+    if given:
+        raise typer.BadParameter(f"{', '.join(given)} need(s) --strategies")
+
 MaxStates = Annotated[int, typer.Option("--max-states", min=1, help="Stop after this many states.")]
 MaxDepth = Annotated[
     int | None, typer.Option("--max-depth", min=0, help="Do not expand past this many steps.")
@@ -158,11 +197,30 @@ def explore_cmd(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
     no_progress: NoProgress = False,
+    strategies: Strategies = False,
+    document: DocumentOpt = None,
+    first: FirstOpt = None,
+    days_per_round: DaysOpt = 1,
+    branch: BranchStratOpt = None,
 ) -> None:
     """Search every reachable state (base timeline and branches, every option of every
     decision point): outcomes, invariant violations with their shortest counterexample,
     stuck states. A bound, Ctrl-C or SIGTERM stops it with partial results (then exit 130
-    or 143). Exits 1 on a violation."""
+    or 143). Exits 1 on a violation.
+
+    With --strategies: every outcome the declared strategies allow on a document, each
+    bargaining inside the engine's run: a deterministic pair takes one path, a random
+    strategy's every draw is followed into every option (--max-states bounds the paths).
+    Try -s labour-contract-2026-strategies --strategies -d pay_deal."""
+    if strategies:
+        from negotiation.cli.bargains import explore_strategies  # noqa: PLC0415 - on demand
+
+        explore_strategies(
+            scenario, document=document, first=first, days_per_round=days_per_round,
+            branch=branch, max_paths=max_states, fmt=fmt,
+        )  # fmt: skip
+        return
+    _strategy_options(document, first, days_per_round, branch)
     with stop_on_signals() as signals:
         spec = load_engine(scenario).scenario
         if counterexample_out is not None and counterexample_out.exists() and not force:
@@ -275,11 +333,47 @@ def sample_cmd(
         ),
     ] = None,
     no_progress: NoProgress = False,
+    strategies: Strategies = False,
+    grid: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--grid", metavar="PARTY=S1,S2",
+            help="A round-robin tournament (implies --strategies): PARTY's strategies to "
+            "try, e.g. union=boulware,linear,conceder:3 (parameters after a colon: the "
+            "exponent e; responses:ACCEPT:TARGET). Repeat for the other party; a party "
+            "left out keeps its declared strategy.",
+        ),
+    ] = None,
+    document: DocumentOpt = None,
+    first: FirstOpt = None,
+    days_per_round: DaysOpt = 1,
+    branch: BranchStratOpt = None,
 ) -> None:
     """Monte Carlo over branch and decision probabilities: the outcome distribution with
     Wilson 95% intervals. The same seed gives the same result for any --workers, and on
     Dask (--scheduler or --dask-local). A bound, Ctrl-C or SIGTERM stops it with the
-    runs done so far, runs 0 to n - 1 (then exit 130 or 143)."""
+    runs done so far, runs 0 to n - 1 (then exit 130 or 143).
+
+    With --strategies (or --grid): the two strategies the scenario declares on a
+    document bargain inside the engine's run, once per seed: the outcome distribution,
+    the agreement day relative to the due date (a histogram: the deadline effect) and
+    each side's utility with a 95% interval; --grid runs a tournament of strategy pairs.
+    Try -s labour-contract-2026-strategies --strategies -d pay_deal -n 200."""
+    if strategies or grid:
+        if scheduler is not None or dask_local is not None:
+            raise typer.BadParameter("--strategies runs locally: drop --scheduler/--dask-local")
+        from negotiation.cli.bargains import sample_strategies  # noqa: PLC0415 - on demand
+
+        with stop_on_signals() as signals:
+            signals.raising = False
+            sample_strategies(
+                scenario, document=document, first=first, days_per_round=days_per_round,
+                branch=branch, grid=grid or [], runs=runs, seed=seed, workers=workers,
+                max_seconds=max_seconds, fmt=fmt, stop=signals,
+            )  # fmt: skip
+            signals.exit(0)
+        return
+    _strategy_options(document, first, days_per_round, branch)
     if scheduler is not None and dask_local is not None:
         raise typer.BadParameter("give --scheduler or --dask-local, not both")
     if scheduler is not None:  # its syntax, before loading or contacting anything
