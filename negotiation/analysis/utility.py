@@ -12,7 +12,7 @@ prefers, only how they compare with its BATNA.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from negotiation.analysis.space import Option, OutcomeSpace, Package
@@ -72,6 +72,44 @@ class PartyUtility:
         for table in self.tables:
             out = [a + b for a in out for b in table]
         return [round(u, DIGITS) for u in out]
+
+
+def points_share(interest: Interest) -> float:
+    """The points' share of an interest's weights: 1 unless it values ``states`` or
+    ``facts`` too (their weights join the points' in the weighted mean)."""
+    points = sum(pi.weight for pi in interest.points.values())
+    world = sum(v.weight for v in interest.states.values()) + sum(
+        v.weight for v in interest.facts.values()
+    )
+    return points / (points + world)
+
+
+def world_value(
+    interest: Interest, state_of: Callable[[str], str], holds: Callable[[str], bool]
+) -> float:
+    """The weighted value of the document states and facts an interest values, as a part
+    of its utility (0 when it values none): ``state_of(document)`` gives a document's
+    lifecycle state, ``holds(fact)`` whether a fact holds."""
+    if not interest.states and not interest.facts:
+        return 0.0
+    total = sum(pi.weight for pi in interest.points.values())
+    out = 0.0
+    for doc, sv in interest.states.items():
+        total += sv.weight
+        out += sv.weight * sv.values.get(state_of(doc), sv.otherwise)
+    for fact, fv in interest.facts.items():
+        total += fv.weight
+        out += fv.weight * (fv.holds if holds(fact) else fv.otherwise)
+    return out / total
+
+
+def in_world(utility: float, interest: Interest, world: float) -> float:
+    """A package's utility of the points (``PartyUtility``) as a part of the whole, with
+    the world's part (``world_value``) added; the package's utility itself when the
+    interest values no state or fact."""
+    if not interest.states and not interest.facts:
+        return utility
+    return round(points_share(interest) * utility + world, DIGITS)
 
 
 def delayed(utility: float, delay: Delay | None, days: int) -> float:

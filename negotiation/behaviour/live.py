@@ -31,7 +31,13 @@ from pydantic import TypeAdapter
 
 from negotiation import conditions as cond
 from negotiation.analysis.space import OutcomeSpace
-from negotiation.analysis.utility import PartyUtility, delayed, undelayed
+from negotiation.analysis.utility import (
+    PartyUtility,
+    delayed,
+    in_world,
+    undelayed,
+    world_value,
+)
 from negotiation.behaviour.protocol import MAX_ROUNDS, Ending, Outcome, Transcript, Turn
 from negotiation.behaviour.strategies import (
     Move,
@@ -72,6 +78,8 @@ class Seat:
     batna_cases: tuple[tuple[cond.Node, float], ...]
     delay: Delay | None
     origin: dt.date
+    interest: Interest | None = None  # its states and facts, when it values them
+    _worlds: dict[float, Ranking] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(
@@ -83,7 +91,27 @@ class Seat:
             spec.party, spec.document, strategy or from_spec(spec),
             Ranking.of(PartyUtility.of(interest, space).every()), spec.deadline,
             interest.reservation.default, cases, interest.delay, engine.start_date(),
+            interest if interest.states or interest.facts else None,
         )  # fmt: skip
+
+    def world(self, view: TurnView) -> float:
+        """The part of the seat's utility that its document states and facts give now."""
+        if self.interest is None:
+            return 0.0
+        return world_value(self.interest, view.state, view.fact)
+
+    def ranking(self, view: TurnView) -> Ranking:
+        """The seat's utility of every package in the world as it stands (its points'
+        utility when it values no state or fact)."""
+        if self.interest is None:
+            return self.utility
+        world = self.world(view)
+        found = self._worlds.get(world)
+        if found is None:
+            interest = self.interest
+            found = Ranking.of([in_world(u, interest, world) for u in self.utility.values])
+            self._worlds[world] = found
+        return found
 
     def due(self, view: TurnView) -> dt.date:
         found = view.due(self.deadline)
@@ -97,9 +125,11 @@ class Seat:
     def batna(self, view: TurnView) -> float:
         return next((v for node, v in self.batna_cases if view.holds(node)), self.batna_default)
 
-    def worth(self, package: int, day: dt.date) -> float:
-        """The package's utility to this seat as an agreement on ``day``."""
-        return delayed(self.utility(package), self.delay, (day - self.origin).days)
+    def worth(self, package: int, day: dt.date, view: TurnView | None = None) -> float:
+        """The package's utility to this seat as an agreement on ``day`` (in the world of
+        ``view``, when the seat values states or facts)."""
+        u = self.utility(package) if view is None else self.ranking(view)(package)
+        return delayed(u, self.delay, (day - self.origin).days)
 
     def view(
         self, turn: TurnView, start: dt.date, received: tuple[int, ...] = (),
@@ -108,7 +138,7 @@ class Seat:
         """What the seat's strategy sees at a turn on ``turn.today``."""
         day = turn.today
         return View(
-            utility=self.utility,
+            utility=self.ranking(turn),
             time=time_fraction(start, day, self.due(turn)),
             received=received,
             sent=sent,
@@ -180,7 +210,8 @@ class Bargaining:
         return self.start + dt.timedelta(days=self.round * self.days_per_round)
 
     def _both(self, package: int, day: dt.date) -> tuple[float, float]:
-        return (self.seats[0].worth(package, day), self.seats[1].worth(package, day))
+        view = self._view
+        return (self.seats[0].worth(package, day, view), self.seats[1].worth(package, day, view))
 
     def _end(self, how: Ending, day: dt.date, package: int | None, view: TurnView) -> None:
         closes = min(s.due(view) for s in self.seats)

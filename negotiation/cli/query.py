@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from negotiation.analysis.standing import standings
 from negotiation.cli.common import (
     DEFAULT_SCENARIO,
     AtOpt,
@@ -20,7 +21,7 @@ from negotiation.cli.common import (
     out,
     parse_date,
 )
-from negotiation.render import jsonout, text, views
+from negotiation.render import analysis, jsonout, text, views
 from negotiation.runtime.notation import format_move, parse_move
 
 
@@ -41,7 +42,9 @@ def show(
     ] = False,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """Show documents, positions, relations, facts and deadlines at the close of a day."""
+    """Show documents, positions, relations, facts and deadlines at the close of a day;
+    with interests, each party's utility of each document's current text (agreed
+    options, else the offer on the table; open points give a range) against its BATNA."""
     engine = load_engine(scenario)
     if assumptions:
         found = engine.assumptions()
@@ -56,11 +59,17 @@ def show(
     trace = engine.run(b, until=at)
     day = at or trace.final.date
     check_not_before_start(trace.start, day, "--at")
+    rows = standings(engine, trace.final) if engine.scenario.interests else []
     if fmt is Format.json:
-        jsonout.write(jsonout.state_doc(engine.scenario, trace.final, day, b), out())
+        doc = jsonout.state_doc(engine.scenario, trace.final, day, b)
+        if rows:  # only a scenario with interests has them (others' JSON is unchanged)
+            doc["standings"] = analysis.standings_doc(rows)
+        jsonout.write(doc, out())
     else:
         not_yet = views.not_yet_certain(views.timeline_rows(trace), day)
         text.state(engine.scenario, trace.final, day, b, out(), not_yet)
+        if rows:
+            analysis.standings(rows, out())
 
 
 def why(

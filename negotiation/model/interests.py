@@ -8,7 +8,13 @@ Per party and document: a weight per point (positive; points left out weigh noth
 and a value in [0, 1] for each of the point's options, either one per label, a linear
 scale from a ``worst`` to a ``best`` end of a numeric range, or ``piecewise`` points
 between which the value is interpolated. The utility of a package is the weighted mean
-of its values (additive, normalised to [0, 1]). A cost of delay (``per_day``, subtracted
+of its values (additive, normalised to [0, 1]). Beside the points, ``states`` and
+``facts`` value the world the text lives in: a document's lifecycle state (``peace_plan:
+{weight: 1, values: {in_force: 1, signed: 0.3}}``) and whether a fact holds
+(``strike_started: {weight: 1, holds: 0, otherwise: 1}``), each with a weight that joins
+the points' in the weighted mean; they change the utility of every package alike, as
+the state goes, so they never change which package a party prefers, only how it stands
+against its BATNA. A cost of delay (``per_day``, subtracted
 for each day since the scenario's start, or a daily ``discount`` factor) lowers it over
 time. The reservation value (``batna``) is what the party gets with no agreement: a
 number, or a default and a list of cases, each a condition in the condition language
@@ -141,6 +147,26 @@ class Batna(Frozen):
     )
 
 
+class StateValues(Frozen):
+    """What a document's lifecycle states are worth to a party: a weight beside the
+    points' and a value per state (a state left out is worth ``otherwise``)."""
+
+    weight: float = Field(gt=0.0, description="How much it counts, beside the points' weights.")
+    values: Annotated[dict[Id, Value], Field(min_length=1)] = Field(
+        description="Lifecycle state -> its value, from 0 (worst) to 1 (best)."
+    )
+    otherwise: Value = Field(0.0, description="The value of a state not listed.")
+
+
+class FactValue(Frozen):
+    """What a fact is worth to a party: a weight beside the points' and a value while it
+    holds and while it does not."""
+
+    weight: float = Field(gt=0.0, description="How much it counts, beside the points' weights.")
+    holds: Value = Field(1.0, description="The value while the fact holds.")
+    otherwise: Value = Field(0.0, description="The value while it does not.")
+
+
 class Interest(Frozen):
     """One party's assumed interests in one document's options."""
 
@@ -148,6 +174,16 @@ class Interest(Frozen):
     document: Id = Field(description="The document whose options it values.")
     points: Annotated[dict[Id, PointInterest], Field(min_length=1)] = Field(
         description="Point id -> its weight and its options' values; points left out weigh 0."
+    )
+    states: dict[Id, StateValues] = Field(
+        {},
+        description="Document id -> what its lifecycle states are worth to the party (a "
+        "weight beside the points' and a value per state).",
+    )
+    facts: dict[Id, FactValue] = Field(
+        {},
+        description="Fact id -> what it is worth to the party while it holds and while it "
+        "does not (a weight beside the points').",
     )
     delay: Delay | None = Field(None, description="What delay costs the party, if anything.")
     batna: Value | Batna = Field(

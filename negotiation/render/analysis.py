@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from negotiation.analysis.solve import Solution
+from negotiation.analysis.standing import Standing
 from negotiation.analysis.zopa import DayRow, OverResult, PackageView, ZopaResult
 from negotiation.model.scenario import Scenario
 from negotiation.render import views
@@ -267,3 +268,32 @@ def solve_doc(s: Solution, names: tuple[str, str]) -> dict[str, Any]:
         "agreement_round": s.agreement_round,
         "rubinstein_share": s.rubinstein,
     }
+
+
+def _span(r: Standing) -> str:
+    return _u(r.low) if r.low == r.high else f"{_u(r.low)} - {_u(r.high)}"
+
+
+def standings(rows: Sequence[Standing], file: TextIO) -> None:
+    """``show``'s interests: each party's utility of the current text against its BATNA."""
+    with output(file) as console:
+        heading(console, "Interests: each party's utility of the current text against its "
+                "BATNA (assumptions, not facts)")  # fmt: skip
+        table = simple_table("party", "document", "utility", "BATNA", "standing")
+        for r in rows:
+            notes = [r.verdict]
+            if r.open:
+                notes.append("open: " + ", ".join(r.open))
+            if r.offered:
+                notes.append("on the table: " + ", ".join(r.offered))
+            batna = _u(r.batna) + (f" ({r.batna_because})" if r.batna_because else "")
+            table.add_row(r.party, r.document, _span(r), batna, "; ".join(notes))
+        console.print(table)
+
+
+def standings_doc(rows: Sequence[Standing]) -> list[dict[str, Any]]:
+    return [{
+        "party": r.party, "document": r.document, "low": r.low, "high": r.high,
+        "open": list(r.open), "on_the_table": list(r.offered), "batna": r.batna,
+        "batna_set_by": r.batna_because, "standing": r.verdict,
+    } for r in rows]  # fmt: skip

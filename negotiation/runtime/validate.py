@@ -294,6 +294,19 @@ class _Checker:
                 self.condition((*base, "batna", "cases", j, "when"), case.when)
             if self.ref((*base, "document"), x.document, self.docs, "document"):
                 self.interest_points(base, x)
+            self.interest_world(base, x)
+
+    def interest_world(self, base: Path, x: Interest) -> None:
+        """The documents, states and facts an interest values exist."""
+        for doc_id, sv in x.states.items():
+            path: Path = (*base, "states", doc_id)
+            if self.ref(path, doc_id, self.docs, "document"):
+                states = self.v.document_states(doc_id)
+                for state in sv.values:
+                    self.ref((*path, "values", state), state, states,
+                             f"state of {doc_id}'s lifecycle")  # fmt: skip
+        for fact in x.facts:
+            self.ref((*base, "facts", fact), fact, self.facts, "fact")
 
     def interest_points(self, base: Path, x: Interest) -> None:
         doc = next(d for d in self.s.documents if d.id == x.document)
