@@ -227,6 +227,10 @@ class Bargaining:
             day = min(view.today, *(s.due(view) for s in self.seats))
             self._end("deadline", max(self.start, day), None, view)
 
+    def decide(self, seat: Seat, view: TurnView, strategy_view: View) -> Move | None:
+        """The seat's move: its strategy's (a subclass may ask someone; None stops)."""
+        return seat.strategy.move(strategy_view, self.rng)
+
     # -- runtime.turns.Turns ----------------------------------------------------------------
     def next_day(self, view: TurnView) -> dt.date | None:
         if self.outcome is not None:
@@ -256,7 +260,10 @@ class Bargaining:
                 self.offers[them].append(found)  # an offer the scenario scripts
         strategy_view = seat.view(view, self.start, tuple(self.offers[them]),
                                   tuple(self.offers[me]))
-        move = seat.strategy.move(strategy_view, self.rng)
+        chosen = self.decide(seat, view, strategy_view)
+        if chosen is None:
+            return None
+        move = chosen
         data: dict[str, object] = {
             "id": f"{self.prefix}_{len(self.events) + 1}",
             "date": FuzzyDate.of(day),

@@ -19,6 +19,7 @@ from typing import Annotated
 
 import typer
 
+from negotiation.behaviour.strategies import Move
 from negotiation.cli import saving
 from negotiation.cli.common import (
     DEFAULT_SCENARIO,
@@ -140,15 +141,45 @@ def play(
         bool, typer.Option("--predict", help="Before each step, predict the next state.")
     ] = False,
     save: saving.SaveOpt = None,
+    bargain: Annotated[
+        bool,
+        typer.Option(
+            "--bargain",
+            help="Bargain on a document where the scenario declares strategies: you take "
+            "PARTY's side, the other side answers by its declared strategy.",
+        ),
+    ] = False,
+    document: Annotated[
+        str | None,
+        typer.Option("--document", "-d", metavar="ID",
+                     help="With --bargain: the document (default: the one strategies name)."),
+    ] = None,
+    days_per_round: Annotated[
+        int, typer.Option("--days-per-round", min=1, help="With --bargain: days between rounds.")
+    ] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="With --bargain: the seed.")] = 0,
 ) -> None:
     """Role play: take PARTY's decisions; the others follow the script and the rules.
 
     At each decision: the legal moves, the blocked ones with their reasons; answer with a
     number, 'scripted', 'pass' or a move. Scripted events your path makes illegal are
     skipped and logged. At the end: your path beside the recorded timeline.
+
+    With --bargain: alternating offers on a document against the other side's declared
+    strategy, inside the run of the timeline. Each turn lists the responses and the
+    offers in plain words with your utility beside each (best for you first, a page at a
+    time); the end sets your outcome beside the strategies' own and the record's. Try
+    -s labour-contract-2026-strategies --as union --bargain -d pay_deal --days-per-round 7.
     """
     engine = load_engine(scenario)
     b = branch_id(engine, branch)
+    if bargain:
+        if predict or save is not None or until is not None:
+            raise typer.BadParameter("--bargain does not take --predict, --save or --until")
+        _bargain(engine, party, document, days_per_round, seed, b)
+        return
+    if document is not None or days_per_round != 1 or seed != 0:
+        raise typer.BadParameter("--document, --days-per-round and --seed need --bargain")
     if until is not None:
         check_not_before_start(engine.initial_state().date, until, "--until")
     known = [p.id for p in engine.scenario.parties]
@@ -159,6 +190,45 @@ def play(
     session = PlaySession.begin(engine, party, b, until, predict)
     ref = saving.scenario_ref(scenario)
     play_loop(engine, session, saving.PlaySaver(save, engine, ref, until) if save else None)
+
+
+def _bargain(engine: Engine, party: str, document: str | None, days_per_round: int,
+             seed: int, branch: str | None) -> None:  # fmt: skip
+    """``play --bargain``: the menu at each turn, a line read for each answer."""
+    from negotiation.teach.bargaining import Menu, comparison, play_bargain  # noqa: PLC0415
+
+    lines = _commands("bargain> ")
+
+    def ask(menu: Menu) -> Move | None:
+        page = 0
+        _emit(menu.text(page))
+        for line in lines:
+            answer = line.strip().lower()
+            if answer in ("quit", "q"):
+                return None
+            if answer == "more":
+                page = (page + 1) % menu.pages
+                _emit(menu.text(page))
+                continue
+            if answer == "back":
+                page = 0
+                _emit(menu.text(page))
+                continue
+            chosen = menu.choose(int(answer), page) if answer.isdigit() else None
+            if chosen is not None:
+                _emit(f"you: {chosen.words}")
+                return chosen.move
+            _emit("answer with a number from the list, 'more', 'back' or 'quit'")
+        _emit("end of input")
+        return None
+
+    played = play_bargain(engine, party, ask, document, days_per_round=days_per_round,
+                          seed=seed, branch=branch)  # fmt: skip
+    if played.stopped:
+        _emit("stopped before the end: no comparison")
+        return
+    _emit("")
+    _emit(comparison(played))
 
 
 def play_loop(

@@ -396,7 +396,10 @@ class _Run:
             if event is None:
                 return False
             count = len(self.entries)
-            self.apply(event, op_of(event), day)
+            op = op_of(event)  # a move may name a position the layout had no slot for:
+            if len(self.w) < self.rt.width:  # op_of appended it, with no stance yet
+                self.w.extend([None] * (self.rt.width - len(self.w)))
+            self.apply(event, op, day)
             turns.seen(next(e for e in self.entries[count:] if e.ref == event.id))
 
     def apply(self, event: Event, op: Op, day: dt.date) -> None:

@@ -12,6 +12,8 @@ from negotiation.behaviour.live import next_move
 from negotiation.behaviour.scenario import Table, simulate
 from negotiation.behaviour.strategies import MoveKind, time_fraction
 from negotiation.model.events import OFFER_KINDS
+from negotiation.model.interests import Delay
+from negotiation.model.positions import position_key
 from tests.behaviour.test_bargain import _random_employer
 from tests.conftest import day, engine_of, event
 
@@ -89,3 +91,21 @@ def test_next_move_reads_the_offer_on_the_table_from_a_state() -> None:
     move = next_move(employer, engine.turn_view(late.state), random.Random(0),
                      received=(modest,))  # fmt: skip
     assert move.kind is MoveKind.accept
+
+
+def test_a_walk_away_inside_the_run_takes_a_position_the_scenario_never_named() -> None:
+    scenario = engine_of(STRATEGIES).scenario
+    interests = [
+        x.model_copy(update={"batna": 1.0, "delay": Delay(per_day=0.01)})
+        if (x.party, x.document) == ("union", "pay_deal") else x
+        for x in scenario.interests
+    ]  # fmt: skip
+    engine = Engine(scenario.model_copy(update={"interests": interests}))
+    sim = simulate(engine, "pay_deal", days_per_round=7)
+    assert sim.trace is not None
+    # once delay has cost anything, nothing beats a BATNA of 1: the union walks away
+    assert sim.transcript.outcome.ended_by == "walk_away"
+    kinds = [t.move.kind for t in sim.transcript.turns]
+    assert kinds == [MoveKind.offer, MoveKind.offer, MoveKind.walk_away]
+    assert not sim.transcript.turns[-1].refused
+    assert sim.trace.final.positions[position_key("union", "pay_deal")].stance == "rejects"

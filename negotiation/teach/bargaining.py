@@ -1,0 +1,194 @@
+"""Bargaining against a responsive party: the student takes one side of a document's
+table; the other side answers by the strategy the scenario declares for it.
+
+The bargaining runs inside the engine's run of the timeline (``behaviour.live``): at the
+student's turn the session builds a ``Menu`` from the engine's state and hands it to
+``ask`` (the caller's: the CLI reads a line), whose ``Move`` the runtime applies like any
+other; the other side's turns are its strategy's ``next_move``. ``ask`` returning None
+stops the session.
+
+The menu, in plain words, with the student's own utility beside each entry (as an
+agreement on the day, its BATNA for walking away), in a stable order: the responses
+first (accept the offer on the table, walk away), then the offers, best for the student
+first (equal ones by the order of the outcome space), ``PAGE`` at a time with ``more``
+for the rest.
+
+At the end, ``comparison`` sets the student's outcome beside the declared strategies'
+own run (the same rounds and seed) and beside the recorded timeline's document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from negotiation.analysis.space import OutcomeSpace
+from negotiation.behaviour.live import Bargaining, LiveRun, Seat, run_bargaining
+from negotiation.behaviour.protocol import Outcome
+from negotiation.behaviour.scenario import Table, move_prefix, simulate
+from negotiation.behaviour.strategies import Move, View
+from negotiation.model.errors import AnalysisError
+from negotiation.runtime.engine import Engine
+from negotiation.runtime.turns import TurnView
+
+PAGE = 12
+"""Offers listed at a time (the menu stays within a screen)."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One entry of the menu: its words, the student's utility, the move."""
+
+    words: str
+    utility: float
+    move: Move
+
+
+@dataclass(frozen=True)
+class Menu:
+    """What the student may do at a turn: responses, then offers by the student's
+    utility (best first)."""
+
+    day: dt.date
+    party: str
+    table: str | None  # the offer on the table, in words
+    batna: float
+    responses: tuple[Choice, ...]
+    offers: tuple[Choice, ...]
+
+    def page(self, number: int) -> tuple[Choice, ...]:
+        """The offers of page ``number`` (from 0)."""
+        return self.offers[number * PAGE : (number + 1) * PAGE]
+
+    def text(self, number: int = 0) -> str:
+        """The menu as lines: responses, then a page of offers, numbered 1, 2, ..."""
+        lines = [f"{self.day}: your turn ({self.party}); your BATNA {self.batna:.3f}"]
+        lines.append(f"  on the table: {self.table}" if self.table else "  nothing on the table")
+        shown = [*self.responses, *self.page(number)]
+        if self.responses:
+            lines.append("  respond:")
+        for k, c in enumerate(shown, 1):
+            if k == len(self.responses) + 1:
+                lines.append(f"  offer (page {number + 1} of {self.pages}, best for you first):")
+            lines.append(f"  {k:>3}. {c.words:<40} your utility {c.utility:.3f}")
+        more = len(self.offers) - (number + 1) * PAGE
+        if more > 0:
+            lines.append(f"  ... {more} more offer(s): 'more' for the next page")
+        lines.append("  answer with a number, 'more', 'back' (first page) or 'quit'")
+        return "\n".join(lines)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.offers) // PAGE))
+
+    def choose(self, number: int, page: int) -> Choice | None:
+        shown = [*self.responses, *self.page(page)]
+        return shown[number - 1] if 1 <= number <= len(shown) else None
+
+
+Ask = Callable[[Menu], Move | None]
+
+
+@dataclass
+class _Student(Bargaining):
+    """A bargaining whose ``student`` seat asks instead of following a strategy."""
+
+    student: str = ""
+    ask: Ask | None = None
+    stopped: bool = False
+
+    def decide(self, seat: Seat, view: TurnView, strategy_view: View) -> Move | None:
+        if seat.party != self.student:
+            return super().decide(seat, view, strategy_view)
+        assert self.ask is not None
+        chosen = self.ask(self.menu(seat, view))
+        self.stopped = chosen is None
+        return chosen
+
+    def menu(self, seat: Seat, view: TurnView) -> Menu:
+        space = self.space
+        day = view.today
+        ranking = seat.ranking(view)
+        them = self.seats[1 - self.round % 2].party
+        pending = view.offer(self.document)
+        responses = []
+        table = None
+        if pending is not None and pending[0] == them:
+            table = f"{them}: " + ", ".join(f"{p} {v}" for p, v in pending[1])
+            assert self._packages is not None
+            found = self._packages.index(pending[1])
+            if found is not None:
+                responses.append(Choice(f"accept {them}'s offer", seat.worth(found, day, view),
+                                        Move.accept()))  # fmt: skip
+        batna = seat.batna(view)
+        responses.append(Choice("walk away (no agreement)", batna, Move.walk_away()))
+        order = sorted(range(len(ranking.values)), key=lambda i: (-ranking(i), i))
+        offers = tuple(
+            Choice("offer " + ", ".join(f"{p} {v}" for p, v in
+                                        space.labels(space.package(i)).items()),
+                   seat.worth(i, day, view), Move.offer(i))
+            for i in order
+        )  # fmt: skip
+        return Menu(day, seat.party, table, batna, tuple(responses), offers)
+
+
+@dataclass(frozen=True)
+class Played:
+    """A finished (or stopped) bargaining with the student on one side."""
+
+    party: str
+    document: str
+    space: OutcomeSpace
+    run: LiveRun
+    stopped: bool
+    strategies: Outcome
+    recorded: str
+
+
+def play_bargain(
+    engine: Engine, party: str, ask: Ask, document: str | None = None, *,
+    days_per_round: int = 1, seed: int = 0, branch: str | None = None,
+) -> Played:
+    """Bargain as ``party`` on ``document`` against the other side's declared strategy."""
+    table = Table.of(engine, document, branch=branch)
+    parties = [s.party for s in table.specs]
+    if party not in parties:
+        raise AnalysisError(
+            f"{party!r} has no declared strategy on {table.document!r}; the sides are "
+            f"{parties[0]} and {parties[1]}"
+        )
+    seats = table.seats(engine)
+    session = _Student(seats, table.space, table.start, days_per_round, seed,
+                       move_prefix(engine.scenario, table.document), student=party, ask=ask)
+    run = run_bargaining(engine, session, branch)
+    theirs = simulate(engine, table.document, days_per_round=days_per_round, seed=seed,
+                      branch=branch).transcript.outcome  # fmt: skip
+    final = engine.run(branch).final.documents[table.document]
+    recorded = (", ".join(f"{p} {v}" for p, v in final.values.items()) if final.values
+                else f"no agreed values on {table.document} (it ends {final.state})")
+    return Played(party, table.document, table.space, run, session.stopped, theirs, recorded)
+
+
+def comparison(played: Played) -> str:
+    """The student's outcome beside the strategies' and the record's."""
+    me = played.run.transcript.parties.index(played.party)
+
+    def said(o: Outcome) -> str:
+        if o.package is not None:
+            words = ", ".join(f"{p} {v}" for p, v in
+                              played.space.labels(played.space.package(o.package)).items())
+            return f"agreed {words} on {o.day}, your utility {o.utilities[me]:.3f}"
+        how = "a walk-away" if o.ended_by == "walk_away" else "the deadline"
+        return f"no agreement ({how}, {o.day}), your BATNA {o.utilities[me]:.3f}"
+
+    o = played.run.transcript.outcome
+    lines = [
+        f"You ({played.party}): {said(o)}",
+        f"The declared strategies, on the same rounds: {said(played.strategies)}",
+        f"The recorded timeline: {played.recorded}",
+    ]
+    return "\n".join(lines)
+
+
+__all__ = ["PAGE", "Choice", "Menu", "Played", "comparison", "play_bargain"]
