@@ -6,14 +6,19 @@ clock, randomness only from a ``random.Random`` passed in.
   random, if-then responses) behind one protocol, and the acceptance rule AC_next.
 * ``protocol``: alternating offers between two strategies on one document over calendar
   days, its transcript and outcome, and the transcript as engine moves.
-* ``scenario``: the two sides of a scenario's declared strategies on a document.
-* ``bargain``: those two strategies in the engine: their moves as offer events applied
-  among the scenario's own, giving a ``Trace``.
+* ``live``: strategies acting inside the engine's run (``runtime.turns``): at each turn
+  a seat reads the engine's state and its move is an offer event the runtime applies or
+  refuses; ``next_move(seat, view, rng)`` is one turn, for play and the classroom.
+* ``scenario``: the two sides of a scenario's declared strategies on a document, and
+  ``simulate``: alternating offers between them inside the run.
+* ``bargain``: the same run as a ``Trace`` of the timeline with the moves among its own
+  events.
 """
 
 from __future__ import annotations
 
 from negotiation.behaviour.bargain import Bargain, bargain
+from negotiation.behaviour.live import Bargaining, LiveRun, Seat, next_move, run_bargaining
 from negotiation.behaviour.protocol import (
     EngineMove,
     Outcome,
@@ -40,6 +45,11 @@ from negotiation.behaviour.strategies import (
 
 __all__ = [
     "Bargain",
+    "Bargaining",
+    "LiveRun",
+    "Seat",
+    "next_move",
+    "run_bargaining",
     "EngineMove",
     "Hardliner",
     "Move",
