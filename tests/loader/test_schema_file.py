@@ -275,6 +275,8 @@ NOT_JUDGED = {
     "53-text-not-utf8-encodable": "half a surrogate pair: JSON Schema sees only characters",
     "56-extends-replace-unknown-event": "an id the base has: needs another file",
     "57-extends-remove-unknown-rule": "an id the base has: needs another file",
+    "61-interest-values-unknown-state": "a state of a document's lifecycle: needs the scenario",
+    "62-interest-values-unknown-fact": "a reference to a fact: needs the whole scenario",
 }
 """What the schema cannot judge, and why; ``negotiation validate`` reports each."""
 
