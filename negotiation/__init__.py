@@ -13,10 +13,10 @@ name is used.
 from __future__ import annotations
 
 import importlib
-from importlib import metadata as _metadata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    __version__: str
     from negotiation.conditions import evaluate, explain, parse
     from negotiation.loader import load_scenario
     from negotiation.model.attribution import Attribution, ClaimStatus, Source, SourceKind
@@ -54,14 +54,15 @@ _UNINSTALLED = "0+unknown"
 
 
 def _installed_version() -> str:
-    """The version pip recorded when it installed the package (pyproject's, in one place)."""
+    """The version pip recorded when it installed the package (pyproject's, in one place).
+    Read on first use of ``__version__``: ``importlib.metadata`` costs ~20 ms to import,
+    which every command would pay for at start-up."""
+    from importlib import metadata  # noqa: PLC0415 - lazy, see above
+
     try:
-        return _metadata.version(__name__)
-    except _metadata.PackageNotFoundError:
+        return metadata.version(__name__)
+    except metadata.PackageNotFoundError:
         return _UNINSTALLED
-
-
-__version__ = _installed_version()
 
 _EXPORTS: dict[str, str] = {
     "evaluate": "negotiation.conditions",
@@ -118,6 +119,9 @@ _EXPORTS: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        version = globals()["__version__"] = _installed_version()
+        return version
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -121,7 +121,7 @@ def test_version_of_an_uninstalled_checkout(monkeypatch: pytest.MonkeyPatch) -> 
     def missing(name: str) -> str:
         raise metadata.PackageNotFoundError(name)
 
-    monkeypatch.setattr(negotiation._metadata, "version", missing)
+    monkeypatch.setattr(metadata, "version", missing)
     assert negotiation._installed_version() == "0+unknown"
 
 

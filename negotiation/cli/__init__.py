@@ -32,7 +32,6 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from typer.core import TyperGroup
 
 import negotiation
@@ -87,8 +86,14 @@ def plain_help(text: str | None) -> str | None:
     read ``negotiation[dask]`` as markup and drop ``[dask]``)."""
     if not text:
         return text
-    paragraphs = inspect.cleandoc(text).split("\n\n")
-    return "\n\n".join(escape(" ".join(p.split())) for p in paragraphs)
+    paragraphs = [" ".join(p.split()) for p in inspect.cleandoc(text).split("\n\n")]
+    # text without a bracket or a trailing backslash is what escaping returns, and rich
+    # need not be imported for it (~20 ms of every command's start-up)
+    if any("[" in p or p.endswith("\\") for p in paragraphs):
+        from rich.markup import escape  # noqa: PLC0415
+
+        paragraphs = [escape(p) for p in paragraphs]
+    return "\n\n".join(paragraphs)
 
 
 def command(name: str) -> Any:

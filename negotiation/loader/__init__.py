@@ -131,6 +131,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from negotiation.loader._compact import compact
 from negotiation.loader._extends import (
     APPEND_LISTS,
     ID_LISTS,
@@ -341,6 +342,7 @@ def _fast(
     del data, timeline  # the scenario holds what it needs
     if check_scenario(scenario):
         raise Defer
+    compact(scenario)
     return scenario
 
 

@@ -44,6 +44,10 @@ class History:
     deadlines: dict[str, DeadlineHistory] = field(default_factory=dict)
     fired: dict[str, int] = field(default_factory=dict)
     """how often each rule fired"""
+    shared: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    """one copy of each equal value the trace entries hold (strings, tuples, changes),
+    shared by the copies of this history: a long run repeats the same few thousand
+    (a 100k-event run kept ~40 MB of duplicates otherwise)"""
 
     def copy(self) -> History:
         return History(
@@ -54,7 +58,38 @@ class History:
             {k: DeadlineHistory(v.anchor, v.extensions, v.resolved_on)
              for k, v in self.deadlines.items()},
             dict(self.fired),
+            self.shared,
         )
+
+    def one(self, value: Any) -> Any:
+        """The history's copy of ``value`` (a string or a tuple of them), kept from now on."""
+        got = self.shared.get(value)
+        if got is None:
+            if len(self.shared) >= SHARED_MAX:
+                self.shared.clear()
+            got = self.shared[value] = value
+        return got
+
+    def changes(self, changes: Sequence[Change]) -> tuple[Change, ...]:
+        """``changes`` as a tuple of the history's copies of equal changes."""
+        if not changes:
+            return ()
+        shared = self.shared
+        out = []
+        for c in changes:
+            d = c.__dict__
+            key = (Change, d["what"], d["before"], d["after"])
+            got = shared.get(key)
+            if got is None:
+                if len(shared) >= SHARED_MAX:
+                    shared.clear()
+                got = shared[key] = c
+            out.append(got)
+        return tuple(out)
+
+
+SHARED_MAX = 1 << 16
+"""How many distinct values a history shares before it starts again (bounds its memory)."""
 
 
 def change(*, what: str, before: str | None, after: str | None) -> Change:
@@ -89,12 +124,13 @@ class Recorder:
         assumption: str | None = None,
     ) -> None:
         """Record what the clock or a rule did (not an event)."""
-        self.h.step += 1
+        h = self.h
+        h.step += 1
         self.entries.append(_entry(
-            seq=self.h.step, date=date, date_display=date.isoformat(), kind=kind, ref=ref,
-            event_kind=None, summary=summary, by=(), attribution=attribution,
-            assumption=assumption, changes=tuple(changes), reasons=tuple(reasons), fired=(),
-            cause=None,
+            seq=h.step, date=date, date_display=h.one(date.isoformat()), kind=kind, ref=ref,
+            event_kind=None, summary=h.one(summary), by=(), attribution=attribution,
+            assumption=assumption, changes=h.changes(changes),
+            reasons=h.one(tuple(reasons)) if reasons else (), fired=(), cause=None,
         ))
 
     def event(
@@ -107,13 +143,15 @@ class Recorder:
         cause: str | None = None,
     ) -> TraceEntry:
         """An entry for an event (not yet placed among the entries)."""
-        self.h.step += 1
+        h = self.h
+        h.step += 1
         shown = event.date.display() if event.date is not None else date.isoformat()
         return _entry(
-            seq=self.h.step, date=date, date_display=shown, kind=kind, ref=event.id,
-            event_kind=event.kind, summary=event.summary or describe(event),
-            by=tuple(event.by), attribution=event.attribution, assumption=event.assumption,
-            changes=tuple(changes), reasons=tuple(reasons), fired=(), cause=cause,
+            seq=h.step, date=date, date_display=h.one(shown), kind=kind, ref=event.id,
+            event_kind=event.kind, summary=h.one(event.summary or describe(event)),
+            by=h.one(tuple(event.by)) if event.by else (), attribution=event.attribution,
+            assumption=event.assumption, changes=h.changes(changes),
+            reasons=h.one(tuple(reasons)) if reasons else (), fired=(), cause=cause,
         )
 
     def late(self, today: dt.date, day: dt.date, event: Event) -> TraceEntry:
