@@ -17,8 +17,15 @@ instructor advances it: the next scripted day, due date or window opening
 (``Engine.checkpoints``), else the last day; past the last day the group is finished.
 
 ``Counterparts`` is the seam for the parties no student plays: "what do these parties
-do on this day". Strategies (issue 12) plug in there; a group needs only that the
-answer be a function of the turn (replay stays deterministic).
+do on this day". ``teach.counterparts.Strategic`` plugs the declared strategies in there
+(a party follows its strategy or the script, as the instructor chose); a group needs only
+that the answer be a function of the turn (replay stays deterministic). The turn carries
+the offers made so far in the group (``Offered``), which a strategy answers.
+
+Predictions. With ``predict`` on, each seat is asked once a day, before its move or pass,
+what one document or deadline will be after the clock moves on (``question``: the first
+scripted event still ahead that ``teach.predict`` asks about); the answer is an action
+(``predict``), and it is scored when the clock arrives at the next stop (``predictions``).
 """
 
 from __future__ import annotations
@@ -36,11 +43,12 @@ from negotiation.runtime.engine import Engine
 from negotiation.runtime.legal import legal_moves
 from negotiation.runtime.notation import parse_move
 from negotiation.teach.choices import STUDENT, actors, move_text
+from negotiation.teach.predict import Question, actual, question_for, question_for_deadline
 from negotiation.teach.script import Frame, FrameKind, Item, advance_to, agenda, end_day
 
-ActionKind = Literal["start", "pause", "end", "advance", "move", "pass"]
+ActionKind = Literal["start", "pause", "end", "advance", "move", "pass", "predict"]
 Status = Literal["waiting", "running", "paused", "ended", "finished"]
-LineKind = Literal["clock", "script", "skipped", "move", "pass", "control", "end"]
+LineKind = Literal["clock", "script", "skipped", "move", "pass", "control", "end", "predict"]
 
 INSTRUCTOR = "instructor"
 """The seat of the instructor's actions (start, pause, advance, end)."""
@@ -87,9 +95,37 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Offered:
+    """An offer put on the table in the group: the day, the document, who made it and
+    its package (point id -> option text, as the state records it)."""
+
+    day: dt.date
+    document: str
+    by: str
+    package: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A seat's prediction on a day, and what the state said at the next stop (None
+    until the clock gets there)."""
+
+    day: dt.date
+    seat: str
+    question: Question
+    answer: str
+    actual: str | None = None
+
+    @property
+    def right(self) -> bool | None:
+        return None if self.actual is None else self.answer == self.actual
+
+
+@dataclass(frozen=True)
 class Turn:
     """What the counterparts are asked about: the parties no student plays, the day
-    the group arrived at, and the previous stop (None on the first day)."""
+    the group arrived at, the previous stop (None on the first day), and every offer
+    made in the group so far, oldest first."""
 
     engine: Engine
     state: State
@@ -97,6 +133,18 @@ class Turn:
     since: dt.date | None
     parties: tuple[str, ...]
     students: frozenset[str]
+    offers: tuple[Offered, ...] = ()
+
+
+def offered(before: State, after: State, day: dt.date) -> tuple[Offered, ...]:
+    """The offers a step put on the table (a document whose pending offer changed to a
+    new one)."""
+    out = []
+    for doc, now in after.documents.items():
+        was = before.documents.get(doc)
+        if now.offer is not None and (was is None or was.offer != now.offer):
+            out.append(Offered(day, doc, now.offer.by, tuple(now.offer.package.items())))
+    return tuple(out)
 
 
 class Counterparts(Protocol):
@@ -136,6 +184,9 @@ class Group:
     status: Status = "waiting"
     done: frozenset[str] = frozenset()
     since: dt.date | None = None
+    predict: bool = False
+    offers: tuple[Offered, ...] = ()
+    predictions: tuple[Prediction, ...] = ()
 
     # -- building -------------------------------------------------------------------------
     @classmethod
@@ -145,8 +196,10 @@ class Group:
         seats: tuple[str, ...],
         counterparts: Counterparts | None = None,
         until: dt.date | None = None,
+        predict: bool = False,
     ) -> Group:
-        """A new group on the scenario's first day, the script of that day applied."""
+        """A new group on the scenario's first day, the script of that day applied;
+        ``predict``: each seat predicts before the clock moves."""
         known = [p.id for p in engine.scenario.parties]
         unknown = [s for s in seats if s not in known]
         if unknown or not seats or len(set(seats)) != len(seats):
@@ -160,6 +213,7 @@ class Group:
             counterparts=counterparts or Scripted(engine),
             end=end_day(engine, None, until),
             state=state,
+            predict=predict,
         )
         return group.arrive(state.date)
 
@@ -171,9 +225,10 @@ class Group:
         actions: tuple[Action, ...],
         counterparts: Counterparts | None = None,
         until: dt.date | None = None,
+        predict: bool = False,
     ) -> Group:
         """The group those accepted actions make (``RefusedError`` if one is not accepted)."""
-        group = cls.open(engine, seats, counterparts, until)
+        group = cls.open(engine, seats, counterparts, until, predict)
         for action in actions:
             group = group.take(action)
         return group
@@ -189,6 +244,35 @@ class Group:
         if self.status != "running":
             return ()
         return tuple(s for s in self.seats if s not in self.done)
+
+    def question(self) -> Question | None:
+        """Today's prediction (the same for every seat): what one document or deadline
+        will be once the clock has moved on, about the first scripted event of the
+        counterparts' between today and the next stop that ``teach.predict`` asks about;
+        else about a deadline due by then. None: nothing to predict today."""
+        stop = self.next_stop()
+        if stop is None:
+            return None
+        students = {a for s in self.seats for a in actors(self.engine, s)}
+        for item in agenda(self.engine, None):
+            event = item.event
+            if event is None or not self.day < item.day <= stop or set(event.by) & students:
+                continue
+            found = question_for(self.engine, self.state, event)
+            if found is not None:
+                return found
+        for d_id, ds in self.state.deadlines.items():
+            if ds.due is not None and self.day <= ds.due <= stop:
+                return question_for_deadline(self.state, d_id)
+        return None
+
+    def must_predict(self, seat: str) -> Question | None:
+        """The question the seat must answer before it moves or passes (None: none)."""
+        if not self.predict or self.status != "running" or seat not in self.waiting_for:
+            return None
+        if any(p.day == self.day and p.seat == seat for p in self.predictions):
+            return None
+        return self.question()
 
     def choices(self, seat: str) -> tuple[Choice, ...]:
         """The legal moves of a seat's party now, in a stable order (documents in
@@ -217,7 +301,7 @@ class Group:
         opening, then one frame per accepted action that changed the state or wrote trace
         entries (a move, and the clock it moved), with the state after it. Replayed from
         the actions."""
-        group = Group.open(self.engine, self.seats, self.counterparts, self.end)
+        group = Group.open(self.engine, self.seats, self.counterparts, self.end, self.predict)
         opening = tuple(e for line in group.log for e in line.entries)
         out = [Frame(0, "start", self.engine.initial_state(), group.state, opening)]
         for action in self.actions:
@@ -236,7 +320,7 @@ class Group:
             return self._control(action)
         if action.seat not in self.seats:
             raise RefusedError((f"{action.seat!r} is not a seat of this group",))
-        if action.kind not in ("move", "pass"):
+        if action.kind not in ("move", "pass", "predict"):
             raise RefusedError((f"a seat cannot {action.kind} the group",))
         if self.status != "running":
             raise RefusedError((f"the group is {self.status}",))
@@ -244,6 +328,11 @@ class Group:
             raise RefusedError(
                 (f"{action.seat} has already acted on {self.day}; wait for the others",)
             )
+        question = self.must_predict(action.seat)
+        if action.kind == "predict":
+            return self._predicted(action, question)
+        if question is not None:
+            raise RefusedError((f"predict first: {question.text}",))
         if action.kind == "pass":
             line = Line(self.day, "pass", f"{action.seat} passes", action.seat)
             return self._acted(action, self.state, line)
@@ -266,6 +355,23 @@ class Group:
         line = Line(self.day, "move", words, action.seat, (), result.entries)
         return self._acted(replace(action, text=words), result.state, line)
 
+    def _predicted(self, action: Action, question: Question | None) -> Group:
+        if question is None:
+            raise RefusedError((f"{action.seat} has nothing to predict now",))
+        answer = question.read(action.text)
+        if answer is None:
+            choices = ", ".join(question.choices)
+            raise RefusedError((f"answer one of: {choices}, or same (got {action.text!r})",))
+        made = Prediction(self.day, action.seat, question, answer)
+        subject = f"{question.subject} {question.target}"
+        line = Line(self.day, "predict", f"{action.seat} predicts {subject}: {answer}", action.seat)
+        return replace(
+            self,
+            actions=(*self.actions, replace(action, text=answer)),
+            log=(*self.log, line),
+            predictions=(*self.predictions, made),
+        )
+
     def _acted(self, action: Action, state: State, line: Line) -> Group:
         group = replace(
             self,
@@ -273,6 +379,7 @@ class Group:
             actions=(*self.actions, action),
             log=(*self.log, line),
             done=self.done | {action.seat},
+            offers=(*self.offers, *offered(self.state, state, self.day)),
         )
         if group.done >= set(group.seats):
             return group.clock_on()
@@ -309,9 +416,18 @@ class Group:
     def clock_on(self) -> Group:
         """The group at the next stop (every seat's turn again), or finished."""
         stop = self.next_stop()
-        if stop is None:
-            return self._finish()
-        return replace(self, done=frozenset(), since=self.day).arrive(stop)
+        moved = (
+            self._finish()
+            if stop is None
+            else replace(self, done=frozenset(), since=self.day).arrive(stop)
+        )
+        if all(p.actual is not None for p in moved.predictions):
+            return moved
+        scored = tuple(  # the open predictions, against the state the clock arrived at
+            p if p.actual is not None else replace(p, actual=actual(p.question, moved.state))
+            for p in moved.predictions
+        )
+        return replace(moved, predictions=scored)
 
     def _finish(self) -> Group:
         group = self._clock(self.end, close=True)
@@ -330,8 +446,8 @@ class Group:
         group = self._clock(day)
         others = tuple(p.id for p in self.engine.scenario.parties if p.id not in self.seats)
         students = frozenset(a for s in self.seats for a in actors(self.engine, s))
-        turn = Turn(self.engine, group.state, day, self.since, others, students)
-        state, log = group.state, list(group.log)
+        turn = Turn(self.engine, group.state, day, self.since, others, students, self.offers)
+        state, log, offers = group.state, list(group.log), list(self.offers)
         for event in self.counterparts.moves(turn):
             who = ", ".join(event.by) or None
             words = event.summary or move_text(event)
@@ -344,5 +460,6 @@ class Group:
                 log.append(Line(day, "skipped", f"skipped: {words}", who, result.entry.reasons))
                 continue
             log.append(Line(day, "script", words, who, (), result.entries))
+            offers += offered(state, result.state, day)
             state = result.state
-        return replace(group, state=state, log=tuple(log))
+        return replace(group, state=state, log=tuple(log), offers=tuple(offers))

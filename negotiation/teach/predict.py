@@ -62,7 +62,8 @@ class Question:
         return text if text in self.choices else None
 
 
-def _deadline_question(state: State, d_id: str) -> Question:
+def question_for_deadline(state: State, d_id: str) -> Question:
+    """What deadline ``d_id``'s status will be."""
     return Question(
         "deadline",
         d_id,
@@ -81,19 +82,19 @@ def question_for(engine: Engine, state: State, event: Event) -> Question | None:
     predict). See the module docstring for the choice."""
     deadline = getattr(event, "deadline", None)
     if isinstance(deadline, str) and deadline in state.deadlines:
-        return _deadline_question(state, deadline)
+        return question_for_deadline(state, deadline)
     if isinstance(event, Commitment) and event.opens:
-        return _deadline_question(state, event.opens[0])
+        return question_for_deadline(state, event.opens[0])
     if isinstance(event, Accept | Reject | StatePosition):
         for d in engine.scenario.deadlines:
             live = state.deadlines[d.id].status in LIVE_STATUSES
             if live and d.requirement and event.document in d.requirement.split():
-                return _deadline_question(state, d.id)
+                return question_for_deadline(state, d.id)
     if isinstance(event, SetFact | ClearFact):
         for d in engine.scenario.deadlines:
             anchor = d.anchor.condition if d.anchor is not None else None
             if anchor and event.fact in anchor.split():
-                return _deadline_question(state, d.id)
+                return question_for_deadline(state, d.id)
         return None
     document = getattr(event, "document", None)
     if isinstance(document, str) and document in state.documents:

@@ -157,3 +157,35 @@ def test_replaying_the_accepted_actions_gives_the_live_group(
     assert again.log == live.log
     assert (again.status, again.done, again.day) == (live.status, live.done, live.day)
     assert again.actions == live.actions
+
+
+def test_with_predictions_each_seat_predicts_before_it_acts_and_is_scored(seed: Engine) -> None:
+    g = Group.open(seed, ("ukraine", "russia"), predict=True).take(START)
+    question = g.must_predict("ukraine")
+    assert question is not None and question.target == "thanksgiving_deadline"
+    with pytest.raises(RefusedError, match="predict first"):
+        g.take(Action("ukraine", "pass"))
+    with pytest.raises(RefusedError, match="answer one of: inactive"):
+        g.take(Action("ukraine", "predict", "bananas"))
+    g = g.take(Action("ukraine", "predict", "missed")).take(Action("ukraine", "pass"))
+    assert g.must_predict("ukraine") is None  # acted
+    with pytest.raises(RefusedError, match="already acted"):
+        g.take(Action("ukraine", "predict", "same"))
+    g = g.take(Action("russia", "predict", "same")).take(Action("russia", "pass"))
+    assert g.day == dt.date(2025, 11, 27)
+    scored = [(p.seat, p.answer, p.actual, p.right) for p in g.predictions]
+    # a deadline is missed at the close of its due day, not on arriving at it
+    assert scored == [
+        ("ukraine", "missed", "pending", False),
+        ("russia", "pending", "pending", True),
+    ]
+    assert g.must_predict("ukraine") is not None  # a new day, a new question
+    again = Group.replay(seed, g.seats, g.actions, predict=True)
+    assert again.predictions == g.predictions
+
+
+def test_without_predictions_a_seat_is_never_asked(seed: Engine) -> None:
+    g = started(seed, "ukraine")
+    assert g.must_predict("ukraine") is None
+    with pytest.raises(RefusedError, match="nothing to predict"):
+        g.take(Action("ukraine", "predict", "same"))
