@@ -3,7 +3,8 @@
 * ``/instructor/TOKEN``: groups, join links, start/pause/advance/end, live view;
   ``/instructor/TOKEN/debrief``, ``/export.csv``, ``/export.json``,
   ``/groups/N/report.html`` (a group's report, as a download).
-* ``/seat/TOKEN``: a student's page; ``/seat/TOKEN/act`` takes a move, a pass or a why.
+* ``/seat/TOKEN``: a student's page; ``/seat/TOKEN/act`` takes a move, a pass, a
+  prediction or a why; ``/seat/TOKEN/role``: the seat's role sheet, to print.
 * ``.../version``: a number that grows with every change; the pages' script polls it
   and reloads when it moves (unless the reader is typing).
 
@@ -190,8 +191,18 @@ class Site:
     async def create(self, request: Request) -> Response:
         token = self.instructor(request)
         form = await self.form(request, token)
+        seats = tuple(form.get("party", []))
+        strategic = []
+        for key, values in form.items():
+            if key.startswith("as-") and values[0] != "script":
+                party = key[3:]
+                if values[0] != "strategy":
+                    raise HTTPException(400, f"Unknown choice {values[0]!r} for {party!r}.")
+                if party not in seats:
+                    strategic.append(party)
+        predict = _one(form, "predict") == "on"
         try:
-            entry = self.room.create(_one(form, "name"), tuple(form.get("party", [])))
+            entry = self.room.create(_one(form, "name"), seats, tuple(strategic), predict)
         except MoveError as e:
             notice = pages.Notice("The group was not created", (str(e),), "refused")
             page = pages.instructor_page(self.room, str(request.base_url), self.csrf(token), notice)
@@ -220,6 +231,10 @@ class Site:
         token, entry, party = self.seat(request)
         return _html(pages.seat_page(self.room, entry, party, token, self.csrf(token)))
 
+    async def seat_role(self, request: Request) -> Response:
+        token, entry, party = self.seat(request)
+        return _html(pages.seat_role_page(entry, party, token))
+
     async def seat_version(self, request: Request) -> Response:
         _, entry, _ = self.seat(request)
         return _text(str(len(entry.group.actions)))
@@ -232,10 +247,10 @@ class Site:
             notice = self._why(entry, party, move)
             page = pages.seat_page(self.room, entry, party, token, self.csrf(token), notice)
             return _html(page)
-        if do not in ("move", "pass"):
+        if do not in ("move", "pass", "predict"):
             raise HTTPException(400, f"Unknown action {do!r}.")
         try:
-            self.room.act(entry.id, Action(party, "pass" if do == "pass" else "move", move))
+            self.room.act(entry.id, Action(party, do, move))  # type: ignore[arg-type]
         except RefusedError as e:
             notice = pages.Notice(f"Refused: {move or do}", e.reasons, "refused")
             page = pages.seat_page(self.room, entry, party, token, self.csrf(token), notice)
@@ -279,6 +294,7 @@ def create_app(room: Classroom) -> Starlette:
         ("/instructor/{token}/groups/{gid:int}/report.html", s.report),
         ("/seat/{token}", s.seat_page),
         ("/seat/{token}/version", s.seat_version),
+        ("/seat/{token}/role", s.seat_role),
     ]
     post: list[tuple[str, Callable[[Request], Awaitable[Response]]]] = [
         ("/instructor/{token}/groups", s.create),

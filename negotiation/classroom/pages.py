@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from negotiation.classroom.export import outcome
 from negotiation.classroom.room import Classroom, Entry
 from negotiation.model.scenario import Scenario
 from negotiation.render.escape import xml_text as e
+from negotiation.render.roles import role_page, role_sheet
 from negotiation.render.views import deadline_rows, document_rows, positions_matrix
+from negotiation.teach.counterparts import strategic_parties
 from negotiation.teach.debrief import Debrief, debrief
-from negotiation.teach.group import Group, Line
+from negotiation.teach.group import Group, Line, Prediction
 
 CSS = """
 *{box-sizing:border-box}
@@ -42,8 +45,21 @@ form.inline{display:inline}button{font:inherit;padding:3px 10px;margin:2px 0;cur
 select,input[type=text]{font:inherit;max-width:100%}select{width:100%}
 input[type=text]{width:100%}code{overflow-wrap:anywhere}
 .link{font-family:monospace;font-size:.9em;overflow-wrap:anywhere}
+.qr svg{display:block}table.parties td{vertical-align:middle}
 @media (min-width:1400px){body{font-size:19px}main{max-width:1300px}}
 """
+
+
+@lru_cache(maxsize=2048)
+def qr_svg(url: str) -> str:
+    """A join link as a QR code, inline SVG (``segno``, of the classroom extra; empty
+    without it). The SVG holds only the code's path: no text of the link."""
+    try:
+        import segno  # noqa: PLC0415 - optional: the page works without it
+    except ImportError:  # pragma: no cover - the classroom extra has it
+        return ""
+    svg = segno.make(url, error="m").svg_inline(scale=3, dark="#111827", light="#ffffff")
+    return f'<span class="qr" role="img" aria-label="QR code of the join link">{svg}</span>'
 
 
 @dataclass(frozen=True)
@@ -140,15 +156,28 @@ def _state(scenario: Scenario, group: Group, me: str | None = None) -> str:
 def instructor_page(room: Classroom, base: str, csrf: str, notice: Notice | None = None) -> str:
     sc = room.engine.scenario
     me = f"/instructor/{room.instructor}"
-    boxes = "".join(
-        f'<label><input type="checkbox" name="party" value="{e(p.id)}"> {e(p.name)} '
-        f"<span class='muted'>({e(p.id)})</span></label><br>"
-        for p in sc.parties
-    )
+    kinds = {x.party: x.kind.value for x in sc.strategies}
+    usable = set(strategic_parties(room.engine))
+    rows = []
+    for p in sc.parties:
+        box = f'<label><input type="checkbox" name="party" value="{e(p.id)}"> a student</label>'
+        other = "follows the script"
+        if p.id in usable:
+            other = (
+                f'<select name="as-{e(p.id)}" aria-label="{e(p.id)} if no student plays it">'
+                '<option value="script">follows the script</option>'
+                f'<option value="strategy">follows its strategy ({e(kinds[p.id])})</option>'
+                "</select>"
+            )
+        rows.append([f"{e(p.name)} <span class='muted'>({e(p.id)})</span>", box, other])
+    parties = _table(["party", "played by", "else"], rows, "parties")
     create = (
         f'<form method="post" action="{me}/groups" class="card" id="create">{_hidden(csrf)}'
         "<h2>New group</h2><label>Name <input type='text' name='name' maxlength='80'></label>"
-        f"<p>Parties the students play (the others follow the script):<br>{boxes}</p>"
+        f"<p>Who plays each party: a student, or else the scenario's script or the party's "
+        f"declared strategy (an assumption: it answers the students' offers).</p>{parties}"
+        '<p><label><input type="checkbox" name="predict" value="on"> Predictions: each '
+        "student predicts before the clock moves</label></p>"
         "<button type='submit'>Create group</button></form>"
     )
     cards = "".join(_group_card(room, entry, base, csrf) for entry in room.groups.values())
@@ -179,16 +208,26 @@ def _group_card(room: Classroom, entry: Entry, base: str, csrf: str) -> str:
         f'<form method="post" action="{action}" class="inline">{_hidden(csrf)}{buttons}</form>'
     )
     seats = _table(
-        ["seat", "join link", "done today"],
+        ["seat", "join link", "scan", "done today"],
         (
             [
                 e(party),
-                f'<a class="link" href="/seat/{e(token)}">{e(base)}seat/{e(token)}</a>',
+                f'<a class="link" href="/seat/{e(token)}">{e(base)}seat/{e(token)}</a>'
+                f' · <a href="/seat/{e(token)}/role">role sheet</a>',
+                qr_svg(f"{base}seat/{token}"),
                 "yes" if party in g.done else "",
             ]
             for party, token in entry.row.tokens.items()
         ),
+        "seats",
     )
+    others = [
+        f"{e(p)}: {'its strategy' if p in entry.row.strategic else 'the script'}"
+        for p in (x.id for x in g.engine.scenario.parties)
+        if p not in g.seats
+    ]
+    played = f"<p class='muted'>Other parties: {', '.join(others) or 'none'}"
+    played += " · predictions on</p>" if g.predict else "</p>"
     docs = ", ".join(f"{e(d)}: <b>{e(s.state)}</b>" for d, s in g.state.documents.items())
     lines = ", ".join(
         f"{e(d)}: <b>{e(s.status.value)}</b> (due {s.due or '-'})"
@@ -196,7 +235,7 @@ def _group_card(room: Classroom, entry: Entry, base: str, csrf: str) -> str:
     )
     return (
         f'<section class="card" id="group-{entry.id}"><h3>{e(entry.name)} '
-        f"<span class='muted'>#{entry.id}</span></h3><p>{_status(g)}</p>{controls}{seats}"
+        f"<span class='muted'>#{entry.id}</span></h3><p>{_status(g)}</p>{played}{controls}{seats}"
         f"<p>{docs}</p><p>{lines}</p>{_log(g.log, 6)}</section>"
     )
 
@@ -211,6 +250,8 @@ def debrief_page(room: Classroom) -> str:
         ["day reached", *(e(r["day"]) for r in results)],
         ["moves / passes", *(f"{r['moves']} / {r['passes']}" for r in results)],
     ]
+    if any(x.group.predictions for x in entries):
+        rows.append(["predictions right", *(_score(x.group) for x in entries)])
     docs = list(dict.fromkeys(k for r in results for k in r["documents"]))
     rows += [[e(d), *(e(r["documents"].get(d, "-")) for r in results)] for d in docs]
     deadlines = list(dict.fromkeys(k for r in results for k in r["deadlines"]))
@@ -225,7 +266,8 @@ def debrief_page(room: Classroom) -> str:
     )
     table = _table(head, rows, "outcomes")
     histories = "".join(
-        f'<section class="card"><h3>{e(x.name)} #{x.id}: history</h3>{_log(x.group.log)}</section>'
+        f'<section class="card"><h3>{e(x.name)} #{x.id}: history</h3>'
+        f"{_predictions(x.group)}{_log(x.group.log)}</section>"
         for x in entries
     )
     body = (
@@ -256,6 +298,32 @@ def _debrief_rows(found: Sequence[Debrief]) -> list[list[str]]:
     return rows
 
 
+def _score(g: Group) -> str:
+    scored = [p for p in g.predictions if p.right is not None]
+    if not g.predict:
+        return "-"
+    return f"{sum(1 for p in scored if p.right)} of {len(scored)}"
+
+
+def _predictions(g: Group) -> str:
+    """A group's predictions against what happened (nothing when it made none)."""
+    if not g.predictions:
+        return ""
+    rows = [
+        [
+            str(p.day),
+            e(p.seat),
+            f"{e(p.question.subject)} {e(p.question.target)} (was {e(p.question.current)})",
+            e(p.answer),
+            e(p.actual or "not yet"),
+            "" if p.right is None else ("right" if p.right else "wrong"),
+        ]
+        for p in g.predictions
+    ]
+    head = ["day", "seat", "about", "predicted", "happened", ""]
+    return f"<h4>Predictions vs what happened</h4>{_table(head, rows, 'predictions')}"
+
+
 def _deadline(d: dict[str, str | None] | None) -> str:
     if d is None:
         return "-"
@@ -282,12 +350,53 @@ def seat_page(
     body = (
         f"<h1>You play {e(who.name)} <span class='muted'>({e(party)})</span></h1>"
         f"<p>{e(entry.name)} · {e(sc.title)} · {_status(g)}</p>{turn}{_notice(notice)}"
+        f"{_predict(g, party, me, csrf)}"
         f'<div class="cols"><div>{_moves(g, party, me, csrf)}'
+        f"{_my_predictions(g, party)}"
         f"<h2>Timeline so far</h2>{_log(g.log)}</div>"
-        f"<div><h2>Your role sheet</h2>{role_sheet(sc, party)}</div></div>"
+        f'<div><h2>Your role sheet</h2><p><a href="{me}/role" id="role-link">Printable '
+        f"role sheet</a></p>{role_sheet(sc, party)}</div></div>"
         f"<h2>Where things stand</h2>{_state(sc, g, party)}"
     )
     return layout(f"{who.name}: {entry.name}", body, f"{me}/version", len(g.actions))
+
+
+def _predict(g: Group, party: str, me: str, csrf: str) -> str:
+    """The question the seat answers before it moves (nothing when none)."""
+    q = g.must_predict(party)
+    if q is None:
+        return ""
+    options = '<option value="same">same (it will not change)</option>' + "".join(
+        f'<option value="{e(c)}">{e(c)}</option>' for c in q.choices
+    )
+    return (
+        f'<form method="post" action="{me}/act" id="predict" class="card notice">'
+        f"{_hidden(csrf)}<h2>Predict first</h2><p>Before the clock moves on: what will "
+        f"{e(q.subject)} <b>{e(q.target)}</b> be at the next stop? It is "
+        f"<b>{e(q.current)}</b> now.</p>"
+        f'<select name="move" id="prediction" aria-label="your prediction">{options}</select>'
+        '<button name="do" value="predict">Predict</button></form>'
+    )
+
+
+def _verdict(p: Prediction) -> str:
+    if p.actual is None:
+        return "to be seen"
+    return f"it was {p.actual}: {'right' if p.right else 'wrong'}"
+
+
+def _my_predictions(g: Group, party: str) -> str:
+    mine = [p for p in g.predictions if p.seat == party]
+    if not mine:
+        return ""
+    items = "".join(
+        f"<li><span class='muted'>{p.day}</span> {e(p.question.subject)} {e(p.question.target)}:"
+        f" you said {e(p.answer)}; {e(_verdict(p))}</li>"
+        for p in mine
+    )
+    right = sum(1 for p in mine if p.right)
+    scored = sum(1 for p in mine if p.actual is not None)
+    return f"<h2>Your predictions ({right} of {scored} right)</h2><ul>{items}</ul>"
 
 
 def _moves(g: Group, party: str, me: str, csrf: str) -> str:
@@ -319,40 +428,9 @@ def _moves(g: Group, party: str, me: str, csrf: str) -> str:
     )
 
 
-def role_sheet(sc: Scenario, party: str) -> str:
-    """The party's private brief, generated from the scenario: who it is, its stances at
-    the start, the deadlines it sets, and its interests (labelled assumptions)."""
-    p = next(x for x in sc.parties if x.id == party)
-    out = [f"<p>{e(p.description)}</p>" if p.description else ""]
-    if p.representatives:
-        people = ", ".join(
-            f"{r.name}" + (f" ({r.office})" if r.office else "") for r in p.representatives
-        )
-        out.append(f"<p>Speaking for you: {e(people)}</p>")
-    if p.bodies:
-        out.append(
-            f"<p>Your bodies: {e(', '.join(f'{b.name} ({party}.{b.id})' for b in p.bodies))}</p>"
-        )
-    stances = [x for x in sc.positions if x.party == party]
-    if stances:
-        out.append("<h3>Your positions at the start</h3><ul>")
-        out += [f"<li>{e(x.stance.value)} on {e(x.on)}</li>" for x in stances]
-        out.append("</ul>")
-    mine = [d for d in sc.deadlines if d.set_by == party]
-    if mine:
-        out.append("<h3>Deadlines you set</h3><ul>")
-        out += [f"<li>{e(d.id)}: {e(d.summary or '')}</li>" for d in mine]
-        out.append("</ul>")
-    for x in (i for i in sc.interests if i.party == party):
-        out.append(f"<h3>Your interests in {e(x.document)}</h3>")
-        if x.summary:
-            out.append(f"<p>{e(x.summary)}</p>")
-        points = [f"<li>{e(pid)} (weight {pi.weight:g})</li>" for pid, pi in x.points.items()]
-        out.append(f"<ul>{''.join(points)}</ul>")
-        out.append(f"<p class='muted'>Assumption: {e(x.assumption)}</p>")
-    if len(out) == 1 and not out[0]:
-        out.append("<p class='muted'>The scenario gives no brief for this party.</p>")
-    return "".join(out)
+def seat_role_page(entry: Entry, party: str, token: str) -> str:
+    """The seat's role sheet as a printable page."""
+    return role_page(entry.group.engine.scenario, party, f"/seat/{token}")
 
 
 def error_page(status: int, message: str) -> str:

@@ -15,6 +15,7 @@ from negotiation import loader
 from negotiation.classroom.store import GroupRow, Store, StoreError
 from negotiation.model.errors import MoveError
 from negotiation.runtime.engine import Engine
+from negotiation.teach.counterparts import Strategic
 from negotiation.teach.group import Action, Group, RefusedError
 
 MAX_GROUPS = 200
@@ -59,7 +60,11 @@ class Classroom:
         self.seats: dict[str, tuple[int, str]] = {}
         for row in store.groups():
             try:
-                group = Group.replay(self.engine_of(row.scenario), row.seats, row.actions)
+                engine = self.engine_of(row.scenario)
+                counterparts = Strategic(engine, row.strategic)
+                group = Group.replay(
+                    engine, row.seats, row.actions, counterparts, predict=row.predict
+                )
             except MoveError as e:
                 raise StoreError(f"group {row.id} ({row.name}) does not replay: {e}") from None
             self._keep(Entry(row, group))
@@ -80,13 +85,27 @@ class Classroom:
         return len(self.groups) + sum(len(e.group.actions) for e in self.groups.values())
 
     # -- changes ---------------------------------------------------------------------------
-    def create(self, name: str, seats: tuple[str, ...]) -> Entry:
-        """A new group of the server's scenario (``MoveError`` for bad seats)."""
+    def create(
+        self,
+        name: str,
+        seats: tuple[str, ...],
+        strategic: tuple[str, ...] = (),
+        predict: bool = False,
+    ) -> Entry:
+        """A new group of the server's scenario: the parties students play (``seats``),
+        those that follow their declared strategies (``strategic``; the rest follow the
+        script), whether students predict (``MoveError`` for bad choices)."""
         name = " ".join(name.split())[:MAX_NAME] or f"Group {len(self.groups) + 1}"
         if len(self.groups) >= MAX_GROUPS:
             raise MoveError(f"at most {MAX_GROUPS} groups")
-        group = Group.open(self.engine, seats)
-        row = self.store.add_group(name, self.scenario, group.seats)
+        both = sorted(set(seats) & set(strategic))
+        if both:
+            raise MoveError(f"{both[0]}: a party is a student's seat or a strategy, not both")
+        counterparts = Strategic(self.engine, strategic)
+        group = Group.open(self.engine, seats, counterparts, predict=predict)
+        order = [p.id for p in self.engine.scenario.parties]
+        strategic = tuple(p for p in order if p in strategic)
+        row = self.store.add_group(name, self.scenario, group.seats, strategic, predict)
         entry = Entry(row, group)
         self._keep(entry)
         return entry

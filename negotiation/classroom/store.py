@@ -9,7 +9,11 @@ group by replaying its rows (``teach.group.Group.replay``). Tables:
   students play (comma-separated, in the scenario's order);
 * ``seats``: token (``secrets.token_urlsafe``), group, party;
 * ``moves``: group, sequence number in the group, seat, kind, text, wall-clock time
-  (for the record only: the group never reads it).
+  (for the record only: the group never reads it);
+* ``settings``: per group, the parties that follow their declared strategies
+  (comma-separated) and whether its students predict; a group without a row (a file
+  from before the table) follows the script and predicts nothing. Opening a file of
+  version 1 without the table adds it.
 
 A file that exists but is not a classroom database (another SQLite file, or no SQLite
 file at all) is refused and left as it is.
@@ -58,6 +62,13 @@ CREATE TABLE moves (
     UNIQUE (group_id, seq)
 );
 """
+_SETTINGS = """
+CREATE TABLE IF NOT EXISTS settings (
+    group_id INTEGER PRIMARY KEY REFERENCES groups(id),
+    strategic TEXT NOT NULL,
+    predict INTEGER NOT NULL
+)
+"""
 
 
 class StoreError(NegotiationError):
@@ -73,6 +84,9 @@ class GroupRow:
     tokens: dict[str, str]
     """party -> seat token"""
     actions: tuple[Action, ...]
+    strategic: tuple[str, ...] = ()
+    """The parties that follow their declared strategies (the others: the script)."""
+    predict: bool = False
 
 
 def _now() -> str:
@@ -112,6 +126,7 @@ class Store:
             raise StoreError(f"{path}: classroom database version {version}, expected {VERSION}")
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = FULL")
+        self.db.execute(_SETTINGS)
 
     def _create(self) -> None:
         self.db.execute("BEGIN")
@@ -144,8 +159,15 @@ class Store:
         self.db.close()
 
     # -- writing ------------------------------------------------------------------------------
-    def add_group(self, name: str, scenario: str, seats: tuple[str, ...]) -> GroupRow:
-        """A new group with a fresh token per seat, committed."""
+    def add_group(
+        self,
+        name: str,
+        scenario: str,
+        seats: tuple[str, ...],
+        strategic: tuple[str, ...] = (),
+        predict: bool = False,
+    ) -> GroupRow:
+        """A new group with a fresh token per seat and its settings, committed."""
         tokens = {party: secrets.token_urlsafe(16) for party in seats}
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -157,11 +179,14 @@ class Store:
             self.db.executemany(
                 "INSERT INTO seats VALUES (?, ?, ?)", [(t, gid, p) for p, t in tokens.items()]
             )
+            self.db.execute(
+                "INSERT INTO settings VALUES (?, ?, ?)", (gid, ",".join(strategic), int(predict))
+            )
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        return GroupRow(gid, name, scenario, seats, tokens, ())
+        return GroupRow(gid, name, scenario, seats, tokens, (), strategic, predict)
 
     def append(self, group: int, seq: int, action: Action) -> None:
         """Append one accepted action as row ``seq`` of the group, committed."""
@@ -183,5 +208,20 @@ class Store:
                 "SELECT seat, kind, text FROM moves WHERE group_id = ? ORDER BY seq", (gid,)
             )
             actions = tuple(_action(gid, s, k, t) for s, k, t in moves)
-            out.append(GroupRow(gid, name, scenario, tuple(seats.split(",")), tokens, actions))
+            found = self.db.execute(
+                "SELECT strategic, predict FROM settings WHERE group_id = ?", (gid,)
+            ).fetchone()
+            strategic, predict = found if found is not None else ("", 0)
+            out.append(
+                GroupRow(
+                    gid,
+                    name,
+                    scenario,
+                    tuple(seats.split(",")),
+                    tokens,
+                    actions,
+                    tuple(p for p in strategic.split(",") if p),
+                    bool(predict),
+                )
+            )
         return out

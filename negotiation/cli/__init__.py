@@ -57,6 +57,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "play": ("teach", "play"),
     "diagram": ("teach", "diagram"),
     "report": ("teach", "report"),
+    "roles": ("teach", "roles"),
     "classroom": ("classroom", "classroom"),
     "resume": ("session", "resume"),
 }

@@ -38,6 +38,7 @@ from negotiation.cli.common import (
 from negotiation.persist import write_new
 from negotiation.render import diagram as draw
 from negotiation.render import report as pages
+from negotiation.render import roles as roles_html
 from negotiation.render import session as show
 from negotiation.runtime.engine import Engine
 from negotiation.teach.compare import compare
@@ -392,3 +393,47 @@ def report(
     data = pages.ReportData.build(engine, frames, b, end_day(engine, b, until), counts)
     page = pages.markdown(data) if suffix == ".md" else pages.html(data)
     _write(page, output, force)
+
+
+def roles(
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="DIR", help="The folder to write the sheets to."),
+    ],
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    party: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--party",
+            "-p",
+            metavar="PARTY",
+            autocompletion=complete_party,
+            help="Only this party (repeat for more); every party by default.",
+        ),
+    ] = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write each party's private role sheet as a printable HTML page, DIR/PARTY.html:
+    who it is, its positions at the start, the deadlines it sets and faces, its
+    interests in each document and its BATNA (labelled as the scenario's assumptions),
+    and instructions for a class. Open a sheet in a browser and print it.
+
+    No file is written if one of them exists (unless --force)."""
+    engine = load_engine(scenario)
+    known = roles_html.parties(engine.scenario)
+    chosen = list(dict.fromkeys(party)) if party else list(known)
+    for p in chosen:
+        if p not in known:
+            raise typer.BadParameter(
+                f"unknown party {p!r} (parties: {', '.join(known)})", param_hint="'--party'"
+            )
+    if output.exists() and not output.is_dir():
+        fail(f"{output} is not a folder")
+    targets = [output / f"{p}.html" for p in chosen]
+    existing = [t for t in targets if t.exists()]
+    if existing and not force:
+        fail(f"{existing[0]} exists; use --force to overwrite it (nothing was written)")
+    output.mkdir(parents=True, exist_ok=True)
+    for p, target in zip(chosen, targets, strict=True):
+        write_new(target, roles_html.role_page(engine.scenario, p), force)
+        err().write(f"wrote {target}\n")

@@ -5,19 +5,21 @@ agreed against the deadlines' due dates, and each party's utility against its BA
   parties' interests value; else the first named by a deadline's requirement; else the
   first declared.
 * **Agreed**: signed, or further along the agreement path (ratified, in force): the
-  first of ``AGREED`` the document's lifecycle has. Its *agreement day* is the first
-  day of the group's history on which the document entered one of those states (the
-  group's first day if it started in one); none if it never did.
+  first of ``AGREED`` the document's lifecycle has; or every point with options settled
+  on a value by accepted offers (``OFFERED``). Its *agreement day* is the first day of
+  the group's history on which the document entered one of those states or its last
+  point settled (the group's first day if it started agreed); none if it never did.
 * **Against each deadline**: the deadline's due date in the group's state (extensions
   included) and how many days before (or after) it the agreement came.
 * **Utility against BATNA** (when the scenario declares interests in the document):
   each party's BATNA on the group's state (the first case whose condition holds, else
   the default: as ``analysis.zopa.Analysis.batnas`` reads it on the scripted state),
   and the utility of the agreed package, delayed from the scenario's start to the
-  agreement day as ``negotiation zopa`` delays it. A package is one option per point;
-  the engine records a point's status (open, bracketed, agreed, dropped), not the
-  option agreed, so a state whose points do not name their options has no agreed
-  package, and the utility is None (shown as ``-``).
+  agreement day as ``negotiation zopa`` delays it. A package is one option per point:
+  the values accepted offers settled (``DocumentState.values``), else options that the
+  points' records name. A document agreed without a known package (signed by the
+  script, its options never named) has utility None (shown as ``-``); with no
+  agreement at all each party gets its BATNA, and the page says so.
 
 Pure: a group in, values out.
 """
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from negotiation.analysis.space import OutcomeSpace, Package, option_label
 from negotiation.analysis.utility import PartyUtility, delayed
 from negotiation.analysis.zopa import documents_with_interests
-from negotiation.model.documents import Document
+from negotiation.model.documents import Document, option_text
 from negotiation.model.state import DocumentState, State
 from negotiation.runtime.engine import Engine
 from negotiation.teach.group import Group
@@ -38,6 +40,8 @@ from negotiation.teach.group import Group
 AGREED = ("signed", "ratified", "in_force")
 """The states of a document's agreement path, in order (the first one a lifecycle has
 is where the document counts as agreed)."""
+OFFERED = "agreed by offers"
+"""The agreed state of a document whose points accepted offers settled."""
 
 
 @dataclass(frozen=True)
@@ -72,9 +76,13 @@ class Standing:
     """The condition of the BATNA case that holds (None: the default)."""
     utility: float | None
     """None: no agreed package."""
+    agreed: bool = True
+    """False: no agreement, so the party gets its BATNA."""
 
     @property
     def words(self) -> str:
+        if not self.agreed:
+            return f"no agreement: {self.batna:.3f} (its BATNA) vs BATNA {self.batna:.3f}"
         utility = "-" if self.utility is None else f"{self.utility:.3f}"
         verdict = ""
         if self.utility is not None:
@@ -126,11 +134,18 @@ def agreement_day(group: Group, document: str) -> tuple[dt.date | None, str | No
     that state (None, None: never)."""
     agreed = agreed_states(group.engine, document)
     what = f"document {document}"
+    doc = next(d for d in group.engine.scenario.documents if d.id == document)
+    valued = {p.id for p in (doc.points if doc.points != "unknown" else []) if p.options}
+    settled: set[str] = set()
     for line in group.log:
         for entry in line.entries:
             for change in entry.changes:
                 if change.what == what and change.after in agreed:
                     return entry.date, change.after
+                if change.what.startswith(f"value {document}.") and change.after is not None:
+                    settled.add(change.what.split(".", 1)[1])
+            if valued and settled >= valued:
+                return entry.date, OFFERED
     first = group.log[0].day if group.log else group.day
     start = group.engine.initial_state().documents.get(document)
     if start is not None and start.state in agreed:
@@ -139,14 +154,17 @@ def agreement_day(group: Group, document: str) -> tuple[dt.date | None, str | No
 
 
 def agreed_package(space: OutcomeSpace, doc: DocumentState) -> Package | None:
-    """The package a document's state names: for every point with options, the option
-    its state records (by label). None when a point records no option (the engine
-    records point statuses, not options)."""
+    """The package a document's state names: for every point with options, the value
+    an accepted offer settled, else the option its record names (by label). None when
+    a point has neither."""
     out = []
     for point, options in zip(space.points, space.options, strict=True):
-        recorded = doc.points.get(point.id)
+        recorded = doc.values.get(point.id, doc.points.get(point.id))
         labels = [option_label(point, o) for o in options]
-        found = next((i for i, o in enumerate(options) if recorded in (labels[i], str(o))), None)
+        found = next(
+            (i for i, o in enumerate(options) if recorded in (labels[i], str(o), option_text(o))),
+            None,
+        )
         if found is None:
             return None
         out.append(found)
@@ -176,7 +194,7 @@ def standings(
         utility = None
         if package is not None and agreed_on is not None:
             utility = delayed(PartyUtility.of(x, space)(package), x.delay, days)
-        out.append(Standing(x.party, batna, because, utility))
+        out.append(Standing(x.party, batna, because, utility, agreed_on is not None))
     return tuple(out)
 
 

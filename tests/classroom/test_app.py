@@ -77,7 +77,9 @@ def test_the_student_page_shows_role_state_timeline_and_moves(
 def test_a_role_sheet_shows_interests_with_their_assumption() -> None:
     sheet = role_sheet(engine_of("labour-contract-2026-interests").scenario, "union")
     assert "Your interests in new_contract" in sheet
-    assert "wages (weight 5)" in sheet
+    assert "<tr><td>wages</td><td>50%</td><td>more is better: 0 is worth 0, 6 is worth 1" in sheet
+    assert "Your BATNA (what you get with no agreement" in sheet and "<b>0.55</b>" in sheet
+    assert "while <code>fact strike_started</code>: 0.4" in sheet
     assert "Assumption: Invented for teaching" in sheet
 
 

@@ -1,0 +1,151 @@
+"""The classroom's teaching pieces over Starlette's test client: counterparts on their
+strategies, QR codes of the join links, predictions, printable role sheets, and the
+debrief's utility against BATNA. Bad input is a 4xx, never a 500; scenario and user
+text is escaped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from negotiation.classroom import Classroom, open_classroom
+from negotiation.classroom.app import create_app
+from tests.classroom.conftest import Teacher, act, csrf_of
+
+STRATEGIES = "labour-contract-2026-strategies"
+
+
+@pytest.fixture
+def labour(tmp_path: Path) -> Iterator[Classroom]:
+    r = open_classroom(tmp_path / "labour.sqlite", STRATEGIES)
+    yield r
+    r.store.close()
+
+
+@pytest.fixture
+def lab(labour: Classroom) -> Teacher:
+    return Teacher(TestClient(create_app(labour), follow_redirects=False), labour)
+
+
+def create(t: Teacher, name: str, form: dict[str, object]) -> tuple[int, str]:
+    r = t.client.post(f"{t.url}/groups", data={"csrf": t.csrf(), "name": name, **form})
+    return r.status_code, r.text
+
+
+def test_the_instructor_chooses_seat_strategy_or_script_per_party(lab: Teacher) -> None:
+    page = lab.client.get(lab.url).text
+    assert '<select name="as-employer"' in page
+    assert '<option value="strategy">follows its strategy (conceder)</option>' in page
+    assert 'name="as-conciliation_service"' not in page  # no declared strategy: script only
+    status, _ = create(lab, "Pay", {"party": ["union"], "as-employer": "strategy"})
+    assert status == 303
+    entry = lab.room.groups[1]
+    assert entry.row.strategic == ("employer",)
+    card = lab.client.get(lab.url).text
+    assert "Other parties: employer: its strategy, conciliation_service: the script" in card
+    # the choice survives a restart: the group is rebuilt with the same counterparts
+    again = Classroom(lab.room.store, STRATEGIES)
+    assert again.groups[1].group.log == entry.group.log
+
+
+def test_a_strategy_answers_a_student_s_offer(lab: Teacher) -> None:
+    create(lab, "Pay", {"party": ["union"], "as-employer": "strategy"})
+    token = lab.room.groups[1].row.tokens["union"]
+    assert lab.control(1, "start") == 303
+    status, _ = act(lab.client, token, "move", "union counters pay_deal rise 5")
+    assert status == 303
+    page = lab.client.get(f"/seat/{token}").text
+    answer = re.search(r"employer</b>: employer counters pay_deal rise ([\d.]+)", page)
+    assert answer is not None and 0 < float(answer.group(1)) < 5
+    assert "(its conceder strategy)" in page
+
+
+def test_bad_choices_are_refused_with_a_4xx(lab: Teacher) -> None:
+    status, page = create(lab, "x", {"party": ["union"], "as-employer": "robot"})
+    assert status == 400 and "Unknown choice &#x27;robot&#x27;" in page
+    status, page = create(lab, "x", {"party": ["union"], "as-conciliation_service": "strategy"})
+    assert status == 400 and "no declared strategy for &#x27;conciliation_service&#x27;" in page
+    status, page = create(lab, "x", {"party": ["union"], "as-<b>": "strategy"})
+    assert status == 400 and "no declared strategy for &#x27;&lt;b&gt;&#x27;" in page
+    assert "'<b>'" not in page
+    # a party that a student plays ignores the strategy choice
+    assert create(lab, "y", {"party": ["union"], "as-union": "strategy"})[0] == 303
+    assert lab.room.groups[1].row.strategic == ()
+
+
+def test_each_join_link_has_a_qr_code(teacher: Teacher, client: TestClient) -> None:
+    tokens = teacher.create("<i>QR</i>", "ukraine", "russia")
+    page = client.get(teacher.url).text
+    assert page.count('<span class="qr" role="img" aria-label="QR code of the join link">') == 2
+    assert page.count("<svg ") == 2 and "<script" not in page.split("<main>")[1]
+    segno = pytest.importorskip("segno")
+    url = f"http://testserver/seat/{tokens['ukraine']}"
+    assert segno.make(url, error="m").svg_inline(scale=3, dark="#111827", light="#ffffff") in page
+    assert "&lt;i&gt;QR&lt;/i&gt;" in page and "<i>QR</i>" not in page
+
+
+def test_a_seat_s_role_sheet_prints(teacher: Teacher, client: TestClient) -> None:
+    token = teacher.create("T", "ukraine")["ukraine"]
+    assert f'href="/seat/{token}/role"' in client.get(teacher.url).text
+    r = client.get(f"/seat/{token}/role")
+    assert r.status_code == 200
+    assert "Role sheet: Ukraine" in r.text and "Private: for Ukraine only" in r.text
+    assert "@media print" in r.text and f'<a href="/seat/{token}">Back</a>' in r.text
+    assert "<h2>Instructions</h2>" in r.text
+    assert client.get("/seat/nope/role").status_code == 404
+
+
+def test_predictions_in_the_browser_and_in_the_debrief(
+    teacher: Teacher, client: TestClient
+) -> None:
+    create(teacher, "P", {"party": ["ukraine"], "predict": "on"})
+    token = teacher.room.groups[1].row.tokens["ukraine"]
+    assert teacher.control(1, "start") == 303
+    page = client.get(f"/seat/{token}").text
+    assert '<form method="post" action="/seat/' in page and 'id="predict"' in page
+    assert "what will deadline <b>thanksgiving_deadline</b> be at the next stop?" in page
+    status, page = act(client, token, "pass")
+    assert status == 409 and "predict first" in page
+    status, page = act(client, token, "predict", "<script>")
+    assert status == 409 and "&lt;script&gt;" in page and "<script>" not in page.split("<main>")[1]
+    assert act(client, token, "predict", "missed")[0] == 303
+    assert 'id="predict"' not in client.get(f"/seat/{token}").text
+    assert act(client, token, "pass")[0] == 303  # the clock moves: the prediction is scored
+    page = client.get(f"/seat/{token}").text
+    assert "Your predictions (0 of 1 right)" in page
+    assert "you said missed; it was pending: wrong" in page
+    debrief = client.get(f"{teacher.url}/debrief").text
+    assert "<td>predictions right</td><td>0 of 1</td>" in debrief
+    assert "<h4>Predictions vs what happened</h4>" in debrief
+    assert "<td>missed</td><td>pending</td><td>wrong</td>" in debrief
+
+
+def test_the_debrief_shows_utility_of_a_package_agreed_by_offers(lab: Teacher) -> None:
+    create(lab, "Deal", {"party": ["union"], "as-employer": "strategy"})
+    create(lab, "No deal", {"party": ["union"], "as-employer": "strategy"})
+    deal = lab.room.groups[1].row.tokens["union"]
+    for gid in (1, 2):
+        assert lab.control(gid, "start") == 303
+    assert act(lab.client, deal, "move", "union accepts the offer on new_contract")[0] == 303
+    assert lab.control(2, "end") == 303
+    page = lab.client.get(f"{lab.url}/debrief").text
+    assert "<td>agreement day</td><td>2026-01-01 (agreed by offers)</td><td>none</td>" in page
+    assert (
+        "<td>union: utility vs BATNA</td><td>0.020 vs BATNA 0.550 (below)</td>"
+        "<td>no agreement: 0.550 (its BATNA) vs BATNA 0.550</td>"
+    ) in page
+    assert "<td>employer: utility vs BATNA</td><td>1.000 vs BATNA 0.600 (above)</td>" in page
+
+
+def test_unknown_actions_and_seats_are_4xx(teacher: Teacher, client: TestClient) -> None:
+    token = teacher.create("T", "ukraine")["ukraine"]
+    csrf = csrf_of(client.get(f"/seat/{token}").text)
+    r = client.post(f"/seat/{token}/act", data={"csrf": csrf, "do": "start"})
+    assert r.status_code == 400
+    assert teacher.control(1, "start") == 303
+    status, page = act(client, token, "predict", "same")
+    assert status == 409 and "nothing to predict" in page
