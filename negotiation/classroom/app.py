@@ -219,7 +219,7 @@ class Site:
         if do not in CONTROLS:
             raise HTTPException(400, f"Unknown action {do!r}.")
         try:
-            self.room.act(gid, Action(INSTRUCTOR, do))  # type: ignore[arg-type]
+            await self.room.act_async(gid, Action(INSTRUCTOR, do))  # type: ignore[arg-type]
         except RefusedError as e:
             notice = pages.Notice(f"{self.room.groups[gid].name}: refused", e.reasons, "refused")
             page = pages.instructor_page(self.room, str(request.base_url), self.csrf(token), notice)
@@ -250,7 +250,7 @@ class Site:
         if do not in ("move", "pass", "predict"):
             raise HTTPException(400, f"Unknown action {do!r}.")
         try:
-            self.room.act(entry.id, Action(party, do, move))  # type: ignore[arg-type]
+            await self.room.act_async(entry.id, Action(party, do, move))  # type: ignore[arg-type]
         except RefusedError as e:
             notice = pages.Notice(f"Refused: {move or do}", e.reasons, "refused")
             page = pages.seat_page(self.room, entry, party, token, self.csrf(token), notice)

@@ -24,6 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import sqlite3
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast, get_args
@@ -104,6 +106,7 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.lock = threading.Lock()
         fresh = not path.exists() or path.stat().st_size == 0
         if not fresh:
             with path.open("rb") as f:
@@ -169,6 +172,18 @@ class Store:
     ) -> GroupRow:
         """A new group with a fresh token per seat and its settings, committed."""
         tokens = {party: secrets.token_urlsafe(16) for party in seats}
+        with self.lock:
+            return self._add_group(name, scenario, seats, strategic, predict, tokens)
+
+    def _add_group(
+        self,
+        name: str,
+        scenario: str,
+        seats: tuple[str, ...],
+        strategic: tuple[str, ...],
+        predict: bool,
+        tokens: dict[str, str],
+    ) -> GroupRow:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             cur = self.db.execute(
@@ -190,10 +205,25 @@ class Store:
 
     def append(self, group: int, seq: int, action: Action) -> None:
         """Append one accepted action as row ``seq`` of the group, committed."""
-        self.db.execute(
-            "INSERT INTO moves (group_id, seq, seat, kind, text, at) VALUES (?, ?, ?, ?, ?, ?)",
-            (group, seq, action.seat, action.kind, action.text, _now()),
-        )
+        self.append_many([(group, seq, action)])
+
+    def append_many(self, rows: Sequence[tuple[int, int, Action]]) -> None:
+        """Append accepted actions (group, seq, action) in one transaction: all are
+        committed (one sync to disk for all) or none. Safe to call from a worker thread:
+        writes to the file are serialized."""
+        at = _now()
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.executemany(
+                    "INSERT INTO moves (group_id, seq, seat, kind, text, at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [(g, n, a.seat, a.kind, a.text, at) for g, n, a in rows],
+                )
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
 
     # -- reading ------------------------------------------------------------------------------
     def groups(self) -> list[GroupRow]:

@@ -40,7 +40,7 @@ from negotiation.model.events import Event
 from negotiation.model.state import State
 from negotiation.model.trace import TraceEntry
 from negotiation.runtime.engine import Engine
-from negotiation.runtime.legal import legal_moves
+from negotiation.runtime.legal import candidate_moves
 from negotiation.runtime.notation import parse_move
 from negotiation.teach.choices import STUDENT, actors, move_text
 from negotiation.teach.predict import Question, actual, question_for, question_for_deadline
@@ -53,6 +53,12 @@ LineKind = Literal["clock", "script", "skipped", "move", "pass", "control", "end
 INSTRUCTOR = "instructor"
 """The seat of the instructor's actions (start, pause, advance, end)."""
 CONTROLS: frozenset[str] = frozenset({"start", "pause", "end", "advance"})
+
+
+_KEEP = 1024
+_CHOICES: dict[tuple[int, str], tuple[State, tuple[Choice, ...]]] = {}
+"""Legal choices by (the state's id, seat), holding the state itself so that an id is
+never reused while kept; at most ``_KEEP``, the oldest dropped first."""
 
 
 class RefusedError(MoveError):
@@ -276,13 +282,30 @@ class Group:
 
     def choices(self, seat: str) -> tuple[Choice, ...]:
         """The legal moves of a seat's party now, in a stable order (documents in
-        declaration order, then deadlines), in the move grammar's words."""
-        moves = legal_moves(self.engine, self.state, [seat])
+        declaration order, then deadlines), in the move grammar's words.
+
+        ``runtime.legal.legal_moves``'s answer, computed with the state encoded once
+        (not once per candidate) and kept while the group's state is the same object (a
+        pass or a prediction leaves it as it was; its seats reload their pages then)."""
+        key = (id(self.state), seat)
+        kept = _CHOICES.get(key)
+        if kept is not None and kept[0] is self.state:
+            return kept[1]
+        runtime = self.engine.runtime
+        candidates = candidate_moves(self.engine, self.state, [seat])
+        ops = [runtime.op_of(event) for event in candidates]  # may add position slots
+        w, _ = runtime.encode_state(self.state)  # so encode after them
         out = []
-        for event in moves.legal:
+        for event, op in zip(candidates, ops, strict=True):
+            if op.reasons(list(w)):
+                continue
             about = getattr(event, "document", None) or getattr(event, "deadline", None) or ""
             out.append(Choice(move_text(event), str(about)))
-        return tuple(out)
+        found = tuple(out)
+        if len(_CHOICES) >= _KEEP:
+            del _CHOICES[next(iter(_CHOICES))]
+        _CHOICES[key] = (self.state, found)
+        return found
 
     def why(self, seat: str, text: str) -> tuple[str, ...]:
         """Every reason a move by the seat would be refused now (empty: allowed); a

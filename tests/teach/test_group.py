@@ -189,3 +189,20 @@ def test_without_predictions_a_seat_is_never_asked(seed: Engine) -> None:
     assert g.must_predict("ukraine") is None
     with pytest.raises(RefusedError, match="nothing to predict"):
         g.take(Action("ukraine", "predict", "same"))
+
+
+def test_choices_are_the_legal_moves_and_are_kept_while_the_state_is_the_same(
+    seed: Engine,
+) -> None:
+    from negotiation.runtime.legal import legal_moves  # noqa: PLC0415
+    from negotiation.teach.choices import move_text  # noqa: PLC0415
+
+    g = started(seed, "ukraine", "russia")
+    for _ in range(4):
+        for seat in g.waiting_for:
+            expected = [move_text(e) for e in legal_moves(seed, g.state, [seat]).legal]
+            assert [c.label for c in g.choices(seat)] == expected
+            assert g.choices(seat) is g.choices(seat)  # kept
+            choice = g.choices(seat)[0].label
+            g = g.take(Action(seat, "move", choice))
+    assert g.day > dt.date(2025, 11, 1)
