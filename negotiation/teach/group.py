@@ -43,7 +43,13 @@ from negotiation.runtime.engine import Engine
 from negotiation.runtime.legal import candidate_moves
 from negotiation.runtime.notation import parse_move
 from negotiation.teach.choices import STUDENT, actors, move_text
-from negotiation.teach.predict import Question, actual, question_for, question_for_deadline
+from negotiation.teach.predict import (
+    Question,
+    actual,
+    question_for,
+    question_for_deadline,
+    question_for_document,
+)
 from negotiation.teach.script import Frame, FrameKind, Item, advance_to, agenda, end_day
 
 ActionKind = Literal["start", "pause", "end", "advance", "move", "pass", "predict"]
@@ -255,7 +261,9 @@ class Group:
         """Today's prediction (the same for every seat): what one document or deadline
         will be once the clock has moved on, about the first scripted event of the
         counterparts' between today and the next stop that ``teach.predict`` asks about;
-        else about a deadline due by then. None: nothing to predict today."""
+        else about a deadline due by then; else the state of the first document the
+        parties' interests value (else the first document). None: past the last day, or
+        a scenario with no document."""
         stop = self.next_stop()
         if stop is None:
             return None
@@ -270,7 +278,9 @@ class Group:
         for d_id, ds in self.state.deadlines.items():
             if ds.due is not None and self.day <= ds.due <= stop:
                 return question_for_deadline(self.state, d_id)
-        return None
+        sc = self.engine.scenario
+        valued = [x.document for x in sc.interests] + [d.id for d in sc.documents]
+        return question_for_document(self.engine, self.state, valued[0]) if valued else None
 
     def must_predict(self, seat: str) -> Question | None:
         """The question the seat must answer before it moves or passes (None: none)."""

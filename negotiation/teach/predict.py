@@ -72,7 +72,8 @@ def question_for_deadline(state: State, d_id: str) -> Question:
     )
 
 
-def _document_question(engine: Engine, state: State, doc_id: str) -> Question:
+def question_for_document(engine: Engine, state: State, doc_id: str) -> Question:
+    """What document ``doc_id``'s lifecycle state will be."""
     lifecycle = engine.lifecycles[engine.documents[doc_id].lifecycle]
     return Question("document", doc_id, tuple(lifecycle.spec.states), state.documents[doc_id].state)
 
@@ -98,7 +99,7 @@ def question_for(engine: Engine, state: State, event: Event) -> Question | None:
         return None
     document = getattr(event, "document", None)
     if isinstance(document, str) and document in state.documents:
-        return _document_question(engine, state, document)
+        return question_for_document(engine, state, document)
     return None
 
 

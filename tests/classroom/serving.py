@@ -21,9 +21,9 @@ LINK = re.compile(r"(http://127\.0\.0\.1:\d+)/instructor/([A-Za-z0-9_-]+)")
 STARTUP = 30.0  # seconds a server may take to listen (a loaded machine)
 
 
-def start(db: Path) -> tuple[subprocess.Popen[bytes], str, str]:
+def start(db: Path, scenario: str = SEED) -> tuple[subprocess.Popen[bytes], str, str]:
     """A server on a free port of 127.0.0.1: (process, base URL, instructor token)."""
-    command = [sys.executable, "-m", "negotiation.cli", "classroom", "-s", SEED]
+    command = [sys.executable, "-m", "negotiation.cli", "classroom", "-s", scenario]
     command += ["--port", "0", "--db", str(db)]
     log = db.with_suffix(".stderr").open("ab")
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log)

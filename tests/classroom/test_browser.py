@@ -4,9 +4,10 @@ given). Without them the test is skipped, unless ``CI=true``: then it fails.
 
 The instructor creates two groups, three students join by their links and move (one
 move is refused, with its reason shown), the clock advances, a deadline fires, and the
-debrief shows both groups. Every page fits 1024 px. With ``NEGOTIATION_SCREENSHOTS=1``
-the test saves the instructor, student and debrief pages to docs/img/ (otherwise it
-writes nothing to the checkout).
+debrief shows both groups. In a second class, on the strategies scenario, a student
+predicts, offers, and the employer's declared strategy answers. Every page fits 1024
+px. With ``NEGOTIATION_SCREENSHOTS=1`` the tests save the instructor, student and
+debrief pages to docs/img/ (otherwise they write nothing to the checkout).
 """
 
 from __future__ import annotations
@@ -182,5 +183,51 @@ def test_a_class_in_the_browser(browser: Any, tmp_path: Path) -> None:
         assert "missed (due 2025-11-27)" in table
         fits(d)
         shoot(d, "debrief")
+    finally:
+        stop(proc, signal.SIGINT)
+
+
+def test_a_strategy_counterpart_answers_a_student_in_the_browser(
+    browser: Any, tmp_path: Path
+) -> None:
+    """The union is a student, the employer follows its declared strategy, predictions
+    are on: the student predicts, offers, and the employer's strategy answers."""
+    from selenium.webdriver.common.by import By  # noqa: PLC0415
+    from selenium.webdriver.support.ui import Select  # noqa: PLC0415
+
+    proc, base, token = start(tmp_path / "class.sqlite", "labour-contract-2026-strategies")
+    try:
+        d = browser
+        me = f"{base}/instructor/{token}"
+        d.get(me)
+        d.find_element(By.NAME, "name").send_keys("Pay table")
+        d.find_element(By.CSS_SELECTOR, '#create input[value="union"]').click()
+        Select(d.find_element(By.NAME, "as-employer")).select_by_value("strategy")
+        d.find_element(By.NAME, "predict").click()
+        click(d, "#create button")
+        card = d.find_element(By.ID, "group-1")
+        assert "employer: its strategy" in card.text and "predictions on" in card.text
+        assert len(card.find_elements(By.CSS_SELECTOR, ".qr svg")) == 1
+        (link,) = [a.get_attribute("href") for a in card.find_elements(By.CSS_SELECTOR, "a.link")]
+        click(d, '#group-1 button[value="start"]')
+        fits(d)
+        shoot(d, "instructor-strategies")
+        d.get(link)
+        assert "Predict first" in d.find_element(By.ID, "predict").text
+        Select(d.find_element(By.ID, "prediction")).select_by_value("same")
+        click(d, '#predict button[value="predict"]')
+        d.find_element(By.ID, "move").send_keys("union counters pay_deal rise 5")
+        click(d, '#type button[value="move"]')
+        log = d.find_element(By.CSS_SELECTOR, "ol.log").text
+        assert "union counters pay_deal rise 5" in log
+        assert "employer counters pay_deal rise" in log and "(its conceder strategy)" in log
+        fits(d)
+        shoot(d, "student-strategies")
+        d.get(f"{link}/role")
+        assert "Private: for" in d.find_element(By.TAG_NAME, "main").text
+        d.get(f"{me}/debrief")
+        assert "predictions right" in d.find_element(By.CSS_SELECTOR, "table.outcomes").text
+        fits(d)
+        shoot(d, "debrief-strategies")
     finally:
         stop(proc, signal.SIGINT)
