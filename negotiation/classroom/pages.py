@@ -21,7 +21,7 @@ from negotiation.render.roles import role_page, role_sheet
 from negotiation.render.views import deadline_rows, document_rows, positions_matrix
 from negotiation.teach.counterparts import strategic_parties
 from negotiation.teach.debrief import Debrief, debrief
-from negotiation.teach.group import Group, Line, Prediction
+from negotiation.teach.group import Choice, Group, Line, Prediction
 
 CSS = """
 *{box-sizing:border-box}
@@ -361,6 +361,22 @@ def seat_page(
     return layout(f"{who.name}: {entry.name}", body, f"{me}/version", len(g.actions))
 
 
+@lru_cache(maxsize=1024)
+def _options(choices: tuple[Choice, ...], titles: tuple[tuple[str, str], ...]) -> str:
+    """The legal moves as a select's options, grouped by document (kept: groups in one
+    state have the same moves)."""
+    named = dict(titles)
+    groups: dict[str, list[str]] = {}
+    for c in choices:
+        groups.setdefault(c.about, []).append(c.label)
+    return "".join(
+        f'<optgroup label="{e(named.get(about, about or "other"))}">'
+        + "".join(f'<option value="{e(m)}">{e(m)}</option>' for m in moves)
+        + "</optgroup>"
+        for about, moves in groups.items()
+    )
+
+
 def _predict(g: Group, party: str, me: str, csrf: str) -> str:
     """The question the seat answers before it moves (nothing when none)."""
     q = g.must_predict(party)
@@ -400,16 +416,8 @@ def _my_predictions(g: Group, party: str) -> str:
 
 
 def _moves(g: Group, party: str, me: str, csrf: str) -> str:
-    groups: dict[str, list[str]] = {}
-    for c in g.choices(party):
-        groups.setdefault(c.about, []).append(c.label)
-    titles = {d.id: d.title for d in g.engine.scenario.documents}
-    options = "".join(
-        f'<optgroup label="{e(titles.get(about, about or "other"))}">'
-        + "".join(f'<option value="{e(m)}">{e(m)}</option>' for m in moves)
-        + "</optgroup>"
-        for about, moves in groups.items()
-    )
+    titles = tuple((d.id, d.title) for d in g.engine.scenario.documents)
+    options = _options(g.choices(party), titles)
     act = f"{me}/act"
     return (
         "<h2>Your moves</h2>"

@@ -62,9 +62,9 @@ CONTROLS: frozenset[str] = frozenset({"start", "pause", "end", "advance"})
 
 
 _KEEP = 1024
-_CHOICES: dict[tuple[int, str], tuple[State, tuple[Choice, ...]]] = {}
-"""Legal choices by (the state's id, seat), holding the state itself so that an id is
-never reused while kept; at most ``_KEEP``, the oldest dropped first."""
+_CHOICES: dict[tuple[int, tuple[object, ...], str], tuple[Engine, tuple[Choice, ...]]] = {}
+"""Legal choices by (the engine's id, the encoded state, seat), holding the engine so
+that its id is never reused while kept; at most ``_KEEP``, the oldest dropped first."""
 
 
 class RefusedError(MoveError):
@@ -295,16 +295,18 @@ class Group:
         declaration order, then deadlines), in the move grammar's words.
 
         ``runtime.legal.legal_moves``'s answer, computed with the state encoded once
-        (not once per candidate) and kept while the group's state is the same object (a
-        pass or a prediction leaves it as it was; its seats reload their pages then)."""
-        key = (id(self.state), seat)
-        kept = _CHOICES.get(key)
-        if kept is not None and kept[0] is self.state:
-            return kept[1]
+        (not once per candidate) and kept by the encoded state (the runtime's whole
+        semantic state, which legal moves depend on alone): a pass leaves it as it was,
+        and groups of one scenario often stand in the same state."""
         runtime = self.engine.runtime
+        w, _ = runtime.encode_state(self.state)
+        key = (id(self.engine), tuple(w), seat)
+        kept = _CHOICES.get(key)
+        if kept is not None and kept[0] is self.engine:
+            return kept[1]
         candidates = candidate_moves(self.engine, self.state, [seat])
-        ops = [runtime.op_of(event) for event in candidates]  # may add position slots
-        w, _ = runtime.encode_state(self.state)  # so encode after them
+        ops = [runtime.op_of(event) for event in candidates]  # may add position slots,
+        w, _ = runtime.encode_state(self.state)  # so encode again after them
         out = []
         for event, op in zip(candidates, ops, strict=True):
             if op.reasons(list(w)):
@@ -314,7 +316,7 @@ class Group:
         found = tuple(out)
         if len(_CHOICES) >= _KEEP:
             del _CHOICES[next(iter(_CHOICES))]
-        _CHOICES[key] = (self.state, found)
+        _CHOICES[key] = (self.engine, found)
         return found
 
     def why(self, seat: str, text: str) -> tuple[str, ...]:
