@@ -71,3 +71,43 @@ def test_a_row_that_no_longer_replays_is_reported(tmp_path: Path) -> None:
     room.store.close()
     with pytest.raises(StoreError, match=r"group 1 \(A\) does not replay: .*agreed_in_principle"):
         open_classroom(db, SEED)
+
+
+def test_concurrent_actions_are_committed_together_and_shown_only_once_stored(
+    tmp_path: Path,
+) -> None:
+    import asyncio  # noqa: PLC0415
+
+    from negotiation.teach.group import RefusedError  # noqa: PLC0415
+
+    db = tmp_path / "c.sqlite"
+    room = open_classroom(db, SEED)
+    ids = [room.create(f"G{n}", ("ukraine", "russia")).id for n in range(3)]
+    batches: list[int] = []
+    write = room.store.append_many
+
+    def counted(rows: list[tuple[int, int, Action]]) -> None:
+        batches.append(len(rows))
+        write(rows)
+
+    room.store.append_many = counted  # type: ignore[method-assign]
+
+    async def play() -> None:
+        starts = [asyncio.create_task(room.act_async(g, Action(INSTRUCTOR, "start"))) for g in ids]
+        passes = [asyncio.create_task(room.act_async(g, Action("ukraine", "pass"))) for g in ids]
+        await asyncio.sleep(0)  # every request taken, each waiting for its commit
+        assert [room.pending[gid].status for gid in ids] == ["running"] * 3
+        shown = [room.groups[gid].group.status for gid in ids]
+        assert shown == ["waiting"] * 3  # accepted, not yet stored: not yet shown
+        await asyncio.gather(*starts, *passes)
+        assert room.pending == {}
+        with pytest.raises(RefusedError, match="already acted"):
+            await room.act_async(ids[0], Action("ukraine", "pass"))
+
+    asyncio.run(play())
+    assert sum(batches) == 6 and len(batches) < 6  # rows of several requests per commit
+    assert [room.groups[gid].group.waiting_for for gid in ids] == [("russia",)] * 3
+    room.store.close()
+    again = open_classroom(db, SEED)
+    assert [len(again.groups[gid].group.actions) for gid in ids] == [2, 2, 2]
+    again.store.close()
