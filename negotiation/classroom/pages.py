@@ -13,8 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from negotiation.analysis.space import option_values
 from negotiation.classroom.export import outcome
 from negotiation.classroom.room import Classroom, Entry
+from negotiation.model.documents import option_text
 from negotiation.model.scenario import Scenario
 from negotiation.render.escape import xml_text as e
 from negotiation.render.roles import role_page, role_sheet
@@ -121,6 +123,20 @@ def _status(group: Group) -> str:
     return f"<b>{group.day}</b> · {e(group.status)}{turn}"
 
 
+def _point(point: str, status: str, values: dict[str, str]) -> str:
+    value = values.get(point)
+    return f"{point}: {status}" + (f" at {value}" if value is not None else "")
+
+
+def _on_the_table(offer: dict[str, object] | None) -> str:
+    """The offer pending on a document, for the state's table (HTML; nothing if none)."""
+    if not offer:
+        return ""
+    package = offer.get("package")
+    terms = ", ".join(f"{k} {v}" for k, v in package.items()) if isinstance(package, dict) else ""
+    return f"<br><b>on the table</b>: {e(str(offer.get('by')))} offers {e(terms)}"
+
+
 def _state(scenario: Scenario, group: Group, me: str | None = None) -> str:
     docs = _table(
         ["document", "state", "points", "signed by"],
@@ -128,7 +144,8 @@ def _state(scenario: Scenario, group: Group, me: str | None = None) -> str:
             [
                 f"{e(r['title'])} <span class='muted'>({e(r['id'])})</span>",
                 e(r["state"]),
-                e(", ".join(f"{k}: {v}" for k, v in r["points"].items())),
+                e(", ".join(_point(k, v, r.get("values", {})) for k, v in r["points"].items()))
+                + _on_the_table(r.get("offer")),
                 e(", ".join(r["signed_by"])),
             ]
             for r in document_rows(scenario, group.state)
@@ -377,6 +394,22 @@ def _options(choices: tuple[Choice, ...], titles: tuple[tuple[str, str], ...]) -
     )
 
 
+def _offer_hint(g: Group, party: str) -> str:
+    """How to type an offer, from the first document whose points have options (nothing
+    if none has)."""
+    for doc in g.engine.scenario.documents:
+        points = [p for p in (doc.points if doc.points != "unknown" else []) if p.options]
+        if points:
+            first = option_values(points[0])[0]
+            example = f"{party} offers {doc.id} {points[0].id} {option_text(first)}"
+            return (
+                f"<p class='muted'>Offers: <code>{e(example)}</code> (one option per point, "
+                f"points separated by commas); <code>{e(party)} counters {e(doc.id)} ...</code>"
+                f"; <code>{e(party)} accepts the offer on {e(doc.id)}</code>.</p>"
+            )
+    return ""
+
+
 def _predict(g: Group, party: str, me: str, csrf: str) -> str:
     """The question the seat answers before it moves (nothing when none)."""
     q = g.must_predict(party)
@@ -428,7 +461,7 @@ def _moves(g: Group, party: str, me: str, csrf: str) -> str:
         f'<form method="post" action="{act}" id="type">{_hidden(csrf)}'
         "<label>Or type any move (it is checked, and refused with the reasons if illegal):"
         f'<input type="text" name="move" id="move" maxlength="300" '
-        f'placeholder="{e(party)} signs DOCUMENT"></label>'
+        f'placeholder="{e(party)} signs DOCUMENT"></label>{_offer_hint(g, party)}'
         '<button name="do" value="move">Make this move</button> '
         '<button name="do" value="why">Why (not)?</button></form>'
         f'<form method="post" action="{act}" id="pass">{_hidden(csrf)}'

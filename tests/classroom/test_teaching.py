@@ -62,6 +62,8 @@ def test_a_strategy_answers_a_student_s_offer(lab: Teacher) -> None:
     answer = re.search(r"employer</b>: employer counters pay_deal rise ([\d.]+)", page)
     assert answer is not None and 0 < float(answer.group(1)) < 5
     assert "(its conceder strategy)" in page
+    assert f"<b>on the table</b>: employer offers rise {answer.group(1)}" in page
+    assert "Offers: <code>union offers new_contract wages 0</code>" in page
 
 
 def test_bad_choices_are_refused_with_a_4xx(lab: Teacher) -> None:
@@ -139,6 +141,8 @@ def test_the_debrief_shows_utility_of_a_package_agreed_by_offers(lab: Teacher) -
         "<td>no agreement: 0.550 (its BATNA) vs BATNA 0.550</td>"
     ) in page
     assert "<td>employer: utility vs BATNA</td><td>1.000 vs BATNA 0.600 (above)</td>" in page
+    seat = lab.client.get(f"/seat/{deal}").text
+    assert "wages: agreed at 0, hours: agreed at 37.5" in seat
 
 
 def test_unknown_actions_and_seats_are_4xx(teacher: Teacher, client: TestClient) -> None:
