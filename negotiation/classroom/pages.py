@@ -312,6 +312,17 @@ def _debrief_rows(found: Sequence[Debrief]) -> list[list[str]]:
     for party in parties:
         cells = [next((s.words for s in d.standings if s.party == party), "-") for d in found]
         rows.append([f"{e(party)}: utility vs BATNA", *(e(c) for c in cells)])
+    others = list(dict.fromkeys(o.document for d in found for o in d.others))
+    for doc in others:
+        mine = [next((o for o in d.others if o.document == doc), None) for d in found]
+        rows.append([f"{e(doc)}: agreement day", *(e(o.agreement if o else "-") for o in mine)])
+        who = list(dict.fromkeys(s.party for o in mine if o for s in o.standings))
+        for party in who:
+            cells = [
+                next((s.words for s in o.standings if s.party == party), "-") if o else "-"
+                for o in mine
+            ]
+            rows.append([f"{e(doc)}: {e(party)}: utility vs BATNA", *(e(c) for c in cells)])
     return rows
 
 

@@ -11,6 +11,8 @@ agreed against the deadlines' due dates, and each party's utility against its BA
   point settled (the group's first day if it started agreed); none if it never did.
 * **Against each deadline**: the deadline's due date in the group's state (extensions
   included) and how many days before (or after) it the agreement came.
+* **The other valued documents** (``others``): each one's agreement day and the
+  parties' utilities against their BATNAs, the same way.
 * **Utility against BATNA** (when the scenario declares interests in the document):
   each party's BATNA on the group's state (the first case whose condition holds, else
   the default: as ``analysis.zopa.Analysis.batnas`` reads it on the scripted state),
@@ -91,6 +93,22 @@ class Standing:
 
 
 @dataclass(frozen=True)
+class Other:
+    """Another valued document: its agreement day and state, and the standings."""
+
+    document: str
+    agreed_on: dt.date | None
+    agreed_state: str | None
+    standings: tuple[Standing, ...]
+
+    @property
+    def agreement(self) -> str:
+        if self.agreed_on is None:
+            return "none"
+        return f"{self.agreed_on.isoformat()} ({self.agreed_state})"
+
+
+@dataclass(frozen=True)
 class Debrief:
     document: str | None
     agreed_on: dt.date | None
@@ -98,6 +116,8 @@ class Debrief:
     deadlines: tuple[DeadlineMark, ...]
     standings: tuple[Standing, ...]
     """Empty when the scenario declares no interests in the main document."""
+    others: tuple[Other, ...] = ()
+    """The other documents the parties' interests value, in the scenario's order."""
 
     @property
     def agreement(self) -> str:
@@ -209,6 +229,16 @@ def debrief(group: Group) -> Debrief:
     for d_id, ds in group.state.deadlines.items():
         margin = (ds.due - day).days if day is not None and ds.due is not None else None
         marks.append(DeadlineMark(d_id, ds.status.value, ds.due, margin))
+    others = []
+    for other in documents_with_interests(engine):
+        if other != document:
+            on, state = agreement_day(group, other)
+            others.append(Other(other, on, state, standings(engine, group.state, other, on)))
     return Debrief(
-        document, day, agreed, tuple(marks), standings(engine, group.state, document, day)
+        document,
+        day,
+        agreed,
+        tuple(marks),
+        standings(engine, group.state, document, day),
+        tuple(others),
     )

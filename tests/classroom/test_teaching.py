@@ -153,3 +153,15 @@ def test_unknown_actions_and_seats_are_4xx(teacher: Teacher, client: TestClient)
     assert teacher.control(1, "start") == 303
     status, page = act(client, token, "predict", "same")
     assert status == 409 and "nothing to predict" in page
+
+
+def test_the_debrief_shows_each_valued_document(lab: Teacher) -> None:
+    create(lab, "Pay", {"party": ["union"], "as-employer": "strategy"})
+    token = lab.room.groups[1].row.tokens["union"]
+    assert lab.control(1, "start") == 303
+    assert act(lab.client, token, "move", "union counters pay_deal rise 0.25")[0] == 303
+    page = lab.client.get(f"{lab.url}/debrief").text
+    assert "<td>pay_deal: agreement day</td><td>2026-01-05 (agreed by offers)</td>" in page
+    # a rise of 0.25 % is worth 0.25 / 6 to the union, 1 - 0.25 / 6 to the employer
+    assert "<td>pay_deal: union: utility vs BATNA</td><td>0.042 vs BATNA 0.250 (below)" in page
+    assert "<td>pay_deal: employer: utility vs BATNA</td><td>0.958 vs BATNA 0.250 (above)" in page
