@@ -194,6 +194,13 @@ class Document(Frozen):
     points: list[Point] | Unknown = Field(
         [], description="The points the scenario tracks, or unknown."
     )
+    points_total: int | None = Field(
+        None,
+        ge=0,
+        description="How many points the whole text has when only some are known (the "
+        "others are published later by publish_points events, or never): shown as "
+        "'7 of 20 points known'.",
+    )
     requires_acceptance: list[Id] | Unknown = Field(
         "unknown", description="The parties whose acceptance it needs, or unknown."
     )

@@ -301,6 +301,47 @@ class SetPoint(EventBase):
     status: PointStatus = Field(description="The point's new status.")
 
 
+class PublishedPoint(Frozen):
+    """A point as a publication gives it: its id, its text and its status."""
+
+    id: Id = Field(description="The point's id inside its document.")
+    text: str = Field(description="What the point says, as published.")
+    status: PointStatus = Field(PointStatus.open, description="The point's status when published.")
+
+
+class PublishPoints(EventBase):
+    """Points of a document become known with their text (published, leaked, added to
+    the draft). Before it they are not in the state; a point already known is refused."""
+
+    kind: Literal["publish_points"] = _kind("publish_points")
+    document: Id = Field(description=_DOCUMENT)
+    points: list[PublishedPoint] = Field(
+        min_length=1, description="The points that become known, with their text."
+    )
+
+
+class AmendPoint(EventBase):
+    """A known point's text changes (and, optionally, its status)."""
+
+    kind: Literal["amend_point"] = _kind("amend_point")
+    document: Id = Field(description=_DOCUMENT)
+    point: Id = Field(description="The id of a known point of the document.")
+    text: str = Field(description="The point's new text.")
+    status: PointStatus | None = Field(None, description="The point's new status (none: kept).")
+
+
+class RemovePoint(EventBase):
+    """A known point is taken out of the text: it is no longer in the state."""
+
+    kind: Literal["remove_point"] = _kind("remove_point")
+    document: Id = Field(description=_DOCUMENT)
+    point: Id = Field(description="The id of a known point of the document.")
+
+
+POINT_TEXT_KINDS = ("publish_points", "amend_point", "remove_point")
+"""The event kinds that change which points of a document are known, and their text."""
+
+
 class Transition(EventBase):
     """Fire any trigger of a document's lifecycle (declared lifecycles use this)."""
 
@@ -400,7 +441,10 @@ Event = Annotated[
     | Counter
     | AcceptOffer
     | RejectOffer
-    | WalkAway,
+    | WalkAway
+    | PublishPoints
+    | AmendPoint
+    | RemovePoint,
     Field(discriminator="kind"),
 ]
 """Any event; ``kind`` selects which."""
@@ -439,6 +483,10 @@ def describe(event: Event) -> str:
         verb = {"accept_offer": "accepts the offer on", "reject_offer": "rejects the offer on",
                 "walk_away": "walks away from"}[event.kind]
         return f"{who}: {verb} {event.document}"
+    if isinstance(event, PublishPoints):
+        ids = ", ".join(p.id for p in event.points)
+        text = f"publish {event.document} points {ids}"
+        return f"{who}: {text}" if who else text
     if isinstance(event, Transition):
         done = f"{event.document}: {event.trigger.replace('_', ' ')}"
         return f"{done} ({who})" if who else done

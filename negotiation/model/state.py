@@ -33,6 +33,16 @@ class DocumentState(Frozen):
     version: str | None = None
     values: dict[str, str] = {}
     offer: OfferState | None = None
+    texts: dict[str, str] = {}
+    """The text of each point published or amended by an event (point id -> text);
+    a point's declared summary is not repeated here."""
+    points_total: int | None = None
+    """How many points the whole text has, when the scenario says only some are known."""
+
+    @property
+    def points_known(self) -> int:
+        """How many of its points are known (published, not removed)."""
+        return len(self.points)
 
     @model_serializer(mode="wrap")
     def _without_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -41,6 +51,12 @@ class DocumentState(Frozen):
             data.pop("values", None)
         if self.offer is None:
             data.pop("offer", None)
+        if not self.texts:
+            data.pop("texts", None)
+        if self.points_total is None:
+            data.pop("points_total", None)
+        else:
+            data["points_known"] = self.points_known
         return data
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from negotiation.model.documents import option_texts
+from negotiation.model.events import Event, PublishPoints
 from negotiation.model.lifecycles import DEFAULT_LIFECYCLES, LifecycleSpec
 from negotiation.model.scenario import Scenario
 
@@ -33,7 +34,11 @@ class ScenarioVocabulary:
 
     @cached_property
     def _documents(self) -> dict[str, set[str]]:
-        return {d.id: set(d.point_ids()) for d in self.scenario.documents}
+        out = {d.id: set(d.point_ids()) for d in self.scenario.documents}
+        for e in scenario_events(self.scenario):
+            if isinstance(e, PublishPoints) and e.document in out:
+                out[e.document].update(p.id for p in e.points)
+        return out
 
     def parties(self) -> set[str]:
         return self._parties
@@ -91,3 +96,20 @@ class ScenarioVocabulary:
 
     def branches(self) -> set[str]:
         return self._branches
+
+
+def scenario_events(scenario: Scenario) -> list[Event]:
+    """Every event a scenario holds: timeline, branches, rules' effects, consequences,
+    decision alternatives."""
+    out: list[Event] = list(scenario.timeline)
+    for b in scenario.branches:
+        out.extend(b.add)
+    for r in scenario.rules:
+        out.extend(r.then)
+    for d in scenario.deadlines:
+        if d.consequence is not None:
+            out.extend(d.consequence.effects)
+    for dp in scenario.decisions:
+        for alt in dp.alternatives:
+            out.extend(alt.events)
+    return out

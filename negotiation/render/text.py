@@ -328,6 +328,8 @@ def _state(
         if "offer" in d:
             terms = ", ".join(f"{p} {v}" for p, v in d["offer"]["package"].items())
             points += f"; offer pending by {d['offer']['by']}: {terms}"
+        if "points_total" in d:
+            points = f"{points or '-'} ({views.points_known_text(d)})"
         docs.add_row(
             d["id"],
             *([d["version"] or "-"] if versions else []),
@@ -337,6 +339,11 @@ def _state(
             ", ".join(d["ratified_by"]) or "-",
         )
     console.print(docs)
+    texts = [(d["id"], p, t) for d in rows for p, t in d.get("texts", {}).items()]
+    if texts:
+        _heading(console, "Point texts (as published or amended)")
+        for doc_id, p, t in texts:
+            _line(console, f"{doc_id}.{p}: {t}")
     _positions(console, views.positions_matrix(scenario, st))
     _stance_conditions(console, views.stance_condition_rows(st))
     _heading(console, "Relations")

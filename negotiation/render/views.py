@@ -183,6 +183,11 @@ def document_rows(scenario: Scenario, state: State) -> list[Row]:
             row["values"] = dict(ds.values)
         if ds.offer is not None:
             row["offer"] = {"by": ds.offer.by, "package": dict(ds.offer.package)}
+        if ds.texts:  # only once an event published or amended a point's text
+            row["texts"] = dict(ds.texts)
+        if doc.points_total is not None:
+            row["points_known"] = ds.points_known
+            row["points_total"] = doc.points_total
         rows.append(row)
     return rows
 
@@ -263,6 +268,10 @@ def flatten(scenario: Scenario, state: State) -> dict[str, str]:
             offer = d["offer"]
             terms = ", ".join(f"{p} {v}" for p, v in offer["package"].items())
             out[f"offer on {d['id']}"] = f"{offer['by']}: {terms}"
+        for p, text in sorted(d.get("texts", {}).items()):
+            out[f"text {d['id']}.{p}"] = text
+        if "points_total" in d:
+            out[f"document {d['id']} points known"] = points_known_text(d)
         out[f"document {d['id']} signed by"] = ", ".join(d["signed_by"]) or "-"
         out[f"document {d['id']} ratified by"] = ", ".join(d["ratified_by"]) or "-"
     matrix = positions_matrix(scenario, state)
@@ -354,3 +363,8 @@ def invariant_summary(broken: int, declared: int) -> str:
 
 def assumption_rows(assumptions: list[tuple[str, str]]) -> list[Row]:
     return [{"where": where, "assumption": what} for where, what in assumptions]
+
+
+def points_known_text(row: Row) -> str:
+    """``7 of 20 points known`` for a document row with a points_total."""
+    return f"{row['points_known']} of {row['points_total']} points known"

@@ -20,6 +20,7 @@ finite. A due day counts as in time: a deadline due on the 27th is missed when t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from negotiation import conditions as cond
@@ -134,7 +135,8 @@ class Engine:
             initial = d.initial_state or self.lifecycles[d.lifecycle].spec.initial
             points = {} if d.points == "unknown" else {p.id: p.status.value for p in d.points}
             documents[d.id] = DocumentState(
-                state=initial, visited=(initial,), points=points, version=d.version
+                state=initial, visited=(initial,), points=points, version=d.version,
+                points_total=d.points_total,
             )
         deadlines = {}
         for dl in s.deadlines:
@@ -237,12 +239,19 @@ class Engine:
         return self.program.horizon(branch)
 
     def run(
-        self, branch: str | None = None, until: dt.date | None = None,
+        self,
+        branch: str | None = None,
+        until: dt.date | None = None,
         turns: Turns | None = None,
+        *,
+        events: Sequence[Event] | None = None,
     ) -> Trace:
         """Run the base timeline (or a branch) to the horizon or ``until``, whichever is
         first, checking the expectations that belong to it. ``turns``: parties that move
-        inside the run (``runtime.turns``), each move applied after the day's events."""
+        inside the run (``runtime.turns``), each move applied after the day's events.
+        ``events``: an alternative timeline of the branch, already in the order to apply
+        it (days never going back), e.g. another order of events with overlapping
+        imprecise dates."""
         limits = [d for d in (self.horizon(branch), until) if d is not None]
         stop = min(limits) if limits else None
         first = self.initial_state()
@@ -257,7 +266,8 @@ class Engine:
         # a run keeps every entry: where the process has paused the cyclic collector
         # (the CLI does; see runtime.collect), what survives is frozen every
         # RUN_GC_EVENTS events so that no later pass re-scans the growing trace
-        for count, event in enumerate(self.timeline(branch), 1):
+        timeline = self.timeline(branch) if events is None else events
+        for count, event in enumerate(timeline, 1):
             day = event.date.sort_date if event.date else run.today
             if stop is not None and day > stop:
                 run.entries.append(self._beyond(run.today, event))

@@ -150,6 +150,11 @@ class _Checker:
             base: Path = ("documents", i)
             if d.points != "unknown":
                 self.unique((*base, "points"), [p.id for p in d.points], "point")
+            named = len(self.v.points(d.id))
+            if d.points_total is not None and named > d.points_total:
+                self.add((*base, "points_total"),
+                         f"{d.id} names {named} points (declared and published), more "
+                         f"than its points_total of {d.points_total}")
             if d.authors != "unknown":
                 for j, a in enumerate(d.authors):
                     self.ref((*base, "authors", j), a, self.parties, "party")

@@ -21,6 +21,7 @@ from negotiation.model.events import (
     DOCUMENT_TRIGGERS,
     Accept,
     AcceptOffer,
+    AmendPoint,
     ClearFact,
     Commitment,
     Counter,
@@ -31,9 +32,11 @@ from negotiation.model.events import (
     ExtendDeadline,
     Meet,
     Offer,
+    PublishPoints,
     Ratify,
     Reject,
     RejectOffer,
+    RemovePoint,
     Request,
     Revise,
     SetDeadline,
@@ -159,8 +162,9 @@ class Acts(Parts):
             return self._set_deadline_op(event)
         if isinstance(event, _DEADLINE):
             return self._deadline_op(event)
-        if isinstance(event, SetPoint):
-            return self._point_op(event)
+        if isinstance(event, SetPoint | PublishPoints | AmendPoint | RemovePoint):
+            point_op = self._point_op if isinstance(event, SetPoint) else self.point_text_op
+            return point_op(event)  # type: ignore[arg-type]
         if isinstance(event, _OFFERS):
             return self.offer_op(event)
         if isinstance(event, _FACT):
@@ -410,7 +414,9 @@ class Acts(Parts):
                 if carry and state not in visited:
                     visited = (*visited, state) if ordered else tuple(sorted((*visited, state)))
             offer = None if state in final else sub.offer  # a final text takes no offer
-            return subs.intern(Sub(state, points, signed, ratified, visited, sub.values, offer))
+            return subs.intern(
+                Sub(state, points, signed, ratified, visited, sub.values, offer, sub.texts)
+            )
 
         return successor
 
@@ -428,7 +434,7 @@ class Acts(Parts):
                 pts = order({**dict(sub.points), point: status}.items())
                 new = memo[w[i]] = subs.intern(
                     Sub(sub.state, pts, sub.signed_by, sub.ratified_by, sub.visited,
-                        sub.values, sub.offer)
+                        sub.values, sub.offer, sub.texts)
                 )
             w[i] = new
 

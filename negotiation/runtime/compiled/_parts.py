@@ -12,11 +12,14 @@ if TYPE_CHECKING:
     from negotiation import conditions as cond
     from negotiation.model.dates import FuzzyDate
     from negotiation.model.events import (
+        AmendPoint,
         DropDeadline,
         EnforceDeadline,
         Event,
         ExtendDeadline,
         OfferEvent,
+        PublishPoints,
+        RemovePoint,
         SetDeadline,
         WaiveDeadline,
     )
@@ -106,6 +109,8 @@ class Parts:
         def _stance_allowed(self, stance: str) -> dict[str, bool]: ...
         # Offers
         def offer_op(self, event: OfferEvent) -> Op: ...
+        # Publication
+        def point_text_op(self, event: AmendPoint | PublishPoints | RemovePoint) -> Op: ...
         # Clock
         def _set_deadline_op(self, event: SetDeadline) -> Op: ...
         def _deadline_op(

@@ -12,12 +12,13 @@ from negotiation.runtime.compiled._clock import Clock
 from negotiation.runtime.compiled._conditions import Conditions
 from negotiation.runtime.compiled._layout import Layout
 from negotiation.runtime.compiled._offers import Offers
+from negotiation.runtime.compiled._publish import Publication
 from negotiation.runtime.compiled._settle import Settle
 from negotiation.runtime.compiled._subs import Subs
 from negotiation.runtime.program import Program
 
 
-class Runtime(Layout, Conditions, Acts, Offers, Clock, Settle):
+class Runtime(Layout, Conditions, Acts, Offers, Publication, Clock, Settle):
     """Conditions, events, the clock and settling of one program, over working lists.
 
     ``carry_visited`` and ``visit_order``: whether a document's sub-state carries the

@@ -19,6 +19,7 @@ class Sub:
     visited: tuple[str, ...]  # () when visited is not carried
     values: Items = ()  # (point, agreed option text) items, ordered like points
     offer: Pending = None
+    texts: Items = ()  # (point, text) items set by publish_points and amend_point
 
 
 class Subs:
