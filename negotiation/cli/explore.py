@@ -27,6 +27,7 @@ from negotiation.cli.common import (
     ScenarioOpt,
     TableFormat,
     TableFormatOpt,
+    branch_id,
     err,
     fail,
     load_engine,
@@ -48,6 +49,7 @@ from negotiation.search.explore import (
     explore,
 )
 from negotiation.search.limits import default_max_memory
+from negotiation.search.orders import MAX_ORDERINGS, DateOrders, date_orders
 from negotiation.search.sample import Sampling
 
 if TYPE_CHECKING:  # hypothesis, which negotiation.testing imports, is an optional extra
@@ -81,6 +83,13 @@ BranchStratOpt = Annotated[
     str | None,
     typer.Option("--branch", "-b", metavar="NAME",
                  help="With --strategies: the branch whose timeline runs around them."),
+]  # fmt: skip
+
+
+BranchExploreOpt = Annotated[
+    str | None,
+    typer.Option("--branch", "-b", metavar="NAME",
+                 help="With --strategies or --date-orders: the branch whose timeline runs."),
 ]  # fmt: skip
 
 
@@ -201,7 +210,22 @@ def explore_cmd(
     document: DocumentOpt = None,
     first: FirstOpt = None,
     days_per_round: DaysOpt = 1,
-    branch: BranchStratOpt = None,
+    orders: Annotated[
+        bool,
+        typer.Option(
+            "--date-orders",
+            help="Instead: run every order of the timeline's events whose imprecise dates "
+            "overlap, and report which expectations and outcomes depend on the order.",
+        ),
+    ] = False,
+    max_orderings: Annotated[
+        int | None,
+        typer.Option(
+            "--max-orderings", min=1,
+            help=f"With --date-orders: run at most this many orderings [default: {MAX_ORDERINGS}].",
+        ),
+    ] = None,
+    branch: BranchExploreOpt = None,
 ) -> None:
     """Search every reachable state (base timeline and branches, every option of every
     decision point): outcomes, invariant violations with their shortest counterexample,
@@ -211,7 +235,10 @@ def explore_cmd(
     With --strategies: every outcome the declared strategies allow on a document, each
     bargaining inside the engine's run: a deterministic pair takes one path, a random
     strategy's every draw is followed into every option (--max-states bounds the paths).
-    Try -s labour-contract-2026-strategies --strategies -d pay_deal."""
+    Try -s labour-contract-2026-strategies --strategies -d pay_deal.
+
+    With --date-orders: every order of the events whose imprecise dates overlap, and
+    which conclusions (expectations, outcomes) depend on it."""
     if strategies:
         from negotiation.cli.bargains import explore_strategies  # noqa: PLC0415 - on demand
 
@@ -220,6 +247,12 @@ def explore_cmd(
             branch=branch, max_paths=max_states, fmt=fmt,
         )  # fmt: skip
         return
+    if orders:
+        _date_orders(scenario, branch, MAX_ORDERINGS if max_orderings is None else max_orderings,
+                     fmt)
+        return
+    if max_orderings is not None:
+        fail("--max-orderings goes with --date-orders")
     _strategy_options(document, first, days_per_round, branch)
     with stop_on_signals() as signals:
         spec = load_engine(scenario).scenario
@@ -239,6 +272,48 @@ def explore_cmd(
             )
         _print_exploration(spec, result, fmt, counterexample_out, force)
         signals.exit(VIOLATED if result.violations else 0)
+
+
+def _date_orders(scenario: str, branch: str | None, bound: int, fmt: TableFormat) -> None:
+    engine = load_engine(scenario)
+    found = date_orders(engine, branch_id(engine, branch), bound)
+    if fmt is TableFormat.json:
+        out().write(json.dumps(found.as_json(), indent=2) + "\n")
+    elif fmt is TableFormat.csv:
+        n = len(found.orderings)
+        csvout.write(("conclusion", "holds_in", "of"),
+                     ({"conclusion": c.text, "holds_in": c.holds, "of": n}
+                      for c in found.conclusions), out())
+    else:
+        write_date_orders(found, out())
+
+
+def write_date_orders(found: DateOrders, stream: TextIO) -> None:
+    """The date orders as plain text."""
+    w = stream.write
+    n = len(found.orderings)
+    where = "base" if found.branch is None else found.branch
+    w(f"Date orders of {found.scenario} ({where}): {len(found.groups)} group(s) of events "
+      f"with overlapping dates, {n} ordering(s) run\n")
+    if found.bound_hit:
+        w(f"  bound hit: stopped at --max-orderings {found.bound}; more orderings exist\n")
+    for k, g in enumerate(found.groups, 1):
+        w(f"  group {k}: {', '.join(g)}\n")
+    if not found.groups:
+        w("  no events with overlapping imprecise dates: one ordering only\n")
+    dependent = found.dependent()
+    w("\nDepend on the order:\n" if dependent else "\nNothing depends on the order.\n")
+    for c in dependent:
+        w(f"  {c.text}: holds in {c.holds} of {n} orderings; {found.explanations[c.text]}\n")
+    w("\nHold in every ordering:\n")
+    for c in found.conclusions:
+        if c.holds == n:
+            w(f"  {c.text}\n")
+    never = [c for c in found.conclusions if c.holds == 0]
+    if never:
+        w("\nFail in every ordering:\n")
+        for c in never:
+            w(f"  {c.text}\n")
 
 
 def _print_exploration(
