@@ -101,6 +101,8 @@ class _Parser:
         self.toks = _tokenize(text)
         self.i = 0
         self.depth = 0
+        self.unknown: list[ConditionError] = []
+        """Unknown names found so far: noted, and the parse goes on to find the others."""
 
     # helpers
     def peek(self, offset: int = 0) -> _Tok | None:
@@ -117,6 +119,21 @@ class _Parser:
     def fail(self, message: str, tok: _Tok | None = None) -> ConditionError:
         pos = tok.pos if tok is not None else len(self.text)
         return ConditionError(message, self.text, pos)
+
+    def note(self, message: str, tok: _Tok) -> None:
+        """An unknown name: kept, and parsing goes on (it raises at the end)."""
+        self.unknown.append(self.fail(message, tok))
+
+    def skip_atom(self, start: int) -> Node:
+        """After an unknown subject: skip to the end of the atom (the next ``and`` or
+        ``or`` outside brackets, a closing bracket or the end); a placeholder."""
+        depth = 0
+        while (t := self.peek()) is not None:
+            if depth == 0 and t.value in ("and", "or", ")"):
+                break
+            depth += {"(": 1, ")": -1}.get(t.value, 0)
+            self.i += 1
+        return Const(self.span(start) if self.i > start else "", False)
 
     def take(self, *words: str) -> None:
         for w in words:
@@ -148,6 +165,20 @@ class _Parser:
 
     # grammar
     def parse(self) -> Node:
+        """The condition's tree; a ``ConditionError`` carrying every unknown name and
+        the syntax error where parsing stopped, if any."""
+        try:
+            node = self._parse()
+        except ConditionError as e:
+            self.unknown.append(e)
+        if self.unknown:
+            found = sorted(self.unknown, key=lambda e: e.position)
+            first = found[0]
+            raise ConditionError(first.reason, self.text, first.position,
+                                 tuple((e.reason, e.position) for e in found[1:]))
+        return node
+
+    def _parse(self) -> Node:
         if not self.toks:
             raise self.fail("empty condition")
         node = self.or_()
@@ -235,7 +266,7 @@ class _Parser:
     def choice(self, options: tuple[str, ...] | list[str], what: str) -> str:
         t = self.name(what)
         if t.value not in options:
-            raise self.fail(
+            self.note(
                 f"unknown {what} {t.value!r}{did_you_mean(t.value, options)} "
                 f"(expected one of: {', '.join(options)})",
                 t,
@@ -244,7 +275,7 @@ class _Parser:
 
     def check(self, tok: _Tok, known: set[str], what: str) -> str:
         if tok.value not in known:
-            raise self.fail(f"unknown {what} {tok.value!r}{did_you_mean(tok.value, known)}", tok)
+            self.note(f"unknown {what} {tok.value!r}{did_you_mean(tok.value, known)}", tok)
         return tok.value
 
     def number(self) -> int:
@@ -309,8 +340,9 @@ class _Parser:
         self.i += 1
         return op, day
 
-    def target(self) -> tuple[str, bool]:
-        """A document, a point (``doc.point``) or a party; returns (name, is_party)."""
+    def target(self) -> tuple[str, bool | None]:
+        """A document, a point (``doc.point``) or a party; returns (name, is_party),
+        is_party None for an unknown name (noted)."""
         value, tok = self.dotted("a document, point or party")
         parties = self.vocab.parties()
         docs = self.vocab.documents()
@@ -321,15 +353,17 @@ class _Parser:
             if doc in docs:
                 points = self.vocab.points(doc)
                 if point not in points:
-                    raise self.fail(
+                    self.note(
                         f"unknown point {point!r} of {doc!r}{did_you_mean(point, points)}", tok
                     )
+                    return value, None
                 return value, False
         if value in docs:
             return value, False
-        raise self.fail(
+        self.note(
             f"unknown document or party {value!r}{did_you_mean(value, parties | docs)}", tok
         )
+        return value, None
 
     def subject_atom(self, start: int) -> Node:
         value, tok = self.dotted("a document, party or condition")
@@ -340,7 +374,8 @@ class _Parser:
             points = self.vocab.points(doc)
             if point not in points:
                 hint = did_you_mean(point, points)
-                raise self.fail(f"unknown point {point!r} of {doc!r}{hint}", tok)
+                self.note(f"unknown point {point!r} of {doc!r}{hint}", tok)
+                return self.skip_atom(start)
             self.take("is")
             negate = self.maybe_not()
             status = self.choice(POINT_STATUSES, "a point status")
@@ -355,11 +390,12 @@ class _Parser:
             return self.document_atom(start, value)
         if value in parties:
             return self.party_atom(start, value)
-        raise self.fail(
+        self.note(
             f"unknown name {value!r}{did_you_mean(value, docs | parties)} (expected a document, "
             "a party, or one of: fact, deadline, date, all required parties, not, true, false)",
             tok,
         )
+        return self.skip_atom(start)
 
     def option(self, doc: str, point: str) -> str:
         """One of a point's options, written as its text (``35 h``, ``3.5``): the longest
@@ -425,6 +461,8 @@ class _Parser:
             verb = t.value
             self.i += 1
             target, is_party = self.target()
+            if is_party is None:  # an unknown name, noted
+                return Const(self.span(start), False)
             if is_party:
                 if verb not in RELATION_VERBS:
                     raise self.fail(f"{verb!r} takes a document or point, not a party", t)

@@ -91,11 +91,21 @@ class ScenarioError(NegotiationError, ValueError):
 class ConditionError(NegotiationError, ValueError):
     """A condition failed to parse or named something the scenario does not have."""
 
-    def __init__(self, message: str, text: str, position: int) -> None:
+    def __init__(
+        self,
+        message: str,
+        text: str,
+        position: int,
+        more: tuple[tuple[str, int], ...] = (),
+    ) -> None:
         self.text = text
         self.position = position
         self.reason = message
-        super().__init__(f"{message} at column {position + 1} of condition {text!r}")
+        self.problems: tuple[tuple[str, int], ...] = ((message, position), *more)
+        """Every problem found in the condition, (reason, position), the first first:
+        all its unknown names, and at most one syntax error (where parsing stopped)."""
+        also = "".join(f"; also {m} at column {p + 1}" for m, p in more)
+        super().__init__(f"{message} at column {position + 1} of condition {text!r}{also}")
 
 
 class MoveError(NegotiationError, ValueError):

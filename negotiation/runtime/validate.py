@@ -56,7 +56,8 @@ class _Checker:
         try:
             cond.parse(text, self.v)
         except ConditionError as e:
-            self.add(path, f"{e.reason} in condition {text!r}", e.position)
+            for reason, position in e.problems:
+                self.add(path, f"{reason} in condition {text!r}", position)
 
     # -- the checks --------------------------------------------------------------------
     def run(self) -> list[Problem]:
