@@ -65,6 +65,21 @@ def agreed_on(document: str, point: str, value: str) -> str:
     return f"{document}.{point} agreed on {value}"
 
 
+def known_points(scenario: Scenario) -> dict[str, tuple[int, int]]:
+    """Documents with a ``points_total``: how many points are known at the start, and
+    the total (an outcome names a document whose count of known points changed)."""
+    out: dict[str, tuple[int, int]] = {}
+    for d in scenario.documents:
+        if d.points_total is not None:
+            out[d.id] = (len(d.point_ids()), d.points_total)
+    return out
+
+
+def points_known_part(document: str, known: int, total: int) -> str:
+    """An outcome label's part: ``plan 3 of 10 points known``."""
+    return f"{document} {known} of {total} points known"
+
+
 
 @dataclass(frozen=True, slots=True)
 class SpaceNode:
@@ -196,6 +211,7 @@ class Space:
         self.invariants = [(inv, engine.parse(inv.condition)) for inv in scenario.invariants]
         self.start = engine.initial_state()
         self.initial_docs = {k: d.state for k, d in self.start.documents.items()}
+        self.known_points = known_points(scenario)
         self.absorbing = {
             d.id: engine.lifecycles[d.lifecycle].absorbing for d in scenario.documents
         }
