@@ -163,8 +163,7 @@ class Acts(Parts):
         if isinstance(event, _DEADLINE):
             return self._deadline_op(event)
         if isinstance(event, SetPoint | PublishPoints | AmendPoint | RemovePoint):
-            point_op = self._point_op if isinstance(event, SetPoint) else self.point_text_op
-            return point_op(event)  # type: ignore[arg-type]
+            return self._points_op(event)
         if isinstance(event, _OFFERS):
             return self.offer_op(event)
         if isinstance(event, _FACT):
@@ -419,6 +418,13 @@ class Acts(Parts):
             )
 
         return successor
+
+    def _points_op(self, event: SetPoint | PublishPoints | AmendPoint | RemovePoint) -> Op:
+        """A point's status (``set_point``), or which points are known and their text
+        (``_publish``)."""
+        if isinstance(event, SetPoint):
+            return self._point_op(event)
+        return self.point_text_op(event)
 
     def _point_op(self, event: SetPoint) -> Op:
         i = self.doc_slot[event.document]
