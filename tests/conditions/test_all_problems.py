@@ -43,10 +43,10 @@ def test_one_problem_reads_as_before() -> None:
 
 
 def test_validate_lists_every_problem_of_one_condition_with_line_and_column() -> None:
-    path = ROOT / "tests" / "invalid" / "61-condition-several-unknown-names.yaml"
+    path = ROOT / "tests" / "invalid" / "63-condition-several-unknown-names.yaml"
     result = invoke("validate", str(path))
     assert result.exit_code == 2
     out = result.output
     assert "(4 problems)" in out
     for where in ("15:11", "15:48", "15:57", "15:84"):
-        assert f"61-condition-several-unknown-names.yaml:{where} (rules.0.when)" in out
+        assert f"63-condition-several-unknown-names.yaml:{where} (rules.0.when)" in out

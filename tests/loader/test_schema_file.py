@@ -279,6 +279,7 @@ NOT_JUDGED = {
     "57-extends-remove-unknown-rule": "an id the base has: needs another file",
     "61-interest-values-unknown-state": "a state of a document's lifecycle: needs the scenario",
     "62-interest-values-unknown-fact": "a reference to a fact: needs the whole scenario",
+    "63-condition-several-unknown-names": "names inside a condition: needs the whole scenario",
 }
 """What the schema cannot judge, and why; ``negotiation validate`` reports each."""
 
