@@ -296,7 +296,8 @@ def write_date_orders(found: DateOrders, stream: TextIO) -> None:
     w(f"Date orders of {found.scenario} ({where}): {len(found.groups)} group(s) of events "
       f"with overlapping dates, {n} ordering(s) run\n")
     if found.bound_hit:
-        w(f"  bound hit: stopped at --max-orderings {found.bound}; more orderings exist\n")
+        w(f"  bound hit: stopped at --max-orderings {found.bound}; more orderings exist "
+          f"(the counts below are over the {n} run)\n")
     for k, g in enumerate(found.groups, 1):
         w(f"  group {k}: {', '.join(g)}\n")
     if not found.groups:
