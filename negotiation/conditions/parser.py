@@ -16,6 +16,7 @@ from negotiation.conditions.syntax import (
     DeadlineDue,
     DeadlineIs,
     DocState,
+    Excluded,
     FactHeld,
     FactHolds,
     HasActed,
@@ -23,6 +24,7 @@ from negotiation.conditions.syntax import (
     Not,
     OfferPending,
     Or,
+    Participation,
     PointIs,
     PointValue,
     RelationHolds,
@@ -417,6 +419,17 @@ class _Parser:
             self.i += 2
             doc = self.check(self.name("a document"), self.vocab.documents(), "document")
             return HasActed(self.span(start), party, act, doc)
+        if self.at("participates", "in") or self.at("is", "suspended", "from") or self.at(
+            "has", "withdrawn", "from"
+        ):
+            status = {"participates": "participates", "is": "suspended",
+                      "has": "withdrawn"}[t.value]
+            self.i += 2 if status == "participates" else 3
+            doc = self.check(self.name("a document"), self.vocab.documents(), "document")
+            return Participation(self.span(start), party, doc, status)
+        if self.at("is", "excluded", "from", "talks"):
+            self.i += 4
+            return Excluded(self.span(start), party)
         if self.at("mediates", "for"):
             self.i += 2
             other = self.check(self.name("a party"), self.vocab.parties(), "party")
@@ -439,7 +452,8 @@ class _Parser:
         raise self.fail(
             f"unexpected {t.value!r} after party {party!r} (expected supports, opposes, "
             "accepts, rejects, guarantees, mediates for, is undecided on, has signed, "
-            "has ratified, has no stance on)",
+            "has ratified, has no stance on, participates in, is suspended from, has "
+            "withdrawn from, is excluded from talks)",
             t,
         )
 

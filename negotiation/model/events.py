@@ -309,6 +309,69 @@ class Transition(EventBase):
     trigger: Id = Field(description="The trigger of the document's lifecycle to fire.")
 
 
+class Join(EventBase):
+    """The parties in ``by`` join (accede to) a document: they participate in it from
+    this day on."""
+
+    kind: Literal["join"] = _kind("join")
+    document: Id = Field(description=_DOCUMENT)
+
+
+class Leave(EventBase):
+    """The parties in ``by`` withdraw from (leave) a document, which stays in force for
+    the others. With ``effective_after_days`` or ``effective`` the notice is given now
+    and the withdrawal takes effect on that day (the party participates until then)."""
+
+    kind: Literal["leave"] = _kind("leave")
+    document: Id = Field(description=_DOCUMENT)
+    effective_after_days: int | None = Field(
+        None, ge=1, description="The withdrawal takes effect this many days after notice."
+    )
+    effective: FuzzyDate | None = Field(
+        None, description="The day the withdrawal takes effect (after the notice)."
+    )
+
+    @model_validator(mode="after")
+    def _one_delay(self) -> Leave:
+        if self.effective_after_days is not None and self.effective is not None:
+            raise ValueError("give effective_after_days or effective, not both")
+        return self
+
+
+class Suspend(EventBase):
+    """``party`` is suspended from a document (by the parties in ``by``): it stays a
+    party but cannot sign, ratify, accept or make offers on it until readmitted."""
+
+    kind: Literal["suspend"] = _kind("suspend")
+    party: Id = Field(description="The party suspended.")
+    document: Id = Field(description=_DOCUMENT)
+
+
+class Readmit(EventBase):
+    """``party`` is readmitted: to a document (``document``: after a suspension or a
+    withdrawal) or, without ``document``, to the talks (after an exclusion)."""
+
+    kind: Literal["readmit"] = _kind("readmit")
+    party: Id = Field(description="The party readmitted.")
+    document: Id | None = Field(None, description="The document (none: the talks).")
+
+
+class Exclude(EventBase):
+    """``party`` is excluded from the talks (by the parties in ``by``): it cannot
+    propose, take stances, sign or make offers. With ``until`` the exclusion ends by
+    itself as soon as that condition holds."""
+
+    kind: Literal["exclude"] = _kind("exclude")
+    party: Id = Field(description="The party excluded.")
+    until: str | None = Field(
+        None, description="The exclusion ends when this condition holds. " + CONDITION
+    )
+
+
+PARTICIPATION_KINDS = ("join", "leave", "suspend", "readmit", "exclude")
+"""The event kinds that change who participates in a document or in the talks."""
+
+
 _PACKAGE = (
     "The package: point id -> the option proposed for it (a label, or a number of the "
     "point's range). Every point named must declare options; points left out stay open."
@@ -400,7 +463,12 @@ Event = Annotated[
     | Counter
     | AcceptOffer
     | RejectOffer
-    | WalkAway,
+    | WalkAway
+    | Join
+    | Leave
+    | Suspend
+    | Readmit
+    | Exclude,
     Field(discriminator="kind"),
 ]
 """Any event; ``kind`` selects which."""
@@ -438,6 +506,15 @@ def describe(event: Event) -> str:
     if isinstance(event, AcceptOffer | RejectOffer | WalkAway):
         verb = {"accept_offer": "accepts the offer on", "reject_offer": "rejects the offer on",
                 "walk_away": "walks away from"}[event.kind]
+        return f"{who}: {verb} {event.document}"
+    if isinstance(event, Suspend | Readmit | Exclude):
+        verb = {"suspend": "suspends", "readmit": "readmits", "exclude": "excludes"}[event.kind]
+        where = {"suspend": f" from {event.__dict__.get('document')}",
+                 "readmit": f" to {event.__dict__.get('document') or 'the talks'}",
+                 "exclude": " from the talks"}[event.kind]
+        return f"{who or 'the parties'} {verb} {event.party}{where}"
+    if isinstance(event, Join | Leave):
+        verb = "joins" if isinstance(event, Join) else "withdraws from"
         return f"{who}: {verb} {event.document}"
     if isinstance(event, Transition):
         done = f"{event.document}: {event.trigger.replace('_', ' ')}"

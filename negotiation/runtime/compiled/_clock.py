@@ -444,6 +444,9 @@ class Clock(Parts):
         w[DATE] = day
         w[CLOSED] = False
         touched = {DATE} if DATE in self.settle_reads else set()
+        touched |= self.withdrawals_due(w, day, rec)
+        if w[self.talks_slot] and self.lift_exclusions(w, rec):
+            touched.add(self.talks_slot)
         for d in self.deadlines:
             ds = w[d.slot]
             if ds[0] == PENDING and ds[2] is not None and ds[2] <= day:
@@ -483,6 +486,9 @@ class Clock(Parts):
         for x in self.static_wake:
             if date < x < best:
                 best = x
+        for x in self.withdrawal_days(s):
+            if date < x < best:
+                best = x
         for j, days in self.fact_wake:
             since = s[j]
             if since > UNDATED:
@@ -493,6 +499,7 @@ class Clock(Parts):
 
     def checkpoints(self, s: S) -> set[int]:
         out: set[int] = set(self.static_wake)
+        out.update(self.withdrawal_days(s))
         for d in self.deadlines:
             status, due, opens, _, cut = s[d.slot]
             if status in LIVE:

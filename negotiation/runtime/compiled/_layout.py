@@ -23,9 +23,11 @@ from negotiation.model.scenario import Scenario
 from negotiation.model.state import (
     DeadlineState,
     DocumentState,
+    Exclusion,
     OfferState,
     PositionState,
     RuleState,
+    Standing,
     State,
 )
 from negotiation.runtime.compiled._base import (
@@ -40,7 +42,7 @@ from negotiation.runtime.compiled._base import (
 )
 from negotiation.runtime.compiled._parts import Parts
 from negotiation.runtime.compiled._record import DeadlineHistory, History
-from negotiation.runtime.compiled._subs import Pending, Sub
+from negotiation.runtime.compiled._subs import Pending, Standings, Sub
 
 
 def offer_state(pending: Pending) -> OfferState | None:
@@ -49,6 +51,19 @@ def offer_state(pending: Pending) -> OfferState | None:
         return None
     by, package = pending
     return construct(OfferState, {"by": by, "package": dict(package)})
+
+
+def standings(sub_parties: Standings) -> dict[str, Standing]:
+    """The ``State``'s standings of a sub-state's."""
+    return {
+        p: construct(Standing, {"status": status, "since": dt.date.fromordinal(since),
+                                "effective": _day(effective)})
+        for p, status, since, effective in sub_parties
+    }
+
+
+def _day(ordinal: int | None) -> dt.date | None:
+    return None if ordinal is None else dt.date.fromordinal(ordinal)
 
 
 def all_events(scenario: Scenario) -> list[Event]:
@@ -107,7 +122,8 @@ class Layout(Parts):
         self.dl_end = base
         self.rule_ids = [r.id for r in scenario.rules]
         self.rule_slot = {r: base + i for i, r in enumerate(self.rule_ids)}
-        self.width = base + len(self.rule_ids)
+        self.talks_slot = base + len(self.rule_ids)  # exclusions from the talks
+        self.width = self.talks_slot + 1
         self.lc_guards = {
             lc_id: [self.pred(n) for n in nodes]
             for lc_id, nodes in program.compiled.lifecycle_guards.items()
@@ -205,6 +221,8 @@ class Layout(Parts):
                 self.points_tuple(d.values.items()),
                 None if d.offer is None
                 else (d.offer.by, self.package_items(doc_id, d.offer.package.items())),
+                tuple(sorted((p, x.status, x.since.toordinal(), _ord(x.effective))
+                             for p, x in d.parties.items())),
             ))
             h.versions[doc_id] = d.version
         for k, p in st.positions.items():
@@ -229,6 +247,9 @@ class Layout(Parts):
             rs = st.rules[r_id]
             w[j] = ((1 if rs.fired > 0 else 0) << 1) | (1 if rs.last else 0)
             h.fired[r_id] = rs.fired
+        w[self.talks_slot] = tuple(sorted(
+            (p, x.since.toordinal(), x.until) for p, x in st.excluded.items()
+        ))
         return w, h
 
     def decode_state(self, w: W, h: History) -> State:
@@ -241,7 +262,7 @@ class Layout(Parts):
                 "state": sub.state, "visited": sub.visited, "points": dict(sub.points),
                 "signed_by": sub.signed_by, "ratified_by": sub.ratified_by,
                 "version": h.versions.get(doc_id), "values": dict(sub.values),
-                "offer": offer_state(sub.offer),
+                "offer": offer_state(sub.offer), "parties": standings(sub.parties),
             })
         positions = {}
         for k, (since, conditions) in h.positions.items():
@@ -274,4 +295,8 @@ class Layout(Parts):
             "date": dt.date.fromordinal(w[DATE]), "closed": w[CLOSED], "documents": documents,
             "positions": positions, "relations": relations, "facts": facts,
             "deadlines": deadlines, "rules": rules, "step": h.step,
+            "excluded": {
+                p: construct(Exclusion, {"since": dt.date.fromordinal(since), "until": until})
+                for p, since, until in w[self.talks_slot]
+            },
         })

@@ -12,12 +12,13 @@ from negotiation.runtime.compiled._clock import Clock
 from negotiation.runtime.compiled._conditions import Conditions
 from negotiation.runtime.compiled._layout import Layout
 from negotiation.runtime.compiled._offers import Offers
+from negotiation.runtime.compiled._participation import Participation
 from negotiation.runtime.compiled._settle import Settle
 from negotiation.runtime.compiled._subs import Subs
 from negotiation.runtime.program import Program
 
 
-class Runtime(Layout, Conditions, Acts, Offers, Clock, Settle):
+class Runtime(Layout, Conditions, Acts, Offers, Participation, Clock, Settle):
     """Conditions, events, the clock and settling of one program, over working lists.
 
     ``carry_visited`` and ``visit_order``: whether a document's sub-state carries the
@@ -56,7 +57,9 @@ class Runtime(Layout, Conditions, Acts, Offers, Clock, Settle):
             for lc_id, lc in self.lifecycles.items()
         }
         self._layout(nodes)
+        self._compile_participation()
         self._compile_clock()
+        self._participation_reads()
         self._finish_ops()
 
     def op_of(self, event: Event) -> Op:

@@ -229,7 +229,7 @@ class CompiledSpace(Runtime, Steps, Outcomes):
 
 def _plain(sub: Sub) -> tuple[Any, ...]:
     return (sub.state, sub.points, sub.signed_by, sub.ratified_by, sub.visited, sub.values,
-            sub.offer)
+            sub.offer, sub.parties)
 
 
 Portable = tuple[Any, ...]
