@@ -15,7 +15,7 @@ from negotiation.runtime.compiled._base import ACCEPTS, DATE, FIRST_DOC, INACTIV
 from negotiation.runtime.compiled._conditions import TupleView
 from negotiation.runtime.compiled._search_parts import SearchParts
 from negotiation.runtime.space import OPEN as OPEN_LABEL
-from negotiation.runtime.space import InvariantBreach, agreed_on
+from negotiation.runtime.space import InvariantBreach, agreed_on, withdrew
 
 FINAL = "final_states_are_final"
 SIGNED = "signed_only_with_acceptance"
@@ -127,6 +127,9 @@ class Outcomes(SearchParts):
                       for d, i in zip(self.doc_ids, range(FIRST_DOC, self.doc_end), strict=True)
                       for p, v in sorted(self.subs.items[s[i]].values)
                       if self.subs.points[s[i]].get(p) == "agreed"]
+            parts += [withdrew(d, x[0])
+                      for d, i in zip(self.doc_ids, range(FIRST_DOC, self.doc_end), strict=True)
+                      for x in self.subs.items[s[i]].parties if x[1] == "withdrawn"]
             parts += [f"{d} {status}" for d, status in zip(self.dl_ids, statuses, strict=True)
                       if status not in LIVE and status != INACTIVE]
             label = self._outcomes[k] = ", ".join(parts) or OPEN_LABEL
