@@ -62,6 +62,12 @@ def standings(sub_parties: Standings) -> dict[str, Standing]:
     }
 
 
+def exclusions(talks: tuple[tuple[str, int, str | None], ...]) -> dict[str, Exclusion]:
+    """The ``State``'s exclusions of the talks slot."""
+    return {p: construct(Exclusion, {"since": dt.date.fromordinal(since), "until": until})
+            for p, since, until in talks}
+
+
 def _day(ordinal: int | None) -> dt.date | None:
     return None if ordinal is None else dt.date.fromordinal(ordinal)
 
@@ -295,8 +301,5 @@ class Layout(Parts):
             "date": dt.date.fromordinal(w[DATE]), "closed": w[CLOSED], "documents": documents,
             "positions": positions, "relations": relations, "facts": facts,
             "deadlines": deadlines, "rules": rules, "step": h.step,
-            "excluded": {
-                p: construct(Exclusion, {"since": dt.date.fromordinal(since), "until": until})
-                for p, since, until in w[self.talks_slot]
-            },
+            "excluded": exclusions(w[self.talks_slot]),
         })

@@ -30,7 +30,7 @@ from negotiation.runtime.compiled._base import (
     NotCompilableError,
     S,
 )
-from negotiation.runtime.compiled._layout import offer_state
+from negotiation.runtime.compiled._layout import exclusions, offer_state, standings
 from negotiation.runtime.compiled._outcomes import Outcomes
 from negotiation.runtime.compiled._runtime import Runtime
 from negotiation.runtime.compiled._steps import Steps
@@ -194,6 +194,7 @@ class CompiledSpace(Runtime, Steps, Outcomes):
                 version=first.version,
                 values=dict(sub.values),
                 offer=offer_state(sub.offer),
+                parties=standings(sub.parties),
             )
         positions = {
             k: PositionState.model_construct(stance=s[j], since=None, conditions=())
@@ -222,7 +223,7 @@ class CompiledSpace(Runtime, Steps, Outcomes):
         state = State.model_construct(
             date=dt.date.fromordinal(s[DATE]), closed=s[CLOSED], documents=documents,
             positions=positions, relations=relations, facts=facts, deadlines=deadlines,
-            rules=rules, step=0,
+            rules=rules, excluded=exclusions(s[self.talks_slot]), step=0,
         )
         return SpaceNode(s[ROOT], s[CURSOR], s[TAKEN], state)
 
