@@ -242,6 +242,35 @@ class ExtendDeadline(EventBase):
     kind: Literal["extend_deadline"] = _kind("extend_deadline")
     deadline: Id = Field(description=_DEADLINE)
     to: FuzzyDate = Field(description="The new, later due date.")
+    condition: str | None = Field(
+        None,
+        description="Decided later: the due date moves to 'to' only if this condition holds "
+        "when the 'cutoff' day closes (else to 'otherwise'). " + CONDITION,
+    )
+    cutoff: FuzzyDate | None = Field(
+        None, description="With 'condition': the day the extension is decided (on its close)."
+    )
+    otherwise: FuzzyDate | None = Field(
+        None, description="With 'condition': the due date if it does not hold (none: it stays)."
+    )
+
+    @model_validator(mode="after")
+    def _decided_later(self) -> ExtendDeadline:
+        if (self.condition is None) != (self.cutoff is None):
+            raise ValueError("give 'condition' and 'cutoff' together")
+        if self.otherwise is not None and self.condition is None:
+            raise ValueError("'otherwise' needs a 'condition' and a 'cutoff'")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _plain_when_unconditional(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """An unconditional extension dumps as it did before decisions existed."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("if", "if_", "unless", "condition", "cutoff", "otherwise"):
+                if key in data and data[key] is None:
+                    del data[key]
+        return data
 
 
 class DropDeadline(EventBase):
@@ -497,6 +526,10 @@ def describe(event: Event) -> str:
         target = f"{event.document}.{event.point}" if event.point else event.document
         return f"{who or 'stance'}: {event.stance.value.replace('_', ' ')} on {target}"
     if isinstance(event, ExtendDeadline):
+        if event.condition is not None and event.cutoff is not None:
+            other = event.otherwise.display() if event.otherwise else "its due date as it is"
+            return (f"{who} extends {event.deadline} to {event.to.display()} if "
+                    f"{event.condition} holds on {event.cutoff.display()}, else to {other}")
         return f"{who} extends {event.deadline} to {event.to.display()}"
     if isinstance(event, Meet):
         return f"meeting of {', '.join(event.attendees) or who}"

@@ -82,6 +82,19 @@ class Extension(Frozen):
     event: str | None = None
 
 
+class PendingExtension(Frozen):
+    """An extension decided later (an ``extend_deadline`` with a ``condition``): on
+    ``cutoff`` the due date moves to ``to`` if ``condition`` holds, else to ``otherwise``
+    (None: it stays)."""
+
+    cutoff: dt.date
+    condition: str
+    to: dt.date
+    otherwise: dt.date | None = None
+    by: tuple[str, ...] = ()
+    event: str | None = None
+
+
 class DeadlineState(Frozen):
     status: DeadlineStatus
     due: dt.date | None = None
@@ -91,6 +104,15 @@ class DeadlineState(Frozen):
     extensions: tuple[Extension, ...] = ()
     resolved_on: dt.date | None = None
     cutoff_done: bool = False
+    decision: PendingExtension | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_decision(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """No pending decision: the deadline dumps as it did before they existed."""
+        data: dict[str, Any] = handler(self)
+        if self.decision is None:
+            data.pop("decision", None)
+        return data
 
 
 class RuleState(Frozen):
@@ -170,7 +192,8 @@ class State(Frozen):
             tuple(sorted(self.relations)),  # since-dates of relations are history only
             tuple(sorted(self.facts.items(), key=lambda kv: kv[0])),
             tuple(
-                (k, d.status.value, d.due, d.opens, d.binding, d.cutoff_done)
+                (k, d.status.value, d.due, d.opens, d.binding, d.cutoff_done,
+                 None if d.decision is None else tuple(d.decision.model_dump().values()))
                 for k, d in sorted(self.deadlines.items())
             ),
             tuple(sorted((k, r.fired > 0, r.last) for k, r in self.rules.items())),

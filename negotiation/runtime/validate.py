@@ -387,6 +387,8 @@ class _Checker:
                     "party or document",
                 )
         self.participation(path, e)
+        if e.kind == "extend_deadline" and e.condition is not None:
+            self.condition((*path, "condition"), e.condition)
         if e.kind == "extend_deadline" and isinstance(d_id, str):
             spec = self.deadline_specs.get(d_id)
             if spec is not None and spec.due is not None and e.to.last_day <= spec.due.last_day:

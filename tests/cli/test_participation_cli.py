@@ -18,10 +18,14 @@ start: 2026-01-01
 horizon: 2026-12-31
 parties: [{id: east, name: East}, {id: west, name: West}, {id: north, name: North}]
 documents:
-  - {id: accord, title: Accord, requires_acceptance: [east, west, north], initial_state: signed}
+  - id: accord
+    title: Accord
+    requires_acceptance: [east, west, north]
+    initial_state: signed
   - {id: protocol, title: Protocol}
 timeline:
-  - {id: notice, kind: leave, date: 2026-01-10, by: west, document: accord, effective_after_days: 60}
+  - {id: notice, kind: leave, date: 2026-01-10, by: west, document: accord,
+     effective_after_days: 60}
   - {id: suspended, kind: suspend, date: 2026-02-01, by: east, party: north, document: accord}
   - {id: shut_out, kind: exclude, date: 2026-02-01, by: east, party: west}
 """

@@ -25,6 +25,7 @@ from negotiation.model.state import (
     DocumentState,
     Exclusion,
     OfferState,
+    PendingExtension,
     PositionState,
     RuleState,
     Standing,
@@ -36,6 +37,7 @@ from negotiation.runtime.compiled._base import (
     DATE,
     FIRST_DOC,
     UNDATED,
+    Decided,
     NotCompilableError,
     W,
     _ord,
@@ -66,6 +68,25 @@ def exclusions(talks: tuple[tuple[str, int, str | None], ...]) -> dict[str, Excl
     """The ``State``'s exclusions of the talks slot."""
     return {p: construct(Exclusion, {"since": dt.date.fromordinal(since), "until": until})
             for p, since, until in talks}
+
+
+def decided_state(dec: Decided | None) -> PendingExtension | None:
+    """The ``State``'s pending extension of a deadline slot's."""
+    if dec is None:
+        return None
+    cutoff, condition, to, otherwise, by, event = dec
+    return construct(PendingExtension, {
+        "cutoff": dt.date.fromordinal(cutoff), "condition": condition,
+        "to": dt.date.fromordinal(to), "otherwise": _day(otherwise), "by": by, "event": event,
+    })
+
+
+def decided_slot(pe: PendingExtension | None) -> Decided | None:
+    """A deadline slot's pending extension of the ``State``'s."""
+    if pe is None:
+        return None
+    return (pe.cutoff.toordinal(), pe.condition, pe.to.toordinal(), _ord(pe.otherwise),
+            pe.by, pe.event)
 
 
 def _day(ordinal: int | None) -> dt.date | None:
@@ -247,7 +268,8 @@ class Layout(Parts):
                 w[j] = UNDATED if since is None else since.toordinal()
         for d_id, j in self.dl_slot.items():
             ds = st.deadlines[d_id]
-            w[j] = (ds.status.value, _ord(ds.due), _ord(ds.opens), ds.binding, ds.cutoff_done)
+            w[j] = (ds.status.value, _ord(ds.due), _ord(ds.opens), ds.binding, ds.cutoff_done,
+                    decided_slot(ds.decision))
             h.deadlines[d_id] = DeadlineHistory(ds.anchor, ds.extensions, ds.resolved_on)
         for r_id, j in self.rule_slot.items():
             rs = st.rules[r_id]
@@ -286,7 +308,7 @@ class Layout(Parts):
         }
         deadlines = {}
         for d_id, j in self.dl_slot.items():
-            status, due, opens, binding, cut = w[j]
+            status, due, opens, binding, cut, dec = w[j]
             dh = h.deadlines[d_id]
             deadlines[d_id] = construct(DeadlineState, {
                 "status": DeadlineStatus(status),
@@ -294,6 +316,7 @@ class Layout(Parts):
                 "opens": None if opens is None else dt.date.fromordinal(opens),
                 "anchor": dh.anchor, "binding": binding, "extensions": dh.extensions,
                 "resolved_on": dh.resolved_on, "cutoff_done": cut,
+                "decision": decided_state(dec),
             })
         rules = {r: construct(RuleState, {"fired": h.fired.get(r, 0), "last": bool(w[j] & 1)})
                  for r, j in self.rule_slot.items()}

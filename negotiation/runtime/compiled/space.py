@@ -30,7 +30,12 @@ from negotiation.runtime.compiled._base import (
     NotCompilableError,
     S,
 )
-from negotiation.runtime.compiled._layout import exclusions, offer_state, standings
+from negotiation.runtime.compiled._layout import (
+    decided_state,
+    exclusions,
+    offer_state,
+    standings,
+)
 from negotiation.runtime.compiled._outcomes import Outcomes
 from negotiation.runtime.compiled._runtime import Runtime
 from negotiation.runtime.compiled._steps import Steps
@@ -210,13 +215,13 @@ class CompiledSpace(Runtime, Steps, Outcomes):
         }
         deadlines = {}
         for d_id, j in self.dl_slot.items():
-            status, due, opens, binding, cut = s[j]
+            status, due, opens, binding, cut, dec = s[j]
             deadlines[d_id] = DeadlineState.model_construct(
                 status=DeadlineStatus(status),
                 due=None if due is None else dt.date.fromordinal(due),
                 opens=None if opens is None else dt.date.fromordinal(opens),
                 anchor=None, binding=binding, extensions=(), resolved_on=None,
-                cutoff_done=cut,
+                cutoff_done=cut, decision=decided_state(dec),
             )
         rules = {r: RuleState.model_construct(fired=s[j] >> 1, last=bool(s[j] & 1))
                  for r, j in self.rule_slot.items()}
