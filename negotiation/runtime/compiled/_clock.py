@@ -336,10 +336,11 @@ class Clock(Parts):
         """Days the clock stops on for what was decided to happen later: notified
         withdrawals taking effect, cut-offs of extensions decided later."""
         out = self.withdrawal_days(s)
-        for d in self.deadlines:
-            dec = s[d.slot][5]
-            if dec is not None:
-                out.append(dec[0])
+        if self.decision_preds:  # else no extension waits for a decision
+            for d in self.deadlines:
+                dec = s[d.slot][5]
+                if dec is not None:
+                    out.append(dec[0])
         return out
 
     def close_day(self, w: W, rec: Recorder | None = None) -> None:
