@@ -76,3 +76,15 @@ def test_run_json_shows_the_standings_and_the_clock_entry(path: str) -> None:
     assert data["final"]["excluded"] == {"west": {"since": "2026-02-01", "until": None}}
     clock = [e for e in data["entries"] if e["kind"] == "participation"]
     assert [e["date"] for e in clock] == ["2026-03-11"]
+
+
+def test_why_reads_participation_moves(path: str) -> None:
+    again = invoke("why", "west withdraws from accord effective after 30 days", "--at",
+                   "2026-01-20", "-s", path)
+    assert again.stdout.startswith("BLOCKED"), again.output
+    assert "west has already given notice of withdrawal from accord" in _flat(again.stdout)
+    readmit = invoke("why", "east readmits north to accord", "--at", "2026-02-02", "-s", path)
+    assert readmit.stdout.startswith("ALLOWED"), readmit.output
+    wrong = invoke("why", "east suspends nobody from accord", "--at", "2026-02-02", "-s", path)
+    assert wrong.exit_code == 2
+    assert "unknown party 'nobody'" in wrong.stderr

@@ -10,6 +10,7 @@ import pytest
 
 from negotiation import Engine, Scenario
 from negotiation.model.trace import Trace
+from negotiation.runtime.notation import format_move, parse_move
 from tests.conftest import day, ev, event, run, scenario
 
 IN_FORCE = {"id": "plan", "title": "Plan", "requires_acceptance": ["a", "b"],
@@ -200,3 +201,35 @@ def test_a_state_without_participation_dumps_without_its_fields() -> None:
     dumped = final.model_dump(mode="json")
     assert "excluded" not in dumped
     assert "parties" not in dumped["documents"]["plan"]
+
+
+# -- moves as text (why, play) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "fields"),
+    [
+        ("b joins plan", "join", {"document": "plan"}),
+        ("b withdraws from plan", "leave", {"document": "plan"}),
+        ("b withdraws from plan effective after 30 days", "leave",
+         {"effective_after_days": 30}),
+        ("b withdraws from plan effective 2026-01-31", "leave", {"effective": "2026-01-31"}),
+        ("a suspends b from plan", "suspend", {"party": "b", "document": "plan"}),
+        ("a readmits b to plan", "readmit", {"party": "b", "document": "plan"}),
+        ("a readmits b", "readmit", {"party": "b", "document": None}),
+        ("a excludes b from talks", "exclude", {"party": "b", "until": None}),
+        ("a excludes b from talks until fact x and fact y", "exclude",
+         {"until": "fact x and fact y"}),
+    ],
+)
+def test_participation_moves_read_and_write_back(
+    text: str, kind: str, fields: dict[str, Any]
+) -> None:
+    sc = _sc()
+    parsed = parse_move(text, sc)
+    assert parsed.kind == kind
+    for name, value in fields.items():
+        got = parsed.__dict__[name]
+        assert (got.display() if hasattr(got, "display") else got) == value
+    assert format_move(parsed) == text
+    assert parse_move("b withdraws plan", sc).kind == "withdraw"  # the document's own move
