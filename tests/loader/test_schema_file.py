@@ -113,7 +113,7 @@ def test_the_shorthands_and_file_forms_are_in_the_schema() -> None:
     assert len(source["anyOf"]) == 3  # a state, a list of states, or *
     events = [k for k, v in defs.items() if "kind" in v.get("properties", {}) and "by" in v.get(
         "properties", {})]
-    assert len(events) == 31
+    assert len(events) == 36
     assert all("kind" in defs[k]["required"] for k in events)  # the tag must be written
 
 
