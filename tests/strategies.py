@@ -303,3 +303,56 @@ def bargaining_scenarios(draw: st.DrawFn, max_parties: int = 3) -> Scenario:
             "interests": interests,
         }
     )
+
+
+# -- participation: who takes part in a document and in the talks ----------------------
+
+ACCORD_PARTIES = ["a", "b", "c"]
+
+
+def participation_scenario(timeline: list[dict[str, Any]]) -> Scenario:
+    """An accord in force between ``a`` and ``b`` (``c`` may join), with ``timeline``."""
+    return Scenario.model_validate({
+        "id": "participation", "title": "participation", "start": START.isoformat(),
+        "horizon": (START + dt.timedelta(days=200)).isoformat(),
+        "parties": [{"id": p, "name": p.upper()} for p in ACCORD_PARTIES],
+        "documents": [{"id": "accord", "title": "Accord", "requires_acceptance": ["a", "b"],
+                       "initial_state": "in_force"}],
+        "facts": [{"id": "calm"}],
+        "timeline": timeline,
+    })
+
+
+@st.composite
+def participation_timelines(draw: st.DrawFn, max_size: int = 20) -> list[dict[str, Any]]:
+    """Dated participation events (join, leave now or later, suspend, readmit, exclude
+    until a fact, readmit to the talks) mixed with moves they may bar (accept) and the
+    fact an exclusion waits for."""
+    offsets = sorted(draw(st.lists(st.integers(0, 150), min_size=1, max_size=max_size)))
+    out = []
+    for i, o in enumerate(offsets):
+        date = (START + dt.timedelta(days=o)).isoformat()
+        party = draw(st.sampled_from(ACCORD_PARTIES))
+        other = draw(st.sampled_from(ACCORD_PARTIES))
+        kind = draw(st.sampled_from(
+            ["join", "leave", "leave_later", "suspend", "readmit", "exclude", "readmit_talks",
+             "accept", "set_fact", "clear_fact"]))
+        base: dict[str, Any] = {"id": f"p{i}", "date": date}
+        if kind == "leave_later":
+            days = draw(st.integers(1, 60))
+            out.append({**base, "kind": "leave", "by": [party], "document": "accord",
+                        "effective_after_days": days})
+        elif kind in ("join", "leave", "accept"):
+            out.append({**base, "kind": kind, "by": [party], "document": "accord"})
+        elif kind in ("suspend", "readmit"):
+            out.append({**base, "kind": kind, "by": [other], "party": party,
+                        "document": "accord"})
+        elif kind == "exclude":
+            until = draw(st.sampled_from([None, "fact calm"]))
+            out.append({**base, "kind": "exclude", "by": [other], "party": party,
+                        "until": until})
+        elif kind == "readmit_talks":
+            out.append({**base, "kind": "readmit", "by": [other], "party": party})
+        else:
+            out.append({**base, "kind": kind, "fact": "calm"})
+    return out

@@ -21,6 +21,9 @@ against a state, and able to *explain* why a condition is false. Grammar::
                | PARTY RELATION PARTY                    supports | opposes | guarantees
                | PARTY "mediates" "for" PARTY
                | PARTY "has" "signed" DOC | PARTY "has" "ratified" DOC
+               | PARTY "participates" "in" DOC           a party to it (see standing_of)
+               | PARTY "is" "suspended" "from" DOC | PARTY "has" "withdrawn" "from" DOC
+               | PARTY "is" "excluded" "from" "talks"
                | "all" "required" "parties" "accept" DOC
                | "fact" FACT ["is" ("true" | "false")]
                | "fact" FACT "has" "held" "for" DURATION N "days"
@@ -50,6 +53,7 @@ from negotiation.conditions.parser import (
     parse,
 )
 from negotiation.conditions.syntax import (
+    PARTICIPATING,
     AllAccept,
     And,
     Const,
@@ -57,6 +61,7 @@ from negotiation.conditions.syntax import (
     DeadlineDue,
     DeadlineIs,
     DocState,
+    Excluded,
     FactHeld,
     FactHolds,
     Facts,
@@ -65,11 +70,13 @@ from negotiation.conditions.syntax import (
     Not,
     OfferPending,
     Or,
+    Participation,
     PointIs,
     PointValue,
     RelationHolds,
     StanceIs,
     Vocabulary,
+    standing_of,
 )
 
 __all__ = [
@@ -77,6 +84,7 @@ __all__ = [
     "MAX_CONDITION_LENGTH",
     "MAX_DAYS",
     "MAX_DEPTH",
+    "PARTICIPATING",
     "POINT_STATUSES",
     "AllAccept",
     "And",
@@ -85,6 +93,7 @@ __all__ = [
     "DeadlineDue",
     "DeadlineIs",
     "DocState",
+    "Excluded",
     "FactHeld",
     "FactHolds",
     "Facts",
@@ -93,14 +102,18 @@ __all__ = [
     "Not",
     "OfferPending",
     "Or",
+    "Participation",
     "PointIs",
     "PointValue",
     "RelationHolds",
     "StanceIs",
     "Vocabulary",
     "evaluate",
+    "exclusion_text",
     "explain",
     "parse",
+    "party_standing",
+    "standing_of",
     "wake_dates",
     "walk",
 ]
@@ -179,6 +192,8 @@ def _document_atom(node: Node, facts: Facts) -> tuple[bool, str]:
         return status == node.status, f"{node.document}.{node.point} is {status}"
     if isinstance(node, PointValue | OfferPending):
         return _offer_atom(node, facts)
+    if isinstance(node, Participation | Excluded):
+        return _participation_atom(node, facts)
     if isinstance(node, StanceIs):
         stance = facts.stance(node.party, node.target)
         return stance == node.stance, f"{node.party}'s stance on {node.target} is {stance}"
@@ -203,6 +218,43 @@ def _document_atom(node: Node, facts: Facts) -> tuple[bool, str]:
             return False, f"not yet accepted {node.document}: {', '.join(missing)}"
         return True, f"all required parties ({', '.join(required)}) accept {node.document}"
     raise TypeError(f"not a condition node: {node!r}")  # pragma: no cover
+
+
+def party_standing(facts: Facts, party: str, document: str) -> tuple[str, str]:
+    """A party's standing in a document and a sentence saying it, with since when."""
+    given = facts.standing(party, document)
+    if given is None:
+        status = standing_of(None, party, facts.required_parties(document),
+                             facts.signed_by(document))
+        word = {"party": "is a party to", "none": "is not a party to"}[status]
+        return status, f"{party} {word} {document}"
+    status, since, effective = given
+    text = {
+        "party": f"{party} is a party to {document} since {since}",
+        "leaving": f"{party} gave notice of withdrawal from {document} on {since}, "
+                   f"effective {effective}",
+        "suspended": f"{party} is suspended from {document} since {since}",
+        "withdrawn": f"{party} has withdrawn from {document} since {since}",
+    }[status]
+    return status, text
+
+
+def exclusion_text(party: str, facts: Facts) -> str:
+    """Whether a party is excluded from the talks, with since when and until what."""
+    found = facts.excluded(party)
+    if found is None:
+        return f"{party} is not excluded from talks"
+    since, until = found
+    return f"{party} is excluded from talks since {since}" + (f" (until {until})" if until else "")
+
+
+def _participation_atom(node: Participation | Excluded, facts: Facts) -> tuple[bool, str]:
+    if isinstance(node, Excluded):
+        return facts.excluded(node.party) is not None, exclusion_text(node.party, facts)
+    status, sentence = party_standing(facts, node.party, node.document)
+    if node.status == "participates":
+        return status in PARTICIPATING, sentence
+    return status == node.status, sentence
 
 
 def _offer_atom(node: PointValue | OfferPending, facts: Facts) -> tuple[bool, str]:
@@ -286,7 +338,8 @@ def reads(node: Node) -> frozenset[str]:
     The engine re-evaluates a condition only when one of its keys changed."""
     out: set[str] = set()
     for n in walk(node):
-        if isinstance(n, DocState | PointIs | HasActed | PointValue | OfferPending):
+        if isinstance(n, DocState | PointIs | HasActed | PointValue | OfferPending
+                      | Participation):
             out.add(f"doc:{n.document}")
         elif isinstance(n, StanceIs):
             out.add(f"stance:{n.target.split('.', 1)[0]}")
@@ -294,6 +347,8 @@ def reads(node: Node) -> frozenset[str]:
             out.add(f"stance:{n.document}")
         elif isinstance(n, RelationHolds):
             out.add("rel")
+        elif isinstance(n, Excluded):
+            out.add("talks")
         elif isinstance(n, FactHolds):
             out.add(f"fact:{n.fact}")
         elif isinstance(n, FactHeld):

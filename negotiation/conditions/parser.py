@@ -16,6 +16,7 @@ from negotiation.conditions.syntax import (
     DeadlineDue,
     DeadlineIs,
     DocState,
+    Excluded,
     FactHeld,
     FactHolds,
     HasActed,
@@ -23,6 +24,7 @@ from negotiation.conditions.syntax import (
     Not,
     OfferPending,
     Or,
+    Participation,
     PointIs,
     PointValue,
     RelationHolds,
@@ -434,6 +436,22 @@ class _Parser:
         node: Node = DocState(self.span(start), doc, state)
         return Not(node.text, node) if negate else node
 
+    def standing_atom(self, start: int, party: str) -> Node | None:
+        """``PARTY participates in DOC``, ``is suspended from DOC``, ``has withdrawn from
+        DOC``, ``is excluded from talks``; None when the words are none of these."""
+        if self.at("participates", "in") or self.at("is", "suspended", "from") or self.at(
+            "has", "withdrawn", "from"
+        ):
+            status = {"participates": "participates", "is": "suspended",
+                      "has": "withdrawn"}[self.toks[self.i].value]
+            self.i += 2 if status == "participates" else 3
+            doc = self.check(self.name("a document"), self.vocab.documents(), "document")
+            return Participation(self.span(start), party, doc, status)
+        if self.at("is", "excluded", "from", "talks"):
+            self.i += 4
+            return Excluded(self.span(start), party)
+        return None
+
     def party_atom(self, start: int, party: str) -> Node:
         t = self.peek()
         if t is None:
@@ -453,6 +471,9 @@ class _Parser:
             self.i += 2
             doc = self.check(self.name("a document"), self.vocab.documents(), "document")
             return HasActed(self.span(start), party, act, doc)
+        standing = self.standing_atom(start, party)
+        if standing is not None:
+            return standing
         if self.at("mediates", "for"):
             self.i += 2
             other = self.check(self.name("a party"), self.vocab.parties(), "party")
@@ -477,7 +498,8 @@ class _Parser:
         raise self.fail(
             f"unexpected {t.value!r} after party {party!r} (expected supports, opposes, "
             "accepts, rejects, guarantees, mediates for, is undecided on, has signed, "
-            "has ratified, has no stance on)",
+            "has ratified, has no stance on, participates in, is suspended from, has "
+            "withdrawn from, is excluded from talks)",
             t,
         )
 

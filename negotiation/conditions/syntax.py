@@ -117,6 +117,41 @@ class DeadlineDue(Node):
 
 
 @dataclass(frozen=True)
+class Participation(Node):
+    """``X participates in D`` (``status`` participates: a party, a withdrawal perhaps
+    notified but not yet effective), ``X is suspended from D`` (suspended), ``X has
+    withdrawn from D`` (withdrawn)."""
+
+    party: str
+    document: str
+    status: str  # participates | suspended | withdrawn
+
+
+@dataclass(frozen=True)
+class Excluded(Node):
+    """``X is excluded from talks``."""
+
+    party: str
+
+
+PARTICIPATING = frozenset({"party", "leaving"})
+"""The standings in which a party participates in a document."""
+
+
+def standing_of(
+    explicit: str | None, party: str, required: list[str] | None, signed: tuple[str, ...]
+) -> str:
+    """A party's standing in a document: the one an event gave it (``explicit``), else
+    ``party`` when the document requires its acceptance or it has signed, else ``none``.
+    The one place that says who participates in a document initially."""
+    if explicit is not None:
+        return explicit
+    if party in signed or (required is not None and party in required):
+        return "party"
+    return "none"
+
+
+@dataclass(frozen=True)
 class DateCmp(Node):
     op: str  # before | after | on | on or after | on or before
     day: dt.date
@@ -155,3 +190,8 @@ class Facts(Protocol):
     def signed_by(self, document: str) -> tuple[str, ...]: ...
     def ratified_by(self, document: str) -> tuple[str, ...]: ...
     def required_parties(self, document: str) -> list[str] | None: ...
+    # a standing an event gave (status, since, effective), None: the initial one
+    def standing(
+        self, party: str, document: str
+    ) -> tuple[str, dt.date, dt.date | None] | None: ...
+    def excluded(self, party: str) -> tuple[dt.date, str | None] | None: ...  # since, until

@@ -242,6 +242,35 @@ class ExtendDeadline(EventBase):
     kind: Literal["extend_deadline"] = _kind("extend_deadline")
     deadline: Id = Field(description=_DEADLINE)
     to: FuzzyDate = Field(description="The new, later due date.")
+    condition: str | None = Field(
+        None,
+        description="Decided later: the due date moves to 'to' only if this condition holds "
+        "when the 'cutoff' day closes (else to 'otherwise'). " + CONDITION,
+    )
+    cutoff: FuzzyDate | None = Field(
+        None, description="With 'condition': the day the extension is decided (on its close)."
+    )
+    otherwise: FuzzyDate | None = Field(
+        None, description="With 'condition': the due date if it does not hold (none: it stays)."
+    )
+
+    @model_validator(mode="after")
+    def _decided_later(self) -> ExtendDeadline:
+        if (self.condition is None) != (self.cutoff is None):
+            raise ValueError("give 'condition' and 'cutoff' together")
+        if self.otherwise is not None and self.condition is None:
+            raise ValueError("'otherwise' needs a 'condition' and a 'cutoff'")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _plain_when_unconditional(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """An unconditional extension dumps as it did before decisions existed."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("if", "if_", "unless", "condition", "cutoff", "otherwise"):
+                if key in data and data[key] is None:
+                    del data[key]
+        return data
 
 
 class DropDeadline(EventBase):
@@ -350,6 +379,69 @@ class Transition(EventBase):
     trigger: Id = Field(description="The trigger of the document's lifecycle to fire.")
 
 
+class Join(EventBase):
+    """The parties in ``by`` join (accede to) a document: they participate in it from
+    this day on."""
+
+    kind: Literal["join"] = _kind("join")
+    document: Id = Field(description=_DOCUMENT)
+
+
+class Leave(EventBase):
+    """The parties in ``by`` withdraw from (leave) a document, which stays in force for
+    the others. With ``effective_after_days`` or ``effective`` the notice is given now
+    and the withdrawal takes effect on that day (the party participates until then)."""
+
+    kind: Literal["leave"] = _kind("leave")
+    document: Id = Field(description=_DOCUMENT)
+    effective_after_days: int | None = Field(
+        None, ge=1, description="The withdrawal takes effect this many days after notice."
+    )
+    effective: FuzzyDate | None = Field(
+        None, description="The day the withdrawal takes effect (after the notice)."
+    )
+
+    @model_validator(mode="after")
+    def _one_delay(self) -> Leave:
+        if self.effective_after_days is not None and self.effective is not None:
+            raise ValueError("give effective_after_days or effective, not both")
+        return self
+
+
+class Suspend(EventBase):
+    """``party`` is suspended from a document (by the parties in ``by``): it stays a
+    party but cannot sign, ratify, accept or make offers on it until readmitted."""
+
+    kind: Literal["suspend"] = _kind("suspend")
+    party: Id = Field(description="The party suspended.")
+    document: Id = Field(description=_DOCUMENT)
+
+
+class Readmit(EventBase):
+    """``party`` is readmitted: to a document (``document``: after a suspension or a
+    withdrawal) or, without ``document``, to the talks (after an exclusion)."""
+
+    kind: Literal["readmit"] = _kind("readmit")
+    party: Id = Field(description="The party readmitted.")
+    document: Id | None = Field(None, description="The document (none: the talks).")
+
+
+class Exclude(EventBase):
+    """``party`` is excluded from the talks (by the parties in ``by``): it cannot
+    propose, take stances, sign or make offers. With ``until`` the exclusion ends by
+    itself as soon as that condition holds."""
+
+    kind: Literal["exclude"] = _kind("exclude")
+    party: Id = Field(description="The party excluded.")
+    until: str | None = Field(
+        None, description="The exclusion ends when this condition holds. " + CONDITION
+    )
+
+
+PARTICIPATION_KINDS = ("join", "leave", "suspend", "readmit", "exclude")
+"""The event kinds that change who participates in a document or in the talks."""
+
+
 _PACKAGE = (
     "The package: point id -> the option proposed for it (a label, or a number of the "
     "point's range). Every point named must declare options; points left out stay open."
@@ -444,7 +536,12 @@ Event = Annotated[
     | WalkAway
     | PublishPoints
     | AmendPoint
-    | RemovePoint,
+    | RemovePoint
+    | Join
+    | Leave
+    | Suspend
+    | Readmit
+    | Exclude,
     Field(discriminator="kind"),
 ]
 """Any event; ``kind`` selects which."""
@@ -473,6 +570,10 @@ def describe(event: Event) -> str:
         target = f"{event.document}.{event.point}" if event.point else event.document
         return f"{who or 'stance'}: {event.stance.value.replace('_', ' ')} on {target}"
     if isinstance(event, ExtendDeadline):
+        if event.condition is not None and event.cutoff is not None:
+            other = event.otherwise.display() if event.otherwise else "its due date as it is"
+            return (f"{who} extends {event.deadline} to {event.to.display()} if "
+                    f"{event.condition} holds on {event.cutoff.display()}, else to {other}")
         return f"{who} extends {event.deadline} to {event.to.display()}"
     if isinstance(event, Meet):
         return f"meeting of {', '.join(event.attendees) or who}"
@@ -487,6 +588,15 @@ def describe(event: Event) -> str:
         ids = ", ".join(p.id for p in event.points)
         text = f"publish {event.document} points {ids}"
         return f"{who}: {text}" if who else text
+    if isinstance(event, Suspend | Readmit | Exclude):
+        verb = {"suspend": "suspends", "readmit": "readmits", "exclude": "excludes"}[event.kind]
+        where = {"suspend": f" from {event.__dict__.get('document')}",
+                 "readmit": f" to {event.__dict__.get('document') or 'the talks'}",
+                 "exclude": " from the talks"}[event.kind]
+        return f"{who or 'the parties'} {verb} {event.party}{where}"
+    if isinstance(event, Join | Leave):
+        verb = "joins" if isinstance(event, Join) else "withdraws from"
+        return f"{who}: {verb} {event.document}"
     if isinstance(event, Transition):
         done = f"{event.document}: {event.trigger.replace('_', ' ')}"
         return f"{done} ({who})" if who else done

@@ -20,6 +20,23 @@ class OfferState(Frozen):
     package: dict[str, str]
 
 
+class Standing(Frozen):
+    """A party's standing in a document, where an event changed it: ``party`` (joined or
+    readmitted), ``leaving`` (withdrawal notified, taking effect on ``effective``; it
+    participates until then), ``suspended`` or ``withdrawn``, since ``since``."""
+
+    status: str
+    since: dt.date
+    effective: dt.date | None = None
+
+
+class Exclusion(Frozen):
+    """A party excluded from the talks since ``since``, until ``until`` holds (if given)."""
+
+    since: dt.date
+    until: str | None = None
+
+
 class DocumentState(Frozen):
     """A document's part of the state. ``values`` holds the option each point settled on
     by an accepted offer; ``offer`` the offer pending on it. Both are left out of a dump
@@ -43,6 +60,7 @@ class DocumentState(Frozen):
     def points_known(self) -> int:
         """How many of its points are known (published, not removed)."""
         return len(self.points)
+    parties: dict[str, Standing] = {}
 
     @model_serializer(mode="wrap")
     def _without_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -57,6 +75,8 @@ class DocumentState(Frozen):
             data.pop("points_total", None)
         else:
             data["points_known"] = self.points_known
+        if not self.parties:
+            data.pop("parties", None)
         return data
 
 
@@ -78,6 +98,19 @@ class Extension(Frozen):
     event: str | None = None
 
 
+class PendingExtension(Frozen):
+    """An extension decided later (an ``extend_deadline`` with a ``condition``): on
+    ``cutoff`` the due date moves to ``to`` if ``condition`` holds, else to ``otherwise``
+    (None: it stays)."""
+
+    cutoff: dt.date
+    condition: str
+    to: dt.date
+    otherwise: dt.date | None = None
+    by: tuple[str, ...] = ()
+    event: str | None = None
+
+
 class DeadlineState(Frozen):
     status: DeadlineStatus
     due: dt.date | None = None
@@ -87,6 +120,15 @@ class DeadlineState(Frozen):
     extensions: tuple[Extension, ...] = ()
     resolved_on: dt.date | None = None
     cutoff_done: bool = False
+    decision: PendingExtension | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_decision(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """No pending decision: the deadline dumps as it did before they existed."""
+        data: dict[str, Any] = handler(self)
+        if self.decision is None:
+            data.pop("decision", None)
+        return data
 
 
 class RuleState(Frozen):
@@ -100,12 +142,12 @@ class State(Frozen):
     ``closed`` says whether the close-of-day processing of ``date`` (deadlines due that
     day, extension cut-offs) has been done. The canonical ``key()`` hashes the date,
     documents (state, the states visited so far, points, signatures, ratifications, agreed
-    values, the pending offer),
+    values, the pending offer, parties' standings),
     positions (stance), relations, facts (with the day each became true, since durations
     depend on it), deadlines (status, due, opening day, binding, whether a conditional
-    extension's cut-off has passed) and rule memory. Not hashed: ``step`` (a
-    counter), version labels, position conditions and since-dates, extension history
-    (recorded in the trace).
+    extension's cut-off has passed), rule memory and exclusions from the talks. Not
+    hashed: ``step`` (a counter), version labels, position conditions and since-dates,
+    extension history (recorded in the trace).
     """
 
     date: dt.date
@@ -116,7 +158,16 @@ class State(Frozen):
     facts: dict[str, dt.date | None] = {}
     deadlines: dict[str, DeadlineState] = {}
     rules: dict[str, RuleState] = {}
+    excluded: dict[str, Exclusion] = {}
     step: int = 0
+
+    @model_serializer(mode="wrap")
+    def _without_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """No exclusions: the state dumps as it did before they existed."""
+        data: dict[str, Any] = handler(self)
+        if not self.excluded:
+            data.pop("excluded", None)
+        return data
 
     def __repr_args__(self) -> ReprArgs:
         """A short ``repr``: ``State(2025-12-12, closed=True, 3 documents, 12 positions,
@@ -148,6 +199,8 @@ class State(Frozen):
                     tuple(sorted(d.values.items())),
                     None if d.offer is None
                     else (d.offer.by, tuple(sorted(d.offer.package.items()))),
+                    tuple(sorted((p, x.status, x.since, x.effective)
+                                 for p, x in d.parties.items())),
                 )
                 for k, d in sorted(self.documents.items())
             ),
@@ -155,8 +208,10 @@ class State(Frozen):
             tuple(sorted(self.relations)),  # since-dates of relations are history only
             tuple(sorted(self.facts.items(), key=lambda kv: kv[0])),
             tuple(
-                (k, d.status.value, d.due, d.opens, d.binding, d.cutoff_done)
+                (k, d.status.value, d.due, d.opens, d.binding, d.cutoff_done,
+                 None if d.decision is None else tuple(d.decision.model_dump().values()))
                 for k, d in sorted(self.deadlines.items())
             ),
             tuple(sorted((k, r.fired > 0, r.last) for k, r in self.rules.items())),
+            tuple(sorted((p, x.since, x.until) for p, x in self.excluded.items())),
         )

@@ -10,7 +10,8 @@ from negotiation.model.attribution import Attribution
 from negotiation.model.state import State
 
 EntryKind = Literal[
-    "event", "blocked", "deadline", "extension", "window", "rule", "skipped", "beyond_horizon"
+    "event", "blocked", "deadline", "extension", "window", "rule", "skipped", "beyond_horizon",
+    "participation",
 ]
 
 

@@ -141,9 +141,9 @@ class Engine:
         deadlines = {}
         for dl in s.deadlines:
             info = rt.dl_info[dl.id]
-            status, due, opens, binding, cut = (
+            status, due, opens, binding, cut, _ = (
                 rt.activate(info, None) if dl.active
-                else ("inactive", None, None, dl.binding, False)
+                else ("inactive", None, None, dl.binding, False, None)
             )
             anchor = dl.anchor.date.sort_date if (
                 dl.active and dl.anchor is not None and dl.anchor.date is not None

@@ -38,6 +38,11 @@ Grammar (words are case-insensitive)::
               | "accepts" "the" "offer" "on" DOC                   accept_offer
               | "rejects" "the" "offer" "on" DOC                   reject_offer
               | "walks" "away" "from" DOC                          walk_away
+              | "joins" DOC                                        join
+              | "withdraws" "from" DOC ["effective" (DATE | "after" N "days")]  leave
+              | "suspends" PARTY "from" DOC                        suspend
+              | "readmits" PARTY ["to" DOC]                        readmit (no DOC: talks)
+              | "excludes" PARTY "from" "talks" ["until" CONDITION]  exclude
     PACKAGE  := POINT OPTION ("," POINT OPTION)*   an option as written: 35 h, 3.5
     RELATION := supports | opposes | guarantees | mediates_for
 
@@ -74,10 +79,14 @@ from negotiation.model.events import (
     DropDeadline,
     EnforceDeadline,
     Event,
+    Exclude,
     ExtendDeadline,
+    Join,
+    Leave,
     Offer,
     Propose,
     Ratify,
+    Readmit,
     Reject,
     RejectOffer,
     Revise,
@@ -89,6 +98,7 @@ from negotiation.model.events import (
     StatePosition,
     SubmitComments,
     Supersede,
+    Suspend,
     Transition,
     WaiveDeadline,
     WalkAway,
@@ -107,7 +117,8 @@ _VERB_PAIRS = (
     "ratifies/ratify withdraws/withdraw breaches/breach supersedes/supersede "
     "agrees/agree moves/move marks/mark commits/commit sets/set extends/extend "
     "drops/drop declares/declare enforces/enforce waives/waive clears/clear "
-    "starts/start ends/end offers/offer counters/counter walks/walk"
+    "starts/start ends/end offers/offer counters/counter walks/walk joins/join "
+    "suspends/suspend readmits/readmit excludes/exclude"
 )
 VERBS: dict[str, str] = dict(pair.split("/") for pair in _VERB_PAIRS.split())
 """Every verb of the grammar: singular form -> plural form."""
@@ -319,6 +330,58 @@ def _simple_doc(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return cls(by=by, document=p.document())
 
 
+def _withdraw(p: _Parser, by: list[str], verb: _Tok) -> Event:
+    """``withdraws DOC`` (the document is withdrawn) or ``withdraws from DOC`` (the
+    parties leave it, at once or ``effective DATE`` / ``effective after N days``)."""
+    if not p.at("from"):
+        return _simple_doc(p, by, verb)
+    p.take("from")
+    doc = p.document()
+    if not p.at("effective"):
+        return Leave(by=by, document=doc)
+    p.take("effective")
+    if not p.at("after"):
+        return Leave(by=by, document=doc, effective=p.date())
+    p.take("after")
+    t = p.next("a number of days")
+    if not t.value.isdigit() or int(t.value) < 1:
+        raise p.fail(f"expected a number of days, got {t.raw!r}", t)
+    p.take("days")
+    return Leave(by=by, document=doc, effective_after_days=int(t.value))
+
+
+def _join(p: _Parser, by: list[str], verb: _Tok) -> Event:
+    return Join(by=by, document=p.document())
+
+
+def _suspend(p: _Parser, by: list[str], verb: _Tok) -> Event:
+    party = p.party()
+    p.take("from")
+    return Suspend(by=by, party=party, document=p.document())
+
+
+def _readmit(p: _Parser, by: list[str], verb: _Tok) -> Event:
+    party = p.party()
+    if not p.at("to"):
+        return Readmit(by=by, party=party)
+    p.take("to")
+    return Readmit(by=by, party=party, document=p.document())
+
+
+def _exclude(p: _Parser, by: list[str], verb: _Tok) -> Event:
+    party = p.party()
+    p.take("from")
+    p.take("talks")
+    if not p.at("until"):
+        return Exclude(by=by, party=party)
+    p.take("until")
+    rest = p.peek()
+    if rest is None:
+        raise p.fail("expected a condition after 'until'")
+    p.i = len(p.toks)
+    return Exclude(by=by, party=party, until=p.text[rest.pos:].strip())
+
+
 def _derive(p: _Parser, by: list[str], verb: _Tok) -> Event:
     doc = p.document()
     p.take("from")
@@ -509,7 +572,7 @@ _HANDLERS: dict[str, Handler] = {
     "takes": _take_stance,
     "signs": _simple_doc,
     "ratifies": _simple_doc,
-    "withdraws": _simple_doc,
+    "withdraws": _withdraw,
     "breaches": _simple_doc,
     "supersedes": _supersede,
     "agrees": _agree,
@@ -528,6 +591,10 @@ _HANDLERS: dict[str, Handler] = {
     "offers": _offer,
     "counters": _offer,
     "walks": _walk,
+    "joins": _join,
+    "suspends": _suspend,
+    "readmits": _readmit,
+    "excludes": _exclude,
 }
 
 
@@ -628,11 +695,30 @@ def _phrase(event: Event) -> str:  # noqa: C901
         return f"{{{e.kind.split('_')[0]}s}} the offer on {e.document}"
     if isinstance(e, WalkAway):
         return f"{{walks}} away from {e.document}"
+    if isinstance(e, Join | Leave | Suspend | Readmit | Exclude):
+        return _participation_phrase(e)
     if isinstance(e, SetFact):
         return f"{{sets}} fact {e.fact}"
     if isinstance(e, ClearFact):
         return f"{{clears}} fact {e.fact}"
     raise MoveError(f"an event of kind {e.kind!r} has no move form")
+
+
+def _participation_phrase(e: Join | Leave | Suspend | Readmit | Exclude) -> str:
+    if isinstance(e, Join):
+        return f"{{joins}} {e.document}"
+    if isinstance(e, Leave):
+        if e.effective_after_days is not None:
+            return (f"{{withdraws}} from {e.document} effective after "
+                    f"{e.effective_after_days} days")
+        if e.effective is not None:
+            return f"{{withdraws}} from {e.document} effective {format_date(e.effective)}"
+        return f"{{withdraws}} from {e.document}"
+    if isinstance(e, Suspend):
+        return f"{{suspends}} {e.party} from {e.document}"
+    if isinstance(e, Readmit):
+        return f"{{readmits}} {e.party}" + (f" to {e.document}" if e.document else "")
+    return f"{{excludes}} {e.party} from talks" + (f" until {e.until}" if e.until else "")
 
 
 def format_move(event: Event) -> str:

@@ -60,6 +60,12 @@ BUILTIN_INVARIANTS: dict[str, str] = {
 OPEN = "open at the horizon"
 
 
+def withdrew(doc_id: str, party: str) -> str:
+    """The part of an outcome label for a party whose withdrawal from a document is
+    effective."""
+    return f"{party} withdrew from {doc_id}"
+
+
 def agreed_on(document: str, point: str, value: str) -> str:
     """An outcome label's part for a point agreed on an option (by an accepted offer)."""
     return f"{document}.{point} agreed on {value}"

@@ -405,6 +405,9 @@ class _Checker:
                     self.parties | self.docs | {p.partition(".")[0] for p in self.parties},
                     "party or document",
                 )
+        self.participation(path, e)
+        if e.kind == "extend_deadline" and e.condition is not None:
+            self.condition((*path, "condition"), e.condition)
         if e.kind == "extend_deadline" and isinstance(d_id, str):
             spec = self.deadline_specs.get(d_id)
             if spec is not None and spec.due is not None and e.to.last_day <= spec.due.last_day:
@@ -413,6 +416,16 @@ class _Checker:
                     f"extension to {e.to.display()} is not after "
                     f"{d_id}'s due date {spec.due.display()}",
                 )
+
+    def participation(self, path: Path, e: Event) -> None:
+        """The party of a suspend, readmit or exclude; an exclusion's ``until``; the
+        parties of a join or leave."""
+        if e.kind in ("suspend", "readmit", "exclude"):
+            self.ref((*path, "party"), e.party, self.top_parties, "party")
+        if e.kind == "exclude" and e.until is not None:
+            self.condition((*path, "until"), e.until)
+        if e.kind in ("join", "leave") and not e.by:
+            self.add((*path, "by"), f"a {e.kind} needs the parties in 'by'")
 
     def package(self, path: Path, doc_id: str, package: dict[str, str | float]) -> None:
         """An offer's package: each point is one of the document's, declares options,

@@ -63,3 +63,13 @@ class StateView:
 
     def required_parties(self, document: str) -> list[str] | None:
         return self.required.get(document)
+
+    def standing(
+        self, party: str, document: str
+    ) -> tuple[str, dt.date, dt.date | None] | None:
+        found = self.work.documents[document].parties.get(party)
+        return None if found is None else (found.status, found.since, found.effective)
+
+    def excluded(self, party: str) -> tuple[dt.date, str | None] | None:
+        found = self.work.excluded.get(party)
+        return None if found is None else (found.since, found.until)

@@ -50,6 +50,8 @@ NODE_CLASSES = {
     "StanceIs",
     "RelationHolds",
     "HasActed",
+    "Participation",
+    "Excluded",
     "AllAccept",
     "FactHolds",
     "FactHeld",
@@ -255,6 +257,17 @@ class Spy:
 
     def required_parties(self, document: str) -> list[str] | None:
         return list(self._record("required_parties", (document,), ["alpha", "beta"]))
+
+    def standing(
+        self, party: str, document: str
+    ) -> tuple[str, dt.date, dt.date | None] | None:
+        found: tuple[str, dt.date, dt.date | None] | None = self._record(
+            "standing", (party, document), None)
+        return found
+
+    def excluded(self, party: str) -> tuple[dt.date, str | None] | None:
+        found: tuple[dt.date, str | None] | None = self._record("excluded", (party,), None)
+        return found
 
     def __getattr__(self, name: str) -> Any:
         raise AssertionError(f"evaluation reached for {name!r}, outside the Facts protocol")

@@ -19,6 +19,7 @@ from negotiation import conditions as cond
 from negotiation.model.documents import Document
 from negotiation.model.events import (
     DOCUMENT_TRIGGERS,
+    PARTICIPATION_KINDS,
     Accept,
     AcceptOffer,
     AmendPoint,
@@ -130,7 +131,8 @@ class Acts(Parts):
         key = _semantic_key(event)
         base = None if key is None else self._op_memo.get(key)
         if base is None:
-            base = self._op(event)
+            base = self.gate(event, self.participation_op(event)
+                             if event.kind in PARTICIPATION_KINDS else self._op(event))
             base.only = self._only(event)
             if key is not None:
                 self._op_memo[key] = base
@@ -414,7 +416,8 @@ class Acts(Parts):
                     visited = (*visited, state) if ordered else tuple(sorted((*visited, state)))
             offer = None if state in final else sub.offer  # a final text takes no offer
             return subs.intern(
-                Sub(state, points, signed, ratified, visited, sub.values, offer, sub.texts)
+                Sub(state, points, signed, ratified, visited, sub.values, offer, sub.texts,
+                    sub.parties)
             )
 
         return successor
@@ -440,7 +443,7 @@ class Acts(Parts):
                 pts = order({**dict(sub.points), point: status}.items())
                 new = memo[w[i]] = subs.intern(
                     Sub(sub.state, pts, sub.signed_by, sub.ratified_by, sub.visited,
-                        sub.values, sub.offer, sub.texts)
+                        sub.values, sub.offer, sub.texts, sub.parties)
                 )
             w[i] = new
 

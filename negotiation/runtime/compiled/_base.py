@@ -34,7 +34,10 @@ Describe = Callable[[Before, W, History], tuple[list[Change], list[str]]]
 notes of its trace entry; it also writes the history the tuple does not carry."""
 Pick = Callable[[list[float]], int]
 """Draws an index from weights (``Steps.choose``)."""
-DeadlineSlot = tuple[str, int | None, int | None, bool, bool]
+Decided = tuple[int, str, int, int | None, tuple[str, ...], str | None]
+"""An extension decided later, pending in a deadline's slot: (cut-off day, condition, due
+day if it holds, due day if not (None: the due date stays), by, event id)."""
+DeadlineSlot = tuple[str, int | None, int | None, bool, bool, Decided | None]
 
 ROOT, CURSOR, TAKEN, DATE, CLOSED, FIRST_DOC = 0, 1, 2, 3, 4, 5
 ABSENT = -1

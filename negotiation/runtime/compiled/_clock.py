@@ -174,6 +174,8 @@ class Clock(Parts):
         label = f"deadline {d_id}"
         j = info.slot
         if isinstance(event, ExtendDeadline):
+            if event.condition is not None:
+                return self.decided_extend_op(event, info)
             return self._extend_op(event, info)
         if isinstance(event, DropDeadline):
 
@@ -186,9 +188,9 @@ class Clock(Parts):
             nonbinding = event.nonbinding
 
             def drop(w: W) -> None:
-                status, due, opens, binding, cut = w[j]
+                status, due, opens, binding, cut, dec = w[j]
                 w[j] = (status if nonbinding else DROPPED, due, opens,
-                        binding and not nonbinding, cut)
+                        binding and not nonbinding, cut, dec)
 
             def dropped(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
                 if nonbinding:
@@ -228,8 +230,8 @@ class Clock(Parts):
             return []
 
         def extend(w: W) -> None:
-            status, _, opens, binding, cut = w[j]
-            w[j] = (PENDING if status == MISSED else status, to, opens, binding, cut)
+            status, _, opens, binding, cut, dec = w[j]
+            w[j] = (PENDING if status == MISSED else status, to, opens, binding, cut, dec)
 
         def extended(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
             status, due = before[j][0], before[j][1]
@@ -268,8 +270,8 @@ class Clock(Parts):
             return []
 
         def mutate(w: W) -> None:
-            _, due, opens, binding, cut = w[j]
-            w[j] = (new_status, due, opens, binding, cut)
+            _, due, opens, binding, cut, dec = w[j]
+            w[j] = (new_status, due, opens, binding, cut, dec)
 
         def describe(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
             was = h.deadlines[d_id]
@@ -296,15 +298,15 @@ class Clock(Parts):
             assert spec.earliest_days is not None
             assert spec.latest_days is not None
             latest, earliest = anchor + spec.latest_days, anchor + spec.earliest_days
-            return (PENDING, latest, earliest, binding, False)
-        return (PENDING, anchor + (spec.within_days or 0), None, binding, False)
+            return (PENDING, latest, earliest, binding, False, None)
+        return (PENDING, anchor + (spec.within_days or 0), None, binding, False, None)
 
     def anchor_now(
         self, w: W, d: DeadlineInfo, ds: DeadlineSlot, rec: Recorder | None = None
     ) -> DeadlineSlot:
         new = self._anchored(d, w[DATE], ds[3])
         if new[2] is not None and new[2] <= w[DATE]:
-            new = (OPEN, new[1], new[2], new[3], False)
+            new = (OPEN, new[1], new[2], new[3], False, None)
         w[d.slot] = new
         if rec is not None:
             spec = d.spec
@@ -325,10 +327,21 @@ class Clock(Parts):
         if spec.anchor is not None:
             if spec.anchor.date is not None:
                 return self._anchored(d, spec.anchor.date.sort_date.toordinal(), spec.binding)
-            return (WAITING, None, None, spec.binding, False)
+            return (WAITING, None, None, spec.binding, False, None)
         when = due or spec.due
         day = _ord(when.last_day) if when is not None else None
-        return (PENDING, day, None, spec.binding, False)
+        return (PENDING, day, None, spec.binding, False, None)
+
+    def later_stops(self, s: Sequence[Any]) -> list[int]:
+        """Days the clock stops on for what was decided to happen later: notified
+        withdrawals taking effect, cut-offs of extensions decided later."""
+        out = self.withdrawal_days(s)
+        if self.decision_preds:  # else no extension waits for a decision
+            for d in self.deadlines:
+                dec = s[d.slot][5]
+                if dec is not None:
+                    out.append(dec[0])
+        return out
 
     def close_day(self, w: W, rec: Recorder | None = None) -> None:
         date = w[DATE]
@@ -338,6 +351,8 @@ class Clock(Parts):
                 self.cutoff(w, d, rec)
                 if touched is not None:
                     touched.add(d.slot)
+        if touched is not None and self.decision_preds:
+            touched |= self.settle_decisions(w, rec)
         for d in self.deadlines:
             ds = w[d.slot]
             if ds[0] in (PENDING, OPEN) and ds[1] == date:
@@ -353,9 +368,9 @@ class Clock(Parts):
     def cutoff(self, w: W, d: DeadlineInfo, rec: Recorder | None) -> None:
         """A conditional extension's cut-off day closes: the due date moves or stays."""
         assert d.extension is not None
-        status, due, opens, binding, _ = w[d.slot]
+        status, due, opens, binding, _, dec = w[d.slot]
         held = d.extension(w)
-        w[d.slot] = (status, d.extended_due if held else due, opens, binding, True)
+        w[d.slot] = (status, d.extended_due if held else due, opens, binding, True, dec)
         if rec is None:
             return
         spec = d.spec
@@ -428,7 +443,7 @@ class Clock(Parts):
         node = self.program.compiled.requirements.get(spec.id)
         if rec is not None and unmet and not d.sunset and node is not None:
             reasons = cond.explain(node, self.view(w))  # as the due day closed
-        w[d.slot] = (status, ds[1], ds[2], ds[3], ds[4])
+        w[d.slot] = (status, *ds[1:])
         if rec is None:
             return
         today = dt.date.fromordinal(w[DATE])
@@ -444,10 +459,13 @@ class Clock(Parts):
         w[DATE] = day
         w[CLOSED] = False
         touched = {DATE} if DATE in self.settle_reads else set()
+        touched |= self.withdrawals_due(w, day, rec)
+        if w[self.talks_slot] and self.lift_exclusions(w, rec):
+            touched.add(self.talks_slot)
         for d in self.deadlines:
             ds = w[d.slot]
             if ds[0] == PENDING and ds[2] is not None and ds[2] <= day:
-                w[d.slot] = (OPEN, ds[1], ds[2], ds[3], ds[4])
+                w[d.slot] = (OPEN, *ds[1:])
                 touched.add(d.slot)
                 if rec is not None:
                     spec = d.spec
@@ -472,7 +490,7 @@ class Clock(Parts):
         """The first checkpoint strictly between ``date`` and ``goal``, else ``goal``."""
         best = goal
         for d in self.deadlines:
-            status, due, opens, _, cut = s[d.slot]
+            status, due, opens, _, cut, _ = s[d.slot]
             if status in LIVE:
                 if due is not None and date < due < best:
                     best = due
@@ -481,6 +499,9 @@ class Clock(Parts):
                 if d.cutoff is not None and not cut and date < d.cutoff < best:
                     best = d.cutoff
         for x in self.static_wake:
+            if date < x < best:
+                best = x
+        for x in self.later_stops(s):
             if date < x < best:
                 best = x
         for j, days in self.fact_wake:
@@ -493,8 +514,9 @@ class Clock(Parts):
 
     def checkpoints(self, s: S) -> set[int]:
         out: set[int] = set(self.static_wake)
+        out.update(self.later_stops(s))
         for d in self.deadlines:
-            status, due, opens, _, cut = s[d.slot]
+            status, due, opens, _, cut, _ = s[d.slot]
             if status in LIVE:
                 if due is not None:
                     out.add(due)

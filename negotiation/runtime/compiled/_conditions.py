@@ -64,7 +64,18 @@ class Conditions(Parts):
         if isinstance(node, cond.FactHolds | cond.FactHeld | cond.DeadlineIs | cond.DeadlineDue
                       | cond.DateCmp):
             return self._pred_calendar(node)
+        if isinstance(node, cond.Participation | cond.Excluded):
+            return self._pred_participation(node)
         return self._pred_document(node)
+
+    def _pred_participation(self, node: cond.Participation | cond.Excluded) -> Pred:
+        if isinstance(node, cond.Excluded):
+            t, who = self.talks_slot, node.party
+            return lambda w: any(x[0] == who for x in w[t])
+        party, doc_id, status = node.party, node.document, node.status
+        if status == "participates":
+            return lambda w: self.standing(w, party, doc_id) in cond.PARTICIPATING
+        return lambda w: self.standing(w, party, doc_id) == status
 
     def _pred_document(self, node: cond.Node) -> Pred:
         subs = self.subs
@@ -146,6 +157,14 @@ class Conditions(Parts):
             return cmp[node.op]
         raise NotCompilableError(f"condition {node.text!r}")  # pragma: no cover
 
+    def standing(self, w: Sequence[Any], party: str, doc_id: str) -> str:
+        """A party's standing in a document (``conditions.standing_of``)."""
+        sub = self.subs.items[w[self.doc_slot[doc_id]]]
+        for p, status, _, _ in sub.parties:
+            if p == party:
+                return str(status)
+        return cond.standing_of(None, party, self.program.required.get(doc_id), sub.signed_by)
+
     def _stance_is(self, party: str, target: str, stance: str) -> Pred:
         j = self.pos_slot.get(position_key(party, target))
         if j is None:
@@ -160,7 +179,7 @@ class Conditions(Parts):
         out: set[int] = set()
         for n in cond.walk(node):
             if isinstance(n, cond.DocState | cond.PointIs | cond.HasActed | cond.PointValue
-                          | cond.OfferPending):
+                          | cond.OfferPending | cond.Participation):
                 out.add(self.doc_slot[n.document])
             elif isinstance(n, cond.StanceIs):
                 out.add(self.pos_slot.get(position_key(n.party, n.target), -1))
@@ -169,6 +188,8 @@ class Conditions(Parts):
                         for p in self.program.required.get(n.document) or ()}
             elif isinstance(n, cond.RelationHolds):
                 out.add(self.rel_slot)
+            elif isinstance(n, cond.Excluded):
+                out.add(self.talks_slot)
             elif isinstance(n, cond.FactHolds | cond.FactHeld):
                 out.add(self.fact_slot[n.fact])
             elif isinstance(n, cond.DeadlineIs | cond.DeadlineDue):
@@ -238,3 +259,18 @@ class TupleView:
 
     def required_parties(self, document: str) -> list[str] | None:
         return self.rt.program.required.get(document)
+
+    def standing(
+        self, party: str, document: str
+    ) -> tuple[str, dt.date, dt.date | None] | None:
+        for p, status, since, effective in self._sub(document).parties:
+            if p == party:
+                return (str(status), dt.date.fromordinal(since),
+                        None if effective is None else dt.date.fromordinal(effective))
+        return None
+
+    def excluded(self, party: str) -> tuple[dt.date, str | None] | None:
+        for p, since, until in self.w[self.rt.talks_slot]:
+            if p == party:
+                return dt.date.fromordinal(since), until
+        return None

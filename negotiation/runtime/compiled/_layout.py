@@ -23,9 +23,12 @@ from negotiation.model.scenario import Scenario
 from negotiation.model.state import (
     DeadlineState,
     DocumentState,
+    Exclusion,
     OfferState,
+    PendingExtension,
     PositionState,
     RuleState,
+    Standing,
     State,
 )
 from negotiation.runtime.compiled._base import (
@@ -34,13 +37,14 @@ from negotiation.runtime.compiled._base import (
     DATE,
     FIRST_DOC,
     UNDATED,
+    Decided,
     NotCompilableError,
     W,
     _ord,
 )
 from negotiation.runtime.compiled._parts import Parts
 from negotiation.runtime.compiled._record import DeadlineHistory, History
-from negotiation.runtime.compiled._subs import Pending, Sub
+from negotiation.runtime.compiled._subs import Pending, Standings, Sub
 
 
 def offer_state(pending: Pending) -> OfferState | None:
@@ -49,6 +53,44 @@ def offer_state(pending: Pending) -> OfferState | None:
         return None
     by, package = pending
     return construct(OfferState, {"by": by, "package": dict(package)})
+
+
+def standings(sub_parties: Standings) -> dict[str, Standing]:
+    """The ``State``'s standings of a sub-state's."""
+    return {
+        p: construct(Standing, {"status": status, "since": dt.date.fromordinal(since),
+                                "effective": _day(effective)})
+        for p, status, since, effective in sub_parties
+    }
+
+
+def exclusions(talks: tuple[tuple[str, int, str | None], ...]) -> dict[str, Exclusion]:
+    """The ``State``'s exclusions of the talks slot."""
+    return {p: construct(Exclusion, {"since": dt.date.fromordinal(since), "until": until})
+            for p, since, until in talks}
+
+
+def decided_state(dec: Decided | None) -> PendingExtension | None:
+    """The ``State``'s pending extension of a deadline slot's."""
+    if dec is None:
+        return None
+    cutoff, condition, to, otherwise, by, event = dec
+    return construct(PendingExtension, {
+        "cutoff": dt.date.fromordinal(cutoff), "condition": condition,
+        "to": dt.date.fromordinal(to), "otherwise": _day(otherwise), "by": by, "event": event,
+    })
+
+
+def decided_slot(pe: PendingExtension | None) -> Decided | None:
+    """A deadline slot's pending extension of the ``State``'s."""
+    if pe is None:
+        return None
+    return (pe.cutoff.toordinal(), pe.condition, pe.to.toordinal(), _ord(pe.otherwise),
+            pe.by, pe.event)
+
+
+def _day(ordinal: int | None) -> dt.date | None:
+    return None if ordinal is None else dt.date.fromordinal(ordinal)
 
 
 def all_events(scenario: Scenario) -> list[Event]:
@@ -107,7 +149,8 @@ class Layout(Parts):
         self.dl_end = base
         self.rule_ids = [r.id for r in scenario.rules]
         self.rule_slot = {r: base + i for i, r in enumerate(self.rule_ids)}
-        self.width = base + len(self.rule_ids)
+        self.talks_slot = base + len(self.rule_ids)  # exclusions from the talks
+        self.width = self.talks_slot + 1
         self.lc_guards = {
             lc_id: [self.pred(n) for n in nodes]
             for lc_id, nodes in program.compiled.lifecycle_guards.items()
@@ -206,6 +249,8 @@ class Layout(Parts):
                 None if d.offer is None
                 else (d.offer.by, self.package_items(doc_id, d.offer.package.items())),
                 self.points_tuple(d.texts.items()),
+                tuple(sorted((p, x.status, x.since.toordinal(), _ord(x.effective))
+                             for p, x in d.parties.items())),
             ))
             h.versions[doc_id] = d.version
         for k, p in st.positions.items():
@@ -224,12 +269,16 @@ class Layout(Parts):
                 w[j] = UNDATED if since is None else since.toordinal()
         for d_id, j in self.dl_slot.items():
             ds = st.deadlines[d_id]
-            w[j] = (ds.status.value, _ord(ds.due), _ord(ds.opens), ds.binding, ds.cutoff_done)
+            w[j] = (ds.status.value, _ord(ds.due), _ord(ds.opens), ds.binding, ds.cutoff_done,
+                    decided_slot(ds.decision))
             h.deadlines[d_id] = DeadlineHistory(ds.anchor, ds.extensions, ds.resolved_on)
         for r_id, j in self.rule_slot.items():
             rs = st.rules[r_id]
             w[j] = ((1 if rs.fired > 0 else 0) << 1) | (1 if rs.last else 0)
             h.fired[r_id] = rs.fired
+        w[self.talks_slot] = tuple(sorted(
+            (p, x.since.toordinal(), x.until) for p, x in st.excluded.items()
+        ))
         return w, h
 
     def decode_state(self, w: W, h: History) -> State:
@@ -244,6 +293,7 @@ class Layout(Parts):
                 "version": h.versions.get(doc_id), "values": dict(sub.values),
                 "offer": offer_state(sub.offer), "texts": dict(sub.texts),
                 "points_total": self.program.documents[doc_id].points_total,
+                "parties": standings(sub.parties),
             })
         positions = {}
         for k, (since, conditions) in h.positions.items():
@@ -261,7 +311,7 @@ class Layout(Parts):
         }
         deadlines = {}
         for d_id, j in self.dl_slot.items():
-            status, due, opens, binding, cut = w[j]
+            status, due, opens, binding, cut, dec = w[j]
             dh = h.deadlines[d_id]
             deadlines[d_id] = construct(DeadlineState, {
                 "status": DeadlineStatus(status),
@@ -269,6 +319,7 @@ class Layout(Parts):
                 "opens": None if opens is None else dt.date.fromordinal(opens),
                 "anchor": dh.anchor, "binding": binding, "extensions": dh.extensions,
                 "resolved_on": dh.resolved_on, "cutoff_done": cut,
+                "decision": decided_state(dec),
             })
         rules = {r: construct(RuleState, {"fired": h.fired.get(r, 0), "last": bool(w[j] & 1)})
                  for r, j in self.rule_slot.items()}
@@ -276,4 +327,5 @@ class Layout(Parts):
             "date": dt.date.fromordinal(w[DATE]), "closed": w[CLOSED], "documents": documents,
             "positions": positions, "relations": relations, "facts": facts,
             "deadlines": deadlines, "rules": rules, "step": h.step,
+            "excluded": exclusions(w[self.talks_slot]),
         })

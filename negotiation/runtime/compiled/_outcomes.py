@@ -15,7 +15,7 @@ from negotiation.runtime.compiled._base import ACCEPTS, DATE, FIRST_DOC, INACTIV
 from negotiation.runtime.compiled._conditions import TupleView
 from negotiation.runtime.compiled._search_parts import SearchParts
 from negotiation.runtime.space import OPEN as OPEN_LABEL
-from negotiation.runtime.space import InvariantBreach, agreed_on, points_known_part
+from negotiation.runtime.space import InvariantBreach, agreed_on, points_known_part, withdrew
 
 FINAL = "final_states_are_final"
 SIGNED = "signed_only_with_acceptance"
@@ -130,6 +130,9 @@ class Outcomes(SearchParts):
             parts += [points_known_part(d, len(self.subs.points[s[self.doc_slot[d]]]), total)
                       for d, (first, total) in self.space.known_points.items()
                       if len(self.subs.points[s[self.doc_slot[d]]]) != first]
+            parts += [withdrew(d, x[0])
+                      for d, i in zip(self.doc_ids, range(FIRST_DOC, self.doc_end), strict=True)
+                      for x in self.subs.items[s[i]].parties if x[1] == "withdrawn"]
             parts += [f"{d} {status}" for d, status in zip(self.dl_ids, statuses, strict=True)
                       if status not in LIVE and status != INACTIVE]
             label = self._outcomes[k] = ", ".join(parts) or OPEN_LABEL

@@ -10,15 +10,19 @@ from negotiation.runtime.compiled._acts import Acts
 from negotiation.runtime.compiled._base import Op
 from negotiation.runtime.compiled._clock import Clock
 from negotiation.runtime.compiled._conditions import Conditions
+from negotiation.runtime.compiled._decided import DecidedLater
 from negotiation.runtime.compiled._layout import Layout
 from negotiation.runtime.compiled._offers import Offers
+from negotiation.runtime.compiled._participation import Participation
 from negotiation.runtime.compiled._publish import Publication
 from negotiation.runtime.compiled._settle import Settle
 from negotiation.runtime.compiled._subs import Subs
 from negotiation.runtime.program import Program
 
 
-class Runtime(Layout, Conditions, Acts, Offers, Publication, Clock, Settle):
+class Runtime(
+    Layout, Conditions, Acts, Offers, Publication, Participation, DecidedLater, Clock, Settle
+):
     """Conditions, events, the clock and settling of one program, over working lists.
 
     ``carry_visited`` and ``visit_order``: whether a document's sub-state carries the
@@ -47,6 +51,7 @@ class Runtime(Layout, Conditions, Acts, Offers, Publication, Clock, Settle):
         self._allowed: dict[str, dict[str, bool]] = {}
         self._op_memo = {}
         self._doc_parts = {}
+        self.decision_preds = {}
         self._settle_known = False
         self.carry_visited = carry_visited
         self.visit_order = visit_order
@@ -57,7 +62,9 @@ class Runtime(Layout, Conditions, Acts, Offers, Publication, Clock, Settle):
             for lc_id, lc in self.lifecycles.items()
         }
         self._layout(nodes)
+        self._compile_participation()
         self._compile_clock()
+        self._participation_reads()
         self._finish_ops()
 
     def op_of(self, event: Event) -> Op:

@@ -154,8 +154,13 @@ class Settle(Parts):
         whose inputs is among them keeps its value, so it is not looked at."""
         fired: list[str] = []
         has_rules = self.has_rules
+        t = self.talks_slot
         for _ in range(MAX_SETTLE_STEPS):
             changed = self.update(w, rec, fired, touched)
+            if w[t] and self.until_preds and self.lift_exclusions(w, rec):
+                changed = True
+                if touched is not None:
+                    touched.add(t)
             if has_rules:
                 rule = self.fire_rule(w, rec, fired, touched)
                 if rule is not None:

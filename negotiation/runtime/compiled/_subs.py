@@ -8,6 +8,9 @@ Items = tuple[tuple[str, str], ...]
 Pending = tuple[str, Items] | None
 """The offer on the table: (party, its package as (point, option text) items in the
 document's order of points)."""
+Standings = tuple[tuple[str, str, int, int | None], ...]
+"""Standings events gave parties in a document, sorted by party: (party, status, since
+ordinal, effective ordinal of a notified withdrawal)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +23,7 @@ class Sub:
     values: Items = ()  # (point, agreed option text) items, ordered like points
     offer: Pending = None
     texts: Items = ()  # (point, text) items set by publish_points and amend_point
+    parties: Standings = ()  # (party, standing, since, effective) where an event set it
 
 
 class Subs:

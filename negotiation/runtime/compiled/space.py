@@ -30,7 +30,12 @@ from negotiation.runtime.compiled._base import (
     NotCompilableError,
     S,
 )
-from negotiation.runtime.compiled._layout import offer_state
+from negotiation.runtime.compiled._layout import (
+    decided_state,
+    exclusions,
+    offer_state,
+    standings,
+)
 from negotiation.runtime.compiled._outcomes import Outcomes
 from negotiation.runtime.compiled._runtime import Runtime
 from negotiation.runtime.compiled._steps import Steps
@@ -196,6 +201,7 @@ class CompiledSpace(Runtime, Steps, Outcomes):
                 offer=offer_state(sub.offer),
                 texts=dict(sub.texts),
                 points_total=first.points_total,
+                parties=standings(sub.parties),
             )
         positions = {
             k: PositionState.model_construct(stance=s[j], since=None, conditions=())
@@ -211,27 +217,27 @@ class CompiledSpace(Runtime, Steps, Outcomes):
         }
         deadlines = {}
         for d_id, j in self.dl_slot.items():
-            status, due, opens, binding, cut = s[j]
+            status, due, opens, binding, cut, dec = s[j]
             deadlines[d_id] = DeadlineState.model_construct(
                 status=DeadlineStatus(status),
                 due=None if due is None else dt.date.fromordinal(due),
                 opens=None if opens is None else dt.date.fromordinal(opens),
                 anchor=None, binding=binding, extensions=(), resolved_on=None,
-                cutoff_done=cut,
+                cutoff_done=cut, decision=decided_state(dec),
             )
         rules = {r: RuleState.model_construct(fired=s[j] >> 1, last=bool(s[j] & 1))
                  for r, j in self.rule_slot.items()}
         state = State.model_construct(
             date=dt.date.fromordinal(s[DATE]), closed=s[CLOSED], documents=documents,
             positions=positions, relations=relations, facts=facts, deadlines=deadlines,
-            rules=rules, step=0,
+            rules=rules, excluded=exclusions(s[self.talks_slot]), step=0,
         )
         return SpaceNode(s[ROOT], s[CURSOR], s[TAKEN], state)
 
 
 def _plain(sub: Sub) -> tuple[Any, ...]:
     return (sub.state, sub.points, sub.signed_by, sub.ratified_by, sub.visited, sub.values,
-            sub.offer, sub.texts)
+            sub.offer, sub.texts, sub.parties)
 
 
 Portable = tuple[Any, ...]
