@@ -22,6 +22,10 @@ against a state, and able to *explain* why a condition is false. Grammar::
                | PARTY "mediates" "for" PARTY
                | PARTY "has" "signed" DOC | PARTY "has" "ratified" DOC
                | "all" "required" "parties" "accept" DOC
+               | "ratification" "of" DOC "by" PARTY "failed"   a failed vote
+               | "at" "least" N ["of" "(" PARTY ("," PARTY)* ")"] "have" "ratified" DOC
+               | "ratified" "weight" WEIGHT "of" DOC "is" DURATION N ["." N] "%"
+               | "threshold" "of" DOC "is" "met"        its entry_into_force threshold
                | "fact" FACT ["is" ("true" | "false")]
                | "fact" FACT "has" "held" "for" DURATION N "days"
                | "deadline" DEADLINE "is" ["not"] STATUS
@@ -67,10 +71,15 @@ from negotiation.conditions.syntax import (
     Or,
     PointIs,
     PointValue,
+    RatifiedCount,
+    RatifiedWeight,
     RelationHolds,
     StanceIs,
+    ThresholdMet,
     Vocabulary,
+    VoteFailed,
 )
+from negotiation.model.documents import ratified_count, ratified_share
 
 __all__ = [
     "DEADLINE_STATUSES",
@@ -95,9 +104,13 @@ __all__ = [
     "Or",
     "PointIs",
     "PointValue",
+    "RatifiedCount",
+    "RatifiedWeight",
     "RelationHolds",
     "StanceIs",
+    "ThresholdMet",
     "Vocabulary",
+    "VoteFailed",
     "evaluate",
     "explain",
     "parse",
@@ -194,6 +207,8 @@ def _document_atom(node: Node, facts: Facts) -> tuple[bool, str]:
         )
         ok = node.party in who
         return ok, f"{node.party} has {'' if ok else 'not '}{node.act} {node.document}"
+    if isinstance(node, VoteFailed | RatifiedCount | RatifiedWeight | ThresholdMet):
+        return _vote_atom(node, facts)
     if isinstance(node, AllAccept):
         required = facts.required_parties(node.document)
         if required is None:
@@ -203,6 +218,44 @@ def _document_atom(node: Node, facts: Facts) -> tuple[bool, str]:
             return False, f"not yet accepted {node.document}: {', '.join(missing)}"
         return True, f"all required parties ({', '.join(required)}) accept {node.document}"
     raise TypeError(f"not a condition node: {node!r}")  # pragma: no cover
+
+
+_SHARE_CMP = {
+    "at least": lambda a, b: a >= b - 1e-9,
+    "more than": lambda a, b: a > b + 1e-9,
+    "less than": lambda a, b: a < b - 1e-9,
+}
+"""Per-cent comparisons, tolerant of float sums (55% of 3 weights is 55%)."""
+
+
+def share_holds(op: str, held: float, share: float) -> bool:
+    """Whether a ratified share compares with ``share`` as ``op`` says."""
+    return bool(_SHARE_CMP[op](held, share))
+
+
+def _vote_atom(
+    node: VoteFailed | RatifiedCount | RatifiedWeight | ThresholdMet, facts: Facts
+) -> tuple[bool, str]:
+    doc = node.document
+    if isinstance(node, VoteFailed):
+        ok = node.party in facts.failed_by(doc)
+        return ok, (f"the ratification of {doc} by {node.party} "
+                    f"{'failed' if ok else 'has not failed'}")
+    if isinstance(node, RatifiedCount):
+        among = None if node.among is None else list(node.among)
+        n = ratified_count(facts.ratified_by(doc), among)
+        of = "" if node.among is None else f" of {len(node.among)}"
+        return n >= node.at_least, f"{n}{of} have ratified {doc}"
+    if isinstance(node, RatifiedWeight):
+        held = ratified_share(facts.ratified_by(doc), facts.weight(node.weight))
+        return (share_holds(node.op, held, node.share),
+                f"the ratifiers of {doc} hold {held:.4g}% of {node.weight}")
+    short = facts.threshold_shortfall(doc)
+    if short is None:
+        return False, f"{doc} declares no entry_into_force threshold"
+    if short:
+        return False, f"the threshold of {doc} is not met: {'; '.join(short)}"
+    return True, f"the threshold of {doc} is met"
 
 
 def _offer_atom(node: PointValue | OfferPending, facts: Facts) -> tuple[bool, str]:
@@ -286,7 +339,8 @@ def reads(node: Node) -> frozenset[str]:
     The engine re-evaluates a condition only when one of its keys changed."""
     out: set[str] = set()
     for n in walk(node):
-        if isinstance(n, DocState | PointIs | HasActed | PointValue | OfferPending):
+        if isinstance(n, DocState | PointIs | HasActed | PointValue | OfferPending | VoteFailed
+                      | RatifiedCount | RatifiedWeight | ThresholdMet):
             out.add(f"doc:{n.document}")
         elif isinstance(n, StanceIs):
             out.add(f"stance:{n.target.split('.', 1)[0]}")

@@ -83,6 +83,41 @@ class HasActed(Node):
 
 
 @dataclass(frozen=True)
+class VoteFailed(Node):
+    """``ratification of DOC by PARTY failed``: the party's last ratification vote on the
+    document failed and it has not ratified since."""
+
+    document: str
+    party: str
+
+
+@dataclass(frozen=True)
+class RatifiedCount(Node):
+    """``at least K [of (A, B, ...)] have ratified DOC``."""
+
+    document: str
+    at_least: int
+    among: tuple[str, ...] | None = None  # None: every ratifier counts
+
+
+@dataclass(frozen=True)
+class RatifiedWeight(Node):
+    """``ratified weight W of DOC is at least|more than|less than X%``."""
+
+    document: str
+    weight: str
+    op: str  # "at least" | "more than" | "less than"
+    share: float
+
+
+@dataclass(frozen=True)
+class ThresholdMet(Node):
+    """``threshold of DOC is met``: the document's ``entry_into_force`` threshold."""
+
+    document: str
+
+
+@dataclass(frozen=True)
 class AllAccept(Node):
     document: str
 
@@ -135,6 +170,7 @@ class Vocabulary(Protocol):
     def document_states(self, document: str) -> set[str]: ...
     def facts(self) -> set[str]: ...
     def deadlines(self) -> set[str]: ...
+    def weights(self) -> set[str]: ...  # the names of the scenario's declared weights
 
 
 class Facts(Protocol):
@@ -155,3 +191,6 @@ class Facts(Protocol):
     def signed_by(self, document: str) -> tuple[str, ...]: ...
     def ratified_by(self, document: str) -> tuple[str, ...]: ...
     def required_parties(self, document: str) -> list[str] | None: ...
+    def failed_by(self, document: str) -> tuple[str, ...]: ...  # failed ratification votes
+    def weight(self, name: str) -> dict[str, float]: ...  # a declared weight, per party
+    def threshold_shortfall(self, document: str) -> list[str] | None: ...  # None: no threshold

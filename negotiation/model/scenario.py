@@ -14,6 +14,7 @@ from negotiation.model._base import (
     SUMMARY,
     Frozen,
     Id,
+    Ref,
     ReprArgs,
     clipped,
     counted,
@@ -164,6 +165,12 @@ class Scenario(Frozen):
         [], description="How parties stand to each other at the start."
     )
     facts: list[FactSpec] = Field([], description="Named true/false facts.")
+    weights: dict[Id, dict[Ref, float]] = Field(
+        {},
+        description="Named weights of parties, for thresholds: weight name -> party or body "
+        "-> its weight (e.g. a share of emissions or of population). Not a fact unless "
+        "attributed: label it in assumptions.",
+    )
     deadlines: list[Deadline] = Field([], description="Deadline rules.")
     rules: list[Rule] = Field([], description="Reactive rules: when a condition, then events.")
     timeline: list[Event] = Field([], description="The dated events.")

@@ -33,6 +33,9 @@ class DocumentState(Frozen):
     version: str | None = None
     values: dict[str, str] = {}
     offer: OfferState | None = None
+    failed_by: tuple[str, ...] = ()
+    """Who voted the document down (``ratify`` with ``result: failed``) and has not
+    ratified since; left out of a dump while empty."""
 
     @model_serializer(mode="wrap")
     def _without_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -41,6 +44,8 @@ class DocumentState(Frozen):
             data.pop("values", None)
         if self.offer is None:
             data.pop("offer", None)
+        if not self.failed_by:
+            data.pop("failed_by", None)
         return data
 
 
@@ -132,6 +137,7 @@ class State(Frozen):
                     tuple(sorted(d.values.items())),
                     None if d.offer is None
                     else (d.offer.by, tuple(sorted(d.offer.package.items()))),
+                    *((d.failed_by,) if d.failed_by else ()),
                 )
                 for k, d in sorted(self.documents.items())
             ),

@@ -89,5 +89,8 @@ class ScenarioVocabulary:
     def deadlines(self) -> set[str]:
         return self._deadlines
 
+    def weights(self) -> set[str]:
+        return set(self.scenario.weights)
+
     def branches(self) -> set[str]:
         return self._branches

@@ -103,7 +103,7 @@ class Engine:
 
     def view(self, state: State) -> StateView:
         """The condition language's view of a state."""
-        return StateView(self.required, state)
+        return StateView(self.required, state, self.scenario)
 
     def turn_view(self, state: State) -> TurnView:
         """A ``runtime.turns.TurnView`` of a state, for a party deciding its move."""

@@ -75,6 +75,7 @@ class _Checker:
             if d.id in self.top_parties:
                 self.add(("documents", i, "id"), f"{d.id!r} is both a party and a document")
         self.check_parties()
+        self.check_weights()
         self.check_documents()
         self.check_positions()
         self.check_deadlines()
@@ -160,6 +161,7 @@ class _Checker:
                 self.ref((*base, "ratification_by", j), a, self.parties, "party or body")
             if d.derived_from is not None:
                 self.ref((*base, "derived_from"), d.derived_from, self.docs, "document")
+            self.check_threshold(base, d)
             self.check_lifecycle_choice(base, d)
             for j, g in enumerate(d.depends_on):
                 self.condition((*base, "depends_on", j, "condition"), g.condition)
@@ -168,6 +170,27 @@ class _Checker:
             for j, t in enumerate(lc.transitions):
                 if t.guard is not None:
                     self.condition(("lifecycles", i, "transitions", j, "guard"), t.guard)
+
+    def check_weights(self) -> None:
+        for name, weights in self.s.weights.items():
+            for who, value in weights.items():
+                self.ref(("weights", name, who), who, self.parties, "party or body")
+                if value < 0:
+                    self.add(("weights", name, who), f"a weight is never negative, got {value:g}")
+
+    def check_threshold(self, base: Path, d: Document) -> None:
+        spec = d.entry_into_force
+        if spec is None:
+            return
+        path = (*base, "entry_into_force")
+        for j, a in enumerate(spec.of or ()):
+            self.ref((*path, "of", j), a, self.parties, "party or body")
+        if spec.weight is not None:
+            self.ref((*path, "weight"), spec.weight, set(self.s.weights), "weight")
+        counted = spec.of if spec.of is not None else d.ratification_by
+        if spec.at_least is not None and counted and spec.at_least > len(counted):
+            self.add((*path, "at_least"), f"at_least {spec.at_least} is more than the "
+                     f"{len(counted)} parties counted: the threshold can never be met")
 
     def check_lifecycle_choice(self, base: Path, d: Document) -> None:
         specs = self.v.lifecycle_specs

@@ -127,7 +127,10 @@ class Acts(Parts):
         key = _semantic_key(event)
         base = None if key is None else self._op_memo.get(key)
         if base is None:
-            base = self._op(event)
+            if isinstance(event, Ratify) and event.result == "failed":
+                base = self.failed_vote_op(event)
+            else:
+                base = self._op(event)
             base.only = self._only(event)
             if key is not None:
                 self._op_memo[key] = base
@@ -271,9 +274,14 @@ class Acts(Parts):
                 out.append(self.why_not_trigger(w, doc_id, trigger))
             elif gate is not None and to == IN_FORCE and gate(w):
                 done = items[w[i]].ratified_by
-                missing = [p for p in doc.ratification_by if p not in done]
-                out.append(f"{doc_id} cannot enter into force before it is ratified; not yet "
-                           f"ratified by: {', '.join(missing)}")
+                shortfall = self.threshold_of(doc_id)
+                if shortfall is not None:
+                    out.append(f"{doc_id} cannot enter into force before its threshold is "
+                               f"met: {'; '.join(shortfall(done))}")
+                else:
+                    missing = [p for p in doc.ratification_by if p not in done]
+                    out.append(f"{doc_id} cannot enter into force before it is ratified; not "
+                               f"yet ratified by: {', '.join(missing)}")
             view = self.view(w)
             for test, node, text in guards:
                 if not test(w):
@@ -292,11 +300,17 @@ class Acts(Parts):
 
     def _ratification_gate(self, doc: Document) -> Pred | None:
         """True while a document with ratifiers, not opted out, lacks a ratification
-        (then it cannot enter into force); None for a document without the gate."""
-        if not doc.ratification_by or doc.in_force_before_ratification is not None:
+        (then it cannot enter into force); None for a document without the gate. With an
+        ``entry_into_force`` threshold: true while the threshold is not met."""
+        if doc.in_force_before_ratification is not None:
             return None
         i = self.doc_slot[doc.id]
         items = self.subs.items
+        shortfall = self.threshold_of(doc.id)
+        if shortfall is not None:
+            return lambda w: bool(shortfall(items[w[i]].ratified_by))
+        if not doc.ratification_by:
+            return None
         needed = frozenset(doc.ratification_by)
         return lambda w: not needed <= set(items[w[i]].ratified_by)
 
@@ -396,10 +410,12 @@ class Acts(Parts):
             if is_sign:
                 signed = tuple(dict.fromkeys((*signed, *by)))
             partial = False
+            failed = sub.failed
             if is_ratify:
                 done = set(ratified) | set(by)
                 ratified = tuple(dict.fromkeys((*ratified, *by)))
                 partial = bool(ratifiers) and not ratifiers <= done
+                failed = tuple(p for p in failed if p not in done)
             if points_update:
                 points = order({**dict(points), **points_update}.items())
             state, visited = sub.state, sub.visited
@@ -410,7 +426,9 @@ class Acts(Parts):
                 if carry and state not in visited:
                     visited = (*visited, state) if ordered else tuple(sorted((*visited, state)))
             offer = None if state in final else sub.offer  # a final text takes no offer
-            return subs.intern(Sub(state, points, signed, ratified, visited, sub.values, offer))
+            return subs.intern(
+                Sub(state, points, signed, ratified, visited, sub.values, offer, failed)
+            )
 
         return successor
 
@@ -428,7 +446,7 @@ class Acts(Parts):
                 pts = order({**dict(sub.points), point: status}.items())
                 new = memo[w[i]] = subs.intern(
                     Sub(sub.state, pts, sub.signed_by, sub.ratified_by, sub.visited,
-                        sub.values, sub.offer)
+                        sub.values, sub.offer, sub.failed)
                 )
             w[i] = new
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from negotiation import conditions as cond
+from negotiation.model.documents import ratified_count, ratified_share, threshold_shortfall
 from negotiation.model.parties import relation_key
 from negotiation.model.positions import position_key
 from negotiation.runtime.compiled._base import (
@@ -103,6 +104,9 @@ class Conditions(Parts):
             if node.act == "signed":
                 return lambda w: party in items[w[i]].signed_by
             return lambda w: party in items[w[i]].ratified_by
+        if isinstance(node, cond.VoteFailed | cond.RatifiedCount | cond.RatifiedWeight
+                      | cond.ThresholdMet):
+            return self._pred_vote(node)
         if isinstance(node, cond.AllAccept):
             req = self.program.required.get(node.document)
             if req is None:
@@ -110,6 +114,57 @@ class Conditions(Parts):
             tests = [self._stance_is(p, node.document, ACCEPTS) for p in req]
             return lambda w: all(t(w) for t in tests)
         raise NotCompilableError(f"condition {node.text!r}")
+
+    def _pred_vote(
+        self, node: cond.VoteFailed | cond.RatifiedCount | cond.RatifiedWeight | cond.ThresholdMet
+    ) -> Pred:
+        """Failed votes, ratification counts, weights and thresholds: a function of the
+        document's sub-state alone, memoised per sub-state."""
+        i = self.doc_slot[node.document]
+        items = self.subs.items
+        test: Callable[[Any], bool]
+        if isinstance(node, cond.VoteFailed):
+            party = node.party
+            return lambda w: party in items[w[i]].failed
+        if isinstance(node, cond.RatifiedCount):
+            among = None if node.among is None else list(node.among)
+            k = node.at_least
+
+            def test(sub: Any) -> bool:
+                return ratified_count(sub.ratified_by, among) >= k
+        elif isinstance(node, cond.RatifiedWeight):
+            weights = self.scenario.weights.get(node.weight, {})
+            op, share = node.op, node.share
+
+            def test(sub: Any) -> bool:
+                return cond.share_holds(op, ratified_share(sub.ratified_by, weights), share)
+        else:
+            shortfall = self.threshold_of(node.document)
+            if shortfall is None:
+                return _never
+
+            def test(sub: Any) -> bool:
+                return not shortfall(sub.ratified_by)
+        memo: dict[int, bool] = {}
+
+        def pred(w: Any) -> bool:
+            found = memo.get(w[i])
+            if found is None:
+                found = memo[w[i]] = test(items[w[i]])
+            return found
+
+        return pred
+
+    def threshold_of(self, doc_id: str) -> Callable[[tuple[str, ...]], list[str]] | None:
+        """What a document's entry-into-force threshold lacks, given who has ratified
+        (None: it declares none)."""
+        doc = self.program.documents[doc_id]
+        spec = doc.entry_into_force
+        if spec is None:
+            return None
+        weights = {} if spec.weight is None else self.scenario.weights.get(spec.weight, {})
+        ratifiers = list(doc.ratification_by)
+        return lambda ratified: threshold_shortfall(spec, ratifiers, ratified, weights)
 
     def _pred_calendar(self, node: cond.Node) -> Pred:
         if isinstance(node, cond.FactHolds):
@@ -160,7 +215,8 @@ class Conditions(Parts):
         out: set[int] = set()
         for n in cond.walk(node):
             if isinstance(n, cond.DocState | cond.PointIs | cond.HasActed | cond.PointValue
-                          | cond.OfferPending):
+                          | cond.OfferPending | cond.VoteFailed | cond.RatifiedCount
+                          | cond.RatifiedWeight | cond.ThresholdMet):
                 out.add(self.doc_slot[n.document])
             elif isinstance(n, cond.StanceIs):
                 out.add(self.pos_slot.get(position_key(n.party, n.target), -1))
@@ -238,3 +294,13 @@ class TupleView:
 
     def required_parties(self, document: str) -> list[str] | None:
         return self.rt.program.required.get(document)
+
+    def failed_by(self, document: str) -> tuple[str, ...]:
+        return tuple(self._sub(document).failed)
+
+    def weight(self, name: str) -> dict[str, float]:
+        return dict(self.rt.scenario.weights.get(name, {}))
+
+    def threshold_shortfall(self, document: str) -> list[str] | None:
+        shortfall = self.rt.threshold_of(document)
+        return None if shortfall is None else list(shortfall(self._sub(document).ratified_by))

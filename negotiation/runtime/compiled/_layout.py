@@ -205,6 +205,7 @@ class Layout(Parts):
                 self.points_tuple(d.values.items()),
                 None if d.offer is None
                 else (d.offer.by, self.package_items(doc_id, d.offer.package.items())),
+                d.failed_by,
             ))
             h.versions[doc_id] = d.version
         for k, p in st.positions.items():
@@ -241,7 +242,7 @@ class Layout(Parts):
                 "state": sub.state, "visited": sub.visited, "points": dict(sub.points),
                 "signed_by": sub.signed_by, "ratified_by": sub.ratified_by,
                 "version": h.versions.get(doc_id), "values": dict(sub.values),
-                "offer": offer_state(sub.offer),
+                "offer": offer_state(sub.offer), "failed_by": sub.failed,
             })
         positions = {}
         for k, (since, conditions) in h.positions.items():

@@ -14,10 +14,11 @@ from negotiation.runtime.compiled._layout import Layout
 from negotiation.runtime.compiled._offers import Offers
 from negotiation.runtime.compiled._settle import Settle
 from negotiation.runtime.compiled._subs import Subs
+from negotiation.runtime.compiled._votes import Votes
 from negotiation.runtime.program import Program
 
 
-class Runtime(Layout, Conditions, Acts, Offers, Clock, Settle):
+class Runtime(Layout, Conditions, Acts, Votes, Offers, Clock, Settle):
     """Conditions, events, the clock and settling of one program, over working lists.
 
     ``carry_visited`` and ``visit_order``: whether a document's sub-state carries the

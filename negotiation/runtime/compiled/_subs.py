@@ -19,6 +19,7 @@ class Sub:
     visited: tuple[str, ...]  # () when visited is not carried
     values: Items = ()  # (point, agreed option text) items, ordered like points
     offer: Pending = None
+    failed: tuple[str, ...] = ()  # whose ratification vote failed (and not ratified since)
 
 
 class Subs:

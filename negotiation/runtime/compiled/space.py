@@ -194,6 +194,7 @@ class CompiledSpace(Runtime, Steps, Outcomes):
                 version=first.version,
                 values=dict(sub.values),
                 offer=offer_state(sub.offer),
+                failed_by=sub.failed,
             )
         positions = {
             k: PositionState.model_construct(stance=s[j], since=None, conditions=())
@@ -229,7 +230,7 @@ class CompiledSpace(Runtime, Steps, Outcomes):
 
 def _plain(sub: Sub) -> tuple[Any, ...]:
     return (sub.state, sub.points, sub.signed_by, sub.ratified_by, sub.visited, sub.values,
-            sub.offer)
+            sub.offer, sub.failed)
 
 
 Portable = tuple[Any, ...]
