@@ -343,6 +343,8 @@ class Acts(Parts):
         if isinstance(event, Supersede) and event.replacement:
             notes.append(f"replaced by {event.replacement}")
         is_ratify = isinstance(event, Ratify)
+        if isinstance(event, Ratify) and event.vote_text():
+            notes.append(f"vote: {event.vote_text()}")
         version = event.version if isinstance(event, Revise) else None
         revised = dict(event.points) if isinstance(event, Revise) and event.points else {}
 
@@ -360,6 +362,10 @@ class Acts(Parts):
                     before=", ".join(old.ratified_by) or None,
                     after=", ".join(new.ratified_by),
                 ))
+                if old.failed != new.failed:
+                    changes.append(change(what=f"document {doc_id} ratification failed",
+                                          before=", ".join(old.failed),
+                                          after=", ".join(new.failed) or None))
             if version is not None:
                 h.versions[doc_id] = version
             if revised:
