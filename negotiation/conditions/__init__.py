@@ -30,6 +30,8 @@ against a state, and able to *explain* why a condition is false. Grammar::
                | "fact" FACT "has" "held" "for" DURATION N "days"
                | "deadline" DEADLINE "is" ["not"] STATUS
                | "deadline" DEADLINE "is" ["not"] "due" WHEN YYYY-MM-DD   its due date
+               | "deadline" DEADLINE "has" "fired"       it has resolved (met, missed, ...)
+               | "rule" RULE "has" "fired" [[DURATION] N "times"]   (counts: expect only)
                | "date" "is" WHEN YYYY-MM-DD
     DURATION  := "at" "least" | "more" "than" | "less" "than"
     WHEN      := "before" | "after" | "on" | "on" "or" "after" | "on" "or" "before"
@@ -59,6 +61,7 @@ from negotiation.conditions.syntax import (
     Const,
     DateCmp,
     DeadlineDue,
+    DeadlineFired,
     DeadlineIs,
     DocState,
     FactHeld,
@@ -74,6 +77,7 @@ from negotiation.conditions.syntax import (
     RatifiedCount,
     RatifiedWeight,
     RelationHolds,
+    RuleFired,
     StanceIs,
     ThresholdMet,
     Vocabulary,
@@ -83,6 +87,7 @@ from negotiation.model.documents import ratified_count, ratified_share
 
 __all__ = [
     "DEADLINE_STATUSES",
+    "FIRED_STATUSES",
     "MAX_CONDITION_LENGTH",
     "MAX_DAYS",
     "MAX_DEPTH",
@@ -92,6 +97,7 @@ __all__ = [
     "Const",
     "DateCmp",
     "DeadlineDue",
+    "DeadlineFired",
     "DeadlineIs",
     "DocState",
     "FactHeld",
@@ -107,10 +113,12 @@ __all__ = [
     "RatifiedCount",
     "RatifiedWeight",
     "RelationHolds",
+    "RuleFired",
     "StanceIs",
     "ThresholdMet",
     "Vocabulary",
     "VoteFailed",
+    "counts_firings",
     "evaluate",
     "explain",
     "parse",
@@ -154,6 +162,8 @@ def _atom(node: Node, facts: Facts) -> tuple[bool, str]:
     """Evaluate an atom; return its value and a sentence saying what is the case."""
     if isinstance(node, FactHolds | FactHeld | DeadlineIs | DeadlineDue | DateCmp | Const):
         return _calendar_atom(node, facts)
+    if isinstance(node, RuleFired | DeadlineFired):
+        return _fired_atom(node, facts)
     return _document_atom(node, facts)
 
 
@@ -177,6 +187,39 @@ def _calendar_atom(node: Node, facts: Facts) -> tuple[bool, str]:
     if isinstance(node, Const):
         return node.value, f"{str(node.value).lower()} is {str(node.value).lower()}"
     raise TypeError(f"not a condition node: {node!r}")  # pragma: no cover
+
+
+FIRED_STATUSES = frozenset({"met", "early", "missed", "expired", "enforced", "waived", "reached"})
+"""The deadline statuses of ``deadline X has fired``: resolved, its turn taken."""
+
+_TIMES = {
+    "exactly": lambda n, k: n == k,
+    "at least": lambda n, k: n >= k,
+    "more than": lambda n, k: n > k,
+    "less than": lambda n, k: n < k,
+}
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
+def _fired_atom(node: RuleFired | DeadlineFired, facts: Facts) -> tuple[bool, str]:
+    if isinstance(node, DeadlineFired):
+        status = facts.deadline_status(node.deadline)
+        ok = status in FIRED_STATUSES
+        return ok, f"deadline {node.deadline} is {status}"
+    n = facts.rule_fired(node.rule)
+    if node.op is None or node.times is None:
+        ok = n > 0
+        return ok, f"rule {node.rule} has {'fired' if ok else 'not fired'}"
+    ok = bool(_TIMES[node.op](n, node.times))
+    return ok, f"rule {node.rule} has fired {_times(n)}" if n else f"rule {node.rule} has not fired"
+
+
+def counts_firings(node: Node) -> bool:
+    """Whether a condition asks how often a rule fired (only a run's history knows)."""
+    return any(isinstance(n, RuleFired) and n.times is not None for n in walk(node))
 
 
 def _document_atom(node: Node, facts: Facts) -> tuple[bool, str]:
@@ -352,8 +395,10 @@ def reads(node: Node) -> frozenset[str]:
             out.add(f"fact:{n.fact}")
         elif isinstance(n, FactHeld):
             out |= {f"fact:{n.fact}", "date"}
-        elif isinstance(n, DeadlineIs | DeadlineDue):
+        elif isinstance(n, DeadlineIs | DeadlineDue | DeadlineFired):
             out.add(f"deadline:{n.deadline}")
+        elif isinstance(n, RuleFired):
+            out.add(f"rule:{n.rule}")
         elif isinstance(n, DateCmp):
             out.add("date")
     return frozenset(out)

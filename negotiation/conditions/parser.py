@@ -14,6 +14,7 @@ from negotiation.conditions.syntax import (
     Const,
     DateCmp,
     DeadlineDue,
+    DeadlineFired,
     DeadlineIs,
     DocState,
     FactHeld,
@@ -28,6 +29,7 @@ from negotiation.conditions.syntax import (
     RatifiedCount,
     RatifiedWeight,
     RelationHolds,
+    RuleFired,
     StanceIs,
     ThresholdMet,
     Vocabulary,
@@ -208,6 +210,9 @@ class _Parser:
         if t.value == "deadline":
             self.i += 1
             name = self.check(self.name("a deadline name"), self.vocab.deadlines(), "deadline")
+            if self.at("has", "fired"):
+                self.i += 2
+                return DeadlineFired(self.span(start), name)
             self.take("is")
             negate = self.maybe_not()
             if self.at("due"):
@@ -218,6 +223,8 @@ class _Parser:
                 status = self.choice(DEADLINE_STATUSES, "a deadline status or 'due'")
                 node = DeadlineIs(self.span(start), name, status)
             return Not(node.text, node) if negate else node
+        if t.value == "rule" and "rule" not in self.vocab.parties() | self.vocab.documents():
+            return self.rule_atom(start)
         if t.value == "date" and self.at("date", "is"):
             return self.date_atom(start)
         if self.at("an", "offer", "is"):
@@ -233,6 +240,30 @@ class _Parser:
         ) or self.at("threshold", "of"):
             return self.vote_atom(start)
         return self.subject_atom(start)
+
+    def rule_atom(self, start: int) -> Node:
+        """``rule R has fired [[at least|more than|less than] (N time(s) | once)]``."""
+        self.take("rule")
+        rule = self.check(self.name("a rule id"), self.vocab.rules(), "rule")
+        self.take("has", "fired")
+        op: str | None = None
+        if self.at("at", "least") or self.at("more", "than") or self.at("less", "than"):
+            op = self.comparison()
+        if self.at("once"):
+            self.i += 1
+            return RuleFired(self.span(start), rule, op or "exactly", 1)
+        t = self.peek()
+        if t is None or t.kind != "num":
+            if op is not None:
+                raise self.fail("expected a number of times", t)
+            return RuleFired(self.span(start), rule)
+        if len(t.value) > 6:
+            raise self.fail("a count must be at most 999999", t)
+        self.i += 1
+        if not (self.at("times") or self.at("time")):
+            raise self.fail("expected 'times'", self.peek())
+        self.i += 1
+        return RuleFired(self.span(start), rule, op or "exactly", int(t.value))
 
     def vote_atom(self, start: int) -> Node:
         """Ratification counts, weights, thresholds and failed votes."""

@@ -152,6 +152,25 @@ class DeadlineDue(Node):
 
 
 @dataclass(frozen=True)
+class RuleFired(Node):
+    """``rule R has fired [[at least|more than|less than] N times]``: with no count, at
+    least once (the state carries it); with a count, how often it fired in the run so
+    far, which only a run's history knows (so only ``expect`` may ask)."""
+
+    rule: str
+    op: str | None = None  # None: at least once; "exactly" | "at least" | ...
+    times: int | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineFired(Node):
+    """``deadline X has fired``: it has resolved (met, early, missed, expired, enforced,
+    waived or reached): its consequence, if any, has had its turn."""
+
+    deadline: str
+
+
+@dataclass(frozen=True)
 class DateCmp(Node):
     op: str  # before | after | on | on or after | on or before
     day: dt.date
@@ -171,6 +190,7 @@ class Vocabulary(Protocol):
     def facts(self) -> set[str]: ...
     def deadlines(self) -> set[str]: ...
     def weights(self) -> set[str]: ...  # the names of the scenario's declared weights
+    def rules(self) -> set[str]: ...  # the ids of the scenario's reactive rules
 
 
 class Facts(Protocol):
@@ -194,3 +214,4 @@ class Facts(Protocol):
     def failed_by(self, document: str) -> tuple[str, ...]: ...  # failed ratification votes
     def weight(self, name: str) -> dict[str, float]: ...  # a declared weight, per party
     def threshold_shortfall(self, document: str) -> list[str] | None: ...  # None: no threshold
+    def rule_fired(self, rule: str) -> int: ...  # how often (0/1 where only "ever" is known)

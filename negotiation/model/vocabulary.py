@@ -92,5 +92,8 @@ class ScenarioVocabulary:
     def weights(self) -> set[str]:
         return set(self.scenario.weights)
 
+    def rules(self) -> set[str]:
+        return {r.id for r in self.scenario.rules}
+
     def branches(self) -> set[str]:
         return self._branches

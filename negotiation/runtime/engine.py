@@ -113,6 +113,8 @@ class Engine:
     def evaluate(self, condition: str | cond.Node, state: State) -> bool:
         """A condition's truth value in ``state``, by the runtime's compiled closure."""
         node = self.parse(condition) if isinstance(condition, str) else condition
+        if cond.counts_firings(node):  # history, not state: read from the State itself
+            return cond.evaluate(node, self.view(state))
         w, _ = self.runtime.encode_state(state)
         return bool(self.runtime.pred(node)(w))
 
@@ -299,10 +301,11 @@ class Engine:
             reasons=("after the horizon: not run",),
         )
 
-    def expectation(self, x: Expectation, w: W) -> ExpectationResult:
-        """Whether an expectation holds in a working list, and why not."""
+    def expectation(self, x: Expectation, w: W, h: History | None = None) -> ExpectationResult:
+        """Whether an expectation holds in a working list (and the run's history: how
+        often rules fired), and why not."""
         node = self.parse(x.that)
-        view = self.runtime.view(w)
+        view = self.runtime.view(w, h)
         return ExpectationResult(
             at=x.at.last_day,
             that=x.that,
@@ -368,7 +371,7 @@ class _Run:
         while self.pending and self.pending[0].at.last_day < before:
             x = self.pending.pop(0)
             self.close(x.at.last_day)
-            self.results.append(self.engine.expectation(x, self.w))
+            self.results.append(self.engine.expectation(x, self.w, self.h))
 
     def close(self, day: dt.date) -> None:
         """Move the clock to ``day`` and close it (nothing if it is already past)."""

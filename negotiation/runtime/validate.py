@@ -52,11 +52,20 @@ class _Checker:
                 self.add((*path, i, "id"), f"duplicate {what} id {x!r}")
             seen.add(x)
 
-    def condition(self, path: Path, text: str) -> None:
+    def condition(self, path: Path, text: str, counts: bool = False) -> None:
+        """A condition parses; only an expectation (``counts``) may ask how often a rule
+        fired."""
         try:
-            cond.parse(text, self.v)
+            node = cond.parse(text, self.v)
         except ConditionError as e:
             self.add(path, f"{e.reason} in condition {text!r}", e.position)
+            return
+        if not counts:
+            for n in cond.walk(node):
+                if isinstance(n, cond.RuleFired) and n.times is not None:
+                    self.add(path, f"{n.text!r}: how often a rule fired is known to a run's "
+                             f"checks only; ask it in expect (here, 'rule {n.rule} has "
+                             "fired' says whether it fired)", text.find(n.text))
 
     # -- the checks --------------------------------------------------------------------
     def run(self) -> list[Problem]:
@@ -104,7 +113,7 @@ class _Checker:
         to: a run never reaches it, so the expectation would never be checked."""
         horizons = {b.id: b.horizon or self.s.horizon for b in self.s.branches}
         for i, x in enumerate(self.s.expect):
-            self.condition(("expect", i, "that"), x.that)
+            self.condition(("expect", i, "that"), x.that, counts=True)
             if x.branch is not None and not self.ref(
                 ("expect", i, "branch"), x.branch, self.v.branches(), "branch"
             ):

@@ -87,3 +87,7 @@ class StateView:
         return threshold_shortfall(
             spec, list(doc.ratification_by), self.work.documents[document].ratified_by, weights
         )
+
+    def rule_fired(self, rule: str) -> int:
+        found = self.work.rules.get(rule)
+        return 0 if found is None else found.fired

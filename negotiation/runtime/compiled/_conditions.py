@@ -22,6 +22,7 @@ from negotiation.runtime.compiled._base import (
     _never,
 )
 from negotiation.runtime.compiled._parts import Parts
+from negotiation.runtime.compiled._record import History
 
 _COMPARE: dict[str, Callable[[int, int], bool]] = {
     "before": lambda a, b: a < b,
@@ -36,9 +37,10 @@ _COMPARE: dict[str, Callable[[int, int], bool]] = {
 class Conditions(Parts):
     """``pred``: a condition's truth value over a tuple state or working list."""
 
-    def view(self, w: Sequence[Any]) -> cond.Facts:
-        """The condition language's view of a working list (for explanations)."""
-        return TupleView(self, w)
+    def view(self, w: Sequence[Any], h: History | None = None) -> cond.Facts:
+        """The condition language's view of a working list (for explanations); with
+        the run's history, it knows how often each rule fired."""
+        return TupleView(self, w, h)
 
     def _pred_of(self, node: cond.Node | None) -> Pred | None:
         return None if node is None else self.pred(node)
@@ -65,6 +67,8 @@ class Conditions(Parts):
         if isinstance(node, cond.FactHolds | cond.FactHeld | cond.DeadlineIs | cond.DeadlineDue
                       | cond.DateCmp):
             return self._pred_calendar(node)
+        if isinstance(node, cond.RuleFired | cond.DeadlineFired):
+            return self._pred_fired(node)
         return self._pred_document(node)
 
     def _pred_document(self, node: cond.Node) -> Pred:
@@ -155,6 +159,18 @@ class Conditions(Parts):
 
         return pred
 
+    def _pred_fired(self, node: cond.RuleFired | cond.DeadlineFired) -> Pred:
+        """Whether a rule has fired (the state's bit), whether a deadline has resolved.
+        How often a rule fired is history, not state: no closure (``expect`` only)."""
+        if isinstance(node, cond.DeadlineFired):
+            j = self.dl_slot[node.deadline]
+            fired = cond.FIRED_STATUSES
+            return lambda w: w[j][0] in fired
+        if node.times is not None:
+            raise NotCompilableError(f"condition {node.text!r} counts firings (expect only)")
+        k = self.rule_slot[node.rule]
+        return lambda w: w[k] >> 1 > 0
+
     def threshold_of(self, doc_id: str) -> Callable[[tuple[str, ...]], list[str]] | None:
         """What a document's entry-into-force threshold lacks, given who has ratified
         (None: it declares none)."""
@@ -227,8 +243,10 @@ class Conditions(Parts):
                 out.add(self.rel_slot)
             elif isinstance(n, cond.FactHolds | cond.FactHeld):
                 out.add(self.fact_slot[n.fact])
-            elif isinstance(n, cond.DeadlineIs | cond.DeadlineDue):
+            elif isinstance(n, cond.DeadlineIs | cond.DeadlineDue | cond.DeadlineFired):
                 out.add(self.dl_slot[n.deadline])
+            elif isinstance(n, cond.RuleFired):
+                out.add(self.rule_slot[n.rule])
             if isinstance(n, cond.FactHeld | cond.DateCmp):
                 out.add(DATE)
         return out
@@ -237,9 +255,10 @@ class Conditions(Parts):
 class TupleView:
     """``conditions.Facts`` over a working list of a runtime."""
 
-    def __init__(self, rt: Parts, w: Sequence[Any]) -> None:
+    def __init__(self, rt: Parts, w: Sequence[Any], h: History | None = None) -> None:
         self.rt = rt
         self.w = w
+        self.h = h
 
     @property
     def today(self) -> dt.date:
@@ -297,6 +316,11 @@ class TupleView:
 
     def failed_by(self, document: str) -> tuple[str, ...]:
         return tuple(self._sub(document).failed)
+
+    def rule_fired(self, rule: str) -> int:
+        if self.h is not None:
+            return self.h.fired.get(rule, 0)
+        return int(self.w[self.rt.rule_slot[rule]] >> 1 > 0)
 
     def weight(self, name: str) -> dict[str, float]:
         return dict(self.rt.scenario.weights.get(name, {}))
