@@ -26,7 +26,8 @@ against a state, and able to *explain* why a condition is false. Grammar::
                | "at" "least" N ["of" "(" PARTY ("," PARTY)* ")"] "have" "ratified" DOC
                | "ratified" "weight" WEIGHT "of" DOC "is" DURATION N ["." N] "%"
                | "threshold" "of" DOC "is" "met"        its entry_into_force threshold
-               | "fact" FACT ["is" ("true" | "false")]
+               | "fact" FACT ["is" ("true" | "false")]   unknown when the fact is
+               | "fact" FACT "is" "unknown"             true when it is unknown
                | "fact" FACT "has" "held" "for" DURATION N "days"
                | "deadline" DEADLINE "is" ["not"] STATUS
                | "deadline" DEADLINE "is" ["not"] "due" WHEN YYYY-MM-DD   its due date
@@ -45,7 +46,7 @@ with its column and a "did you mean".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from negotiation.conditions.parser import (
     DEADLINE_STATUSES,
@@ -67,6 +68,7 @@ from negotiation.conditions.syntax import (
     FactHeld,
     FactHolds,
     Facts,
+    FactUnknown,
     HasActed,
     Node,
     Not,
@@ -102,6 +104,7 @@ __all__ = [
     "DocState",
     "FactHeld",
     "FactHolds",
+    "FactUnknown",
     "Facts",
     "HasActed",
     "Node",
@@ -121,7 +124,11 @@ __all__ = [
     "counts_firings",
     "evaluate",
     "explain",
+    "kleene_and",
+    "kleene_not",
+    "kleene_or",
     "parse",
+    "value",
     "wake_dates",
     "walk",
 ]
@@ -158,8 +165,15 @@ def _fact_held(facts: Facts, node: FactHeld) -> tuple[bool, str]:
     )
 
 
-def _atom(node: Node, facts: Facts) -> tuple[bool, str]:
-    """Evaluate an atom; return its value and a sentence saying what is the case."""
+def _atom(node: Node, facts: Facts) -> tuple[bool | None, str]:
+    """Evaluate an atom; return its value (None: unknown) and a sentence saying what is
+    the case."""
+    if isinstance(node, FactHolds | FactHeld | FactUnknown):
+        unknown = facts.fact_unknown(node.fact)
+        if isinstance(node, FactUnknown):
+            return unknown, f"fact {node.fact} is {'unknown' if unknown else 'known'}"
+        if unknown:
+            return None, f"fact {node.fact} is unknown"
     if isinstance(node, FactHolds | FactHeld | DeadlineIs | DeadlineDue | DateCmp | Const):
         return _calendar_atom(node, facts)
     if isinstance(node, RuleFired | DeadlineFired):
@@ -315,25 +329,62 @@ def _offer_atom(node: PointValue | OfferPending, facts: Facts) -> tuple[bool, st
     return value == node.value, f"{where} is agreed on {value}"
 
 
-def evaluate(node: Node, facts: Facts) -> bool:
-    """The condition's truth value in ``facts``."""
+def kleene_and(values: Iterable[bool | None]) -> bool | None:
+    """Three-valued ``and``: false if any is false, else unknown if any is unknown."""
+    out: bool | None = True
+    for v in values:
+        if v is False:
+            return False
+        if v is None:
+            out = None
+    return out
+
+
+def kleene_or(values: Iterable[bool | None]) -> bool | None:
+    """Three-valued ``or``: true if any is true, else unknown if any is unknown."""
+    out: bool | None = False
+    for v in values:
+        if v is True:
+            return True
+        if v is None:
+            out = None
+    return out
+
+
+def kleene_not(v: bool | None) -> bool | None:
+    """Three-valued ``not``: not unknown is unknown."""
+    return None if v is None else not v
+
+
+def value(node: Node, facts: Facts) -> bool | None:
+    """The condition's value in ``facts`` in Kleene's three-valued logic: None when it
+    depends on an unknown fact (``not unknown`` is unknown, ``unknown and false`` is
+    false, ``unknown or true`` is true)."""
     if isinstance(node, And):
-        return all(evaluate(n, facts) for n in node.operands)
+        return kleene_and(value(n, facts) for n in node.operands)
     if isinstance(node, Or):
-        return any(evaluate(n, facts) for n in node.operands)
+        return kleene_or(value(n, facts) for n in node.operands)
     if isinstance(node, Not):
-        return not evaluate(node.operand, facts)
+        return kleene_not(value(node.operand, facts))
     return _atom(node, facts)[0]
 
 
+def evaluate(node: Node, facts: Facts) -> bool:
+    """Whether the condition holds in ``facts``: true, not unknown (a guard, a rule, a
+    requirement or an expectation whose condition is unknown does not hold)."""
+    return value(node, facts) is True
+
+
 def explain(node: Node, facts: Facts) -> list[str]:
-    """Why ``node`` is false in ``facts``: one line per failing part (empty when true)."""
+    """Why ``node`` does not hold in ``facts``: one line per part that is false or
+    unknown (empty when it holds)."""
     if evaluate(node, facts):
         return []
     return list(_why_false(node, facts))
 
 
 def _why_false(node: Node, facts: Facts) -> Iterator[str]:
+    """Why a node that does not hold is false or unknown."""
     if isinstance(node, And):
         for n in node.operands:
             if not evaluate(n, facts):
@@ -342,12 +393,19 @@ def _why_false(node: Node, facts: Facts) -> Iterator[str]:
         parts = [" / ".join(_why_false(n, facts)) for n in node.operands]
         yield "none of the alternatives holds: " + "; ".join(parts)
     elif isinstance(node, Not):
-        yield f"expected not ({node.operand.text}), but " + "; ".join(
-            _why_true(node.operand, facts)
-        )
+        if value(node.operand, facts) is None:
+            yield f"expected not ({node.operand.text}), but it is unknown: " + "; ".join(
+                _why_false(node.operand, facts)
+            )
+        else:
+            yield f"expected not ({node.operand.text}), but " + "; ".join(
+                _why_true(node.operand, facts)
+            )
     else:
         ok, sentence = _atom(node, facts)
-        if not ok:
+        if ok is None:
+            yield f"{node.text}: unknown, {sentence}"
+        elif not ok:
             yield f"{node.text}: no, {sentence}"
 
 
@@ -391,7 +449,7 @@ def reads(node: Node) -> frozenset[str]:
             out.add(f"stance:{n.document}")
         elif isinstance(n, RelationHolds):
             out.add("rel")
-        elif isinstance(n, FactHolds):
+        elif isinstance(n, FactHolds | FactUnknown):
             out.add(f"fact:{n.fact}")
         elif isinstance(n, FactHeld):
             out |= {f"fact:{n.fact}", "date"}

@@ -19,6 +19,7 @@ from negotiation.conditions.syntax import (
     DocState,
     FactHeld,
     FactHolds,
+    FactUnknown,
     HasActed,
     Node,
     Not,
@@ -387,7 +388,9 @@ class _Parser:
             return FactHeld(self.span(start), name, op, days)
         if self.at("is"):
             self.i += 1
-            value = self.choice(("true", "false"), "'true' or 'false'")
+            value = self.choice(("true", "false", "unknown"), "'true', 'false' or 'unknown'")
+            if value == "unknown":
+                return FactUnknown(self.span(start), name)
             return FactHolds(self.span(start), name, value == "true")
         return FactHolds(self.span(start), name, True)
 

@@ -129,6 +129,14 @@ class FactHolds(Node):
 
 
 @dataclass(frozen=True)
+class FactUnknown(Node):
+    """``fact X is unknown``: true exactly when the fact is unknown (never unknown
+    itself)."""
+
+    fact: str
+
+
+@dataclass(frozen=True)
 class FactHeld(Node):
     fact: str
     op: str  # "at least" | "more than" | "less than"
@@ -215,3 +223,4 @@ class Facts(Protocol):
     def weight(self, name: str) -> dict[str, float]: ...  # a declared weight, per party
     def threshold_shortfall(self, document: str) -> list[str] | None: ...  # None: no threshold
     def rule_fired(self, rule: str) -> int: ...  # how often (0/1 where only "ever" is known)
+    def fact_unknown(self, fact: str) -> bool: ...  # neither true nor false

@@ -310,6 +310,14 @@ class ClearFact(EventBase):
     fact: Id = Field(description="The id of the fact.")
 
 
+class UnknownFact(EventBase):
+    """A fact becomes unknown: the sources disagree or fall silent. A condition over an
+    unknown fact is neither true nor false (``fact X is unknown`` is true)."""
+
+    kind: Literal["unknown_fact"] = _kind("unknown_fact")
+    fact: Id = Field(description="The id of the fact.")
+
+
 class SetRelation(EventBase):
     """Start (``active: true``) or end a relation between two parties."""
 
@@ -421,6 +429,7 @@ Event = Annotated[
     | WaiveDeadline
     | SetFact
     | ClearFact
+    | UnknownFact
     | SetRelation
     | SetPoint
     | Transition

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 from pydantic.json_schema import JsonSchemaValue
@@ -42,7 +42,9 @@ class FactSpec(Frozen):
 
     id: Id = Field(description="The fact's id, used in conditions.")
     summary: str | None = Field(None, description="What the fact means, in words.")
-    initially: bool = Field(False, description="Whether it is true at the start.")
+    initially: bool | Literal["unknown"] = Field(
+        False, description="Whether it is true at the start, or unknown."
+    )
     since: FuzzyDate | None = Field(None, description="Since when it has been true, if it is.")
     attribution: Attribution | None = Field(None, description=ATTRIBUTION)
     assumption: str | None = Field(None, description=ASSUMPTION)

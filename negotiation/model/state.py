@@ -106,6 +106,15 @@ class State(Frozen):
     deadlines: dict[str, DeadlineState] = {}
     rules: dict[str, RuleState] = {}
     step: int = 0
+    unknown_facts: tuple[str, ...] = ()
+    """Facts that are unknown (neither true nor false); left out of a dump while empty."""
+
+    @model_serializer(mode="wrap")
+    def _without_unknown(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not self.unknown_facts:
+            data.pop("unknown_facts", None)
+        return data
 
     def __repr_args__(self) -> ReprArgs:
         """A short ``repr``: ``State(2025-12-12, closed=True, 3 documents, 12 positions,
@@ -149,4 +158,5 @@ class State(Frozen):
                 for k, d in sorted(self.deadlines.items())
             ),
             tuple(sorted((k, r.fired > 0, r.last) for k, r in self.rules.items())),
+            *((self.unknown_facts,) if self.unknown_facts else ()),
         )

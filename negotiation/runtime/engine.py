@@ -164,9 +164,11 @@ class Engine:
                 for p in s.positions
             },
             relations={r.key: (r.since.sort_date if r.since else None) for r in s.relations},
-            facts={f.id: (f.since.sort_date if f.since else None) for f in s.facts if f.initially},
+            facts={f.id: (f.since.sort_date if f.since else None) for f in s.facts
+                   if f.initially is True},
             deadlines=deadlines,
             rules={r.id: RuleState() for r in s.rules},
+            unknown_facts=tuple(f.id for f in s.facts if f.initially == "unknown"),
         )
         w, h = rt.encode_state(state)
         rec = Recorder(h)

@@ -51,7 +51,7 @@ class StateView:
         return relation_key(source, relation, target) in self.work.relations
 
     def fact_since(self, fact: str) -> dt.date | bool | None:
-        if fact not in self.work.facts:
+        if fact not in self.work.facts:  # false or unknown
             return False
         return self.work.facts[fact]
 
@@ -91,3 +91,6 @@ class StateView:
     def rule_fired(self, rule: str) -> int:
         found = self.work.rules.get(rule)
         return 0 if found is None else found.fired
+
+    def fact_unknown(self, fact: str) -> bool:
+        return fact in self.work.unknown_facts

@@ -45,6 +45,7 @@ from negotiation.model.events import (
     StatePosition,
     Supersede,
     Transition,
+    UnknownFact,
     WaiveDeadline,
     WalkAway,
 )
@@ -56,6 +57,8 @@ from negotiation.runtime.compiled._base import (
     ACCEPTS,
     DATE,
     INACTIVE,
+    UNDATED,
+    UNKNOWN,
     Before,
     Describe,
     NotCompilableError,
@@ -112,7 +115,7 @@ IN_FORCE = "in_force"
 
 _STANCE = (Accept, Reject, StatePosition)
 _DEADLINE = (ExtendDeadline, DropDeadline, EnforceDeadline, WaiveDeadline)
-_FACT = (SetFact, ClearFact)
+_FACT = (SetFact, ClearFact, UnknownFact)
 _NOTHING = (Statement, Request)
 _OFFERS = (Offer, Counter, AcceptOffer, RejectOffer, WalkAway)
 
@@ -464,31 +467,39 @@ class Acts(Parts):
 
         return Op(_never, mutate, event.id, frozenset({i}), describe=describe)
 
-    def _fact_op(self, event: SetFact | ClearFact) -> Op:
+    def _fact_op(self, event: SetFact | ClearFact | UnknownFact) -> Op:
+        """A fact set true (since today, unless it already was), false, or unknown."""
         j = self.fact_slot[event.fact]
         label = f"fact {event.fact}"
+
+        def word(v: int) -> str:
+            return "false" if v == ABSENT else "unknown" if v == UNKNOWN else "true"
+
         if isinstance(event, SetFact):
 
             def set_fact(w: W) -> None:
-                if w[j] == ABSENT:
+                if w[j] < UNDATED:  # false or unknown
                     w[j] = w[DATE]
 
             def became_true(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
-                if before[j] != ABSENT:
+                if before[j] >= UNDATED:
                     return [], []
-                return [change(what=label, before="false", after="true")], []
+                return [change(what=label, before=word(before[j]), after="true")], []
 
             return Op(_never, set_fact, event.id, frozenset({j}), describe=became_true)
+        if isinstance(event, UnknownFact) and event.fact not in self.program.unknowable_facts:
+            raise NotCompilableError(f"fact {event.fact} made unknown from outside the scenario")
+        to = UNKNOWN if isinstance(event, UnknownFact) else ABSENT
 
-        def clear_fact(w: W) -> None:
-            w[j] = ABSENT
+        def set_to(w: W) -> None:
+            w[j] = to
 
-        def became_false(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
-            if before[j] == ABSENT:
+        def became(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
+            if before[j] == to:
                 return [], []
-            return [change(what=label, before="true", after="false")], []
+            return [change(what=label, before=word(before[j]), after=word(to))], []
 
-        return Op(_never, clear_fact, event.id, frozenset({j}), describe=became_false)
+        return Op(_never, set_to, event.id, frozenset({j}), describe=became)
 
     def _relation_op(self, event: SetRelation) -> Op:
         key = relation_key(event.source, event.relation, event.target)

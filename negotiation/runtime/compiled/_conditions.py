@@ -17,6 +17,7 @@ from negotiation.runtime.compiled._base import (
     ACCEPTS,
     DATE,
     UNDATED,
+    UNKNOWN,
     NotCompilableError,
     Pred,
     _never,
@@ -46,15 +47,51 @@ class Conditions(Parts):
         return None if node is None else self.pred(node)
 
     def pred(self, node: cond.Node) -> Pred:
-        """A closure over a state (tuple or working list) with the node's truth value."""
+        """A closure over a state (tuple or working list): whether the node holds (true,
+        not unknown). A node that reads a fact the scenario can make unknown is computed
+        in three-valued logic (``pred3``); any other in two."""
+        if self.may_be_unknown(node):
+            three = self.pred3(node)
+            return lambda w: three(w) is True
+        return self._pred2(node)
+
+    def may_be_unknown(self, node: cond.Node) -> bool:
+        """Whether a node reads a fact that can be unknown."""
+        maybe = self.program.unknowable_facts
+        return bool(maybe) and any(
+            isinstance(n, cond.FactHolds | cond.FactHeld) and n.fact in maybe
+            for n in cond.walk(node)
+        )
+
+    def pred3(self, node: cond.Node) -> Callable[[Any], bool | None]:
+        """The node's value in Kleene's three-valued logic (None: unknown), the closure
+        form of ``conditions.value``."""
+        if not self.may_be_unknown(node):
+            two = self._pred2(node)
+            return lambda w: bool(two(w))
+        if isinstance(node, cond.Not):
+            inner = self.pred3(node.operand)
+            return lambda w: cond.kleene_not(inner(w))
+        if isinstance(node, cond.And | cond.Or):
+            parts = [self.pred3(n) for n in node.operands]
+            combine = cond.kleene_and if isinstance(node, cond.And) else cond.kleene_or
+            return lambda w: combine(p(w) for p in parts)
+        assert isinstance(node, cond.FactHolds | cond.FactHeld)
+        j = self.fact_slot[node.fact]
+        two = self._pred2(node)
+        return lambda w: None if w[j] == UNKNOWN else bool(two(w))
+
+    def _pred2(self, node: cond.Node) -> Pred:
+        """Two-valued: for nodes that read no fact that can be unknown (or a fact that is
+        not unknown now)."""
         if isinstance(node, cond.Const):
             value = node.value
             return lambda w: value
         if isinstance(node, cond.Not):
-            inner = self.pred(node.operand)
+            inner = self._pred2(node.operand)
             return lambda w: not inner(w)
         if isinstance(node, cond.And | cond.Or):
-            parts = [self.pred(n) for n in node.operands]
+            parts = [self._pred2(n) for n in node.operands]
             if isinstance(node, cond.And):
                 if len(parts) == 2:
                     a, b = parts
@@ -65,7 +102,7 @@ class Conditions(Parts):
                 return lambda w: a(w) or b(w)
             return lambda w: any(p(w) for p in parts)
         if isinstance(node, cond.FactHolds | cond.FactHeld | cond.DeadlineIs | cond.DeadlineDue
-                      | cond.DateCmp):
+                      | cond.DateCmp | cond.FactUnknown):
             return self._pred_calendar(node)
         if isinstance(node, cond.RuleFired | cond.DeadlineFired):
             return self._pred_fired(node)
@@ -187,6 +224,9 @@ class Conditions(Parts):
             j = self.fact_slot[node.fact]
             want = node.value
             return lambda w: (w[j] != ABSENT) == want
+        if isinstance(node, cond.FactUnknown):
+            j = self.fact_slot[node.fact]
+            return lambda w: w[j] == UNKNOWN
         if isinstance(node, cond.FactHeld):
             j = self.fact_slot[node.fact]
             days = node.days
@@ -241,7 +281,7 @@ class Conditions(Parts):
                         for p in self.program.required.get(n.document) or ()}
             elif isinstance(n, cond.RelationHolds):
                 out.add(self.rel_slot)
-            elif isinstance(n, cond.FactHolds | cond.FactHeld):
+            elif isinstance(n, cond.FactHolds | cond.FactHeld | cond.FactUnknown):
                 out.add(self.fact_slot[n.fact])
             elif isinstance(n, cond.DeadlineIs | cond.DeadlineDue | cond.DeadlineFired):
                 out.add(self.dl_slot[n.deadline])
@@ -294,7 +334,7 @@ class TupleView:
 
     def fact_since(self, fact: str) -> dt.date | bool | None:
         value = self.w[self.rt.fact_slot[fact]]
-        if value == ABSENT:
+        if value in (ABSENT, UNKNOWN):
             return False
         return None if value == UNDATED else dt.date.fromordinal(value)
 
@@ -316,6 +356,9 @@ class TupleView:
 
     def failed_by(self, document: str) -> tuple[str, ...]:
         return tuple(self._sub(document).failed)
+
+    def fact_unknown(self, fact: str) -> bool:
+        return bool(self.w[self.rt.fact_slot[fact]] == UNKNOWN)
 
     def rule_fired(self, rule: str) -> int:
         if self.h is not None:

@@ -34,6 +34,7 @@ from negotiation.runtime.compiled._base import (
     DATE,
     FIRST_DOC,
     UNDATED,
+    UNKNOWN,
     NotCompilableError,
     W,
     _ord,
@@ -216,8 +217,11 @@ class Layout(Parts):
             mask |= self.relation_bit(k)
             h.relations[k] = since
         w[self.rel_slot] = mask
+        unknown = set(st.unknown_facts)
         for f, j in self.fact_slot.items():
-            if f not in st.facts:
+            if f in unknown:
+                w[j] = UNKNOWN
+            elif f not in st.facts:
                 w[j] = ABSENT
             else:
                 since = st.facts[f]
@@ -256,8 +260,9 @@ class Layout(Parts):
         facts = {
             f: None if w[j] == UNDATED else dt.date.fromordinal(w[j])
             for f, j in self.fact_slot.items()
-            if w[j] != ABSENT
+            if w[j] > UNKNOWN and w[j] != ABSENT
         }
+        unknown = tuple(f for f, j in self.fact_slot.items() if w[j] == UNKNOWN)
         deadlines = {}
         for d_id, j in self.dl_slot.items():
             status, due, opens, binding, cut = w[j]
@@ -274,5 +279,5 @@ class Layout(Parts):
         return construct(State, {
             "date": dt.date.fromordinal(w[DATE]), "closed": w[CLOSED], "documents": documents,
             "positions": positions, "relations": relations, "facts": facts,
-            "deadlines": deadlines, "rules": rules, "step": h.step,
+            "deadlines": deadlines, "rules": rules, "step": h.step, "unknown_facts": unknown,
         })

@@ -24,6 +24,7 @@ from negotiation.runtime.compiled._base import (
     ROOT,
     TAKEN,
     UNDATED,
+    UNKNOWN,
     Code,
     DeadlineMoves,
     DocMoves,
@@ -206,7 +207,7 @@ class CompiledSpace(Runtime, Steps, Outcomes):
         facts = {
             f: None if s[j] == UNDATED else dt.date.fromordinal(s[j])
             for f, j in self.fact_slot.items()
-            if s[j] != ABSENT
+            if s[j] > UNKNOWN and s[j] != ABSENT
         }
         deadlines = {}
         for d_id, j in self.dl_slot.items():
@@ -224,6 +225,7 @@ class CompiledSpace(Runtime, Steps, Outcomes):
             date=dt.date.fromordinal(s[DATE]), closed=s[CLOSED], documents=documents,
             positions=positions, relations=relations, facts=facts, deadlines=deadlines,
             rules=rules, step=0,
+            unknown_facts=tuple(f for f, j in self.fact_slot.items() if s[j] == UNKNOWN),
         )
         return SpaceNode(s[ROOT], s[CURSOR], s[TAKEN], state)
 
