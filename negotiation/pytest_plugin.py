@@ -60,7 +60,7 @@ SCENARIO_FIELDS = frozenset(
         "extends", "facts", "horizon", "id", "illustrative", "interests", "invariants",
         "lifecycles",
         "parties", "positions", "relations", "rules", "sources", "start", "strategies", "summary",
-        "timeline", "title", "version",
+        "timeline", "title", "version", "weights",
     }
 )  # fmt: skip
 """The top-level fields of a scenario file (``Scenario.model_fields``, pinned by a

@@ -25,10 +25,17 @@ against a state, and able to *explain* why a condition is false. Grammar::
                | PARTY "is" "suspended" "from" DOC | PARTY "has" "withdrawn" "from" DOC
                | PARTY "is" "excluded" "from" "talks"
                | "all" "required" "parties" "accept" DOC
-               | "fact" FACT ["is" ("true" | "false")]
+               | "ratification" "of" DOC "by" PARTY "failed"   a failed vote
+               | "at" "least" N ["of" "(" PARTY ("," PARTY)* ")"] "have" "ratified" DOC
+               | "ratified" "weight" WEIGHT "of" DOC "is" DURATION N ["." N] "%"
+               | "threshold" "of" DOC "is" "met"        its entry_into_force threshold
+               | "fact" FACT ["is" ("true" | "false")]   unknown when the fact is
+               | "fact" FACT "is" "unknown"             true when it is unknown
                | "fact" FACT "has" "held" "for" DURATION N "days"
                | "deadline" DEADLINE "is" ["not"] STATUS
                | "deadline" DEADLINE "is" ["not"] "due" WHEN YYYY-MM-DD   its due date
+               | "deadline" DEADLINE "has" "fired"       it has resolved (met, missed, ...)
+               | "rule" RULE "has" "fired" [[DURATION] N "times"]   (counts: expect only)
                | "date" "is" WHEN YYYY-MM-DD
     DURATION  := "at" "least" | "more" "than" | "less" "than"
     WHEN      := "before" | "after" | "on" | "on" "or" "after" | "on" "or" "before"
@@ -42,7 +49,7 @@ with its column and a "did you mean".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from negotiation.conditions.parser import (
     DEADLINE_STATUSES,
@@ -59,12 +66,14 @@ from negotiation.conditions.syntax import (
     Const,
     DateCmp,
     DeadlineDue,
+    DeadlineFired,
     DeadlineIs,
     DocState,
     Excluded,
     FactHeld,
     FactHolds,
     Facts,
+    FactUnknown,
     HasActed,
     Node,
     Not,
@@ -73,14 +82,21 @@ from negotiation.conditions.syntax import (
     Participation,
     PointIs,
     PointValue,
+    RatifiedCount,
+    RatifiedWeight,
     RelationHolds,
+    RuleFired,
     StanceIs,
+    ThresholdMet,
     Vocabulary,
+    VoteFailed,
     standing_of,
 )
+from negotiation.model.documents import ratified_count, ratified_share
 
 __all__ = [
     "DEADLINE_STATUSES",
+    "FIRED_STATUSES",
     "MAX_CONDITION_LENGTH",
     "MAX_DAYS",
     "MAX_DEPTH",
@@ -91,11 +107,13 @@ __all__ = [
     "Const",
     "DateCmp",
     "DeadlineDue",
+    "DeadlineFired",
     "DeadlineIs",
     "DocState",
     "Excluded",
     "FactHeld",
     "FactHolds",
+    "FactUnknown",
     "Facts",
     "HasActed",
     "Node",
@@ -105,15 +123,25 @@ __all__ = [
     "Participation",
     "PointIs",
     "PointValue",
+    "RatifiedCount",
+    "RatifiedWeight",
     "RelationHolds",
+    "RuleFired",
     "StanceIs",
+    "ThresholdMet",
     "Vocabulary",
+    "VoteFailed",
+    "counts_firings",
     "evaluate",
     "exclusion_text",
     "explain",
+    "kleene_and",
+    "kleene_not",
+    "kleene_or",
     "parse",
     "party_standing",
     "standing_of",
+    "value",
     "wake_dates",
     "walk",
 ]
@@ -150,10 +178,19 @@ def _fact_held(facts: Facts, node: FactHeld) -> tuple[bool, str]:
     )
 
 
-def _atom(node: Node, facts: Facts) -> tuple[bool, str]:
-    """Evaluate an atom; return its value and a sentence saying what is the case."""
+def _atom(node: Node, facts: Facts) -> tuple[bool | None, str]:
+    """Evaluate an atom; return its value (None: unknown) and a sentence saying what is
+    the case."""
+    if isinstance(node, FactHolds | FactHeld | FactUnknown):
+        unknown = facts.fact_unknown(node.fact)
+        if isinstance(node, FactUnknown):
+            return unknown, f"fact {node.fact} is {'unknown' if unknown else 'known'}"
+        if unknown:
+            return None, f"fact {node.fact} is unknown"
     if isinstance(node, FactHolds | FactHeld | DeadlineIs | DeadlineDue | DateCmp | Const):
         return _calendar_atom(node, facts)
+    if isinstance(node, RuleFired | DeadlineFired):
+        return _fired_atom(node, facts)
     return _document_atom(node, facts)
 
 
@@ -177,6 +214,39 @@ def _calendar_atom(node: Node, facts: Facts) -> tuple[bool, str]:
     if isinstance(node, Const):
         return node.value, f"{str(node.value).lower()} is {str(node.value).lower()}"
     raise TypeError(f"not a condition node: {node!r}")  # pragma: no cover
+
+
+FIRED_STATUSES = frozenset({"met", "early", "missed", "expired", "enforced", "waived", "reached"})
+"""The deadline statuses of ``deadline X has fired``: resolved, its turn taken."""
+
+_TIMES = {
+    "exactly": lambda n, k: n == k,
+    "at least": lambda n, k: n >= k,
+    "more than": lambda n, k: n > k,
+    "less than": lambda n, k: n < k,
+}
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
+def _fired_atom(node: RuleFired | DeadlineFired, facts: Facts) -> tuple[bool, str]:
+    if isinstance(node, DeadlineFired):
+        status = facts.deadline_status(node.deadline)
+        ok = status in FIRED_STATUSES
+        return ok, f"deadline {node.deadline} is {status}"
+    n = facts.rule_fired(node.rule)
+    if node.op is None or node.times is None:
+        ok = n > 0
+        return ok, f"rule {node.rule} has {'fired' if ok else 'not fired'}"
+    ok = bool(_TIMES[node.op](n, node.times))
+    return ok, f"rule {node.rule} has fired {_times(n)}" if n else f"rule {node.rule} has not fired"
+
+
+def counts_firings(node: Node) -> bool:
+    """Whether a condition asks how often a rule fired (only a run's history knows)."""
+    return any(isinstance(n, RuleFired) and n.times is not None for n in walk(node))
 
 
 def _document_atom(node: Node, facts: Facts) -> tuple[bool, str]:
@@ -209,6 +279,8 @@ def _document_atom(node: Node, facts: Facts) -> tuple[bool, str]:
         )
         ok = node.party in who
         return ok, f"{node.party} has {'' if ok else 'not '}{node.act} {node.document}"
+    if isinstance(node, VoteFailed | RatifiedCount | RatifiedWeight | ThresholdMet):
+        return _vote_atom(node, facts)
     if isinstance(node, AllAccept):
         required = facts.required_parties(node.document)
         if required is None:
@@ -257,6 +329,44 @@ def _participation_atom(node: Participation | Excluded, facts: Facts) -> tuple[b
     return status == node.status, sentence
 
 
+_SHARE_CMP = {
+    "at least": lambda a, b: a >= b - 1e-9,
+    "more than": lambda a, b: a > b + 1e-9,
+    "less than": lambda a, b: a < b - 1e-9,
+}
+"""Per-cent comparisons, tolerant of float sums (55% of 3 weights is 55%)."""
+
+
+def share_holds(op: str, held: float, share: float) -> bool:
+    """Whether a ratified share compares with ``share`` as ``op`` says."""
+    return bool(_SHARE_CMP[op](held, share))
+
+
+def _vote_atom(
+    node: VoteFailed | RatifiedCount | RatifiedWeight | ThresholdMet, facts: Facts
+) -> tuple[bool, str]:
+    doc = node.document
+    if isinstance(node, VoteFailed):
+        ok = node.party in facts.failed_by(doc)
+        return ok, (f"the ratification of {doc} by {node.party} "
+                    f"{'failed' if ok else 'has not failed'}")
+    if isinstance(node, RatifiedCount):
+        among = None if node.among is None else list(node.among)
+        n = ratified_count(facts.ratified_by(doc), among)
+        of = "" if node.among is None else f" of {len(node.among)}"
+        return n >= node.at_least, f"{n}{of} have ratified {doc}"
+    if isinstance(node, RatifiedWeight):
+        held = ratified_share(facts.ratified_by(doc), facts.weight(node.weight))
+        return (share_holds(node.op, held, node.share),
+                f"the ratifiers of {doc} hold {held:.4g}% of {node.weight}")
+    short = facts.threshold_shortfall(doc)
+    if short is None:
+        return False, f"{doc} declares no entry_into_force threshold"
+    if short:
+        return False, f"the threshold of {doc} is not met: {'; '.join(short)}"
+    return True, f"the threshold of {doc} is met"
+
+
 def _offer_atom(node: PointValue | OfferPending, facts: Facts) -> tuple[bool, str]:
     if isinstance(node, OfferPending):
         by = facts.offer_by(node.document)
@@ -271,25 +381,62 @@ def _offer_atom(node: PointValue | OfferPending, facts: Facts) -> tuple[bool, st
     return value == node.value, f"{where} is agreed on {value}"
 
 
-def evaluate(node: Node, facts: Facts) -> bool:
-    """The condition's truth value in ``facts``."""
+def kleene_and(values: Iterable[bool | None]) -> bool | None:
+    """Three-valued ``and``: false if any is false, else unknown if any is unknown."""
+    out: bool | None = True
+    for v in values:
+        if v is False:
+            return False
+        if v is None:
+            out = None
+    return out
+
+
+def kleene_or(values: Iterable[bool | None]) -> bool | None:
+    """Three-valued ``or``: true if any is true, else unknown if any is unknown."""
+    out: bool | None = False
+    for v in values:
+        if v is True:
+            return True
+        if v is None:
+            out = None
+    return out
+
+
+def kleene_not(v: bool | None) -> bool | None:
+    """Three-valued ``not``: not unknown is unknown."""
+    return None if v is None else not v
+
+
+def value(node: Node, facts: Facts) -> bool | None:
+    """The condition's value in ``facts`` in Kleene's three-valued logic: None when it
+    depends on an unknown fact (``not unknown`` is unknown, ``unknown and false`` is
+    false, ``unknown or true`` is true)."""
     if isinstance(node, And):
-        return all(evaluate(n, facts) for n in node.operands)
+        return kleene_and(value(n, facts) for n in node.operands)
     if isinstance(node, Or):
-        return any(evaluate(n, facts) for n in node.operands)
+        return kleene_or(value(n, facts) for n in node.operands)
     if isinstance(node, Not):
-        return not evaluate(node.operand, facts)
+        return kleene_not(value(node.operand, facts))
     return _atom(node, facts)[0]
 
 
+def evaluate(node: Node, facts: Facts) -> bool:
+    """Whether the condition holds in ``facts``: true, not unknown (a guard, a rule, a
+    requirement or an expectation whose condition is unknown does not hold)."""
+    return value(node, facts) is True
+
+
 def explain(node: Node, facts: Facts) -> list[str]:
-    """Why ``node`` is false in ``facts``: one line per failing part (empty when true)."""
+    """Why ``node`` does not hold in ``facts``: one line per part that is false or
+    unknown (empty when it holds)."""
     if evaluate(node, facts):
         return []
     return list(_why_false(node, facts))
 
 
 def _why_false(node: Node, facts: Facts) -> Iterator[str]:
+    """Why a node that does not hold is false or unknown."""
     if isinstance(node, And):
         for n in node.operands:
             if not evaluate(n, facts):
@@ -298,12 +445,19 @@ def _why_false(node: Node, facts: Facts) -> Iterator[str]:
         parts = [" / ".join(_why_false(n, facts)) for n in node.operands]
         yield "none of the alternatives holds: " + "; ".join(parts)
     elif isinstance(node, Not):
-        yield f"expected not ({node.operand.text}), but " + "; ".join(
-            _why_true(node.operand, facts)
-        )
+        if value(node.operand, facts) is None:
+            yield f"expected not ({node.operand.text}), but it is unknown: " + "; ".join(
+                _why_false(node.operand, facts)
+            )
+        else:
+            yield f"expected not ({node.operand.text}), but " + "; ".join(
+                _why_true(node.operand, facts)
+            )
     else:
         ok, sentence = _atom(node, facts)
-        if not ok:
+        if ok is None:
+            yield f"{node.text}: unknown, {sentence}"
+        elif not ok:
             yield f"{node.text}: no, {sentence}"
 
 
@@ -339,7 +493,8 @@ def reads(node: Node) -> frozenset[str]:
     out: set[str] = set()
     for n in walk(node):
         if isinstance(n, DocState | PointIs | HasActed | PointValue | OfferPending
-                      | Participation):
+                      | Participation | VoteFailed | RatifiedCount | RatifiedWeight
+                      | ThresholdMet):
             out.add(f"doc:{n.document}")
         elif isinstance(n, StanceIs):
             out.add(f"stance:{n.target.split('.', 1)[0]}")
@@ -349,12 +504,14 @@ def reads(node: Node) -> frozenset[str]:
             out.add("rel")
         elif isinstance(n, Excluded):
             out.add("talks")
-        elif isinstance(n, FactHolds):
+        elif isinstance(n, FactHolds | FactUnknown):
             out.add(f"fact:{n.fact}")
         elif isinstance(n, FactHeld):
             out |= {f"fact:{n.fact}", "date"}
-        elif isinstance(n, DeadlineIs | DeadlineDue):
+        elif isinstance(n, DeadlineIs | DeadlineDue | DeadlineFired):
             out.add(f"deadline:{n.deadline}")
+        elif isinstance(n, RuleFired):
+            out.add(f"rule:{n.rule}")
         elif isinstance(n, DateCmp):
             out.add("date")
     return frozenset(out)

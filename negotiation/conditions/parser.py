@@ -14,11 +14,13 @@ from negotiation.conditions.syntax import (
     Const,
     DateCmp,
     DeadlineDue,
+    DeadlineFired,
     DeadlineIs,
     DocState,
     Excluded,
     FactHeld,
     FactHolds,
+    FactUnknown,
     HasActed,
     Node,
     Not,
@@ -27,9 +29,14 @@ from negotiation.conditions.syntax import (
     Participation,
     PointIs,
     PointValue,
+    RatifiedCount,
+    RatifiedWeight,
     RelationHolds,
+    RuleFired,
     StanceIs,
+    ThresholdMet,
     Vocabulary,
+    VoteFailed,
 )
 from negotiation.model.errors import ConditionError, did_you_mean
 
@@ -39,7 +46,7 @@ MAX_DAYS = 100_000
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<date>\d{4}-\d{2}-\d{2})|(?P<num>\d+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<punct>[().,]))"
+    r"|(?P<punct>[().,%]))"
 )
 
 DOCUMENT_STANCE_VERBS = {
@@ -237,6 +244,9 @@ class _Parser:
         if t.value == "deadline":
             self.i += 1
             name = self.check(self.name("a deadline name"), self.vocab.deadlines(), "deadline")
+            if self.at("has", "fired"):
+                self.i += 2
+                return DeadlineFired(self.span(start), name)
             self.take("is")
             negate = self.maybe_not()
             if self.at("due"):
@@ -247,6 +257,8 @@ class _Parser:
                 status = self.choice(DEADLINE_STATUSES, "a deadline status or 'due'")
                 node = DeadlineIs(self.span(start), name, status)
             return Not(node.text, node) if negate else node
+        if t.value == "rule" and "rule" not in self.vocab.parties() | self.vocab.documents():
+            return self.rule_atom(start)
         if t.value == "date" and self.at("date", "is"):
             return self.date_atom(start)
         if self.at("an", "offer", "is"):
@@ -257,7 +269,106 @@ class _Parser:
             self.take("all", "required", "parties", "accept")
             doc = self.check(self.name("a document"), self.vocab.documents(), "document")
             return AllAccept(self.span(start), doc)
+        if self.at("at", "least") or self.at("ratification", "of") or self.at(
+            "ratified", "weight"
+        ) or self.at("threshold", "of"):
+            return self.vote_atom(start)
         return self.subject_atom(start)
+
+    def rule_atom(self, start: int) -> Node:
+        """``rule R has fired [[at least|more than|less than] (N time(s) | once)]``."""
+        self.take("rule")
+        rule = self.check(self.name("a rule id"), self.vocab.rules(), "rule")
+        self.take("has", "fired")
+        op: str | None = None
+        if self.at("at", "least") or self.at("more", "than") or self.at("less", "than"):
+            op = self.comparison()
+        if self.at("once"):
+            self.i += 1
+            return RuleFired(self.span(start), rule, op or "exactly", 1)
+        t = self.peek()
+        if t is None or t.kind != "num":
+            if op is not None:
+                raise self.fail("expected a number of times", t)
+            return RuleFired(self.span(start), rule)
+        if len(t.value) > 6:
+            raise self.fail("a count must be at most 999999", t)
+        self.i += 1
+        if not (self.at("times") or self.at("time")):
+            raise self.fail("expected 'times'", self.peek())
+        self.i += 1
+        return RuleFired(self.span(start), rule, op or "exactly", int(t.value))
+
+    def vote_atom(self, start: int) -> Node:
+        """Ratification counts, weights, thresholds and failed votes."""
+        if self.at("ratification"):
+            self.take("ratification", "of")
+            doc = self.check(self.name("a document"), self.vocab.documents(), "document")
+            self.take("by")
+            party, tok = self.dotted("a party or body")
+            self.check(_Tok("name", party, tok.pos), self.vocab.parties(), "party")
+            self.take("failed")
+            return VoteFailed(self.span(start), doc, party)
+        if self.at("threshold"):
+            self.take("threshold", "of")
+            doc = self.check(self.name("a document"), self.vocab.documents(), "document")
+            self.take("is", "met")
+            return ThresholdMet(self.span(start), doc)
+        if self.at("ratified"):
+            self.take("ratified", "weight")
+            weight = self.check(self.name("a weight name"), self.vocab.weights(), "weight")
+            self.take("of")
+            doc = self.check(self.name("a document"), self.vocab.documents(), "document")
+            self.take("is")
+            op = self.comparison()
+            share = self.percent()
+            return RatifiedWeight(self.span(start), doc, weight, op, share)
+        self.take("at", "least")
+        t = self.peek()
+        if t is None or t.kind != "num" or len(t.value) > 6:
+            raise self.fail("expected a number of ratifications", t)
+        self.i += 1
+        count = int(t.value)
+        among: tuple[str, ...] | None = None
+        if self.at("of"):
+            self.take("of", "(")
+            names = [self.party_name()]
+            while self.at(","):
+                self.i += 1
+                names.append(self.party_name())
+            self.take(")")
+            among = tuple(names)
+        self.take("have", "ratified")
+        doc = self.check(self.name("a document"), self.vocab.documents(), "document")
+        return RatifiedCount(self.span(start), doc, count, among)
+
+    def party_name(self) -> str:
+        party, tok = self.dotted("a party or body")
+        return self.check(_Tok("name", party, tok.pos), self.vocab.parties(), "party")
+
+    def comparison(self) -> str:
+        for op in ("at least", "more than", "less than"):
+            if self.at(*op.split()):
+                self.i += 2
+                return op
+        raise self.fail("expected 'at least', 'more than' or 'less than'", self.peek())
+
+    def percent(self) -> float:
+        """``N%`` or ``N.M%``, at most 100."""
+        t = self.peek()
+        if t is None or t.kind != "num":
+            raise self.fail("expected a per cent such as 55%", t)
+        self.i += 1
+        text = t.value
+        frac = self.peek(1)
+        if self.at(".") and frac is not None and frac.kind == "num":
+            self.i += 2
+            text += "." + frac.value
+        share = float(text)
+        if share > 100:
+            raise self.fail("a share is at most 100%", t)
+        self.take("%")
+        return share
 
     def maybe_not(self) -> bool:
         if self.at("not"):
@@ -310,7 +421,9 @@ class _Parser:
             return FactHeld(self.span(start), name, op, days)
         if self.at("is"):
             self.i += 1
-            value = self.choice(("true", "false"), "'true' or 'false'")
+            value = self.choice(("true", "false", "unknown"), "'true', 'false' or 'unknown'")
+            if value == "unknown":
+                return FactUnknown(self.span(start), name)
             return FactHolds(self.span(start), name, value == "true")
         return FactHolds(self.span(start), name, True)
 

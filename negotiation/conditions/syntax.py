@@ -83,6 +83,41 @@ class HasActed(Node):
 
 
 @dataclass(frozen=True)
+class VoteFailed(Node):
+    """``ratification of DOC by PARTY failed``: the party's last ratification vote on the
+    document failed and it has not ratified since."""
+
+    document: str
+    party: str
+
+
+@dataclass(frozen=True)
+class RatifiedCount(Node):
+    """``at least K [of (A, B, ...)] have ratified DOC``."""
+
+    document: str
+    at_least: int
+    among: tuple[str, ...] | None = None  # None: every ratifier counts
+
+
+@dataclass(frozen=True)
+class RatifiedWeight(Node):
+    """``ratified weight W of DOC is at least|more than|less than X%``."""
+
+    document: str
+    weight: str
+    op: str  # "at least" | "more than" | "less than"
+    share: float
+
+
+@dataclass(frozen=True)
+class ThresholdMet(Node):
+    """``threshold of DOC is met``: the document's ``entry_into_force`` threshold."""
+
+    document: str
+
+
+@dataclass(frozen=True)
 class AllAccept(Node):
     document: str
 
@@ -91,6 +126,14 @@ class AllAccept(Node):
 class FactHolds(Node):
     fact: str
     value: bool = True
+
+
+@dataclass(frozen=True)
+class FactUnknown(Node):
+    """``fact X is unknown``: true exactly when the fact is unknown (never unknown
+    itself)."""
+
+    fact: str
 
 
 @dataclass(frozen=True)
@@ -152,6 +195,25 @@ def standing_of(
 
 
 @dataclass(frozen=True)
+class RuleFired(Node):
+    """``rule R has fired [[at least|more than|less than] N times]``: with no count, at
+    least once (the state carries it); with a count, how often it fired in the run so
+    far, which only a run's history knows (so only ``expect`` may ask)."""
+
+    rule: str
+    op: str | None = None  # None: at least once; "exactly" | "at least" | ...
+    times: int | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineFired(Node):
+    """``deadline X has fired``: it has resolved (met, early, missed, expired, enforced,
+    waived or reached): its consequence, if any, has had its turn."""
+
+    deadline: str
+
+
+@dataclass(frozen=True)
 class DateCmp(Node):
     op: str  # before | after | on | on or after | on or before
     day: dt.date
@@ -170,6 +232,8 @@ class Vocabulary(Protocol):
     def document_states(self, document: str) -> set[str]: ...
     def facts(self) -> set[str]: ...
     def deadlines(self) -> set[str]: ...
+    def weights(self) -> set[str]: ...  # the names of the scenario's declared weights
+    def rules(self) -> set[str]: ...  # the ids of the scenario's reactive rules
 
 
 class Facts(Protocol):
@@ -195,3 +259,8 @@ class Facts(Protocol):
         self, party: str, document: str
     ) -> tuple[str, dt.date, dt.date | None] | None: ...
     def excluded(self, party: str) -> tuple[dt.date, str | None] | None: ...  # since, until
+    def failed_by(self, document: str) -> tuple[str, ...]: ...  # failed ratification votes
+    def weight(self, name: str) -> dict[str, float]: ...  # a declared weight, per party
+    def threshold_shortfall(self, document: str) -> list[str] | None: ...  # None: no threshold
+    def rule_fired(self, rule: str) -> int: ...  # how often (0/1 where only "ever" is known)
+    def fact_unknown(self, fact: str) -> bool: ...  # neither true nor false

@@ -175,6 +175,74 @@ class Guard(Frozen):
     attribution: Attribution | None = Field(None, description=ATTRIBUTION)
 
 
+class EntryIntoForce(Frozen):
+    """A threshold for entry into force: at least ``at_least`` of ``of`` (the document's
+    ratifiers by default) have ratified, holding at least ``share`` per cent of the
+    scenario's declared ``weight``. It replaces the all-ratifiers gate; the delay after
+    the threshold is met is a milestone anchored on ``threshold of DOC is met``."""
+
+    at_least: int | None = Field(
+        None, ge=1, description="How many of the counted parties must have ratified."
+    )
+    of: list[Ref] | None = Field(
+        None, description="The parties or bodies counted (none: the document's ratification_by)."
+    )
+    weight: Id | None = Field(
+        None, description="The name of a weight declared in the scenario's weights."
+    )
+    share: float | None = Field(
+        None, gt=0, le=100,
+        description="The per cent of the weight's total the ratifiers must hold (with weight).",
+    )
+    summary: str | None = Field(None, description=SUMMARY)
+    attribution: Attribution | None = Field(None, description=ATTRIBUTION)
+    assumption: str | None = Field(None, description=ASSUMPTION)
+
+    @model_validator(mode="after")
+    def _some_threshold(self) -> EntryIntoForce:
+        if (self.weight is None) != (self.share is None):
+            raise ValueError("'weight' and 'share' go together")
+        if self.at_least is None and self.weight is None:
+            raise ValueError("a threshold needs 'at_least', or 'weight' and 'share', or both")
+        return self
+
+
+def ratified_count(ratified: tuple[str, ...] | list[str], among: list[str] | None) -> int:
+    """How many of ``among`` (everyone, when None) are in ``ratified``."""
+    if among is None:
+        return len(ratified)
+    done = set(ratified)
+    return sum(1 for p in among if p in done)
+
+
+def ratified_share(ratified: tuple[str, ...] | list[str], weights: dict[str, float]) -> float:
+    """The per cent of the weights' total held by the ratifiers (0 when the total is 0)."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    done = set(ratified)
+    return 100.0 * sum(v for p, v in weights.items() if p in done) / total
+
+
+def threshold_shortfall(
+    spec: EntryIntoForce, ratifiers: list[str], ratified: tuple[str, ...],
+    weights: dict[str, float],
+) -> list[str]:
+    """What a threshold still lacks, one sentence per part (empty: it is met). The one
+    definition of a threshold being met: count and share both reached."""
+    out = []
+    among = spec.of if spec.of is not None else (ratifiers or None)
+    if spec.at_least is not None:
+        n = ratified_count(ratified, among)
+        if n < spec.at_least:
+            out.append(f"{n} ratified, at least {spec.at_least} needed")
+    if spec.weight is not None and spec.share is not None:
+        held = ratified_share(ratified, weights)
+        if held < spec.share - 1e-9:
+            out.append(f"{held:.4g}% of {spec.weight} ratified, at least {spec.share:g}% needed")
+    return out
+
+
 class Document(Frozen):
     """A negotiated text moving through a lifecycle."""
 
@@ -215,6 +283,12 @@ class Document(Frozen):
         description="Opt out of the ratification gate: why this document may enter into "
         "force before every ratifier has ratified (a labelled assumption, or what the "
         "source says, e.g. provisional application).",
+    )
+    entry_into_force: EntryIntoForce | None = Field(
+        None,
+        description="A threshold that replaces the all-ratifiers gate: in force once at "
+        "least at_least of the ratifiers, holding share per cent of a declared weight, have "
+        "ratified.",
     )
     depends_on: list[Guard] = Field(
         [], description="Conditions that must hold for some of its triggers (guards)."

@@ -200,10 +200,38 @@ class Sign(EventBase):
 
 
 class Ratify(EventBase):
-    """A party or a body (``uk.commons``) in ``by`` ratifies the document."""
+    """A party or a body (``uk.commons``) in ``by`` ratifies the document, or, with
+    ``result: failed``, a ratification vote or referendum fails: recorded (``ratification
+    of DOC by PARTY failed``), the document does not move. ``yes``/``no``/``abstain`` are
+    the counts the source gives, kept as attributed data."""
 
     kind: Literal["ratify"] = _kind("ratify")
     document: Id = Field(description=_DOCUMENT)
+    result: Literal["passed", "failed"] = Field(
+        "passed",
+        description="passed (the default): ratified; failed: the vote or referendum failed.",
+    )
+    yes: int | None = Field(None, ge=0, description="Votes for, as the source gives them.")
+    no: int | None = Field(None, ge=0, description="Votes against, as the source gives them.")
+    abstain: int | None = Field(None, ge=0, description="Abstentions, as the source gives them.")
+
+    @model_serializer(mode="wrap")
+    def _vote_only_when_given(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """A plain ratification dumps as it did before votes could fail."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("if", "if_", "unless", "yes", "no", "abstain"):
+                if key in data and data[key] is None:
+                    del data[key]
+            if data.get("result") == "passed":
+                del data["result"]
+        return data
+
+    def vote_text(self) -> str:
+        """The counts given, as a note (empty when none is)."""
+        counts = [(w, n) for w, n in (("yes", self.yes), ("no", self.no),
+                                      ("abstain", self.abstain)) if n is not None]
+        return ", ".join(f"{w} {n:,}" for w, n in counts)
 
 
 class Withdraw(EventBase):
@@ -308,6 +336,14 @@ class ClearFact(EventBase):
     """A fact becomes false."""
 
     kind: Literal["clear_fact"] = _kind("clear_fact")
+    fact: Id = Field(description="The id of the fact.")
+
+
+class UnknownFact(EventBase):
+    """A fact becomes unknown: the sources disagree or fall silent. A condition over an
+    unknown fact is neither true nor false (``fact X is unknown`` is true)."""
+
+    kind: Literal["unknown_fact"] = _kind("unknown_fact")
     fact: Id = Field(description="The id of the fact.")
 
 
@@ -526,6 +562,7 @@ Event = Annotated[
     | WaiveDeadline
     | SetFact
     | ClearFact
+    | UnknownFact
     | SetRelation
     | SetPoint
     | Transition

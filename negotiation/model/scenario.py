@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 from pydantic.json_schema import JsonSchemaValue
@@ -14,6 +14,7 @@ from negotiation.model._base import (
     SUMMARY,
     Frozen,
     Id,
+    Ref,
     ReprArgs,
     clipped,
     counted,
@@ -41,7 +42,9 @@ class FactSpec(Frozen):
 
     id: Id = Field(description="The fact's id, used in conditions.")
     summary: str | None = Field(None, description="What the fact means, in words.")
-    initially: bool = Field(False, description="Whether it is true at the start.")
+    initially: bool | Literal["unknown"] = Field(
+        False, description="Whether it is true at the start, or unknown."
+    )
     since: FuzzyDate | None = Field(None, description="Since when it has been true, if it is.")
     attribution: Attribution | None = Field(None, description=ATTRIBUTION)
     assumption: str | None = Field(None, description=ASSUMPTION)
@@ -164,6 +167,12 @@ class Scenario(Frozen):
         [], description="How parties stand to each other at the start."
     )
     facts: list[FactSpec] = Field([], description="Named true/false facts.")
+    weights: dict[Id, dict[Ref, float]] = Field(
+        {},
+        description="Named weights of parties, for thresholds: weight name -> party or body "
+        "-> its weight (e.g. a share of emissions or of population). Not a fact unless "
+        "attributed: label it in assumptions.",
+    )
     deadlines: list[Deadline] = Field([], description="Deadline rules.")
     rules: list[Rule] = Field([], description="Reactive rules: when a condition, then events.")
     timeline: list[Event] = Field([], description="The dated events.")

@@ -61,6 +61,9 @@ class DocumentState(Frozen):
         """How many of its points are known (published, not removed)."""
         return len(self.points)
     parties: dict[str, Standing] = {}
+    failed_by: tuple[str, ...] = ()
+    """Who voted the document down (``ratify`` with ``result: failed``) and has not
+    ratified since; left out of a dump while empty."""
 
     @model_serializer(mode="wrap")
     def _without_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -77,6 +80,8 @@ class DocumentState(Frozen):
             data["points_known"] = self.points_known
         if not self.parties:
             data.pop("parties", None)
+        if not self.failed_by:
+            data.pop("failed_by", None)
         return data
 
 
@@ -160,13 +165,18 @@ class State(Frozen):
     rules: dict[str, RuleState] = {}
     excluded: dict[str, Exclusion] = {}
     step: int = 0
+    unknown_facts: tuple[str, ...] = ()
+    """Facts that are unknown (neither true nor false); left out of a dump while empty."""
 
     @model_serializer(mode="wrap")
     def _without_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """No exclusions: the state dumps as it did before they existed."""
+        """No exclusions, no unknown facts: the state dumps as it did before they
+        existed."""
         data: dict[str, Any] = handler(self)
         if not self.excluded:
             data.pop("excluded", None)
+        if not self.unknown_facts:
+            data.pop("unknown_facts", None)
         return data
 
     def __repr_args__(self) -> ReprArgs:
@@ -201,6 +211,7 @@ class State(Frozen):
                     else (d.offer.by, tuple(sorted(d.offer.package.items()))),
                     tuple(sorted((p, x.status, x.since, x.effective)
                                  for p, x in d.parties.items())),
+                    *((d.failed_by,) if d.failed_by else ()),
                 )
                 for k, d in sorted(self.documents.items())
             ),
@@ -214,4 +225,5 @@ class State(Frozen):
             ),
             tuple(sorted((k, r.fired > 0, r.last) for k, r in self.rules.items())),
             tuple(sorted((p, x.since, x.until) for p, x in self.excluded.items())),
+            *((self.unknown_facts,) if self.unknown_facts else ()),
         )

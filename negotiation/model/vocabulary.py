@@ -94,6 +94,12 @@ class ScenarioVocabulary:
     def deadlines(self) -> set[str]:
         return self._deadlines
 
+    def weights(self) -> set[str]:
+        return set(self.scenario.weights)
+
+    def rules(self) -> set[str]:
+        return {r.id for r in self.scenario.rules}
+
     def branches(self) -> set[str]:
         return self._branches
 

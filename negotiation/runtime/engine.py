@@ -104,7 +104,7 @@ class Engine:
 
     def view(self, state: State) -> StateView:
         """The condition language's view of a state."""
-        return StateView(self.required, state)
+        return StateView(self.required, state, self.scenario)
 
     def turn_view(self, state: State) -> TurnView:
         """A ``runtime.turns.TurnView`` of a state, for a party deciding its move."""
@@ -114,6 +114,8 @@ class Engine:
     def evaluate(self, condition: str | cond.Node, state: State) -> bool:
         """A condition's truth value in ``state``, by the runtime's compiled closure."""
         node = self.parse(condition) if isinstance(condition, str) else condition
+        if cond.counts_firings(node):  # history, not state: read from the State itself
+            return cond.evaluate(node, self.view(state))
         w, _ = self.runtime.encode_state(state)
         return bool(self.runtime.pred(node)(w))
 
@@ -164,9 +166,11 @@ class Engine:
                 for p in s.positions
             },
             relations={r.key: (r.since.sort_date if r.since else None) for r in s.relations},
-            facts={f.id: (f.since.sort_date if f.since else None) for f in s.facts if f.initially},
+            facts={f.id: (f.since.sort_date if f.since else None) for f in s.facts
+                   if f.initially is True},
             deadlines=deadlines,
             rules={r.id: RuleState() for r in s.rules},
+            unknown_facts=tuple(f.id for f in s.facts if f.initially == "unknown"),
         )
         w, h = rt.encode_state(state)
         rec = Recorder(h)
@@ -309,10 +313,11 @@ class Engine:
             reasons=("after the horizon: not run",),
         )
 
-    def expectation(self, x: Expectation, w: W) -> ExpectationResult:
-        """Whether an expectation holds in a working list, and why not."""
+    def expectation(self, x: Expectation, w: W, h: History | None = None) -> ExpectationResult:
+        """Whether an expectation holds in a working list (and the run's history: how
+        often rules fired), and why not."""
         node = self.parse(x.that)
-        view = self.runtime.view(w)
+        view = self.runtime.view(w, h)
         return ExpectationResult(
             at=x.at.last_day,
             that=x.that,
@@ -378,7 +383,7 @@ class _Run:
         while self.pending and self.pending[0].at.last_day < before:
             x = self.pending.pop(0)
             self.close(x.at.last_day)
-            self.results.append(self.engine.expectation(x, self.w))
+            self.results.append(self.engine.expectation(x, self.w, self.h))
 
     def close(self, day: dt.date) -> None:
         """Move the clock to ``day`` and close it (nothing if it is already past)."""

@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
+
 from negotiation import conditions as cond
 from negotiation.model.deadlines import Deadline
 from negotiation.model.documents import Document
 from negotiation.model.errors import ScenarioError
-from negotiation.model.events import Event
+from negotiation.model.events import Event, UnknownFact
 from negotiation.model.rules import Rule
 from negotiation.model.scenario import Branch, Scenario
 from negotiation.model.vocabulary import ScenarioVocabulary
@@ -71,6 +73,9 @@ class Program:
         self.deadline_order: list[Deadline] = [
             d for _, _, d in sorted((d.priority, i, d) for i, d in enumerate(scenario.deadlines))
         ]
+        self.unknowable_facts: frozenset[str] = _unknowable_facts(scenario)
+        """Facts that can be unknown (initially, or by an ``unknown_fact`` anywhere in
+        the scenario): conditions over them are computed in three-valued logic."""
         self.compiled = self._compile()
 
     def parse(self, text: str) -> cond.Node:
@@ -153,3 +158,21 @@ class Program:
 
 
 __all__ = ["MAX_SETTLE_STEPS", "Compiled", "Program"]
+
+
+def _unknowable_facts(scenario: Scenario) -> frozenset[str]:
+    """The facts a scenario starts unknown or makes unknown by an event (in its timeline,
+    branches, rules, deadline consequences or decisions)."""
+    out = {f.id for f in scenario.facts if f.initially == "unknown"}
+    stack: list[object] = [scenario]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, UnknownFact):
+            out.add(item.fact)
+        elif isinstance(item, BaseModel):
+            stack.extend(item.__dict__.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return frozenset(out)

@@ -52,12 +52,21 @@ class _Checker:
                 self.add((*path, i, "id"), f"duplicate {what} id {x!r}")
             seen.add(x)
 
-    def condition(self, path: Path, text: str) -> None:
+    def condition(self, path: Path, text: str, counts: bool = False) -> None:
+        """A condition parses; only an expectation (``counts``) may ask how often a rule
+        fired."""
         try:
-            cond.parse(text, self.v)
+            node = cond.parse(text, self.v)
         except ConditionError as e:
             for reason, position in e.problems:
                 self.add(path, f"{reason} in condition {text!r}", position)
+            return
+        if not counts:
+            for n in cond.walk(node):
+                if isinstance(n, cond.RuleFired) and n.times is not None:
+                    self.add(path, f"{n.text!r}: how often a rule fired is known to a run's "
+                             f"checks only; ask it in expect (here, 'rule {n.rule} has "
+                             "fired' says whether it fired)", text.find(n.text))
 
     # -- the checks --------------------------------------------------------------------
     def run(self) -> list[Problem]:
@@ -76,6 +85,7 @@ class _Checker:
             if d.id in self.top_parties:
                 self.add(("documents", i, "id"), f"{d.id!r} is both a party and a document")
         self.check_parties()
+        self.check_weights()
         self.check_documents()
         self.check_positions()
         self.check_deadlines()
@@ -104,7 +114,7 @@ class _Checker:
         to: a run never reaches it, so the expectation would never be checked."""
         horizons = {b.id: b.horizon or self.s.horizon for b in self.s.branches}
         for i, x in enumerate(self.s.expect):
-            self.condition(("expect", i, "that"), x.that)
+            self.condition(("expect", i, "that"), x.that, counts=True)
             if x.branch is not None and not self.ref(
                 ("expect", i, "branch"), x.branch, self.v.branches(), "branch"
             ):
@@ -166,6 +176,7 @@ class _Checker:
                 self.ref((*base, "ratification_by", j), a, self.parties, "party or body")
             if d.derived_from is not None:
                 self.ref((*base, "derived_from"), d.derived_from, self.docs, "document")
+            self.check_threshold(base, d)
             self.check_lifecycle_choice(base, d)
             for j, g in enumerate(d.depends_on):
                 self.condition((*base, "depends_on", j, "condition"), g.condition)
@@ -174,6 +185,27 @@ class _Checker:
             for j, t in enumerate(lc.transitions):
                 if t.guard is not None:
                     self.condition(("lifecycles", i, "transitions", j, "guard"), t.guard)
+
+    def check_weights(self) -> None:
+        for name, weights in self.s.weights.items():
+            for who, value in weights.items():
+                self.ref(("weights", name, who), who, self.parties, "party or body")
+                if value < 0:
+                    self.add(("weights", name, who), f"a weight is never negative, got {value:g}")
+
+    def check_threshold(self, base: Path, d: Document) -> None:
+        spec = d.entry_into_force
+        if spec is None:
+            return
+        path = (*base, "entry_into_force")
+        for j, a in enumerate(spec.of or ()):
+            self.ref((*path, "of", j), a, self.parties, "party or body")
+        if spec.weight is not None:
+            self.ref((*path, "weight"), spec.weight, set(self.s.weights), "weight")
+        counted = spec.of if spec.of is not None else d.ratification_by
+        if spec.at_least is not None and counted and spec.at_least > len(counted):
+            self.add((*path, "at_least"), f"at_least {spec.at_least} is more than the "
+                     f"{len(counted)} parties counted: the threshold can never be met")
 
     def check_lifecycle_choice(self, base: Path, d: Document) -> None:
         specs = self.v.lifecycle_specs

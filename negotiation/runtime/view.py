@@ -5,17 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from negotiation.model.documents import threshold_shortfall
 from negotiation.model.parties import relation_key
 from negotiation.model.positions import position_key
+from negotiation.model.scenario import Scenario
 from negotiation.model.state import State
 
 
 class StateView:
     """``conditions.Facts`` over a frozen state."""
 
-    def __init__(self, required: Mapping[str, list[str] | None], work: State) -> None:
+    def __init__(
+        self, required: Mapping[str, list[str] | None], work: State,
+        scenario: Scenario | None = None,
+    ) -> None:
         self.required = required
         self.work = work
+        self.scenario = scenario
 
     @property
     def today(self) -> dt.date:
@@ -45,7 +51,7 @@ class StateView:
         return relation_key(source, relation, target) in self.work.relations
 
     def fact_since(self, fact: str) -> dt.date | bool | None:
-        if fact not in self.work.facts:
+        if fact not in self.work.facts:  # false or unknown
             return False
         return self.work.facts[fact]
 
@@ -73,3 +79,28 @@ class StateView:
     def excluded(self, party: str) -> tuple[dt.date, str | None] | None:
         found = self.work.excluded.get(party)
         return None if found is None else (found.since, found.until)
+
+    def failed_by(self, document: str) -> tuple[str, ...]:
+        return self.work.documents[document].failed_by
+
+    def weight(self, name: str) -> dict[str, float]:
+        return {} if self.scenario is None else dict(self.scenario.weights.get(name, {}))
+
+    def threshold_shortfall(self, document: str) -> list[str] | None:
+        if self.scenario is None:
+            return None
+        doc = next(d for d in self.scenario.documents if d.id == document)
+        spec = doc.entry_into_force
+        if spec is None:
+            return None
+        weights = {} if spec.weight is None else self.scenario.weights.get(spec.weight, {})
+        return threshold_shortfall(
+            spec, list(doc.ratification_by), self.work.documents[document].ratified_by, weights
+        )
+
+    def rule_fired(self, rule: str) -> int:
+        found = self.work.rules.get(rule)
+        return 0 if found is None else found.fired
+
+    def fact_unknown(self, fact: str) -> bool:
+        return fact in self.work.unknown_facts

@@ -57,8 +57,15 @@ NODE_CLASSES = {
     "FactHeld",
     "DeadlineIs",
     "DateCmp",
+    "VoteFailed",
+    "RatifiedCount",
+    "RatifiedWeight",
+    "ThresholdMet",
+    "RuleFired",
+    "DeadlineFired",
+    "FactUnknown",
 }
-PLAIN = {str, bool, int, dt.date}
+PLAIN = {str, bool, int, float, dt.date, type(None)}
 
 
 class Vocab:
@@ -122,7 +129,8 @@ def test_the_ast_classes_are_a_closed_set_of_plain_data() -> None:
         if isinstance(obj, type) and issubclass(obj, Node) and obj is not Node
     }
     assert found == NODE_CLASSES
-    hints_ok = {"str", "bool", "int", "dt.date", "Node", "tuple[Node, ...]"}
+    hints_ok = {"str", "bool", "int", "float", "dt.date", "Node", "tuple[Node, ...]",
+                "tuple[str, ...] | None", "str | None", "int | None"}
     for name in NODE_CLASSES:
         cls = getattr(conditions, name)
         assert dataclasses.is_dataclass(cls)
@@ -137,7 +145,7 @@ def check_tree(node: Node) -> None:
         for f in dataclasses.fields(n):
             value = getattr(n, f.name)
             if isinstance(value, tuple):
-                assert all(isinstance(v, Node) for v in value)
+                assert all(isinstance(v, Node) or type(v) is str for v in value)
             else:
                 assert isinstance(value, Node) or type(value) in PLAIN, (f.name, value)
                 assert not callable(value) or isinstance(value, Node)
@@ -145,7 +153,7 @@ def check_tree(node: Node) -> None:
 
 # -- 2. the tokenizer -------------------------------------------------------------------------
 
-ALLOWED = set(string.ascii_letters + string.digits + "_().,-" + string.whitespace)
+ALLOWED = set(string.ascii_letters + string.digits + "_().,%-" + string.whitespace)
 FORBIDDEN = sorted(set(string.printable) - ALLOWED)
 
 
@@ -241,6 +249,22 @@ class Spy:
     def fact_since(self, fact: str) -> dt.date | bool | None:
         result: dt.date | bool | None = self._record("fact_since", (fact,), dt.date(2025, 12, 1))
         return result
+
+    def fact_unknown(self, fact: str) -> bool:
+        return bool(self._record("fact_unknown", (fact,), False))
+
+    def failed_by(self, document: str) -> tuple[str, ...]:
+        return tuple(self._record("failed_by", (document,), ()))
+
+    def weight(self, name: str) -> dict[str, float]:
+        return dict(self._record("weight", (name,), {}))
+
+    def threshold_shortfall(self, document: str) -> list[str] | None:
+        found: list[str] | None = self._record("threshold_shortfall", (document,), None)
+        return found
+
+    def rule_fired(self, rule: str) -> int:
+        return int(self._record("rule_fired", (rule,), 0))
 
     def deadline_status(self, deadline: str) -> str:
         return str(self._record("deadline_status", (deadline,), "pending"))
@@ -360,6 +384,7 @@ ALLOWED_IMPORTS = {
     "dataclasses",
     "typing",
     "negotiation.model.errors",  # the package's own errors module
+    "negotiation.model.documents",  # counts and shares of ratifiers (pure functions)
     "negotiation.conditions.syntax",  # the language's own syntax tree and parser
     "negotiation.conditions.parser",
 }

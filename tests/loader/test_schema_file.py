@@ -234,6 +234,7 @@ JUDGED: dict[str, tuple[str, str]] = {
     "58-remove-without-extends": ("", "not"),
     "59-extends-remove-list-without-ids": ("remove", "additionalProperties"),
     "60-several-problems-in-one-pass": ("parties/1", "additionalProperties"),
+    "66-vote-result-unknown": ("timeline/0/result", "enum"),
 }
 """Fixture -> (the path of the value it is about, the schema keyword that rejects it)."""
 
@@ -280,6 +281,7 @@ NOT_JUDGED = {
     "61-interest-values-unknown-state": "a state of a document's lifecycle: needs the scenario",
     "62-interest-values-unknown-fact": "a reference to a fact: needs the whole scenario",
     "63-condition-several-unknown-names": "names inside a condition: needs the whole scenario",
+    "65-threshold-unknown-weight": "a reference to a declared weight: needs the whole scenario",
 }
 """What the schema cannot judge, and why; ``negotiation validate`` reports each."""
 

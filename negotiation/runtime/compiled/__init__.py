@@ -17,7 +17,7 @@ The tuple state (``S``; a ``W`` while it is being changed), slot by slot::
     one stance per (party, target) slot                (None: no position recorded)
     one bit mask of the relations that hold
     one day ordinal per fact                           (ABSENT: false; UNDATED: true
-                                                        since an unknown day)
+                                                        since an unknown day; UNKNOWN)
     one (status, due, opens, binding, cut-off passed) per deadline
     one int per rule                                   (2 * fired at least once + last)
     positions added later (a move from outside the scenario)

@@ -49,6 +49,7 @@ from negotiation.model.events import (
     StatePosition,
     Supersede,
     Transition,
+    UnknownFact,
     WaiveDeadline,
     WalkAway,
 )
@@ -60,6 +61,8 @@ from negotiation.runtime.compiled._base import (
     ACCEPTS,
     DATE,
     INACTIVE,
+    UNDATED,
+    UNKNOWN,
     Before,
     Describe,
     NotCompilableError,
@@ -116,7 +119,7 @@ IN_FORCE = "in_force"
 
 _STANCE = (Accept, Reject, StatePosition)
 _DEADLINE = (ExtendDeadline, DropDeadline, EnforceDeadline, WaiveDeadline)
-_FACT = (SetFact, ClearFact)
+_FACT = (SetFact, ClearFact, UnknownFact)
 _NOTHING = (Statement, Request)
 _OFFERS = (Offer, Counter, AcceptOffer, RejectOffer, WalkAway)
 
@@ -131,8 +134,11 @@ class Acts(Parts):
         key = _semantic_key(event)
         base = None if key is None else self._op_memo.get(key)
         if base is None:
-            base = self.gate(event, self.participation_op(event)
-                             if event.kind in PARTICIPATION_KINDS else self._op(event))
+            if isinstance(event, Ratify) and event.result == "failed":
+                base = self.gate(event, self.failed_vote_op(event))
+            else:
+                base = self.gate(event, self.participation_op(event)
+                                 if event.kind in PARTICIPATION_KINDS else self._op(event))
             base.only = self._only(event)
             if key is not None:
                 self._op_memo[key] = base
@@ -276,9 +282,14 @@ class Acts(Parts):
                 out.append(self.why_not_trigger(w, doc_id, trigger))
             elif gate is not None and to == IN_FORCE and gate(w):
                 done = items[w[i]].ratified_by
-                missing = [p for p in doc.ratification_by if p not in done]
-                out.append(f"{doc_id} cannot enter into force before it is ratified; not yet "
-                           f"ratified by: {', '.join(missing)}")
+                shortfall = self.threshold_of(doc_id)
+                if shortfall is not None:
+                    out.append(f"{doc_id} cannot enter into force before its threshold is "
+                               f"met: {'; '.join(shortfall(done))}")
+                else:
+                    missing = [p for p in doc.ratification_by if p not in done]
+                    out.append(f"{doc_id} cannot enter into force before it is ratified; not "
+                               f"yet ratified by: {', '.join(missing)}")
             view = self.view(w)
             for test, node, text in guards:
                 if not test(w):
@@ -297,11 +308,17 @@ class Acts(Parts):
 
     def _ratification_gate(self, doc: Document) -> Pred | None:
         """True while a document with ratifiers, not opted out, lacks a ratification
-        (then it cannot enter into force); None for a document without the gate."""
-        if not doc.ratification_by or doc.in_force_before_ratification is not None:
+        (then it cannot enter into force); None for a document without the gate. With an
+        ``entry_into_force`` threshold: true while the threshold is not met."""
+        if doc.in_force_before_ratification is not None:
             return None
         i = self.doc_slot[doc.id]
         items = self.subs.items
+        shortfall = self.threshold_of(doc.id)
+        if shortfall is not None:
+            return lambda w: bool(shortfall(items[w[i]].ratified_by))
+        if not doc.ratification_by:
+            return None
         needed = frozenset(doc.ratification_by)
         return lambda w: not needed <= set(items[w[i]].ratified_by)
 
@@ -334,6 +351,8 @@ class Acts(Parts):
         if isinstance(event, Supersede) and event.replacement:
             notes.append(f"replaced by {event.replacement}")
         is_ratify = isinstance(event, Ratify)
+        if isinstance(event, Ratify) and event.vote_text():
+            notes.append(f"vote: {event.vote_text()}")
         version = event.version if isinstance(event, Revise) else None
         revised = dict(event.points) if isinstance(event, Revise) and event.points else {}
 
@@ -351,6 +370,10 @@ class Acts(Parts):
                     before=", ".join(old.ratified_by) or None,
                     after=", ".join(new.ratified_by),
                 ))
+                if old.failed != new.failed:
+                    changes.append(change(what=f"document {doc_id} ratification failed",
+                                          before=", ".join(old.failed),
+                                          after=", ".join(new.failed) or None))
             if version is not None:
                 h.versions[doc_id] = version
             if revised:
@@ -401,10 +424,12 @@ class Acts(Parts):
             if is_sign:
                 signed = tuple(dict.fromkeys((*signed, *by)))
             partial = False
+            failed = sub.failed
             if is_ratify:
                 done = set(ratified) | set(by)
                 ratified = tuple(dict.fromkeys((*ratified, *by)))
                 partial = bool(ratifiers) and not ratifiers <= done
+                failed = tuple(p for p in failed if p not in done)
             if points_update:
                 points = order({**dict(points), **points_update}.items())
             state, visited = sub.state, sub.visited
@@ -417,7 +442,7 @@ class Acts(Parts):
             offer = None if state in final else sub.offer  # a final text takes no offer
             return subs.intern(
                 Sub(state, points, signed, ratified, visited, sub.values, offer, sub.texts,
-                    sub.parties)
+                    sub.parties, failed)
             )
 
         return successor
@@ -443,7 +468,8 @@ class Acts(Parts):
                 pts = order({**dict(sub.points), point: status}.items())
                 new = memo[w[i]] = subs.intern(
                     Sub(sub.state, pts, sub.signed_by, sub.ratified_by, sub.visited,
-                        sub.values, sub.offer, sub.texts, sub.parties)
+                        sub.values, sub.offer, sub.texts, sub.parties,
+                        sub.failed)
                 )
             w[i] = new
 
@@ -455,31 +481,39 @@ class Acts(Parts):
 
         return Op(_never, mutate, event.id, frozenset({i}), describe=describe)
 
-    def _fact_op(self, event: SetFact | ClearFact) -> Op:
+    def _fact_op(self, event: SetFact | ClearFact | UnknownFact) -> Op:
+        """A fact set true (since today, unless it already was), false, or unknown."""
         j = self.fact_slot[event.fact]
         label = f"fact {event.fact}"
+
+        def word(v: int) -> str:
+            return "false" if v == ABSENT else "unknown" if v == UNKNOWN else "true"
+
         if isinstance(event, SetFact):
 
             def set_fact(w: W) -> None:
-                if w[j] == ABSENT:
+                if w[j] < UNDATED:  # false or unknown
                     w[j] = w[DATE]
 
             def became_true(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
-                if before[j] != ABSENT:
+                if before[j] >= UNDATED:
                     return [], []
-                return [change(what=label, before="false", after="true")], []
+                return [change(what=label, before=word(before[j]), after="true")], []
 
             return Op(_never, set_fact, event.id, frozenset({j}), describe=became_true)
+        if isinstance(event, UnknownFact) and event.fact not in self.program.unknowable_facts:
+            raise NotCompilableError(f"fact {event.fact} made unknown from outside the scenario")
+        to = UNKNOWN if isinstance(event, UnknownFact) else ABSENT
 
-        def clear_fact(w: W) -> None:
-            w[j] = ABSENT
+        def set_to(w: W) -> None:
+            w[j] = to
 
-        def became_false(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
-            if before[j] == ABSENT:
+        def became(before: Before, after: W, h: History) -> tuple[list[Change], list[str]]:
+            if before[j] == to:
                 return [], []
-            return [change(what=label, before="true", after="false")], []
+            return [change(what=label, before=word(before[j]), after=word(to))], []
 
-        return Op(_never, clear_fact, event.id, frozenset({j}), describe=became_false)
+        return Op(_never, set_to, event.id, frozenset({j}), describe=became)
 
     def _relation_op(self, event: SetRelation) -> Op:
         key = relation_key(event.source, event.relation, event.target)

@@ -42,6 +42,8 @@ DeadlineSlot = tuple[str, int | None, int | None, bool, bool, Decided | None]
 ROOT, CURSOR, TAKEN, DATE, CLOSED, FIRST_DOC = 0, 1, 2, 3, 4, 5
 ABSENT = -1
 UNDATED = 0
+UNKNOWN = -2
+"""A fact slot: false, true since an unknown day, unknown (else: true since that day)."""
 
 PENDING = DeadlineStatus.pending.value
 OPEN = DeadlineStatus.open.value

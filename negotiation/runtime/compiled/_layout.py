@@ -37,6 +37,7 @@ from negotiation.runtime.compiled._base import (
     DATE,
     FIRST_DOC,
     UNDATED,
+    UNKNOWN,
     Decided,
     NotCompilableError,
     W,
@@ -251,6 +252,7 @@ class Layout(Parts):
                 self.points_tuple(d.texts.items()),
                 tuple(sorted((p, x.status, x.since.toordinal(), _ord(x.effective))
                              for p, x in d.parties.items())),
+                d.failed_by,
             ))
             h.versions[doc_id] = d.version
         for k, p in st.positions.items():
@@ -261,8 +263,11 @@ class Layout(Parts):
             mask |= self.relation_bit(k)
             h.relations[k] = since
         w[self.rel_slot] = mask
+        unknown = set(st.unknown_facts)
         for f, j in self.fact_slot.items():
-            if f not in st.facts:
+            if f in unknown:
+                w[j] = UNKNOWN
+            elif f not in st.facts:
                 w[j] = ABSENT
             else:
                 since = st.facts[f]
@@ -294,6 +299,7 @@ class Layout(Parts):
                 "offer": offer_state(sub.offer), "texts": dict(sub.texts),
                 "points_total": self.program.documents[doc_id].points_total,
                 "parties": standings(sub.parties),
+                "failed_by": sub.failed,
             })
         positions = {}
         for k, (since, conditions) in h.positions.items():
@@ -307,8 +313,9 @@ class Layout(Parts):
         facts = {
             f: None if w[j] == UNDATED else dt.date.fromordinal(w[j])
             for f, j in self.fact_slot.items()
-            if w[j] != ABSENT
+            if w[j] > UNKNOWN and w[j] != ABSENT
         }
+        unknown = tuple(f for f, j in self.fact_slot.items() if w[j] == UNKNOWN)
         deadlines = {}
         for d_id, j in self.dl_slot.items():
             status, due, opens, binding, cut, dec = w[j]
@@ -328,4 +335,5 @@ class Layout(Parts):
             "positions": positions, "relations": relations, "facts": facts,
             "deadlines": deadlines, "rules": rules, "step": h.step,
             "excluded": exclusions(w[self.talks_slot]),
+            "unknown_facts": unknown,
         })

@@ -163,16 +163,16 @@ class Offers(Parts):
         def next_sub(sub: Sub) -> Sub:
             if isinstance(event, Offer | Counter):
                 return Sub(sub.state, sub.points, sub.signed_by, sub.ratified_by, sub.visited,
-                           sub.values, (party, package), sub.texts, sub.parties)
+                           sub.values, (party, package), sub.texts, sub.parties, sub.failed)
             if isinstance(event, AcceptOffer):
                 assert sub.offer is not None
                 agreed = sub.offer[1]
                 points = order({**dict(sub.points), **{p: "agreed" for p, _ in agreed}}.items())
                 values = order({**dict(sub.values), **dict(agreed)}.items())
                 return Sub(sub.state, points, sub.signed_by, sub.ratified_by, sub.visited,
-                           values, None, sub.texts, sub.parties)
+                           values, None, sub.texts, sub.parties, sub.failed)
             return Sub(sub.state, sub.points, sub.signed_by, sub.ratified_by, sub.visited,
-                       sub.values, None, sub.texts, sub.parties)
+                       sub.values, None, sub.texts, sub.parties, sub.failed)
 
         def mutate(w: W) -> None:
             new = memo.get(w[i])

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         ExtendDeadline,
         OfferEvent,
         PublishPoints,
+        Ratify,
         RemovePoint,
         SetDeadline,
         WaiveDeadline,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
         RuleInfo,
         W,
     )
-    from negotiation.runtime.compiled._record import DeadlineHistory, Recorder
+    from negotiation.runtime.compiled._record import DeadlineHistory, History, Recorder
     from negotiation.runtime.compiled._subs import Subs
     from negotiation.runtime.lifecycles import Lifecycle
     from negotiation.runtime.program import Program
@@ -102,7 +103,10 @@ class Parts:
         def _stance_is(self, party: str, target: str, stance: str) -> Pred: ...
         def standing(self, w: Sequence[Any], party: str, doc_id: str) -> str: ...
         def _reads(self, node: cond.Node) -> set[int]: ...
-        def view(self, w: Sequence[Any]) -> cond.Facts: ...
+        def view(self, w: Sequence[Any], h: History | None = None) -> cond.Facts: ...
+        def threshold_of(
+            self, doc_id: str
+        ) -> Callable[[tuple[str, ...]], list[str]] | None: ...
         # Layout
         def relation_bit(self, key: str) -> int: ...
         def points_tuple(
@@ -114,6 +118,8 @@ class Parts:
         # Acts
         def op(self, event: Event) -> Op: ...
         def _stance_allowed(self, stance: str) -> dict[str, bool]: ...
+        # Votes
+        def failed_vote_op(self, event: Ratify) -> Op: ...
         # Offers
         def offer_op(self, event: OfferEvent) -> Op: ...
         # Publication

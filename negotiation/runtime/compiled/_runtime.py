@@ -17,11 +17,13 @@ from negotiation.runtime.compiled._participation import Participation
 from negotiation.runtime.compiled._publish import Publication
 from negotiation.runtime.compiled._settle import Settle
 from negotiation.runtime.compiled._subs import Subs
+from negotiation.runtime.compiled._votes import Votes
 from negotiation.runtime.program import Program
 
 
 class Runtime(
-    Layout, Conditions, Acts, Offers, Publication, Participation, DecidedLater, Clock, Settle
+    Layout, Conditions, Acts, Votes, Offers, Publication, Participation, DecidedLater, Clock,
+    Settle,
 ):
     """Conditions, events, the clock and settling of one program, over working lists.
 

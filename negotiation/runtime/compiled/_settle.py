@@ -255,6 +255,8 @@ class Settle(Parts):
         if chosen is None:
             return None
         w[chosen.slot] = 3
+        if touched is not None:
+            touched.add(chosen.slot)  # read by rules on "rule R has fired"
         rule = chosen.spec
         if rec is not None:
             rec.h.fired[rule.id] = rec.h.fired.get(rule.id, 0) + 1

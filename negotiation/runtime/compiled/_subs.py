@@ -24,6 +24,7 @@ class Sub:
     offer: Pending = None
     texts: Items = ()  # (point, text) items set by publish_points and amend_point
     parties: Standings = ()  # (party, standing, since, effective) where an event set it
+    failed: tuple[str, ...] = ()  # whose ratification vote failed (and not ratified since)
 
 
 class Subs:

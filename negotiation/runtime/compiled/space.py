@@ -24,6 +24,7 @@ from negotiation.runtime.compiled._base import (
     ROOT,
     TAKEN,
     UNDATED,
+    UNKNOWN,
     Code,
     DeadlineMoves,
     DocMoves,
@@ -202,6 +203,7 @@ class CompiledSpace(Runtime, Steps, Outcomes):
                 texts=dict(sub.texts),
                 points_total=first.points_total,
                 parties=standings(sub.parties),
+                failed_by=sub.failed,
             )
         positions = {
             k: PositionState.model_construct(stance=s[j], since=None, conditions=())
@@ -213,7 +215,7 @@ class CompiledSpace(Runtime, Steps, Outcomes):
         facts = {
             f: None if s[j] == UNDATED else dt.date.fromordinal(s[j])
             for f, j in self.fact_slot.items()
-            if s[j] != ABSENT
+            if s[j] > UNKNOWN and s[j] != ABSENT
         }
         deadlines = {}
         for d_id, j in self.dl_slot.items():
@@ -231,13 +233,14 @@ class CompiledSpace(Runtime, Steps, Outcomes):
             date=dt.date.fromordinal(s[DATE]), closed=s[CLOSED], documents=documents,
             positions=positions, relations=relations, facts=facts, deadlines=deadlines,
             rules=rules, excluded=exclusions(s[self.talks_slot]), step=0,
+            unknown_facts=tuple(f for f, j in self.fact_slot.items() if s[j] == UNKNOWN),
         )
         return SpaceNode(s[ROOT], s[CURSOR], s[TAKEN], state)
 
 
 def _plain(sub: Sub) -> tuple[Any, ...]:
     return (sub.state, sub.points, sub.signed_by, sub.ratified_by, sub.visited, sub.values,
-            sub.offer, sub.texts, sub.parties)
+            sub.offer, sub.texts, sub.parties, sub.failed)
 
 
 Portable = tuple[Any, ...]
