@@ -564,7 +564,7 @@ def test_l6_7_patience_is_power() -> None:
 # -- lesson 7: the deadline effect, measured ------------------------------------------------
 
 DEADLINE_EFFECT = "trade-deal-2026-deadline-effect"
-TIMETABLE = "2026-02-16"  # the day the forum sets negotiation_deadline
+TIMETABLE = "2026-02-16"  # the day the forum sets its timetable for the trade talks
 
 
 def simulated(scenario: str, document: str, *args: str) -> dict[str, Any]:
@@ -649,11 +649,11 @@ def test_l7_5_an_extension_moves_the_cluster() -> None:
     assert extended["outcome"]["time"] > 0.9
     engine = engine_of(DEADLINE_EFFECT)
     state = engine.run(until=dt.date(2026, 6, 15)).final
-    assert state.deadlines["negotiation_deadline"].due == dt.date(2026, 9, 30)
+    assert state.deadlines["quota_deadline"].due == dt.date(2026, 9, 30)
     by_day = {(t["day"], t["party"]): t["package"]["share"] for t in extended["turns"]}
-    before = by_day[("2026-06-14", "northland")], by_day[("2026-06-13", "southland")]
-    after = by_day[("2026-06-16", "northland")], by_day[("2026-06-15", "southland")]
-    assert after[0] > before[0] and after[1] < before[1]  # both step back on 15 June
+    before = by_day[("2026-06-14", "northland")], by_day[("2026-06-15", "southland")]
+    after = by_day[("2026-06-16", "northland")], by_day[("2026-06-17", "southland")]
+    assert after[0] > before[0] and after[1] < before[1]  # both step back after 15 June
     assert after == (79.0, 21.0)
     for kind in ("conceder", "linear"):  # they agreed before the extension: nothing changes
         assert quota(kind)["outcome"] == quota(kind, "no_tariff_deal")["outcome"]
