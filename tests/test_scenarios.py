@@ -23,6 +23,11 @@ WHAT_IFS = (
     "ukraine-2025-12-guarantees-elections",
 )
 ILLUSTRATIVE = ("labour-contract-2026", "trade-deal-2026")
+TRADE_WHAT_IFS = (  # the lessons' what-ifs on the invented trade case (docs/teaching.md)
+    "trade-deal-2026-deadline-effect",
+    "trade-deal-2026-ripeness",
+    "trade-deal-2026-concessions",
+)
 SOURCE_ID = "article-2025-12"
 
 NAMES = bundled_names()
@@ -50,7 +55,7 @@ def run_ukraine(until: str | None = None, branch: str | None = None) -> Trace:
 
 
 def test_the_expected_scenarios_are_bundled() -> None:
-    for name in (UKRAINE, *WHAT_IFS, *ILLUSTRATIVE):
+    for name in (UKRAINE, *WHAT_IFS, *ILLUSTRATIVE, *TRADE_WHAT_IFS):
         assert name in NAMES, f"{name} is not bundled (found: {NAMES})"
 
 
@@ -241,6 +246,27 @@ def test_what_if_extends_the_base_and_labels_every_invented_event(name: str) -> 
         assert e.assumption, f"{name}: invented event {e.id} carries no assumption"
         assert e.date is not None
         assert e.date.sort_date > base.horizon.last_day, f"{name}: {e.id} is not past the horizon"
+
+
+@pytest.mark.parametrize("name", TRADE_WHAT_IFS)
+def test_trade_what_if_labels_everything_it_invents(name: str) -> None:
+    text = (SCENARIO_DIR / f"{name}.yaml").read_text(encoding="utf-8")
+    assert "\nextends: trade-deal-2026\n" in text
+    base = engine_of("trade-deal-2026").scenario
+    sc = engine_of(name).scenario
+    assert sc.illustrative and sc.id != base.id
+    assert "invented" in sc.title.lower() and "invented" in (sc.summary or "").lower()
+    base_events = {e.id for e in base.timeline}
+    for e in [e for e in sc.timeline if e.id not in base_events] + [
+        e for b in sc.branches for e in b.add
+    ]:
+        assert e.assumption, f"{name}: invented event {e.id} carries no assumption"
+    base_docs = {d.id for d in base.documents}
+    added = [d for d in sc.documents if d.id not in base_docs]
+    assert added and all(d.assumption for d in added)
+    assert sc.interests and all(x.assumption for x in sc.interests)
+    assert all(s.assumption for s in sc.strategies)
+    assert {x.party for x in sc.interests} <= {"northland", "southland"}  # invented states
 
 
 def test_what_if_accept_before_christmas() -> None:

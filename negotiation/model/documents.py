@@ -68,9 +68,14 @@ class PointStatus(StrEnum):
 class NumericRange(Frozen):
     """Options ``min``, ``min + step``, ... up to ``max``: a whole number of steps."""
 
-    min: float = Field(description="The smallest option.")
-    max: float = Field(description="The largest option: min plus a whole number of steps.")
-    step: float = Field(gt=0, description="The difference between neighbouring options.")
+    min: float = Field(allow_inf_nan=False, description="The smallest option.")
+    max: float = Field(
+        allow_inf_nan=False,
+        description="The largest option: min plus a whole number of steps.",
+    )
+    step: float = Field(
+        gt=0, allow_inf_nan=False, description="The difference between neighbouring options."
+    )
     unit: str | None = Field(None, description="The unit shown after a number, e.g. % or h.")
 
     @property

@@ -17,6 +17,15 @@ FOUND = {
     # "keys should be strings" error then indexed an empty path (IndexError)
     "tagged-top-level-key": "!!python/object:os.system key: value\nid: x\ntitle: y\n",
     "tagged-nested-key": "id: x\ntitle: y\nsummary:\n  !!python/name:os.system k: v\n",
+    # an infinite bound of a numeric option range reached round() (OverflowError)
+    "options-max-inf": (
+        "id: x\ntitle: y\ndocuments:\n  - id: d\n    title: D\n    points:\n"
+        "      - {id: p, summary: s, options: {min: 0, max: .inf, step: 1}}\n"
+    ),
+    "options-step-nan": (
+        "id: x\ntitle: y\ndocuments:\n  - id: d\n    title: D\n    points:\n"
+        "      - {id: p, summary: s, options: {min: 0, max: 6, step: .nan}}\n"
+    ),
 }
 ENGINE_FOUND = {
     # the run settles expectations up to the day after its end: 9999-12-31 + 1 overflows

@@ -105,7 +105,7 @@ def _numbered(block: str) -> int:
 def test_every_lesson_has_instructor_notes_whose_plan_takes_45_minutes() -> None:
     lessons = re.split(r"^## Lesson \d", TEXT, flags=re.MULTILINE)[1:]
     lessons[-1] = lessons[-1].split("\n## ", 1)[0]  # the classroom section is no lesson
-    assert len(lessons) == 6
+    assert len(lessons) == 9
     for n, lesson in enumerate(lessons, start=1):
         where = [lesson.find(h) for h in NOTES]
         assert -1 not in where and where == sorted(where), (n, where)  # all four, in order
@@ -559,3 +559,263 @@ def test_l6_7_patience_is_power() -> None:
     assert a["first_share"] == pytest.approx(0.714, abs=0.001)
     assert b["first_share"] == pytest.approx(0.357, abs=0.001)
     assert a["agreement_round"] == b["agreement_round"] == 1
+
+
+# -- lesson 7: the deadline effect, measured ------------------------------------------------
+
+DEADLINE_EFFECT = "trade-deal-2026-deadline-effect"
+TIMETABLE = "2026-02-16"  # the day the forum sets its timetable for the trade talks
+
+
+def simulated(scenario: str, document: str, *args: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(out("simulate", "-s", scenario, "--document", document,
+                                         "-f", "json", *args))  # fmt: skip
+    return doc
+
+
+def quota(kind: str, branch: str = "base") -> dict[str, Any]:
+    return simulated(DEADLINE_EFFECT, f"quota_{kind}", "--start", TIMETABLE, "--branch", branch)
+
+
+def half_way(run: dict[str, Any], party: str = "northland") -> dt.date:
+    """The first day ``party`` offers a package worth no more than halfway from its best
+    (1.0) to what it agreed."""
+    agreed = run["outcome"]["utilities"][party]
+    mark = (1.0 + agreed) / 2
+    return dt.date.fromisoformat(next(
+        t["day"] for t in run["turns"]
+        if t["party"] == party and t["move"] == "offer" and t["utilities"][party] <= mark
+    ))  # fmt: skip
+
+
+def assumption_lines(scenario: str) -> str:
+    return flat(out("show", "--assumptions", "-s", scenario))
+
+
+def same_interests_in_every_copy(scenario: str, prefix: str) -> int:
+    sc = engine_of(scenario).scenario
+    copies = {d.id for d in sc.documents if d.id.startswith(prefix)}
+    for party in ("northland", "southland"):
+        mine = [x for x in sc.interests if x.party == party and x.document in copies]
+        assert len(mine) == len(copies)
+        assert len({(x.model_dump_json(exclude={"document"})) for x in mine}) == 1, party
+    return len(copies)
+
+
+@observes("L7.1")
+def test_l7_1_strategies_and_interests_are_assumptions() -> None:
+    text = assumption_lines(DEADLINE_EFFECT)
+    sc = engine_of(DEADLINE_EFFECT).scenario
+    assert len(sc.strategies) == 6 and all(s.assumption for s in sc.strategies)
+    for s in sc.strategies:
+        assert s.assumption and flat(s.assumption) in text
+    assert "Invented for teaching; no source says how Northland concedes." in text
+    assert same_interests_in_every_copy(DEADLINE_EFFECT, "quota_") == 3
+
+
+@observes("L7.2")
+def test_l7_2_the_later_they_concede_the_later_they_agree() -> None:
+    runs = {k: quota(k, "no_tariff_deal") for k in ("conceder", "linear", "boulware")}
+    assert all(r["outcome"]["agreed"] for r in runs.values())
+    days = [r["outcome"]["day"] for r in runs.values()]
+    times = [r["outcome"]["time"] for r in runs.values()]
+    assert days == sorted(days) and len(set(days)) == 3
+    assert times[0] < 0.3 < times[1] < 0.9 < times[2]  # early, mid-way, in the last tenth
+    deadline = dt.date(2026, 6, 30)
+    assert (deadline - dt.date.fromisoformat(days[2])).days <= 7  # a week before it, or less
+    assert days == ["2026-03-24", "2026-05-24", "2026-06-23"]
+
+
+@observes("L7.3")
+def test_l7_3_boulware_gives_ground_late() -> None:
+    marks = {k: half_way(quota(k, "no_tariff_deal")) for k in ("conceder", "linear", "boulware")}
+    assert marks["conceder"] < marks["linear"] < marks["boulware"]
+    assert marks == {"conceder": dt.date(2026, 2, 20), "linear": dt.date(2026, 4, 5),
+                     "boulware": dt.date(2026, 6, 6)}  # fmt: skip
+
+
+@observes("L7.4")
+def test_l7_4_the_strategy_decides_when_not_what() -> None:
+    shares = {quota(k, b)["outcome"]["package"]["share"]
+              for k in ("conceder", "linear", "boulware") for b in ("base", "no_tariff_deal")}
+    assert shares == {50.0}
+
+
+@observes("L7.5")
+def test_l7_5_an_extension_moves_the_cluster() -> None:
+    short, extended = quota("boulware", "no_tariff_deal"), quota("boulware")
+    assert short["outcome"]["day"] == "2026-06-23" < "2026-06-30"
+    assert extended["outcome"]["day"] == "2026-09-17"
+    assert extended["outcome"]["time"] > 0.9
+    engine = engine_of(DEADLINE_EFFECT)
+    state = engine.run(until=dt.date(2026, 6, 15)).final
+    assert state.deadlines["quota_deadline"].due == dt.date(2026, 9, 30)
+    by_day = {(t["day"], t["party"]): t["package"]["share"] for t in extended["turns"]}
+    before = by_day[("2026-06-14", "northland")], by_day[("2026-06-15", "southland")]
+    after = by_day[("2026-06-16", "northland")], by_day[("2026-06-17", "southland")]
+    assert after[0] > before[0] and after[1] < before[1]  # both step back after 15 June
+    assert after == (79.0, 21.0)
+    for kind in ("conceder", "linear"):  # they agreed before the extension: nothing changes
+        assert quota(kind)["outcome"] == quota(kind, "no_tariff_deal")["outcome"]
+        assert quota(kind)["outcome"]["day"] < "2026-06-15"
+
+
+@observes("L7.6")
+def test_l7_6_the_moves_are_events_of_the_run() -> None:
+    text = out("simulate", "-s", DEADLINE_EFFECT, "--start", TIMETABLE, "--document",
+               "quota_boulware", "--trace")  # fmt: skip
+    assert "southland: accepts the offer on quota_boulware" in text
+    doc = json.loads(out("simulate", "-s", DEADLINE_EFFECT, "--start", TIMETABLE, "--document",
+                         "quota_boulware", "--trace", "-f", "json"))  # fmt: skip
+    moves = [e for e in doc["entries"] if (e["ref"] or "").startswith("bargain_quota_boulware")]
+    first, last = moves[0], moves[-1]
+    assert (first["date"], first["by"], first["event_kind"]) == ("2026-02-16", ["northland"],
+                                                                 "offer")  # fmt: skip
+    assert first["changes"][0]["after"] == "northland: share 80"
+    assert (last["date"], last["by"], last["event_kind"]) == ("2026-09-17", ["southland"],
+                                                              "accept_offer")  # fmt: skip
+    assert all("no source says it happened" in m["assumption"] for m in moves)
+    quota_doc = doc["final"]["documents"]["quota_boulware"]
+    assert quota_doc["points"] == {"share": "agreed"} and quota_doc["values"] == {"share": "50"}
+
+
+# -- lesson 8: ripeness ------------------------------------------------------------------------
+
+RIPENESS = "trade-deal-2026-ripeness"
+
+
+def ripe_json(*args: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(out("zopa", "-s", RIPENESS, "-f", "json", *args))
+    return doc
+
+
+@observes("L8.1")
+def test_l8_1_interests_and_batnas_are_assumptions() -> None:
+    text = assumption_lines(RIPENESS)
+    for party in ("Northland", "Southland"):
+        assert (f"Invented for teaching; no source states what the fishing ground is worth to "
+                f"{party} or what it expects with no accord.") in text  # fmt: skip
+    assert not engine_of(UKRAINE).scenario.interests
+
+
+@observes("L8.2")
+def test_l8_2_at_first_the_zone_is_empty() -> None:
+    doc = ripe_json("--at", "2026-03-01")
+    assert doc["space_size"] == 217 and doc["exact"] and doc["zopa_size"] == 0
+    for p in doc["parties"]:
+        assert p["batna"] == 0.7 and p["best_utility"] >= 0.9 > p["batna"]
+
+
+@observes("L8.3")
+def test_l8_3_hurting_one_side_is_not_enough() -> None:
+    base = json.loads(out("zopa", "-s", RIPENESS, "--over", "2026-02-01..2026-08-31",
+                          "-f", "json"))  # fmt: skip
+    days = {d["date"]: d for d in base["days"]}
+    assert days["2026-04-06"]["batnas"] == [0.35, 0.7] and days["2026-04-06"]["zopa_size"] == 0
+    assert days["2026-05-03"]["zopa_size"] == 0
+    assert days["2026-05-04"]["batnas"] == [0.35, 0.35] and days["2026-05-04"]["zopa_size"] > 0
+    assert "Ripe: the ZOPA opens on 2026-05-04." in out(
+        "zopa", "-s", RIPENESS, "--over", "2026-02-01..2026-08-31")
+    one = out("zopa", "-s", RIPENESS, "--over", "2026-02-01..2026-08-31",
+              "--branch", "one_side_hurts")  # fmt: skip
+    assert "It stays empty to 2026-08-31." in one and "Ripe" not in one
+
+
+@observes("L8.4")
+def test_l8_4_delay_costs_close_the_ripe_moment() -> None:
+    doc = json.loads(out("zopa", "-s", RIPENESS, "--over", "2026-05-04..2026-08-31",
+                         "-f", "json"))  # fmt: skip
+    sizes = {d["date"]: d["zopa_size"] for d in doc["days"]}
+    days = sorted(sizes)
+    assert all(sizes[a] >= sizes[b] for a, b in itertools.pairwise(days))
+    assert (sizes["2026-05-04"], sizes["2026-08-20"], sizes["2026-08-21"]) == (35, 1, 0)
+    assert doc["closes"] == ["2026-08-21"]
+
+
+@observes("L8.5")
+def test_l8_5_the_accepted_accord_is_in_the_zone_not_the_nash_package() -> None:
+    engine = engine_of(RIPENESS)
+    final = engine.run(until=dt.date(2026, 5, 25)).final
+    accord = final.documents["fishing_accord"]
+    agreed = {p: float(v) for p, v in (accord.values or {}).items()}
+    assert agreed == {"share": 60.0, "closed_season": 12.0}
+    doc = ripe_json("--at", "2026-05-25", "--limit", "0")
+    inside = [z for z in doc["zopa"] if z["package"] == agreed]
+    assert inside, "the accepted package lies in the zone"
+    nash = doc["nash"]
+    assert nash["package"] != agreed and nash["labels"] == {"share": "66 %",
+                                                           "closed_season": "12 weeks"}
+    n, s = inside[0]["gains"]
+    assert n < s  # closer to Northland's BATNA than to Southland's
+    weights = {x.party: x.points["closed_season"].weight / sum(q.weight for q in x.points.values())
+               for x in engine.scenario.interests if x.document == "fishing_accord"}
+    assert max(weights, key=weights.__getitem__) == "southland"  # it weighs the season more
+
+
+# -- lesson 9: concession strategies compared ---------------------------------------------
+
+CONCESSIONS = "trade-deal-2026-concessions"
+
+
+def fund(copy: str) -> dict[str, Any]:
+    return simulated(CONCESSIONS, f"fund_{copy}")["outcome"]
+
+
+@observes("L9.1")
+def test_l9_1_the_strategies_are_assumptions() -> None:
+    text = assumption_lines(CONCESSIONS)
+    sc = engine_of(CONCESSIONS).scenario
+    assert {s.kind.value for s in sc.strategies} == {
+        "boulware", "linear", "conceder", "hardliner", "tit_for_tat"}
+    for s in sc.strategies:
+        assert s.assumption and flat(s.assumption) in text
+    assert same_interests_in_every_copy(CONCESSIONS, "fund_") == 7
+
+
+@observes("L9.2")
+def test_l9_2_the_later_northland_concedes_the_more_it_gets() -> None:
+    runs = [fund(k) for k in ("conceder", "linear", "boulware")]
+    assert all(r["agreed"] for r in runs)
+    gets = [r["utilities"]["northland"] for r in runs]
+    shares = [r["package"]["share"] for r in runs]
+    days = [r["day"] for r in runs]
+    assert gets == sorted(gets) and shares == sorted(shares) and days == sorted(days)
+    assert len(set(days)) == 3
+    assert (shares, days) == ([44.0, 50.0, 57.0], ["2026-04-29", "2026-05-20", "2026-06-15"])
+
+
+@observes("L9.3")
+def test_l9_3_the_hardliner_gets_nothing() -> None:
+    hard, conceder = fund("hardliner"), fund("conceder")
+    assert not hard["agreed"] and hard["ended_by"] == "deadline" and hard["day"] == "2026-06-30"
+    assert hard["utilities"] == {"northland": 0.3, "southland": 0.3}
+    assert hard["utilities"]["northland"] < conceder["utilities"]["northland"]
+
+
+@observes("L9.4")
+def test_l9_4_tit_for_tat_gets_the_most_against_a_linear_opponent() -> None:
+    runs = {k: fund(k) for k in ("boulware", "linear", "conceder", "hardliner", "tit_for_tat")}
+    best = max(runs, key=lambda k: runs[k]["utilities"]["northland"])
+    assert best == "tit_for_tat"
+    assert runs[best]["package"]["share"] == 59.0 and runs[best]["day"] == "2026-06-21"
+    agreed = [r["day"] for r in runs.values() if r["agreed"]]
+    assert runs[best]["day"] == max(agreed)
+
+
+@observes("L9.5")
+def test_l9_5_reciprocators_deadlock() -> None:
+    for copy in ("reciprocators", "tit_for_tat_vs_hardliner"):
+        r = fund(copy)
+        assert not r["agreed"] and r["ended_by"] == "deadline", copy
+    run = simulated(CONCESSIONS, "fund_reciprocators")
+    opening = {t["party"]: t["package"] for t in run["turns"][:2]}
+    for t in run["turns"]:  # neither ever moves from its opening offer
+        assert t["package"] == opening[t["party"]]
+
+
+@observes("L9.6")
+def test_l9_6_no_deal_wastes_value() -> None:
+    for copy in ("boulware", "linear", "conceder", "tit_for_tat", "hardliner", "reciprocators"):
+        r = fund(copy)
+        total = sum(r["utilities"].values())
+        assert total == pytest.approx(1.0 if r["agreed"] else 0.6), copy
