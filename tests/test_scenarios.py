@@ -352,6 +352,8 @@ def patterns(sc: Scenario) -> set[str]:
         out.add("conditional_events")
     if any(e.kind == "extend_deadline" for e in sc.timeline):
         out.add("extension")
+    if any(e.kind in {"join", "leave", "suspend", "readmit", "exclude"} for e in sc.timeline):
+        out.add("participation")
     if any(d.anchor is not None and d.anchor.condition for d in sc.deadlines):
         out.add("anchored_on_a_condition")
     if sc.rules:
@@ -469,7 +471,7 @@ def test_paris_enters_into_force_thirty_days_after_the_second_threshold() -> Non
     final = eng.run(until=D(2016, 11, 4)).final
     assert final.documents["paris_agreement"].state == "in_force"
     assert final.deadlines["entry_into_force_day"].anchor == D(2016, 10, 5)
-    assert "us_party" in final.facts
+    assert eng.evaluate("united_states participates in paris_agreement", final)
 
 
 def test_paris_us_out_for_one_year_then_back_thirty_days_after_accepting() -> None:
@@ -481,12 +483,16 @@ def test_paris_us_out_for_one_year_then_back_thirty_days_after_accepting() -> No
         D(2021, 2, 18): False,
         D(2021, 2, 19): True,
     }
-    for day, party in days.items():
-        assert ("us_party" in eng.run(until=day).final.facts) is party, day
+    party = "united_states participates in paris_agreement"
+    out = "united_states has withdrawn from paris_agreement"
+    for day, inside in days.items():
+        state = eng.run(until=day).final
+        assert eng.evaluate(party, state) is inside, day
+        assert eng.evaluate(out, state) is not inside, day
     final = eng.run().final
-    assert final.deadlines["us_withdrawal_effective"].due == D(2020, 11, 4)
     assert final.deadlines["us_rejoin_effective"].due == D(2021, 2, 19)
-    assert "us_party" not in eng.run("no_return").final.facts
+    assert final.documents["paris_agreement"].state == "in_force"
+    assert eng.evaluate(out, eng.run("no_return").final)
 
 
 def test_paris_what_if_late_eu_deposit_moves_every_later_date() -> None:
@@ -496,4 +502,5 @@ def test_paris_what_if_late_eu_deposit_moves_every_later_date() -> None:
     assert final.deadlines["withdrawal_notice_possible"].due == D(2019, 12, 15)
     skipped = {x.ref for x in trace.entries if x.kind == "skipped"}
     assert {"cma1", "us_withdrawal_notice", "us_rejoin_acceptance"} <= skipped
-    assert "us_party" in final.facts
+    eng = engine_of("paris-agreement-2015-eu-late")
+    assert eng.evaluate("united_states participates in paris_agreement", final)
