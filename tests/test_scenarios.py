@@ -357,3 +357,176 @@ def test_trade_deal_patterns() -> None:
         "northland.parliament",
         "southland.parliament",
     }
+
+
+# -- cases of the public record ------------------------------------------------------------
+
+RECORD_CASES = {  # base scenario -> its what-if
+    "colombia-farc-2016": "colombia-farc-2016-plebiscite-passes",
+    "paris-agreement-2015": "paris-agreement-2015-eu-late",
+}
+
+
+def patterns(sc: Scenario) -> set[str]:
+    """The patterns of the language a scenario uses, beyond plain dated events."""
+    out = deadline_patterns(sc)
+    if any(d.ratification_by and not d.in_force_before_ratification for d in sc.documents):
+        out.add("ratification_gate")
+    if any(d.in_force_before_ratification for d in sc.documents):
+        out.add("gate_opt_out")
+    if any(e.if_ is not None or e.unless is not None for e in sc.timeline):
+        out.add("conditional_events")
+    if any(e.kind == "extend_deadline" for e in sc.timeline):
+        out.add("extension")
+    if any(e.kind in {"join", "leave", "suspend", "readmit", "exclude"} for e in sc.timeline):
+        out.add("participation")
+    if any(d.anchor is not None and d.anchor.condition for d in sc.deadlines):
+        out.add("anchored_on_a_condition")
+    if sc.rules:
+        out.add("rules")
+    if sc.branches:
+        out.add("branches")
+    if sc.invariants:
+        out.add("invariants")
+    return out
+
+
+def attributions(sc: Scenario) -> list[tuple[str, object]]:
+    """(where, attribution) of every attributed item of the record (not invented ones)."""
+    items: list[tuple[str, object]] = [(f"timeline {e.id}", e.attribution) for e in sc.timeline]
+    items += [(f"deadline {d.id}", d.attribution) for d in sc.deadlines]
+    items += [(f"document {d.id}", d.attribution) for d in sc.documents]
+    items += [(f"rule {r.id}", r.attribution) for r in sc.rules]
+    return items
+
+
+@pytest.mark.parametrize("name", sorted(RECORD_CASES))
+def test_record_case_has_a_source_with_an_address_for_every_event(name: str) -> None:
+    sc = engine_of(name).scenario
+    assert not sc.illustrative
+    urls = {s.id: s.url for s in sc.sources}
+    assert all(u and u.startswith(("http://", "https://")) for u in urls.values()), urls
+    used: set[str] = set()
+    for where, a in attributions(sc):
+        assert a is not None, f"{name}: {where} has no attribution"
+        via = getattr(a, "via", None)
+        assert via in urls, f"{name}: {where} cites {via!r}, not a declared source"
+        used.add(via)
+    assert len(used) >= 8, f"{name}: events cite only {sorted(used)}"
+    for e in sc.timeline:
+        assert e.date is not None
+        if e.date.inferred:
+            assert e.date.note, f"{name}: {e.id} has an inferred date without its reasoning"
+    assert len(sc.sources) >= 10, f"{name}: {len(sc.sources)} sources"
+    assert len(sc.timeline) >= 12, f"{name}: {len(sc.timeline)} events"
+
+
+@pytest.mark.parametrize("name", sorted(RECORD_CASES))
+def test_record_case_uses_at_least_four_patterns(name: str) -> None:
+    found = patterns(engine_of(name).scenario) | patterns(engine_of(RECORD_CASES[name]).scenario)
+    assert len(found) >= 4, found
+
+
+@pytest.mark.parametrize(("base", "child"), sorted(RECORD_CASES.items()))
+def test_record_case_what_if_labels_what_it_invents(base: str, child: str) -> None:
+    text = (SCENARIO_DIR / f"{child}.yaml").read_text(encoding="utf-8")
+    assert f"\nextends: {base}\n" in text
+    assert "\nreplace:\n" in text
+    assert "\nremove:\n" in text
+    b, c = engine_of(base).scenario, engine_of(child).scenario
+    base_events = {e.id: e for e in b.timeline}
+    changed = [e for e in c.timeline if e.id not in base_events or e != base_events[e.id]]
+    assert changed, f"{child}: changes no event"
+    for e in changed:
+        assert e.assumption, f"{child}: {e.id} is invented but carries no assumption"
+        assert e.attribution is not None
+        assert e.attribution.kind.value == "assumption", e.id
+    skipped = [x.ref for x in engine_of(child).run().entries if x.kind == "skipped"]
+    assert skipped, f"{child}: the base's if:/unless: events should react to the change"
+
+
+def test_colombia_plebiscite_lapses_the_first_text_and_congress_ratifies_the_second() -> None:
+    eng = engine_of("colombia-farc-2016")
+    vote = eng.run(until=D(2016, 10, 2)).final
+    assert vote.documents["cartagena_agreement"].state == "lapsed"
+    assert vote.documents["cartagena_agreement"].signed_by == ("colombia", "farc")
+    senate = eng.run(until=D(2016, 11, 29)).final
+    assert senate.documents["bogota_agreement"].state == "signed"
+    assert senate.documents["bogota_agreement"].ratified_by == ("colombia.senate",)
+    final = eng.run().final
+    assert final.documents["bogota_agreement"].state == "in_force"
+    assert final.documents["bogota_agreement"].ratified_by == ("colombia.senate", "colombia.house")
+    assert final.deadlines["d_day"].status.value == "reached"
+    assert final.deadlines["handover_complete"].due == D(2017, 4, 30)
+
+
+def test_colombia_ceasefire_end_date_set_then_extended_once() -> None:
+    final = engine_of("colombia-farc-2016").run().final
+    dl = final.deadlines["ceasefire_end"]
+    assert dl.status.value == "pending"
+    assert [(x.from_due, x.to_due, x.after_expiry) for x in dl.extensions] == [
+        (D(2016, 10, 31), D(2016, 12, 31), False)
+    ]
+    assert "bilateral_ceasefire" in final.facts
+    ended = engine_of("colombia-farc-2016").run("no_extension").final
+    assert ended.deadlines["ceasefire_end"].status.value == "expired"
+    assert "bilateral_ceasefire" not in ended.facts
+
+
+def test_colombia_what_if_skips_the_renegotiation() -> None:
+    trace = engine_of("colombia-farc-2016-plebiscite-passes").run()
+    skipped = {x.ref for x in trace.entries if x.kind == "skipped"}
+    assert {
+        "cartagena_cannot_take_effect",
+        "ceasefire_end_set",
+        "revised_text_announced",
+        "senate_approves",
+        "house_approves",
+        "bogota_in_force",
+    } <= skipped
+    assert trace.final.documents["cartagena_agreement"].state == "in_force"
+    assert trace.final.documents["bogota_agreement"].state == "drafted"
+    assert trace.final.deadlines["ceasefire_end"].status.value == "inactive"
+
+
+def test_paris_enters_into_force_thirty_days_after_the_second_threshold() -> None:
+    eng = engine_of("paris-agreement-2015")
+    before = eng.run(until=D(2016, 11, 3)).final
+    assert before.documents["paris_agreement"].state == "ratified"
+    assert {"parties_threshold_met", "emissions_threshold_met"} <= set(before.facts)
+    final = eng.run(until=D(2016, 11, 4)).final
+    assert final.documents["paris_agreement"].state == "in_force"
+    assert final.deadlines["entry_into_force_day"].anchor == D(2016, 10, 5)
+    assert eng.evaluate("united_states participates in paris_agreement", final)
+
+
+def test_paris_us_out_for_one_year_then_back_thirty_days_after_accepting() -> None:
+    eng = engine_of("paris-agreement-2015")
+    days = {
+        D(2019, 11, 4): True,
+        D(2020, 11, 3): True,
+        D(2020, 11, 4): False,
+        D(2021, 2, 18): False,
+        D(2021, 2, 19): True,
+    }
+    party = "united_states participates in paris_agreement"
+    out = "united_states has withdrawn from paris_agreement"
+    for day, inside in days.items():
+        state = eng.run(until=day).final
+        assert eng.evaluate(party, state) is inside, day
+        assert eng.evaluate(out, state) is not inside, day
+    final = eng.run().final
+    assert final.deadlines["us_rejoin_effective"].due == D(2021, 2, 19)
+    assert final.documents["paris_agreement"].state == "in_force"
+    assert eng.evaluate(out, eng.run("no_return").final)
+
+
+def test_paris_what_if_late_eu_deposit_moves_every_later_date() -> None:
+    trace = engine_of("paris-agreement-2015-eu-late").run()
+    final = trace.final
+    assert final.deadlines["entry_into_force_day"].due == D(2016, 12, 15)
+    assert final.deadlines["withdrawal_notice_possible"].due == D(2019, 12, 15)
+    skipped = {x.ref for x in trace.entries if x.kind == "skipped"}
+    assert {"cma1", "us_withdrawal_notice", "us_rejoin_acceptance"} <= skipped
+    eng = engine_of("paris-agreement-2015-eu-late")
+    assert eng.evaluate("united_states participates in paris_agreement", final)

@@ -35,6 +35,9 @@ class Source(Frozen):
     kind: SourceKind = Field(SourceKind.report, description="What kind of source it is.")
     author: str | None = Field(None, description="Who wrote or issued it.")
     date: str | None = Field(None, description="When it was published, as the source gives it.")
+    url: str | None = Field(
+        None, description="Where the source can be read: its address, as text (never fetched)."
+    )
     note: str | None = Field(None, description="Anything else worth knowing about it.")
 
 
