@@ -370,10 +370,17 @@ RECORD_CASES = {  # base scenario -> its what-if
 def patterns(sc: Scenario) -> set[str]:
     """The patterns of the language a scenario uses, beyond plain dated events."""
     out = deadline_patterns(sc)
-    if any(d.ratification_by and not d.in_force_before_ratification for d in sc.documents):
+    if any(
+        d.ratification_by and not d.in_force_before_ratification and d.entry_into_force is None
+        for d in sc.documents
+    ):
         out.add("ratification_gate")
     if any(d.in_force_before_ratification for d in sc.documents):
         out.add("gate_opt_out")
+    if any(d.entry_into_force is not None for d in sc.documents):
+        out.add("threshold")
+    if any(e.kind == "ratify" and e.result == "failed" for e in sc.timeline):
+        out.add("failed_vote")
     if any(e.if_ is not None or e.unless is not None for e in sc.timeline):
         out.add("conditional_events")
     if any(e.kind == "extend_deadline" for e in sc.timeline):
@@ -449,6 +456,10 @@ def test_colombia_plebiscite_lapses_the_first_text_and_congress_ratifies_the_sec
     eng = engine_of("colombia-farc-2016")
     vote = eng.run(until=D(2016, 10, 2)).final
     assert vote.documents["cartagena_agreement"].state == "lapsed"
+    assert vote.documents["cartagena_agreement"].failed_by == ("colombia.electorate",)
+    assert eng.evaluate(
+        "ratification of cartagena_agreement by colombia.electorate failed", vote
+    )
     assert vote.documents["cartagena_agreement"].signed_by == ("colombia", "farc")
     senate = eng.run(until=D(2016, 11, 29)).final
     assert senate.documents["bogota_agreement"].state == "signed"
