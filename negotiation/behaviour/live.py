@@ -240,8 +240,11 @@ class Bargaining:
                 f"no end after {MAX_ROUNDS:,} rounds: does a deadline move without end?"
             )
         day = self._day()
-        closes = min(s.due(view) for s in self.seats)
-        if day > closes:
+        # a deadline that has no due date yet (it starts later) closes nothing yet; a
+        # seat whose deadline still has none when its turn comes fails in ``due``
+        dues = [d for d in (view.due(s.deadline) for s in self.seats) if d is not None]
+        closes = min(dues) if dues else None
+        if closes is not None and day > closes:
             self._end("deadline", max(self.start, closes), None, view)
             return None
         return day

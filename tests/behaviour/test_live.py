@@ -109,3 +109,19 @@ def test_a_walk_away_inside_the_run_takes_a_position_the_scenario_never_named() 
     assert kinds == [MoveKind.offer, MoveKind.offer, MoveKind.walk_away]
     assert not sim.transcript.turns[-1].refused
     assert sim.trace.final.positions[position_key("union", "pay_deal")].stance == "rejects"
+
+
+def test_a_deadline_that_has_no_due_date_before_the_first_turn_closes_nothing_yet() -> None:
+    """The forum's deadline is inactive on the scenario's first day (no due date yet): the
+    rounds from a later start read it once it runs, instead of failing on day one."""
+    base = engine_of("trade-deal-2026-deadline-effect")
+    assert base.initial_state().deadlines["negotiation_deadline"].due is None
+    strategies = [
+        s.model_copy(update={"deadline": "negotiation_deadline"})
+        for s in base.scenario.strategies
+    ]
+    engine = Engine(base.scenario.model_copy(update={"strategies": strategies}))
+    sim = simulate(engine, "quota_boulware", start=day("2026-02-16"))
+    outcome = sim.transcript.outcome
+    assert outcome.agreed and outcome.day <= outcome.due
+    assert outcome.due == engine.run().final.deadlines["negotiation_deadline"].due
