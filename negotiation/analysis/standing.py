@@ -78,11 +78,9 @@ def standings(engine: Engine, state: State) -> list[Standing]:
         world = world_value(interest, view.state, view.fact)
         low, high = (delayed(in_world(round(x, 9), interest, world), interest.delay, days)
                      for x in (low, high))  # fmt: skip
-        batna, because = interest.reservation.default, None
-        for case in interest.reservation.cases:
-            if engine.evaluate(case.when, state):
-                batna, because = case.value, case.summary or case.when
-                break
+        case = interest.reservation.case(lambda when: engine.evaluate(when, state))
+        batna = interest.reservation.default if case is None else case.value
+        because = None if case is None else case.summary or case.when
         out.append(Standing(interest.party, doc.id, low, high, tuple(open_), tuple(offered),
                             batna, because))  # fmt: skip
     return out

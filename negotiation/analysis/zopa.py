@@ -165,10 +165,9 @@ class Analysis:
         doc = next(d for d in scenario.documents if d.id == document)
         self.space = OutcomeSpace.of(doc)
         self.utilities = [PartyUtility.of(x, self.space) for x in self.interests]
-        self.cases: list[list[tuple[Node, str, float]]] = [
-            [(engine.parse(c.when), c.when, c.value) for c in x.reservation.cases]
-            for x in self.interests
-        ]
+        self.conditions: dict[str, Node] = {
+            c.when: engine.parse(c.when) for x in self.interests for c in x.reservation.cases
+        }
         self.start = engine.start_date()
         self.horizon = engine.horizon(branch)
         self.exact = self.space.size <= exact_limit
@@ -239,17 +238,15 @@ class Analysis:
 
     def batnas(self, day: dt.date) -> list[tuple[float, str | None]]:
         """Each party's BATNA on ``day`` and the condition that set it (None: default)."""
-        state = None
-        if any(self.cases):
-            state = self.engine.run(self.branch, until=day).final
+        if not self.conditions:
+            return [(x.reservation.default, None) for x in self.interests]
+        state = self.engine.run(self.branch, until=day).final
         out: list[tuple[float, str | None]] = []
-        for x, cases in zip(self.interests, self.cases, strict=True):
-            found: tuple[float, str | None] = (x.reservation.default, None)
-            for node, text, value in cases:
-                if state is not None and self.engine.evaluate(node, state):
-                    found = (value, text)
-                    break
-            out.append(found)
+        for x in self.interests:
+            case = x.reservation.case(
+                lambda when: self.engine.evaluate(self.conditions[when], state)
+            )
+            out.append((x.reservation.default, None) if case is None else (case.value, case.when))
         return out
 
     def _delayed(self, vector: bg.Vector, days: int) -> bg.Vector:

@@ -52,7 +52,7 @@ from negotiation.model.dates import FuzzyDate
 from negotiation.model.documents import option_text
 from negotiation.model.errors import AnalysisError
 from negotiation.model.events import Event
-from negotiation.model.interests import Delay, Interest
+from negotiation.model.interests import Batna, Delay, Interest
 from negotiation.model.strategies import PartyStrategy
 from negotiation.model.trace import Trace, TraceEntry
 from negotiation.runtime.engine import Engine
@@ -74,8 +74,8 @@ class Seat:
     strategy: Strategy
     utility: Ranking
     deadline: str
-    batna_default: float
-    batna_cases: tuple[tuple[cond.Node, float], ...]
+    reservation: Batna
+    conditions: dict[str, cond.Node]  # the reservation's conditions, parsed once
     delay: Delay | None
     origin: dt.date
     interest: Interest | None = None  # its states and facts, when it values them
@@ -86,11 +86,11 @@ class Seat:
         cls, engine: Engine, spec: PartyStrategy, interest: Interest, space: OutcomeSpace,
         strategy: Strategy | None = None,
     ) -> Seat:
-        cases = tuple((engine.parse(c.when), c.value) for c in interest.reservation.cases)
+        conditions = {c.when: engine.parse(c.when) for c in interest.reservation.cases}
         return cls(
             spec.party, spec.document, strategy or from_spec(spec),
             Ranking.of(PartyUtility.of(interest, space).every()), spec.deadline,
-            interest.reservation.default, cases, interest.delay, engine.start_date(),
+            interest.reservation, conditions, interest.delay, engine.start_date(),
             interest if interest.states or interest.facts else None,
         )  # fmt: skip
 
@@ -123,7 +123,7 @@ class Seat:
         return found
 
     def batna(self, view: TurnView) -> float:
-        return next((v for node, v in self.batna_cases if view.holds(node)), self.batna_default)
+        return self.reservation.value(lambda when: view.holds(self.conditions[when]))
 
     def worth(self, package: int, day: dt.date, view: TurnView | None = None) -> float:
         """The package's utility to this seat as an agreement on ``day`` (in the world of

@@ -165,14 +165,14 @@ def _side(
 ) -> Side:
     interest = _check(engine, spec)
     utility = Ranking.of(PartyUtility.of(interest, space).every())
-    cases = [(engine.parse(c.when), c.value) for c in interest.reservation.cases]
-    default = interest.reservation.default
+    reservation = interest.reservation
+    conditions = {c.when: engine.parse(c.when) for c in reservation.cases}
 
     def batna(day: dt.date) -> float:
-        if not cases:
-            return default
+        if not conditions:
+            return reservation.default
         state = states(day)
-        return next((v for node, v in cases if engine.evaluate(node, state)), default)
+        return reservation.value(lambda when: engine.evaluate(conditions[when], state))
 
     def due(day: dt.date) -> dt.date:
         found = states(day).deadlines[spec.deadline].due

@@ -40,6 +40,7 @@ How the values turn into utilities, zones of agreement and bargaining solutions 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, model_validator
@@ -145,6 +146,16 @@ class Batna(Frozen):
     cases: list[BatnaCase] = Field(
         [], description="Conditional BATNAs: the first whose condition holds wins."
     )
+
+    def case(self, holds: Callable[[str], bool]) -> BatnaCase | None:
+        """The case that applies: the first whose condition ``holds`` (given the
+        condition's text) says is true; None when the default applies."""
+        return next((c for c in self.cases if holds(c.when)), None)
+
+    def value(self, holds: Callable[[str], bool]) -> float:
+        """The BATNA: the first case that holds, else the default."""
+        found = self.case(holds)
+        return self.default if found is None else found.value
 
 
 class StateValues(Frozen):

@@ -137,10 +137,7 @@ class Table:
 def batna(engine: Engine, interest: Interest, state: State) -> float:
     """The interest's BATNA on a state: the first case whose condition holds, else the
     default."""
-    for case in interest.reservation.cases:
-        if engine.evaluate(case.when, state):
-            return case.value
-    return interest.reservation.default
+    return interest.reservation.value(lambda when: engine.evaluate(when, state))
 
 
 def _settled(space: OutcomeSpace, state: State) -> bool:

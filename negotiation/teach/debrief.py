@@ -206,11 +206,9 @@ def standings(
     days = ((agreed_on or state.date) - engine.start_date()).days
     out = []
     for x in interests:
-        batna, because = x.reservation.default, None
-        for case in x.reservation.cases:
-            if engine.evaluate(case.when, state):
-                batna, because = case.value, case.when
-                break
+        case = x.reservation.case(lambda when: engine.evaluate(when, state))
+        batna = x.reservation.default if case is None else case.value
+        because = None if case is None else case.when
         utility = None
         if package is not None and agreed_on is not None:
             utility = delayed(PartyUtility.of(x, space)(package), x.delay, days)

@@ -19,7 +19,6 @@ from negotiation.model.deadlines import DeadlineStatus
 from negotiation.model.events import Accept, Event, Reject, SetRelation, StatePosition, WalkAway
 from negotiation.model.parties import relation_key
 from negotiation.model.positions import position_key
-from negotiation.model.scenario import Scenario
 from negotiation.model.state import (
     DeadlineState,
     DocumentState,
@@ -31,6 +30,7 @@ from negotiation.model.state import (
     Standing,
     State,
 )
+from negotiation.model.vocabulary import scenario_events
 from negotiation.runtime.compiled._base import (
     ABSENT,
     CLOSED,
@@ -94,23 +94,6 @@ def _day(ordinal: int | None) -> dt.date | None:
     return None if ordinal is None else dt.date.fromordinal(ordinal)
 
 
-def all_events(scenario: Scenario) -> list[Event]:
-    """Every event a scenario holds: timeline, branches, rules' effects, consequences,
-    decision alternatives."""
-    out: list[Event] = list(scenario.timeline)
-    for b in scenario.branches:
-        out.extend(b.add)
-    for r in scenario.rules:
-        out.extend(r.then)
-    for d in scenario.deadlines:
-        if d.consequence is not None:
-            out.extend(d.consequence.effects)
-    for dp in scenario.decisions:
-        for alt in dp.alternatives:
-            out.extend(alt.events)
-    return out
-
-
 def _stance_keys(event: Event) -> list[str]:
     if isinstance(event, Accept | Reject | StatePosition):
         target = f"{event.document}.{event.point}" if event.point else event.document
@@ -172,7 +155,7 @@ class Layout(Parts):
         keys: dict[str, None] = {}
         for p in self.scenario.positions:
             keys[position_key(p.party, p.on)] = None
-        for e in all_events(self.scenario):
+        for e in scenario_events(self.scenario):
             for k in _stance_keys(e):
                 keys[k] = None
         for dp in self.scenario.decisions:
@@ -191,7 +174,7 @@ class Layout(Parts):
 
     def _relation_keys(self, nodes: list[cond.Node]) -> list[str]:
         keys: dict[str, None] = {r.key: None for r in self.scenario.relations}
-        for e in all_events(self.scenario):
+        for e in scenario_events(self.scenario):
             if isinstance(e, SetRelation):
                 keys[relation_key(e.source, e.relation, e.target)] = None
         for node in nodes:

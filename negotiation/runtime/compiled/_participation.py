@@ -32,8 +32,8 @@ from negotiation.model.events import (
     Suspend,
 )
 from negotiation.model.trace import Change
+from negotiation.model.vocabulary import scenario_events
 from negotiation.runtime.compiled._base import DATE, Before, Describe, Op, Pred, W, _ord
-from negotiation.runtime.compiled._layout import all_events
 from negotiation.runtime.compiled._parts import Parts
 from negotiation.runtime.compiled._record import History, Recorder, change
 from negotiation.runtime.compiled._subs import Standings
@@ -93,7 +93,7 @@ class Participation(Parts):
     def _compile_participation(self) -> None:
         """Whether the scenario changes participation (then events are gated), and the
         ``until`` conditions of its exclusions (settling reads them)."""
-        events = all_events(self.scenario)
+        events = scenario_events(self.scenario)
         self.participation_used = any(e.kind in PARTICIPATION_KINDS for e in events)
         self.until_preds: dict[str, tuple[Pred, cond.Node]] = {}
         self.leaves_later = False
