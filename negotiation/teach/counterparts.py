@@ -87,7 +87,7 @@ def _interest(engine: Engine, spec: PartyStrategy) -> Interest | None:
 
 
 @dataclass(frozen=True)
-class Table:
+class PartyTable:
     """One party's strategy on one document, and what it needs to move."""
 
     spec: PartyStrategy
@@ -169,7 +169,7 @@ class Strategic:
             )
         self.engine = engine
         self.script = Scripted(engine, branch)
-        self.tables: tuple[Table, ...] = tuple(
+        self.tables: tuple[PartyTable, ...] = tuple(
             _table(engine, spec) for spec in engine.scenario.strategies if spec.party in wanted
         )
         self.held = {(t.party, t.document) for t in self.tables}
@@ -187,7 +187,7 @@ class Strategic:
                 out.append(event)
         return tuple(out)
 
-    def answer(self, table: Table, turn: Turn) -> Event | None:
+    def answer(self, table: PartyTable, turn: Turn) -> Event | None:
         """The table's move on the turn's day, as an event (None: it waits)."""
         state = turn.state
         if _settled(table.space, state) or _walked(turn, table.party, table.document):
@@ -204,16 +204,16 @@ class Strategic:
         return _event(table, move, turn.day, pending is not None)
 
 
-def _table(engine: Engine, spec: PartyStrategy) -> Table:
+def _table(engine: Engine, spec: PartyStrategy) -> PartyTable:
     interest = _interest(engine, spec)
     assert interest is not None  # strategic_parties checked it
     doc = next(d for d in engine.scenario.documents if d.id == spec.document)
     space = OutcomeSpace.of(doc)
     utility = Ranking.of(PartyUtility.of(interest, space).every())
-    return Table(spec, interest, space, utility, from_spec(spec))
+    return PartyTable(spec, interest, space, utility, from_spec(spec))
 
 
-def _event(table: Table, move: Move, day: dt.date, pending: bool) -> Event | None:
+def _event(table: PartyTable, move: Move, day: dt.date, pending: bool) -> Event | None:
     data: dict[str, object] = {
         "date": day.isoformat(),
         "by": [table.party],
@@ -254,8 +254,8 @@ __all__ = [
     "MODES",
     "Mode",
     "Offered",
+    "PartyTable",
     "Strategic",
-    "Table",
     "batna",
     "counterparts_for",
     "strategic_parties",
