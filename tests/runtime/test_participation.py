@@ -144,6 +144,25 @@ def test_an_excluded_party_cannot_propose_and_is_readmitted_when_its_condition_h
     assert trace.final.excluded == {}
 
 
+@pytest.mark.parametrize(
+    ("until", "lifted"),
+    [("date is on or after 2025-12-01", "2025-12-01"),
+     ("fact x has held for at least 5 days", "2025-11-17")],  # set on the 12th
+)
+def test_an_exclusion_until_a_timed_condition_ends_on_its_day(until: str, lifted: str) -> None:
+    """Nothing happens between the exclusion and its end: the clock stops on the day
+    the condition turns true with the date alone, not at the next event after it."""
+    sc = _sc(ev("exclude", "2025-11-10", by=["a"], party="b", until=until),
+             ev("set_fact", "2025-11-12", fact="x"),
+             ev("propose", "2025-12-20", by=["b"], document="plan"))
+    trace = run(sc)
+    entry = next(e for e in trace.entries if e.kind == "participation")
+    assert entry.date == day(lifted)
+    before = day(lifted).toordinal() - 1
+    assert _holds(sc, "b is excluded from talks", str(day(lifted).fromordinal(before)))
+    assert not _holds(sc, "b is excluded from talks", lifted)
+
+
 def test_an_exclusion_without_until_lasts_until_a_readmission() -> None:
     sc = _sc(ev("exclude", "2025-11-10", by=["a"], party="b"),
              ev("readmit", "2025-11-20", by=["a"], party="b"))

@@ -106,6 +106,7 @@ class Participation(Parts):
         reads: set[int] = set()
         for _, node in self.until_preds.values():
             reads |= self._reads(node)
+            self._until_wakes(node)
         if reads:
             self.settle_reads = self.settle_reads | reads | {self.talks_slot}
 
@@ -114,7 +115,18 @@ class Participation(Parts):
         if found is None:
             node = self.program.parse(text)
             found = self.until_preds[text] = (self.pred(node), node)
+            if hasattr(self, "static_wake"):  # compiled after the clock (a move's op)
+                self._until_wakes(node)
         return found
+
+    def _until_wakes(self, node: cond.Node) -> None:
+        """The clock stops on the days an ``until`` condition may turn true with the date
+        alone, so that an exclusion ends on its day, not at the next stop after it."""
+        for n in cond.walk(node):
+            if isinstance(n, cond.DateCmp):
+                self.static_wake.update((n.day.toordinal(), n.day.toordinal() + 1))
+            elif isinstance(n, cond.FactHeld):
+                self.fact_wake.append((self.fact_slot[n.fact], n.days))
 
     def participation_op(self, event: Event) -> Op:
         """The op of a join, leave, suspend, readmit or exclude."""
