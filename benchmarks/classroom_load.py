@@ -121,9 +121,12 @@ class LoadResult:
 # -- the server ------------------------------------------------------------------------------
 
 
-def start_server(db: Path) -> tuple[subprocess.Popen[bytes], str, str]:
-    """``negotiation classroom`` on a free port of 127.0.0.1: (process, base, instructor)."""
-    command = [sys.executable, "-m", "negotiation.cli", "classroom", "-s", SCENARIO]
+def start_server(
+    db: Path, scenario: str = SCENARIO
+) -> tuple[subprocess.Popen[bytes], str, str]:
+    """``negotiation classroom`` on a free port of 127.0.0.1: (process, base, instructor).
+    The classroom tests start their servers with it too."""
+    command = [sys.executable, "-m", "negotiation.cli", "classroom", "-s", scenario]
     command += ["--host", "127.0.0.1", "--port", "0", "--db", str(db)]
     errors = db.with_suffix(".stderr")
     with errors.open("ab") as log:
