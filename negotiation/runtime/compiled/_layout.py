@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from negotiation import conditions as cond
 from negotiation.model._base import construct
@@ -103,6 +104,15 @@ def _stance_keys(event: Event) -> list[str]:
     return []
 
 
+MADE_MAX = 64
+"""How many decoded states a layout remembers the encoding of (each keeps its state
+alive; stepping on from one of the last few is the common case)."""
+
+
+PARTS_MAX = 4096
+"""How many decoded parts of states a layout keeps for sharing before it starts again."""
+
+
 class Layout(Parts):
     """Slots, and encoding and decoding states."""
 
@@ -135,6 +145,8 @@ class Layout(Parts):
         self.rule_slot = {r: base + i for i, r in enumerate(self.rule_ids)}
         self.talks_slot = base + len(self.rule_ids)  # exclusions from the talks
         self.width = self.talks_slot + 1
+        self._made: dict[int, tuple[State, tuple[Any, ...], History]] = {}
+        self._part: dict[tuple[Any, ...], Any] = {}
         self.lc_guards = {
             lc_id: [self.pred(n) for n in nodes]
             for lc_id, nodes in program.compiled.lifecycle_guards.items()
@@ -217,7 +229,16 @@ class Layout(Parts):
         return tuple(sorted(items, key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
 
     def encode_state(self, st: State) -> tuple[W, History]:
-        """A state as a working list (root, cursor and taken 0) and its history."""
+        """A state as a working list (root, cursor and taken 0) and its history.
+
+        A state this layout decoded lately is not encoded again: its list and history are
+        remembered (``decode_state``), so stepping on from the state a step returned (as
+        ``step``, ``play`` and the classroom do) costs no encoding. States are frozen, so
+        the one remembered is the one asked for."""
+        made = self._made.pop(id(st), None)
+        if made is not None and made[0] is st and len(made[1]) == self.width:
+            self._made[id(st)] = made  # the most recently used last
+            return list(made[1]), made[2].copy()
         h = History(step=st.step)
         for k in st.positions:
             self._ensure_position(k)
@@ -267,30 +288,33 @@ class Layout(Parts):
         w[self.talks_slot] = tuple(sorted(
             (p, x.since.toordinal(), x.until) for p, x in st.excluded.items()
         ))
+        self._remember(st, w, h.copy())
         return w, h
 
     def decode_state(self, w: W, h: History) -> State:
-        """The ``State`` of a working list and its history."""
-        items = self.subs.items
+        """The ``State`` of a working list and its history.
+
+        Equal parts (a document's sub-state and version, a deadline's slot and history, a
+        rule's count) decode to one shared frozen object, made once (``_part``)."""
+        items, part = self.subs.items, self._part
         documents = {}
         for doc_id, i in zip(self.doc_ids, range(FIRST_DOC, self.doc_end), strict=True):
-            sub = items[w[i]]
-            documents[doc_id] = construct(DocumentState, {
-                "state": sub.state, "visited": sub.visited, "points": dict(sub.points),
-                "signed_by": sub.signed_by, "ratified_by": sub.ratified_by,
-                "version": h.versions.get(doc_id), "values": dict(sub.values),
-                "offer": offer_state(sub.offer), "texts": dict(sub.texts),
-                "points_total": self.program.documents[doc_id].points_total,
-                "parties": standings(sub.parties),
-                "failed_by": sub.failed,
-            })
+            key: tuple[Any, ...] = ("doc", i, w[i], h.versions.get(doc_id))
+            doc = part.get(key)
+            if doc is None:
+                doc = part[key] = self._document(doc_id, items[w[i]], key[3])
+            documents[doc_id] = doc
         positions = {}
+        pos_slot = self.pos_slot
         for k, (since, conditions) in h.positions.items():
-            stance = w[self.pos_slot[k]]
+            stance = w[pos_slot[k]]
             if stance is not None:
-                positions[k] = construct(
-                    PositionState, {"stance": stance, "since": since, "conditions": conditions}
-                )
+                key = ("position", stance, since, conditions)
+                ps = part.get(key)
+                if ps is None:
+                    ps = part[key] = construct(PositionState, {
+                        "stance": stance, "since": since, "conditions": conditions})
+                positions[k] = ps
         mask = w[self.rel_slot]
         relations = {k: since for k, since in h.relations.items() if mask & self.rel_bit[k]}
         facts = {
@@ -301,22 +325,69 @@ class Layout(Parts):
         unknown = tuple(f for f, j in self.fact_slot.items() if w[j] == UNKNOWN)
         deadlines = {}
         for d_id, j in self.dl_slot.items():
-            status, due, opens, binding, cut, dec = w[j]
             dh = h.deadlines[d_id]
-            deadlines[d_id] = construct(DeadlineState, {
-                "status": DeadlineStatus(status),
-                "due": None if due is None else dt.date.fromordinal(due),
-                "opens": None if opens is None else dt.date.fromordinal(opens),
-                "anchor": dh.anchor, "binding": binding, "extensions": dh.extensions,
-                "resolved_on": dh.resolved_on, "cutoff_done": cut,
-                "decision": decided_state(dec),
-            })
-        rules = {r: construct(RuleState, {"fired": h.fired.get(r, 0), "last": bool(w[j] & 1)})
-                 for r, j in self.rule_slot.items()}
-        return construct(State, {
+            key = ("deadline", j, w[j], dh.anchor, dh.extensions, dh.resolved_on)
+            ds = part.get(key)
+            if ds is None:
+                ds = part[key] = self._deadline(w[j], dh)
+            deadlines[d_id] = ds
+        rules = {}
+        for r, j in self.rule_slot.items():
+            key = ("rule", h.fired.get(r, 0), bool(w[j] & 1))
+            rs = part.get(key)
+            if rs is None:
+                rs = part[key] = construct(RuleState, {"fired": key[1], "last": key[2]})
+            rules[r] = rs
+        if len(part) > PARTS_MAX:
+            part.clear()
+        state = construct(State, {
             "date": dt.date.fromordinal(w[DATE]), "closed": w[CLOSED], "documents": documents,
             "positions": positions, "relations": relations, "facts": facts,
             "deadlines": deadlines, "rules": rules, "step": h.step,
             "excluded": exclusions(w[self.talks_slot]),
             "unknown_facts": unknown,
+        })
+        self._remember(state, w, self._as_encoded(w, h))
+        return state
+
+    def _remember(self, st: State, w: W, h: History) -> None:
+        """Keep ``st``'s encoding (``encode_state``), the least recently used one out."""
+        made = self._made
+        if len(made) >= MADE_MAX:
+            del made[next(iter(made))]
+        made[id(st)] = (st, (0, 0, 0, *w[DATE:]), h)
+
+    def _as_encoded(self, w: W, h: History) -> History:
+        """A copy of ``h`` as ``encode_state`` gives it for the decoded state: only the
+        positions and relations that hold, every rule's firing count."""
+        out = h.copy()
+        out.positions = {k: v for k, v in h.positions.items()
+                         if w[self.pos_slot[k]] is not None}
+        mask = w[self.rel_slot]
+        out.relations = {k: v for k, v in h.relations.items() if mask & self.rel_bit[k]}
+        out.fired = {r: h.fired.get(r, 0) for r in self.rule_ids}
+        out.versions = {d: h.versions.get(d) for d in self.doc_ids}
+        return out
+
+    def _document(self, doc_id: str, sub: Sub, version: str | None) -> DocumentState:
+        return construct(DocumentState, {
+            "state": sub.state, "visited": sub.visited, "points": dict(sub.points),
+            "signed_by": sub.signed_by, "ratified_by": sub.ratified_by,
+            "version": version, "values": dict(sub.values),
+            "offer": offer_state(sub.offer), "texts": dict(sub.texts),
+            "points_total": self.program.documents[doc_id].points_total,
+            "parties": standings(sub.parties),
+            "failed_by": sub.failed,
+        })
+
+    @staticmethod
+    def _deadline(slot: Any, dh: DeadlineHistory) -> DeadlineState:
+        status, due, opens, binding, cut, dec = slot
+        return construct(DeadlineState, {
+            "status": DeadlineStatus(status),
+            "due": None if due is None else dt.date.fromordinal(due),
+            "opens": None if opens is None else dt.date.fromordinal(opens),
+            "anchor": dh.anchor, "binding": binding, "extensions": dh.extensions,
+            "resolved_on": dh.resolved_on, "cutoff_done": cut,
+            "decision": decided_state(dec),
         })

@@ -20,6 +20,9 @@ from negotiation.runtime.compiled._subs import Subs
 from negotiation.runtime.compiled._votes import Votes
 from negotiation.runtime.program import Program
 
+RECENT_OPS = 64
+"""How many events a runtime remembers the op of (``op_of``)."""
+
 
 class Runtime(
     Layout, Conditions, Acts, Votes, Offers, Publication, Participation, DecidedLater, Clock,
@@ -63,6 +66,7 @@ class Runtime(
             lc_id: {k: tuple(lc.guard_indices(*k)) for k in lc.table}
             for lc_id, lc in self.lifecycles.items()
         }
+        self._recent_ops: dict[int, tuple[Event, Op]] = {}
         self._layout(nodes)
         self._compile_participation()
         self._compile_clock()
@@ -71,7 +75,16 @@ class Runtime(
 
     def op_of(self, event: Event) -> Op:
         """The op of an event, after giving the positions it names slots (an event from
-        outside the scenario, a move a user types, may name new ones). Not kept: a run
-        compiles each event as it comes, so that its ops do not outlive it."""
-        self.ensure(event)
-        return self.op(event)
+        outside the scenario, a move a user types, may name new ones). Not kept beyond
+        the last few events asked for: a run compiles each event as it comes, so that its
+        ops do not outlive it; a menu checks a move and then applies the same event
+        (events are frozen, so the op of the one remembered is the one asked for)."""
+        recent = self._recent_ops
+        got = recent.pop(id(event), None)
+        if got is None or got[0] is not event:
+            self.ensure(event)
+            got = (event, self.op(event))
+            if len(recent) >= RECENT_OPS:
+                del recent[next(iter(recent))]  # the least recently used
+        recent[id(event)] = got
+        return got[1]
