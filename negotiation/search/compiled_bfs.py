@@ -92,7 +92,7 @@ def expand_portable(compiled: CompiledSpace, packed: list[Portable],
                 out.append((compiled.outcome(s), None, []))
             continue
         kids: list[tuple[Code, Portable | None, bytes, list[InvariantBreach]]] = []
-        for code, child in children:
+        for code, child, _ in children:
             found = breaches_of(compiled, s, child) if breaches(s, child) else []
             k = key(child)
             if k in sent:
@@ -193,7 +193,7 @@ class _Walk:
                     continue
                 root = roots[index]
                 docs = s[lo:hi]
-                for code, child in children:
+                for code, child, _ in children:
                     transitions += 1
                     if (
                         (always and breaches(s, child))

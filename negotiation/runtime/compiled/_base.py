@@ -119,6 +119,12 @@ class Op:
     cause: str | None = None
     only: tuple[Only, ...] = ()
     """The event's ``if`` / ``unless``: when one fails, the event is skipped."""
+    plain: bool = False
+    """Performing it is only ``mutate``: no effects, no deadline anchored on it (set
+    with ``settles``)."""
+    touched: set[int] | None = None
+    """The slots settling after it looks at (``Settle.touched_by``; set with
+    ``settles``)."""
 
 
 @dataclass(slots=True)

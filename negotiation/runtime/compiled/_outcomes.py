@@ -37,8 +37,18 @@ class Outcomes(SearchParts):
 
     def doc_breaches(self, before: S, after: S) -> bool:
         """Whether a document's change breaks a built-in invariant (the part of
-        ``breaches`` the search runs when no invariant is declared)."""
-        return next(self._doc_found(before, after), None) is not None
+        ``breaches`` the search runs when no invariant is declared). Most changes risk
+        nothing (``_risk``): only where one does is ``_doc_found`` asked."""
+        risky = self._risky
+        for i in range(FIRST_DOC, self.doc_end):
+            a, b = before[i], after[i]
+            if a != b:
+                kinds = risky.get((i, a, b))
+                if kinds is None:
+                    kinds = risky[(i, a, b)] = self._risk(i, a, b)
+                if kinds:
+                    return next(self._doc_found(before, after), None) is not None
+        return False
 
     def breach_list(self, before: S | None, after: S) -> list[InvariantBreach]:
         """Every invariant the step breaks, with its reasons."""

@@ -41,11 +41,10 @@ class Settle(Parts):
             self._ops.append(op)
 
     def _mark(self, op: Op) -> None:
-        op.settles = (
-            op.writes is None
-            or bool(op.writes & self.settle_reads)
-            or (op.event_id is not None and op.event_id in self.anchored_on_events)
-        )
+        anchors = op.event_id is not None and op.event_id in self.anchored_on_events
+        op.settles = op.writes is None or bool(op.writes & self.settle_reads) or anchors
+        op.plain = op.writes is not None and not op.effects and not anchors
+        op.touched = None if op.writes is None or op.effects or anchors else set(op.writes)
 
     def _finish_ops(self) -> None:
         """Mark the ops compiled so far; ops compiled later are marked as they come."""
@@ -84,7 +83,10 @@ class Settle(Parts):
                 self._blocked(w, op, rec, None)
             return False
         if rec is None:
-            self.perform(w, op, None, None)
+            if op.plain:
+                op.mutate(w)
+            else:
+                self.perform(w, op, None, None)
             if op.settles:
                 self.settle(w, None, self.touched_by(op))
             return True
@@ -141,9 +143,7 @@ class Settle(Parts):
     def touched_by(self, op: Op) -> set[int] | None:
         """The slots an applied op may have changed (None: any, through its effects or
         the deadlines it anchors): what settling after it looks at."""
-        if op.writes is None or op.effects or op.event_id in self.anchored_on_events:
-            return None
-        return set(op.writes)
+        return op.touched
 
     def settle(
         self, w: W, rec: Recorder | None = None, touched: set[int] | None = None

@@ -190,14 +190,16 @@ class Steps(SearchParts):
         """(children with their codes, stuck?); no children and not stuck: the node is
         terminal."""
         try:
-            return self.expand_settled(s)
+            children, stuck = self.expand_settled(s)
         except _RuleLoopError:
             return [], True
+        return [(code, child) for code, child, _ in children], stuck
 
-    def expand_settled(self, s: S) -> tuple[Children, bool]:
-        """``expand``, raising ``_RuleLoopError`` where rules do not settle."""
+    def expand_settled(self, s: S) -> tuple[list[TracedChild], bool]:
+        """``expand``, raising ``_RuleLoopError`` where rules do not settle; each child
+        as ``_next`` gives it (its third part None: nothing recorded)."""
         children, stuck = self._next(s, None)
-        return [(code, child) for code, child, _ in children], stuck is not None
+        return children, stuck is not None
 
     def expand_traced(self, s: S, h: History) -> tuple[list[TracedChild], str | None]:
         """``expand`` with what each edge did (its events, trace entries, decision and
@@ -272,7 +274,7 @@ class Steps(SearchParts):
         base[CURSOR] = cursor
         base[TAKEN] = taken
         dp = dec.spec
-        dated = FuzzyDate.of(dt.date.fromordinal(s[DATE]))
+        dated = None if h is None else FuzzyDate.of(dt.date.fromordinal(s[DATE]))
         blocked: list[str] = []
         for k, compiled in enumerate(dec.alternatives):
             w = base.copy()
@@ -297,9 +299,12 @@ class Steps(SearchParts):
                 if not closed:  # a legal move on a closed day is blocked as late
                     w = base.copy()
                     if h is None:
-                        self.perform(w, op, None, None)
+                        if op.plain:
+                            op.mutate(w)
+                        else:
+                            self.perform(w, op, None, None)
                         if op.settles:
-                            settle(w, None, self.touched_by(op))
+                            settle(w, None, op.touched)
                         edges.append((codes[moves], tuple(w), None))
                     else:
                         assert op.event is not None
