@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel
-
 from negotiation import conditions as cond
 from negotiation.model.deadlines import Deadline
 from negotiation.model.documents import Document
@@ -21,7 +19,7 @@ from negotiation.model.errors import ScenarioError
 from negotiation.model.events import Event, UnknownFact
 from negotiation.model.rules import Rule
 from negotiation.model.scenario import Branch, Scenario
-from negotiation.model.vocabulary import ScenarioVocabulary
+from negotiation.model.vocabulary import ScenarioVocabulary, scenario_events
 from negotiation.runtime.lifecycles import Lifecycle
 from negotiation.runtime.validate import check_scenario
 
@@ -162,17 +160,7 @@ __all__ = ["MAX_SETTLE_STEPS", "Compiled", "Program"]
 
 def _unknowable_facts(scenario: Scenario) -> frozenset[str]:
     """The facts a scenario starts unknown or makes unknown by an event (in its timeline,
-    branches, rules, deadline consequences or decisions)."""
+    branches, rules, deadline consequences or decisions: ``scenario_events``)."""
     out = {f.id for f in scenario.facts if f.initially == "unknown"}
-    stack: list[object] = [scenario]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, UnknownFact):
-            out.add(item.fact)
-        elif isinstance(item, BaseModel):
-            stack.extend(item.__dict__.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
+    out.update(e.fact for e in scenario_events(scenario) if isinstance(e, UnknownFact))
     return frozenset(out)

@@ -391,17 +391,18 @@ class _Checker:
             self.condition((*path, "unless"), e.unless)
         for j, who in enumerate(e.by):
             self.ref((*path, "by", j), who, self.parties, "party or body")
-        doc = getattr(e, "document", None)
+        fields = e.__dict__  # plain reads: an absent field must not go through __getattr__
+        doc = fields.get("document")
         if isinstance(doc, str):
             if not self.ref((*path, "document"), doc, self.docs, "document"):
                 return
-            point = getattr(e, "point", None)
+            point = fields.get("point")
             if isinstance(point, str):
                 self.ref((*path, "point"), point, self.v.points(doc), f"point of {doc}")
-        d_id = getattr(e, "deadline", None)
+        d_id = fields.get("deadline")
         if isinstance(d_id, str):
             self.ref((*path, "deadline"), d_id, self.deadlines, "deadline")
-        fact = getattr(e, "fact", None)
+        fact = fields.get("fact")
         if isinstance(fact, str):
             self.ref((*path, "fact"), fact, self.facts, "fact")
         if e.kind in ("offer", "counter"):

@@ -100,13 +100,27 @@ def _frozen(value: Any) -> Hashable:
     return frozen
 
 
+_READ: dict[type, tuple[str, ...]] = {}
+"""Per event class, the fields its op may read (every field but ``_UNREAD``'s)."""
+
+
+def _read_fields(kind: type) -> tuple[str, ...]:
+    names = _READ.get(kind)
+    if names is None:
+        skip = _UNREAD - {"id"} if kind is ExtendDeadline else _UNREAD
+        model_fields: dict[str, Any] = getattr(kind, "model_fields", {})
+        names = _READ[kind] = tuple(k for k in model_fields if k not in skip)
+    return names
+
+
 def _semantic_key(event: Event) -> Hashable | None:
     """What an event's op depends on; None when it cannot be told (not hashable)."""
-    skip = _UNREAD - {"id"} if isinstance(event, ExtendDeadline) else _UNREAD
+    kind = type(event)
+    d = event.__dict__
     try:
-        key = (type(event), tuple(
-            (k, v if type(v) in _PLAIN else _frozen(v))
-            for k, v in event.__dict__.items() if k not in skip
+        key = (kind, tuple(
+            v if type(v) in _PLAIN else _frozen(v)
+            for v in map(d.get, _read_fields(kind))
         ))
         hash(key)
     except TypeError:
