@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Literal, Protocol, overload
+
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
 
 from negotiation.model._base import Frozen, ReprArgs, Shown, counted
 from negotiation.model.attribution import Attribution
@@ -51,6 +55,78 @@ class TraceEntry(Frozen):
     cause: str | None = None
 
 
+class Unbuilt(Protocol):
+    """A trace entry a run wrote down but has not built yet (the runtime's recorder
+    keeps its facts; the words and the pydantic object are made when it is read)."""
+
+    def build(self) -> TraceEntry: ...
+
+
+class Entries(Sequence[TraceEntry]):
+    """A trace's entries, each built into a ``TraceEntry`` when it is first read.
+
+    A run writes its entries down as compact records; a trace that nobody reads (a
+    search, a benchmark, a check of expectations alone) never words them. Reading an
+    entry (index, iteration, ``len`` aside) builds it once and keeps it. Equal to a
+    tuple of the same entries; dumped (``model_dump``, JSON) as that tuple is."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Iterable[TraceEntry | Unbuilt] = ()) -> None:
+        self._items: list[TraceEntry | Unbuilt] = list(items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def _at(self, i: int) -> TraceEntry:
+        item = self._items[i]
+        if isinstance(item, TraceEntry):
+            return item
+        entry = self._items[i] = item.build()
+        return entry
+
+    @overload
+    def __getitem__(self, i: int) -> TraceEntry: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[TraceEntry, ...]: ...
+    def __getitem__(self, i: int | slice) -> TraceEntry | tuple[TraceEntry, ...]:
+        if isinstance(i, slice):
+            return tuple(self._at(j) for j in range(*i.indices(len(self._items))))
+        return self._at(i)
+
+    def __iter__(self) -> Iterator[TraceEntry]:
+        at = self._at
+        for i in range(len(self._items)):
+            yield at(i)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Entries | tuple):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Entries, (tuple(self),)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        entries = handler.generate_schema(tuple[TraceEntry, ...])
+        return core_schema.union_schema(
+            [core_schema.is_instance_schema(cls),
+             core_schema.no_info_after_validator_function(cls, entries)],
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                tuple, return_schema=entries
+            ),
+        )
+
+
 class ExpectationResult(Frozen):
     at: dt.date
     that: str
@@ -77,7 +153,8 @@ class Trace(Frozen):
     branch: str | None = None
     start: dt.date
     horizon: dt.date | None = None
-    entries: tuple[TraceEntry, ...]
+    entries: Entries
+    """Built when read (``Entries``); a tuple of ``TraceEntry`` is accepted too."""
     final: State
     expectations: tuple[ExpectationResult, ...] = ()
     violations: tuple[InvariantViolation, ...] = ()

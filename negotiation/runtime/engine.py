@@ -28,9 +28,15 @@ from negotiation.model.events import Event, describe
 from negotiation.model.positions import position_key
 from negotiation.model.scenario import Branch, Expectation, Scenario, list_assumptions
 from negotiation.model.state import DeadlineState, DocumentState, PositionState, RuleState, State
-from negotiation.model.trace import ExpectationResult, InvariantViolation, Trace, TraceEntry
+from negotiation.model.trace import (
+    Entries,
+    ExpectationResult,
+    InvariantViolation,
+    Trace,
+    TraceEntry,
+)
 from negotiation.runtime import collect
-from negotiation.runtime.compiled import History, Recorder, Runtime
+from negotiation.runtime.compiled import History, Pending, Recorder, Runtime
 from negotiation.runtime.compiled._base import CLOSED, DATE, Op, W
 from negotiation.runtime.program import Program
 from negotiation.runtime.turns import Turns, TurnView
@@ -292,7 +298,7 @@ class Engine:
             branch=branch,
             start=first.date,
             horizon=stop,
-            entries=tuple(run.entries),
+            entries=Entries(run.entries),
             final=self.runtime.decode_state(run.w, run.h),
             expectations=tuple(run.results),
             violations=tuple(run.broken.values()),
@@ -344,7 +350,8 @@ class _Run:
         self.engine = engine
         self.rt = engine.runtime
         self.w, self.h = self.rt.encode_state(first)
-        self.entries: list[TraceEntry] = []
+        self.entries: list[TraceEntry | Pending] = []
+        """built when the trace is read (``model.trace.Entries``)"""
         self.pending = pending
         self.results: list[ExpectationResult] = []
         self.broken: dict[str, InvariantViolation] = {}
@@ -369,7 +376,7 @@ class _Run:
                 )
 
     def _recorded(self, rec: Recorder) -> None:
-        self.entries.extend(rec.finish())
+        self.entries.extend(rec.pending())
         if self.invariants:
             self.watch()
 
@@ -415,7 +422,12 @@ class _Run:
             if len(self.w) < self.rt.width:  # op_of appended it, with no stance yet
                 self.w.extend([None] * (self.rt.width - len(self.w)))
             self.apply(event, op, day)
-            turns.seen(next(e for e in self.entries[count:] if e.ref == event.id))
+            entries = self.entries
+            i = next(i for i in range(count, len(entries)) if entries[i].ref == event.id)
+            entry = entries[i]
+            if isinstance(entry, Pending):
+                entry = entries[i] = entry.build()
+            turns.seen(entry)
 
     def apply(self, event: Event, op: Op, day: dt.date) -> None:
         rec = Recorder(self.h)

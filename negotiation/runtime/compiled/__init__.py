@@ -44,7 +44,7 @@ function), ``_outcomes`` (invariant breaches and outcome labels) and ``space``
 from __future__ import annotations
 
 from negotiation.runtime.compiled._base import NotCompilableError
-from negotiation.runtime.compiled._record import History, Recorder
+from negotiation.runtime.compiled._record import History, Pending, Recorder
 from negotiation.runtime.compiled._runtime import Runtime
 
-__all__ = ["History", "NotCompilableError", "Recorder", "Runtime"]
+__all__ = ["History", "NotCompilableError", "Pending", "Recorder", "Runtime"]

@@ -102,15 +102,93 @@ def _entry(**values: Any) -> TraceEntry:
     return construct(TraceEntry, values)
 
 
-class Recorder:
-    """A history and the entries written since the recorder was made.
+def _one(shared: dict[Any, Any], value: Any) -> Any:
+    """``shared``'s copy of ``value`` (``History.one``)."""
+    got = shared.get(value)
+    if got is None:
+        if len(shared) >= SHARED_MAX:
+            shared.clear()
+        got = shared[value] = value
+    return got
 
-    ``fired`` collects, for the top-level event being applied, the ids of the deadlines
-    and rules that settling moved (the event entry's ``fired``)."""
+
+class Pending:
+    """A trace entry as a run writes it down: its facts, not yet its words.
+
+    ``build`` makes the ``TraceEntry``: an event's summary (``describe``), its shown
+    date, who made it, taken from the event when the entry is read (``model.trace.
+    Entries``), so that a run nobody reads pays for none of it. ``event`` is None for
+    what the clock or a rule did (``summary`` and ``attribution`` are then given)."""
+
+    __slots__ = (
+        "assumption",
+        "attribution",
+        "cause",
+        "changes",
+        "date",
+        "event",
+        "fired",
+        "kind",
+        "reasons",
+        "ref",
+        "seq",
+        "shared",
+        "summary",
+    )
+
+    def __init__(
+        self, seq: int, date: dt.date, kind: EntryKind, ref: str | None, event: Event | None,
+        summary: str | None, changes: tuple[Change, ...], reasons: tuple[str, ...],
+        cause: str | None, attribution: Attribution | None, assumption: str | None,
+        shared: dict[Any, Any],
+    ) -> None:
+        self.seq = seq
+        self.date = date
+        self.kind = kind
+        self.ref = ref
+        self.event = event
+        self.summary = summary
+        self.changes = changes
+        self.reasons = reasons
+        self.fired: tuple[str, ...] = ()
+        self.cause = cause
+        self.attribution = attribution
+        self.assumption = assumption
+        self.shared = shared
+
+    def build(self) -> TraceEntry:
+        """The ``TraceEntry`` (equal values shared with the run's other entries)."""
+        shared = self.shared
+        event = self.event
+        if event is None:
+            return _entry(
+                seq=self.seq, date=self.date, date_display=_one(shared, self.date.isoformat()),
+                kind=self.kind, ref=self.ref, event_kind=None,
+                summary=_one(shared, self.summary), by=(), attribution=self.attribution,
+                assumption=self.assumption, changes=self.changes, reasons=self.reasons,
+                fired=self.fired, cause=self.cause,
+            )
+        shown = event.date.display() if event.date is not None else self.date.isoformat()
+        return _entry(
+            seq=self.seq, date=self.date, date_display=_one(shared, shown), kind=self.kind,
+            ref=event.id, event_kind=event.kind,
+            summary=_one(shared, event.summary or describe(event)),
+            by=_one(shared, tuple(event.by)) if event.by else (),
+            attribution=event.attribution, assumption=event.assumption, changes=self.changes,
+            reasons=self.reasons, fired=self.fired, cause=self.cause,
+        )
+
+
+class Recorder:
+    """A history and the entries written since the recorder was made (``Pending``:
+    built into ``TraceEntry`` objects by ``finish``, or later by whoever reads them).
+
+    An event entry's ``fired`` is set, for the top-level event being applied, to the
+    ids of the deadlines and rules that settling moved."""
 
     def __init__(self, history: History) -> None:
         self.h = history
-        self.entries: list[TraceEntry] = []
+        self.entries: list[Pending] = []
 
     def system(
         self,
@@ -126,11 +204,9 @@ class Recorder:
         """Record what the clock or a rule did (not an event)."""
         h = self.h
         h.step += 1
-        self.entries.append(_entry(
-            seq=h.step, date=date, date_display=h.one(date.isoformat()), kind=kind, ref=ref,
-            event_kind=None, summary=h.one(summary), by=(), attribution=attribution,
-            assumption=assumption, changes=h.changes(changes),
-            reasons=h.one(tuple(reasons)) if reasons else (), fired=(), cause=None,
+        self.entries.append(Pending(
+            h.step, date, kind, ref, None, summary, h.changes(changes),
+            h.one(tuple(reasons)) if reasons else (), None, attribution, assumption, h.shared,
         ))
 
     def event(
@@ -141,17 +217,13 @@ class Recorder:
         changes: Sequence[Change] = (),
         reasons: Sequence[str] = (),
         cause: str | None = None,
-    ) -> TraceEntry:
+    ) -> Pending:
         """An entry for an event (not yet placed among the entries)."""
         h = self.h
         h.step += 1
-        shown = event.date.display() if event.date is not None else date.isoformat()
-        return _entry(
-            seq=h.step, date=date, date_display=h.one(shown), kind=kind, ref=event.id,
-            event_kind=event.kind, summary=h.one(event.summary or describe(event)),
-            by=h.one(tuple(event.by)) if event.by else (), attribution=event.attribution,
-            assumption=event.assumption, changes=h.changes(changes),
-            reasons=h.one(tuple(reasons)) if reasons else (), fired=(), cause=cause,
+        return Pending(
+            h.step, date, kind, event.id, event, None, h.changes(changes),
+            h.one(tuple(reasons)) if reasons else (), cause, None, None, h.shared,
         )
 
     def late(self, today: dt.date, day: dt.date, event: Event) -> TraceEntry:
@@ -161,14 +233,17 @@ class Recorder:
                else f"{day} has already been closed")
         entry = self.event(today, "blocked", event, reasons=(why,))
         self.h.step -= 1
-        return entry
+        return entry.build()
+
+    def pending(self) -> list[Pending]:
+        """The entries, numbered in order after the history's step before them (an
+        event's entry is placed before what its consequences wrote, so it took a later
+        number); not built."""
+        base = self.h.step - len(self.entries)
+        for i, e in enumerate(self.entries, base + 1):
+            e.seq = i
+        return self.entries
 
     def finish(self) -> tuple[TraceEntry, ...]:
-        """Number the entries in order, after the history's step before them (an event's
-        entry is placed before what its consequences wrote, so it took a later number)."""
-        base = self.h.step - len(self.entries)
-        self.entries = [
-            e if e.seq == base + i + 1 else e.model_copy(update={"seq": base + i + 1})
-            for i, e in enumerate(self.entries)
-        ]
-        return tuple(self.entries)
+        """The entries, numbered (``pending``) and built."""
+        return tuple(e.build() for e in self.pending())

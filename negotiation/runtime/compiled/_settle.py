@@ -93,7 +93,7 @@ class Settle(Parts):
         index = self.perform(w, op, rec, None)
         fired = self.settle(w, rec, self.touched_by(op)) if op.settles else None
         if fired:
-            rec.entries[index] = rec.entries[index].model_copy(update={"fired": tuple(fired)})
+            rec.entries[index].fired = tuple(fired)
         return True
 
     def apply_effect(self, w: W, op: Op, rec: Recorder | None, cause: str | None) -> None:
