@@ -19,7 +19,9 @@ Pieces (see docs/performance.md for what each measures and why):
 * testing: ``negotiation.testing.check_machine`` (its defaults) on a scenario whose
   invariant first breaks 45 steps in (``benchmarks/deep_failure.py``): seconds to the
   first reported failure -> ``testing_first_failure_s``;
-* cli: ``negotiation run`` of the seed scenario vs the import floor -> ``cli_ratio``;
+* cli: ``negotiation run`` of the seed scenario vs the import floor -> ``cli_ratio``; the
+  floor plus defining and building the scenario file's pydantic schema (the least any
+  pydantic-validated command of ours pays) vs the floor -> ``cli_schema_floor_ratio``;
 * parallel: explore (and sample, when it exists) with 1 and 2 workers ->
   ``explore_speedup_2w``, ``sample_speedup_2w``;
 * bargains: strategy-driven runs (``negotiation sample --strategies``) of the bundled
@@ -75,6 +77,7 @@ KEYS = (
     "per_item_ratio_10k_vs_1k_rules",
     "testing_first_failure_s",
     "cli_ratio",
+    "cli_schema_floor_ratio",
     "sample_speedup_2w",
     "explore_speedup_2w",
     "sample_runs_per_s",
@@ -563,22 +566,34 @@ def _wall(cmd: list[str], runs: int) -> list[float]:
 def bench_cli(cfg: Config, rep: Report) -> None:
     floor_cmd = [sys.executable, "-c", "import typer, pydantic, transitions, yaml"]
     cli_cmd = [sys.executable, "-m", "negotiation.cli", "run"]
+    # the floor, then the scenario file's models defined and their validator built (as
+    # the first validation builds it: the models defer it): what validating a file costs
+    # before any of our work, whatever the command
+    schema_cmd = [sys.executable, "-c", "import typer, pydantic, transitions, yaml\n"
+                  "from negotiation.model.scenario import Scenario\n"
+                  "Scenario.model_rebuild()"]
     # the floor's libraries were byte-compiled by pip; compile the package too, as `pip
     # install .` does (a warm-up run writes no .pyc where PYTHONDONTWRITEBYTECODE is set)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "negotiation")],
                    check=True, stdout=subprocess.DEVNULL)
     _wall(floor_cmd, 1)  # warm the page cache
     _wall(cli_cmd, 1)
-    floor_t, cli_t = [], []
-    for _ in range(cfg.cli_runs):  # interleaved, so drift hits both alike
+    _wall(schema_cmd, 1)
+    floor_t, cli_t, schema_t = [], [], []
+    for _ in range(cfg.cli_runs):  # interleaved, so drift hits all alike
         floor_t += _wall(floor_cmd, 1)
         cli_t += _wall(cli_cmd, 1)
+        schema_t += _wall(schema_cmd, 1)
     f, c = statistics.median(floor_t), statistics.median(cli_t)
+    sf = statistics.median(schema_t)
     rep.figures["cli_ratio"] = c / f
+    rep.figures["cli_schema_floor_ratio"] = sf / f
     rep.details["cli"] = {"command": "python -m negotiation.cli run (the seed scenario)",
                           "median_s": c, "floor_median_s": f, "runs": cfg.cli_runs,
-                          "all_s": cli_t, "floor_all_s": floor_t}
-    log(f"cli: run {c * 1000:.0f} ms vs import floor {f * 1000:.0f} ms -> {c / f:.2f}x")
+                          "all_s": cli_t, "floor_all_s": floor_t,
+                          "schema_floor_median_s": sf, "schema_floor_all_s": schema_t}
+    log(f"cli: run {c * 1000:.0f} ms vs import floor {f * 1000:.0f} ms -> {c / f:.2f}x; "
+        f"floor + our file schema {sf * 1000:.0f} ms -> {sf / f:.2f}x")
 
 
 # -- parallel ----------------------------------------------------------------------------
