@@ -93,7 +93,12 @@ def _frozen(value: Any) -> Hashable:
         plain: Hashable = value
         return plain
     if kind is list or kind is tuple:
-        return tuple(v if type(v) is str else _frozen(v) for v in value)
+        items = tuple(value)
+        try:
+            hash(items)  # strings, mostly (who acts, attendees): as they are
+        except TypeError:
+            return tuple(_frozen(v) for v in value)
+        return items
     if kind is dict:
         return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
     frozen: Hashable = value  # enums, frozen models (hashed below)
