@@ -71,8 +71,17 @@ class StepResult:
     entry written on the way (deadlines passed while the clock advanced, rules fired)."""
 
     state: State
-    entry: TraceEntry
-    entries: tuple[TraceEntry, ...]
+    entries: Sequence[TraceEntry]
+    """Built when read (``model.trace.Entries``)."""
+    index: int = -1
+    """Where the event's own entry is among ``entries``."""
+    note: TraceEntry | None = None
+    """The entry when none was written (the clock advanced and nothing fell due)."""
+
+    @property
+    def entry(self) -> TraceEntry:
+        """The event's own entry (built when asked)."""
+        return self.note if self.note is not None else self.entries[self.index]
 
     @property
     def blocked(self) -> bool:
@@ -195,13 +204,12 @@ class Engine:
         day = event.date.sort_date if event.date is not None else state.date
         if day < state.date or (day == state.date and state.closed):
             entry = Recorder(History(step=state.step)).late(state.date, day, event)
-            return StepResult(state, entry, (entry,))
+            return StepResult(state, Entries((entry,)), 0)
         op = rt.op_of(event)
         w, h = rt.encode_state(state)
         rec = Recorder(h)
         index = _step(self.runtime, w, rec, op, day)
-        entries = rec.finish()
-        return StepResult(rt.decode_state(w, h), entries[index], entries)
+        return StepResult(rt.decode_state(w, h), Entries(rec.pending()), index)
 
 
     def advance(self, state: State, day: dt.date, close: bool = False) -> StepResult | None:
@@ -213,15 +221,15 @@ class Engine:
         w, h = rt.encode_state(state)
         rec = Recorder(h)
         _advance(self.runtime, w, rec, day, close)
-        entries = rec.finish()
-        note = TraceEntry(
+        entries = Entries(rec.pending())
+        note = None if entries else TraceEntry(
             seq=h.step,
             date=day,
             date_display=day.isoformat(),
             kind="skipped",
             summary="clock advanced",
         )
-        return StepResult(rt.decode_state(w, h), entries[-1] if entries else note, entries)
+        return StepResult(rt.decode_state(w, h), entries, -1, note)
 
 
     def checkpoints(self, state: State) -> set[dt.date]:

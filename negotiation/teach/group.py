@@ -387,7 +387,7 @@ class Group:
             }
         )
         result = self.engine.apply(self.state, played)
-        line = Line(self.day, "move", words, action.seat, (), result.entries)
+        line = Line(self.day, "move", words, action.seat, (), tuple(result.entries))
         return self._acted(replace(action, text=words), result.state, line)
 
     def _predicted(self, action: Action, question: Question | None) -> Group:
@@ -494,7 +494,7 @@ class Group:
             if result.blocked:
                 log.append(Line(day, "skipped", f"skipped: {words}", who, result.entry.reasons))
                 continue
-            log.append(Line(day, "script", words, who, (), result.entries))
+            log.append(Line(day, "script", words, who, (), tuple(result.entries)))
             offers += offered(state, result.state, day)
             state = result.state
         return replace(group, state=state, log=tuple(log), offers=tuple(offers))

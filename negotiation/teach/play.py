@@ -262,7 +262,8 @@ class PlaySession:
                     break
             mine = event if option.kind == "scripted" else student_event(event, state.date)
             result = self.engine.apply(state, mine)
-            log.append(LogEntry(state.date, kind, result.entry.summary, result.entries, item=index))
+            log.append(LogEntry(state.date, kind, result.entry.summary, tuple(result.entries),
+                                item=index))
             state = result.state
         taken = self.taken
         if chosen.point is not None and chosen.point.when is not None:

@@ -132,7 +132,7 @@ def advance_to(engine: Engine, state: State, day: dt.date, close: bool = False) 
 
 
 def _step(result: StepResult | None) -> tuple[State, tuple[TraceEntry, ...]] | None:
-    return None if result is None else (result.state, result.entries)
+    return None if result is None else (result.state, tuple(result.entries))
 
 
 def recorded_frames(
@@ -162,7 +162,7 @@ def recorded_frames(
                 add("clock", state, stop.state, stop.entries)
             state = stop.state
         result = engine.apply(state, item.event)
-        add("event", state, result.state, result.entries, item)
+        add("event", state, result.state, tuple(result.entries), item)
         state = result.state
     closing = advance_to(engine, state, end, close=True)
     for stop in closing:

@@ -11,7 +11,7 @@ their slots. Relation bits are handed out the same way, in the one relation slot
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from negotiation import conditions as cond
@@ -254,7 +254,7 @@ class Layout(Parts):
         made = self._made.pop(id(st), None)
         if made is not None and made[0] is st and len(made[1]) == self.width:
             self._made[id(st)] = made  # the most recently used last
-            return list(made[1]), made[2].copy()
+            return list(made[1]), self._as_encoded(made[1], made[2])
         h = History(step=st.step)
         for k in st.positions:
             self._ensure_position(k)
@@ -304,7 +304,7 @@ class Layout(Parts):
         w[self.talks_slot] = tuple(sorted(
             (p, x.since.toordinal(), x.until) for p, x in st.excluded.items()
         ))
-        self._remember(st, w, h.copy())
+        self._remember(st, w, h.copy())  # the caller changes ``h``
         return w, h
 
     def decode_state(self, w: W, h: History) -> State:
@@ -363,7 +363,7 @@ class Layout(Parts):
             "excluded": exclusions(w[self.talks_slot]),
             "unknown_facts": unknown,
         })
-        self._remember(state, w, self._as_encoded(w, h))
+        self._remember(state, w, h)  # nobody changes a history after decoding it
         return state
 
     def _remember(self, st: State, w: W, h: History) -> None:
@@ -373,17 +373,20 @@ class Layout(Parts):
             del made[next(iter(made))]
         made[id(st)] = (st, (0, 0, 0, *w[DATE:]), h)
 
-    def _as_encoded(self, w: W, h: History) -> History:
-        """A copy of ``h`` as ``encode_state`` gives it for the decoded state: only the
-        positions and relations that hold, every rule's firing count."""
-        out = h.copy()
-        out.positions = {k: v for k, v in h.positions.items()
-                         if w[self.pos_slot[k]] is not None}
-        mask = w[self.rel_slot]
-        out.relations = {k: v for k, v in h.relations.items() if mask & self.rel_bit[k]}
-        out.fired = {r: h.fired.get(r, 0) for r in self.rule_ids}
-        out.versions = {d: h.versions.get(d) for d in self.doc_ids}
-        return out
+    def _as_encoded(self, w: Sequence[Any], h: History) -> History:
+        """A new history as ``encode_state`` gives it for the state of ``w`` and ``h``:
+        only the positions and relations that hold, every rule's firing count."""
+        pos_slot, rel_bit, mask = self.pos_slot, self.rel_bit, w[self.rel_slot]
+        return History(
+            h.step,
+            {d: h.versions.get(d) for d in self.doc_ids},
+            {k: v for k, v in h.positions.items() if w[pos_slot[k]] is not None},
+            {k: v for k, v in h.relations.items() if mask & rel_bit[k]},
+            {k: DeadlineHistory(v.anchor, v.extensions, v.resolved_on)
+             for k, v in h.deadlines.items()},
+            {r: h.fired.get(r, 0) for r in self.rule_ids},
+            h.shared,
+        )
 
     def _document(self, doc_id: str, sub: Sub, version: str | None) -> DocumentState:
         return construct(DocumentState, {
