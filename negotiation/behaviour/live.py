@@ -32,11 +32,11 @@ from pydantic import TypeAdapter
 from negotiation import conditions as cond
 from negotiation.analysis.space import OutcomeSpace
 from negotiation.analysis.utility import (
+    NOWHERE,
     PartyUtility,
-    delayed,
-    in_world,
+    state_utility,
     undelayed,
-    world_value,
+    world_of,
 )
 from negotiation.behaviour.protocol import MAX_ROUNDS, Ending, Outcome, Transcript, Turn
 from negotiation.behaviour.strategies import (
@@ -78,7 +78,7 @@ class Seat:
     conditions: dict[str, cond.Node]  # the reservation's conditions, parsed once
     delay: Delay | None
     origin: dt.date
-    interest: Interest | None = None  # its states and facts, when it values them
+    interest: Interest  # its points, states and facts, delay and BATNA
     _worlds: dict[float, Ranking] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -90,26 +90,28 @@ class Seat:
         return cls(
             spec.party, spec.document, strategy or from_spec(spec),
             Ranking.of(PartyUtility.of(interest, space).every()), spec.deadline,
-            interest.reservation, conditions, interest.delay, engine.start_date(),
-            interest if interest.states or interest.facts else None,
+            interest.reservation, conditions, interest.delay, engine.start_date(), interest,
         )  # fmt: skip
+
+    @property
+    def _valued(self) -> bool:
+        return bool(self.interest.states or self.interest.facts)
 
     def world(self, view: TurnView) -> float:
         """The part of the seat's utility that its document states and facts give now."""
-        if self.interest is None:
-            return 0.0
-        return world_value(self.interest, view.state, view.fact)
+        return world_of(self.interest, view.state, view.fact).value
 
     def ranking(self, view: TurnView) -> Ranking:
         """The seat's utility of every package in the world as it stands (its points'
         utility when it values no state or fact)."""
-        if self.interest is None:
+        if not self._valued:
             return self.utility
         world = self.world(view)
         found = self._worlds.get(world)
         if found is None:
             interest = self.interest
-            found = Ranking.of([in_world(u, interest, world) for u in self.utility.values])
+            # the undelayed utility of each agreement (delay is on the BATNA's side)
+            found = Ranking.of([state_utility(interest, u, world, 0) for u in self.utility.values])
             self._worlds[world] = found
         return found
 
@@ -127,9 +129,10 @@ class Seat:
 
     def worth(self, package: int, day: dt.date, view: TurnView | None = None) -> float:
         """The package's utility to this seat as an agreement on ``day`` (in the world of
-        ``view``, when the seat values states or facts)."""
-        u = self.utility(package) if view is None else self.ranking(view)(package)
-        return delayed(u, self.delay, (day - self.origin).days)
+        ``view``, when the seat values states or facts): ``state_utility``."""
+        world = NOWHERE if view is None else world_of(self.interest, view.state, view.fact)
+        return state_utility(self.interest, self.utility(package), world,
+                             (day - self.origin).days)
 
     def view(
         self, turn: TurnView, start: dt.date, received: tuple[int, ...] = (),
