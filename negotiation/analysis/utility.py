@@ -7,6 +7,11 @@ with a daily discount factor, minus ``c * d`` with a cost per day (which can tak
 below 0: the deal is then worth less than nothing to that party). Both are strictly
 increasing in the undelayed utility, so a delay never changes which packages a party
 prefers, only how they compare with its BATNA.
+
+A party's utility of a state (``state_utility``) is the one sum every caller uses:
+the text's utility times the points' share of the weights, plus the weighted values of
+the document states and facts its interest values (``world_of``), less the cost of
+delay. ``Components`` gives the parts.
 """
 
 from __future__ import annotations

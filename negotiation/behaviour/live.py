@@ -94,7 +94,8 @@ class Seat:
         )  # fmt: skip
 
     @property
-    def _valued(self) -> bool:
+    def values_world(self) -> bool:
+        """Whether its interest values document states or facts beside the points."""
         return bool(self.interest.states or self.interest.facts)
 
     def world(self, view: TurnView) -> float:
@@ -104,7 +105,7 @@ class Seat:
     def ranking(self, view: TurnView) -> Ranking:
         """The seat's utility of every package in the world as it stands (its points'
         utility when it values no state or fact)."""
-        if not self._valued:
+        if not self.values_world:
             return self.utility
         world = self.world(view)
         found = self._worlds.get(world)
