@@ -8,16 +8,21 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from negotiation import Engine
+from negotiation import Engine, Scenario
 from negotiation.analysis import bargaining as bg
 from negotiation.analysis.agreement import Agreements
 from negotiation.analysis.space import OutcomeSpace
 from negotiation.analysis.standing import standings
 from negotiation.analysis.utility import PartyUtility, points_share, state_utility, world_of
-from negotiation.analysis.zopa import Analysis
+from negotiation.analysis.zopa import Analysis, PackageView
+from negotiation.model.interests import FactValue
 from negotiation.model.rules import Rule
 from tests.conftest import engine_of, invoke
+from tests.strategies import START as WORLD_START
+from tests.strategies import world_scenarios
 
 GRANT = "labour-contract-2026-grant"
 D = dt.date
@@ -149,3 +154,71 @@ def test_zopa_cli_shows_and_writes_the_components() -> None:
     plain = json.loads(invoke("zopa", "-s", "labour-contract-2026-interests", "--at",
                               "2026-02-16", "-f", "json", "-n", "1").stdout)  # fmt: skip
     assert "components" not in plain["nash"]  # nothing valued: the output as it was
+
+
+# -- properties over random interests that value states and facts --------------------------
+
+
+def _all_views(a: Analysis, day: dt.date) -> list[PackageView]:
+    """Every package as the analysis sees it on ``day`` (each utility by itself)."""
+    d = a._day(day)
+    return [a._view(i, d) for i in range(a.space.size)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(world_scenarios(), st.integers(0, 60))
+def test_the_zone_beats_every_batna_and_nash_is_on_the_frontier(
+    sc: Scenario, offset: int
+) -> None:
+    day = WORLD_START + dt.timedelta(days=offset)
+    a = Analysis(Engine(sc))
+    r = a.at(day, limit=None)
+    batnas = [p.batna for p in r.parties]
+    views = _all_views(a, day)
+    for p in r.zopa:
+        assert all(u >= b - bg.EPS for u, b in zip(p.utilities, batnas, strict=True))
+    inside = {p.index for p in views if bg.acceptable(p.utilities, batnas)}
+    assert {p.index for p in r.zopa} == inside and r.zopa_size == len(inside)
+    front = set(bg.pareto((p.index, p.utilities) for p in views))
+    assert {p.index for p in r.frontier} == front
+    if not inside:
+        assert r.nash is None
+        return
+    assert r.nash is not None and r.nash.index in inside and r.nash.index in front
+    best = max(bg.nash_key(views[i].utilities, batnas) for i in inside)
+    assert bg.nash_key(r.nash.utilities, batnas) == best
+
+
+@settings(max_examples=40, deadline=None)
+@given(world_scenarios(), st.integers(0, 60), st.data())
+def test_valuing_a_true_fact_more_never_shrinks_what_a_party_accepts(
+    sc: Scenario, offset: int, data: st.DataObject
+) -> None:
+    """Raise the value a party gives fact ``f`` while it holds, on a day it holds: every
+    package that reached its BATNA still does (and the zone never shrinks)."""
+    day = WORLD_START + dt.timedelta(days=offset)
+    if "f" not in Engine(sc).run(until=day).final.facts:
+        return
+    k = data.draw(st.integers(0, len(sc.interests) - 1))
+    x = sc.interests[k]
+    fact = x.facts.get("f") or FactValue(weight=data.draw(st.floats(0.1, 5)), holds=0.0)
+    raised = fact.model_copy(update={"holds": min(1.0, fact.holds + data.draw(
+        st.floats(0.01, 1.0)))})  # fmt: skip
+    interests = list(sc.interests)
+    if "f" not in x.facts:  # a new value adds its weight: keep the old mean where f is 0
+        interests[k] = x.model_copy(update={"facts": {**x.facts, "f": fact}})
+    before_sc = sc.model_copy(update={"interests": interests})
+    interests = list(interests)
+    interests[k] = interests[k].model_copy(
+        update={"facts": {**interests[k].facts, "f": raised}}
+    )
+    after_sc = sc.model_copy(update={"interests": interests})
+    a, b = Analysis(Engine(before_sc)), Analysis(Engine(after_sc))
+    ra, rb = a.at(day, limit=None), b.at(day, limit=None)
+    batna = ra.parties[k].batna
+
+    def accepted(an: Analysis) -> set[int]:
+        return {p.index for p in _all_views(an, day) if p.utilities[k] >= batna - bg.EPS}
+
+    assert accepted(a) <= accepted(b)
+    assert {p.index for p in ra.zopa} <= {p.index for p in rb.zopa}
