@@ -13,13 +13,15 @@ from hypothesis import strategies as st
 
 from negotiation import Engine, Scenario
 from negotiation.analysis import bargaining as bg
-from negotiation.analysis.agreement import Agreements
+from negotiation.analysis.agreement import Agreements, agreed
 from negotiation.analysis.space import OutcomeSpace
 from negotiation.analysis.standing import standings
 from negotiation.analysis.utility import PartyUtility, points_share, state_utility, world_of
 from negotiation.analysis.zopa import Analysis, PackageView
+from negotiation.behaviour.live import Seat
 from negotiation.model.interests import FactValue
 from negotiation.model.rules import Rule
+from negotiation.model.strategies import PartyStrategy, StrategyKind
 from tests.conftest import engine_of, invoke
 from tests.strategies import START as WORLD_START
 from tests.strategies import world_scenarios
@@ -222,3 +224,25 @@ def test_valuing_a_true_fact_more_never_shrinks_what_a_party_accepts(
 
     assert accepted(a) <= accepted(b)
     assert {p.index for p in ra.zopa} <= {p.index for p in rb.zopa}
+
+
+def test_a_strategy_values_an_agreement_as_the_zone_does() -> None:
+    """A seat (what strategies, ``play`` and the classroom's counterparts read) values an
+    agreement on each package by the same state the ZOPA supposes; the view it reads
+    stays as it is."""
+    engine = engine_of(GRANT)
+    spec = PartyStrategy(party="union", document="shift_deal", kind=StrategyKind.hardliner,
+                         deadline="old_contract_sunset", assumption="for the test")  # fmt: skip
+    union = next(x for x in engine.scenario.interests
+                 if (x.party, x.document) == ("union", "shift_deal"))  # fmt: skip
+    a = Analysis(engine, "shift_deal")
+    seat = Seat.of(engine, spec, union, a.space)
+    view = engine.turn_view(engine.run(until=AFTER).final)
+    zone = {p.index: p for p in a.at(AFTER, limit=None).frontier}
+    for i, p in zone.items():
+        assert seat.worth(i, AFTER, view) == p.utilities[0]
+        assert seat.ranking(view)(i) == p.utilities[0]  # no delay in this what-if
+    assert view.state("shift_deal") == "proposed"  # the supposition left it
+    assert agreed(view, a.space, (0, 0), "union", "employer").state("shift_deal") == (
+        "agreed_in_principle"
+    )
