@@ -141,7 +141,7 @@ def play(
     until: UntilOpt = None,
     predict: Annotated[
         bool,
-        typer.Option("--predict", help="With --script: before each step, predict the next state."),
+        typer.Option("--predict", help="Scripted play: before each step, predict the next state."),
     ] = False,
     save: saving.SaveOpt = None,
     script: Annotated[
