@@ -115,7 +115,9 @@ class Seat:
 
     def worlds(self, view: TurnView) -> dict[Key, World]:
         """The world an agreement gives the seat on the view's state (``agreement``), by
-        the options of the points a condition reads (computed once a view)."""
+        the options of the points a condition reads (computed once a view: a view is
+        read within its turn, and the outcome of a turn is valued as the agreement
+        supposed at it)."""
         if self._last and self._last[0][0] is view:
             return self._last[0][1]
         assert self.space is not None
