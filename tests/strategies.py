@@ -305,6 +305,52 @@ def bargaining_scenarios(draw: st.DrawFn, max_parties: int = 3) -> Scenario:
     )
 
 
+@st.composite
+def world_scenarios(draw: st.DrawFn) -> Scenario:
+    """A ``bargaining_scenarios`` deal that is proposed on the first day and agreed in
+    principle by a rule once its first point is agreed (on one option, half the time: the
+    world then depends on the package), a fact that holds from the start or from a
+    drawn day, and interests that value the deal's state and the fact (random weights
+    and values) beside the points."""
+    base = draw(bargaining_scenarios())
+    value = st.floats(0, 1, allow_nan=False)
+    first = base.documents[0].points[0] if base.documents[0].points != "unknown" else None
+    assert first is not None and first.options is not None
+    condition = "deal.p0 is agreed"
+    if isinstance(first.options, list) and draw(st.booleans()):
+        condition += f" on {draw(st.sampled_from(first.options))}"
+    since = draw(st.one_of(st.none(), st.integers(1, 40)))
+    timeline: list[dict[str, Any]] = [
+        {"id": "tabled", "kind": "propose", "date": START.isoformat(), "by": ["party0"],
+         "document": "deal"},
+    ]  # fmt: skip
+    if since is not None:
+        day = START + dt.timedelta(days=since)
+        timeline.append({"id": "f_true", "kind": "set_fact", "date": day.isoformat(),
+                         "by": ["party0"], "fact": "f"})  # fmt: skip
+    interests = []
+    for x in base.interests:
+        data = x.model_dump(mode="json", exclude_none=True)
+        if draw(st.booleans()):
+            data["states"] = {"deal": {
+                "weight": draw(st.floats(0.1, 5, allow_nan=False)),
+                "values": {"agreed_in_principle": draw(value), "proposed": draw(value)},
+            }}  # fmt: skip
+        if draw(st.booleans()):
+            data["facts"] = {"f": {"weight": draw(st.floats(0.1, 5, allow_nan=False)),
+                                   "holds": draw(value), "otherwise": draw(value)}}  # fmt: skip
+        interests.append(data)
+    data = base.model_dump(mode="json", exclude_none=True)
+    data |= {
+        "facts": [{"id": "f", "initially": since is None}],
+        "rules": [{"id": "agreed", "when": condition,
+                   "then": [{"kind": "transition", "document": "deal", "trigger": "agree"}]}],
+        "timeline": timeline,
+        "interests": interests,
+    }  # fmt: skip
+    return Scenario.model_validate(data)
+
+
 # -- participation: who takes part in a document and in the talks ----------------------
 
 ACCORD_PARTIES = ["a", "b", "c"]

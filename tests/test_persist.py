@@ -478,7 +478,8 @@ def test_play_save_and_resume_replays_the_choices(tmp_path: Path) -> None:
     first = invoke(*args, "--save", str(path), input="2\n1\n")
     assert first.exit_code == 0, first.output
     session = saved(path)
-    assert session.options == {"as": "ukraine", "until": "2026-01-01", "predict": "false"}
+    assert session.options == {"as": "ukraine", "mode": "script", "until": "2026-01-01",
+                               "predict": "false"}
     assert [c.move for c in session.choices] == [
         "ukraine comments on twenty_eight_point_plan",  # option 2, saved as its move
         "scripted",

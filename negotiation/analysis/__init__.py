@@ -2,7 +2,10 @@
 API and never changes it).
 
 * ``space``: a document's outcome space, the product of its points' options.
-* ``utility``: each party's additive utility of a package, its delay cost.
+* ``utility``: each party's additive utility of a package, its delay cost, and its
+  utility of a state (``state_utility``: points, document states, facts, delay), the
+  one definition ``show``, the ZOPA, the frontier, Nash and the strategies call.
+* ``agreement``: the world (document states, facts) an agreement on a package gives.
 * ``bargaining``: the zone of agreement, the Pareto frontier, the Nash solution, pure.
 * ``zopa``: all of it for a document on a day, or over a range of days.
 * ``solve``: a finite alternating-offers game by backward induction (Rubinstein).

@@ -13,6 +13,10 @@ proposer, discounted once); the proposer offers the smallest such grid share, un
 waiting is worth more to it. Ties go to acceptance. The first mover's share converges
 to Rubinstein's (1982) subgame-perfect share ``(1 - d2) / (1 - d1 * d2)`` (``d1`` its
 own factor) as the horizon grows and the grid gets finer, with agreement in round 1.
+
+The game has no document states and no facts: from a scenario, ``scenario_factors``
+reads the two parties' discount factors alone. What an interest values beside the
+points (``Interest.states``, ``facts``) counts in the ZOPA (``zopa``), not here.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from negotiation.analysis.space import OutcomeSpace
-from negotiation.analysis.utility import PartyUtility, delayed, in_world, world_value
+from negotiation.analysis.utility import PartyUtility, state_utility, world_of
 from negotiation.model.documents import option_text
 from negotiation.model.errors import AnalysisError
 from negotiation.model.state import State
@@ -75,9 +75,8 @@ def standings(engine: Engine, state: State) -> list[Standing]:
                 open_.append(point.id)
                 low += min(table)
                 high += max(table)
-        world = world_value(interest, view.state, view.fact)
-        low, high = (delayed(in_world(round(x, 9), interest, world), interest.delay, days)
-                     for x in (low, high))  # fmt: skip
+        world = world_of(interest, view.state, view.fact)
+        low, high = (state_utility(interest, round(x, 9), world, days) for x in (low, high))
         case = interest.reservation.case(lambda when: engine.evaluate(when, state))
         batna = interest.reservation.default if case is None else case.value
         because = None if case is None else case.summary or case.when

@@ -7,6 +7,11 @@ with a daily discount factor, minus ``c * d`` with a cost per day (which can tak
 below 0: the deal is then worth less than nothing to that party). Both are strictly
 increasing in the undelayed utility, so a delay never changes which packages a party
 prefers, only how they compare with its BATNA.
+
+A party's utility of a state (``state_utility``) is the one sum every caller uses:
+the text's utility times the points' share of the weights, plus the weighted values of
+the document states and facts its interest values (``world_of``), less the cost of
+delay. ``Components`` gives the parts.
 """
 
 from __future__ import annotations
@@ -84,23 +89,49 @@ def points_share(interest: Interest) -> float:
     return points / (points + world)
 
 
+@dataclass(frozen=True)
+class World:
+    """The parts of a party's utility the world gives beside the text (each already a
+    part of the weighted mean, 0 when the interest values none): its document states'
+    and its facts'."""
+
+    states: float = 0.0
+    facts: float = 0.0
+
+    @property
+    def value(self) -> float:
+        return self.states + self.facts
+
+
+NOWHERE = World()
+"""The world of an interest that values no document state and no fact."""
+
+
+def world_of(
+    interest: Interest, state_of: Callable[[str], str], holds: Callable[[str], bool]
+) -> World:
+    """The weighted values of the document states and facts an interest values, as parts
+    of its utility: ``state_of(document)`` gives a document's lifecycle state,
+    ``holds(fact)`` whether a fact holds."""
+    if not interest.states and not interest.facts:
+        return NOWHERE
+    total = sum(pi.weight for pi in interest.points.values())
+    states = facts = 0.0
+    for doc, sv in interest.states.items():
+        total += sv.weight
+        states += sv.weight * sv.values.get(state_of(doc), sv.otherwise)
+    for fact, fv in interest.facts.items():
+        total += fv.weight
+        facts += fv.weight * (fv.holds if holds(fact) else fv.otherwise)
+    return World(states / total, facts / total)
+
+
 def world_value(
     interest: Interest, state_of: Callable[[str], str], holds: Callable[[str], bool]
 ) -> float:
     """The weighted value of the document states and facts an interest values, as a part
-    of its utility (0 when it values none): ``state_of(document)`` gives a document's
-    lifecycle state, ``holds(fact)`` whether a fact holds."""
-    if not interest.states and not interest.facts:
-        return 0.0
-    total = sum(pi.weight for pi in interest.points.values())
-    out = 0.0
-    for doc, sv in interest.states.items():
-        total += sv.weight
-        out += sv.weight * sv.values.get(state_of(doc), sv.otherwise)
-    for fact, fv in interest.facts.items():
-        total += fv.weight
-        out += fv.weight * (fv.holds if holds(fact) else fv.otherwise)
-    return out / total
+    of its utility (0 when it values none); see ``world_of``."""
+    return world_of(interest, state_of, holds).value
 
 
 def in_world(utility: float, interest: Interest, world: float) -> float:
@@ -110,6 +141,46 @@ def in_world(utility: float, interest: Interest, world: float) -> float:
     if not interest.states and not interest.facts:
         return utility
     return round(points_share(interest) * utility + world, DIGITS)
+
+
+def state_utility(interest: Interest, points: float, world: World | float, days: int) -> float:
+    """**A party's utility of a state**, the one definition (``show``, the ZOPA, the
+    Pareto frontier, the Nash solution and the strategies all call it): the utility of
+    the text's points (``PartyUtility``, in [0, 1]) weighted by the points' share, plus
+    the world's part (its document states and facts, ``world_of``), less the cost of
+    ``days`` days of delay."""
+    value = world.value if isinstance(world, World) else world
+    return delayed(in_world(points, interest, value), interest.delay, days)
+
+
+def state_floor(interest: Interest, target: float, world: World | float, days: int) -> float:
+    """The utility of the points a state needs so that ``state_utility`` reaches
+    ``target`` (its inverse in ``points``)."""
+    value = world.value if isinstance(world, World) else world
+    needed = undelayed(target, interest.delay, days)
+    if not interest.states and not interest.facts:
+        return needed
+    return (needed - value) / points_share(interest)
+
+
+@dataclass(frozen=True)
+class Components:
+    """A party's utility of a state in its parts: the points', the document states', the
+    facts', and what delay takes (0 or less); ``total`` is ``state_utility``."""
+
+    points: float
+    states: float
+    facts: float
+    delay: float
+    total: float
+
+    @classmethod
+    def of(cls, interest: Interest, points: float, world: World, days: int) -> Components:
+        total = state_utility(interest, points, world, days)
+        share = round(points_share(interest) * points, DIGITS)
+        undelayed_total = in_world(points, interest, world.value)
+        return cls(share, round(world.states, DIGITS), round(world.facts, DIGITS),
+                   round(total - undelayed_total, DIGITS), total)  # fmt: skip
 
 
 def delayed(utility: float, delay: Delay | None, days: int) -> float:

@@ -26,17 +26,21 @@ import datetime as dt
 import heapq
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from negotiation.analysis import bargaining as bg
+from negotiation.analysis.agreement import Agreements, Key, values_world
 from negotiation.analysis.space import Option, OutcomeSpace, Package
 from negotiation.analysis.utility import (
     DIGITS,
+    NOWHERE,
+    Components,
     PartyUtility,
-    delayed,
+    World,
     describe_delay,
-    undelayed,
+    state_floor,
+    state_utility,
 )
 from negotiation.conditions import Node
 from negotiation.model.errors import AnalysisError
@@ -76,6 +80,22 @@ class PackageView:
     labels: dict[str, str]
     utilities: tuple[float, ...]
     gains: tuple[float, ...]
+    components: tuple[Components, ...] | None = None  # when an interest values the world
+
+
+@dataclass(frozen=True)
+class _Day:
+    """What a day sets: the days since the start, the BATNAs (and the cases that set
+    them), and per party the world an agreement gives, by key (None: no interest values
+    the world)."""
+
+    days: int
+    found: tuple[tuple[float, str | None], ...]
+    worlds: tuple[dict[Key, World], ...] | None
+
+    @property
+    def batnas(self) -> tuple[float, ...]:
+        return tuple(b for b, _ in self.found)
 
 
 @dataclass(frozen=True)
@@ -188,6 +208,8 @@ class Analysis:
             self._prepare_sample()
             candidates = list(self.pool.items())
         self.frontier = bg.pareto(candidates)
+        self.agreements = (Agreements(engine, self.space, self.interests, branch)
+                           if values_world(self.interests) else None)  # fmt: skip
 
     # -- preparation ---------------------------------------------------------------------
     @property
@@ -240,7 +262,10 @@ class Analysis:
         """Each party's BATNA on ``day`` and the condition that set it (None: default)."""
         if not self.conditions:
             return [(x.reservation.default, None) for x in self.interests]
-        state = self.engine.run(self.branch, until=day).final
+        if self.agreements is not None:
+            state = self.agreements.state(day)
+        else:
+            state = self.engine.run(self.branch, until=day).final
         out: list[tuple[float, str | None]] = []
         for x in self.interests:
             case = x.reservation.case(
@@ -249,20 +274,46 @@ class Analysis:
             out.append((x.reservation.default, None) if case is None else (case.value, case.when))
         return out
 
-    def _delayed(self, vector: bg.Vector, days: int) -> bg.Vector:
+    def _day(self, day: dt.date) -> _Day:
+        worlds = None if self.agreements is None else self.agreements.worlds(day)
+        return _Day((day - self.start).days, tuple(self.batnas(day)), worlds)
+
+    def _world(self, d: _Day, k: int, index: int) -> World:
+        """Party ``k``'s world on the day of ``d`` after an agreement on package ``index``."""
+        if d.worlds is None:
+            return NOWHERE
+        assert self.agreements is not None
+        if not self.agreements.keyed:
+            return d.worlds[k][()]
+        return d.worlds[k][self.agreements.key(self.space.package(index))]
+
+    def _on_day(self, vector: bg.Vector, d: _Day, index: int) -> bg.Vector:
+        """A package's utilities of the points, as each party's utility of the state an
+        agreement on it gives that day (``utility.state_utility``)."""
         return tuple(
-            delayed(u, x.delay, days) for u, x in zip(vector, self.interests, strict=True)
+            state_utility(x, u, self._world(d, k, index), d.days)
+            for k, (u, x) in enumerate(zip(vector, self.interests, strict=True))
         )
 
-    def _view(self, index: int, days: int, batnas: Sequence[float]) -> PackageView:
+    def _components(self, index: int, d: _Day) -> tuple[Components, ...] | None:
+        if d.worlds is None:
+            return None
+        raw = self._raw_vector(index)
+        return tuple(
+            Components.of(x, u, self._world(d, k, index), d.days)
+            for k, (u, x) in enumerate(zip(raw, self.interests, strict=True))
+        )
+
+    def _view(self, index: int, d: _Day) -> PackageView:
         package = self.space.package(index)
-        utilities = self._delayed(self._raw_vector(index), days)
+        utilities = self._on_day(self._raw_vector(index), d, index)
         return PackageView(
             index=index,
             options=self.space.describe(package),
             labels=self.space.labels(package),
             utilities=utilities,
-            gains=tuple(round(g, DIGITS) for g in bg.gains(utilities, batnas)),
+            gains=tuple(round(g, DIGITS) for g in bg.gains(utilities, d.batnas)),
+            components=self._components(index, d),
         )
 
     def _raw_vector(self, index: int) -> bg.Vector:
@@ -272,63 +323,84 @@ class Analysis:
         return found if found is not None else self.vector(self.space.package(index))
 
     MARGIN = 1e-7
-    """Around a raw floor, packages are checked on their delayed utilities themselves."""
+    """Around a raw floor, packages are checked on their utilities on the day themselves."""
 
-    def _floors(self, batnas: Sequence[float], days: int) -> list[float]:
-        """The undelayed utility each party needs on that day to reach its BATNA (to the
-        slack ``bargaining.EPS``)."""
+    @property
+    def _keyed(self) -> bool:
+        """Whether the world an agreement gives depends on the package."""
+        return self.agreements is not None and self.agreements.keyed
+
+    def _floors(self, d: _Day) -> list[float]:
+        """The utility of the points each party needs on that day to reach its BATNA (to
+        the slack ``bargaining.EPS``); the world is then the same for every package."""
         return [
-            undelayed(b - bg.EPS, x.delay, days)
-            for b, x in zip(batnas, self.interests, strict=True)
+            state_floor(x, b - bg.EPS, NOWHERE if d.worlds is None else d.worlds[k][()], d.days)
+            for k, (b, x) in enumerate(zip(d.batnas, self.interests, strict=True))
         ]
 
-    def _accepts(self, vector: bg.Vector, days: int, batnas: Sequence[float]) -> bool:
-        """The definition of the ZOPA: every party's delayed utility reaches its BATNA."""
-        return bg.acceptable(self._delayed(vector, days), batnas)
+    def _accepts(self, vector: bg.Vector, d: _Day, index: int) -> bool:
+        """The definition of the ZOPA: every party's utility of the state an agreement
+        on the package gives reaches its BATNA."""
+        return bg.acceptable(self._on_day(vector, d, index), d.batnas)
 
-    def _nash(self, days: int, batnas: Sequence[float]) -> bg.Candidate | None:
+    def _frontier(self, d: _Day) -> list[int]:
+        """The Pareto frontier on the day: the frontier of the points' utilities, unless
+        the world an agreement gives depends on the package."""
+        if not self._keyed:
+            return self.frontier
+        items: Iterable[bg.Candidate] = (
+            ((i, self._raw_vector(i)) for i in range(self.space.size)) if self.exact
+            else self.pool.items()
+        )  # fmt: skip
+        return bg.pareto((i, self._on_day(v, d, i)) for i, v in items)
+
+    def _nash(self, d: _Day) -> bg.Candidate | None:
         """The Nash package on the frontier (it lies on it: see ``bargaining.nash_key``);
         in an approximate analysis, improved by a local search and added to the pool."""
+        batnas = d.batnas
         best = bg.nash(
-            ((i, self._delayed(self._raw_vector(i), days)) for i in self.frontier), batnas
+            ((i, self._on_day(self._raw_vector(i), d, i)) for i in self._frontier(d)), batnas
         )
         if self.exact:
             return best
 
         def key(package: Package) -> tuple[float, ...]:
-            vector = self._delayed(self.vector(package), days)
+            vector = self._on_day(self.vector(package), d, self.space.index(package))
             shortfall = min(u - b for u, b in zip(vector, batnas, strict=True))
             if shortfall < -bg.EPS:
                 return (0.0, shortfall, 0.0)  # outside the ZOPA: get closer to it
             return (1.0, *bg.nash_key(vector, batnas))
 
-        start = self.space.package(best[0]) if best else self._closest(days, batnas)
+        start = self.space.package(best[0]) if best else self._closest(d)
         seen: dict[Package, tuple[float, ...]] = {}
         bg.climb(start, [len(o) for o in self.space.options], key, seen)
         for package in seen:
             self.pool.setdefault(self.space.index(package), self.vector(package))
         self.frontier = bg.pareto(self.pool.items())
         return bg.nash(
-            ((i, self._delayed(self._raw_vector(i), days)) for i in self.frontier), batnas
+            ((i, self._on_day(self._raw_vector(i), d, i)) for i in self._frontier(d)), batnas
         )
 
-    def _closest(self, days: int, batnas: Sequence[float]) -> Package:
+    def _closest(self, d: _Day) -> Package:
         """The pooled package whose worst-off party is least short of its BATNA."""
 
         def shortfall(item: tuple[int, bg.Vector]) -> tuple[float, int]:
-            vector = self._delayed(item[1], days)
-            return (min(u - b for u, b in zip(vector, batnas, strict=True)), -item[0])
+            vector = self._on_day(item[1], d, item[0])
+            return (min(u - b for u, b in zip(vector, d.batnas, strict=True)), -item[0])
 
         return self.space.package(max(self.pool.items(), key=shortfall)[0])
 
-    def _inside(self, days: int, batnas: Sequence[float]) -> list[int]:
+    def _inside(self, d: _Day) -> list[int]:
         """The packages (exact) or pooled packages (approximate) in the ZOPA, by index."""
         if not self.exact:
-            return [i for i, v in sorted(self.pool.items()) if self._accepts(v, days, batnas)]
-        # a scan on the undelayed utilities (a delay is increasing, so a floor on them
-        # says the same), narrowed to the party with the fewest packages above its floor;
-        # packages within MARGIN of a floor are checked on their delayed utilities
-        floors = self._floors(batnas, days)
+            return [i for i, v in sorted(self.pool.items()) if self._accepts(v, d, i)]
+        if self._keyed:
+            return [i for i in range(self.space.size) if self._accepts(self._raw_vector(i), d, i)]
+        # a scan on the points' utilities (the state's utility is increasing in them, so
+        # a floor on them says the same), narrowed to the party with the fewest packages
+        # above its floor; packages within MARGIN of a floor are checked on their
+        # utilities on the day
+        floors = self._floors(d)
         lows = [f - self.MARGIN for f in floors]
         cuts = [
             (bisect.bisect_right(negated, -low), k)
@@ -343,29 +415,30 @@ class Analysis:
         return sorted(
             i for i in chosen
             if all(r[i] >= h for r, h in zip(self.raw, highs, strict=True))
-            or self._accepts(self._raw_vector(i), days, batnas)
+            or self._accepts(self._raw_vector(i), d, i)
         )  # fmt: skip
 
-    def _zopa_size(self, days: int, batnas: Sequence[float]) -> int:
+    def _zopa_size(self, d: _Day) -> int:
         if self.exact:
-            frontier = ((i, self._delayed(self._raw_vector(i), days)) for i in self.frontier)
-            if bg.nash(frontier, batnas) is None:
+            frontier = ((i, self._on_day(self._raw_vector(i), d, i)) for i in self._frontier(d))
+            if bg.nash(frontier, d.batnas) is None:
                 return 0  # an empty ZOPA has no frontier package either
-            return len(self._inside(days, batnas))
-        hits = sum(1 for i in self.sampled if self._accepts(self.pool[i], days, batnas))
+            return len(self._inside(d))
+        hits = sum(1 for i in self.sampled if self._accepts(self.pool[i], d, i))
         return round(hits / len(self.sampled) * self.space.size)
 
-    def _by_nash(
-        self, indices: list[int], days: int, batnas: Sequence[float], limit: int | None
-    ) -> list[int]:
+    def _by_nash(self, indices: list[int], d: _Day, limit: int | None) -> list[int]:
         """``indices`` best first by the Nash criterion (then by index), at most ``limit``."""
         columns = []
-        for k, (x, b) in enumerate(zip(self.interests, batnas, strict=True)):
+        for k, (x, b) in enumerate(zip(self.interests, d.batnas, strict=True)):
             if self.exact:
                 us = [self.raw[k][i] for i in indices]
             else:
                 us = [self.pool[i][k] for i in indices]
-            columns.append([max(0.0, delayed(u, x.delay, days) - b) for u in us])
+            columns.append([
+                max(0.0, state_utility(x, u, self._world(d, k, i), d.days) - b)
+                for u, i in zip(us, indices, strict=True)
+            ])  # fmt: skip
         keys = [(math.prod(g), math.fsum(g)) for g in zip(*columns, strict=True)]
         order = range(len(indices))
         if limit is None:
@@ -377,24 +450,25 @@ class Analysis:
     def at(self, day: dt.date, limit: int | None = None) -> ZopaResult:
         """The analysis on ``day``; ``limit`` caps the ZOPA and frontier packages listed
         (None: all)."""
-        days = self.check_day(day)
-        found = self.batnas(day)
-        batnas = [b for b, _ in found]
-        nash = self._nash(days, batnas)
-        inside = self._inside(days, batnas)
-        ranked = self._by_nash(inside, days, batnas, limit)
-        frontier = sorted(self.frontier, key=lambda i: tuple(-x for x in self._raw_vector(i)))
+        self.check_day(day)
+        d = self._day(day)
+        nash = self._nash(d)
+        inside = self._inside(d)
+        ranked = self._by_nash(inside, d, limit)
+        front = self._frontier(d)
+        on_day = {i: self._on_day(self._raw_vector(i), d, i) for i in front}
+        order = self._frontier_order(front, d, on_day)
         parties = tuple(
             PartyDay(
                 party=x.party,
                 batna=b,
                 batna_because=because,
                 delay=describe_delay(x.delay),
-                days=days,
-                best=delayed(max(self._raw_vector(i)[k] for i in self.frontier), x.delay, days),
+                days=d.days,
+                best=max(on_day[i][k] for i in front),
                 assumption=x.assumption or "",
             )
-            for k, (x, (b, because)) in enumerate(zip(self.interests, found, strict=True))
+            for k, (x, (b, because)) in enumerate(zip(self.interests, d.found, strict=True))
         )
         return ZopaResult(
             scenario=self.engine.scenario.id,
@@ -406,15 +480,23 @@ class Analysis:
             space_size=self.space.size,
             exact=self.exact,
             method=self.method,
-            zopa_size=self._zopa_size(days, batnas),
-            zopa=tuple(self._view(i, days, batnas) for i in ranked),
+            zopa_size=self._zopa_size(d),
+            zopa=tuple(self._view(i, d) for i in ranked),
             frontier=tuple(
-                self._view(i, days, batnas)
-                for i in frontier[: len(frontier) if limit is None else limit]
+                self._view(i, d) for i in order[: len(order) if limit is None else limit]
             ),
-            frontier_size=len(frontier),
-            nash=self._view(nash[0], days, batnas) if nash else None,
+            frontier_size=len(order),
+            nash=self._view(nash[0], d) if nash else None,
         )
+
+    def _frontier_order(
+        self, front: list[int], d: _Day, on_day: dict[int, bg.Vector]
+    ) -> list[int]:
+        """The frontier by the first party's utility, best first (on the points' utilities
+        when the world is the same for every package, as they order alike)."""
+        if d.worlds is None or not self._keyed:
+            return sorted(front, key=lambda i: tuple(-x for x in self._raw_vector(i)))
+        return sorted(front, key=lambda i: (tuple(-x for x in on_day[i]), i))
 
     # -- a range of days -----------------------------------------------------------------
     def over(self, start: dt.date, end: dt.date) -> OverResult:
@@ -430,14 +512,13 @@ class Analysis:
         closes: list[dt.date] = []
         day = start
         while day <= end:
-            days = (day - self.start).days
-            batnas = [b for b, _ in self.batnas(day)]
-            size = self._zopa_size(days, batnas)
-            nash = self._nash(days, batnas)
+            d = self._day(day)
+            size = self._zopa_size(d)
+            nash = self._nash(d)
             if rows and (rows[-1].zopa_size > 0) != (size > 0):
                 (opens if size > 0 else closes).append(day)
-            view = self._view(nash[0], days, batnas) if nash else None
-            rows.append(DayRow(day, tuple(batnas), size, view))
+            view = self._view(nash[0], d) if nash else None
+            rows.append(DayRow(day, d.batnas, size, view))
             day += dt.timedelta(days=1)
         return OverResult(
             scenario=self.engine.scenario.id,

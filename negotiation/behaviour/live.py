@@ -6,7 +6,9 @@ k * days_per_round``, after that day's own events; the first seat moves in the e
 rounds, the second in the odd ones. At its turn a seat reads the engine's state
 (``TurnView``): the offer on the table (an offer the scenario scripts counts as received
 like a strategy's), the due date of its deadline as it stands (extensions included), its
-BATNA (the first case whose condition holds now), and its utility. Its strategy's move
+BATNA (the first case whose condition holds now), and its utility of an agreement on
+each package: ``utility.state_utility`` of the state the agreement would give
+(``analysis.agreement``), as the ZOPA counts it. Its strategy's move
 becomes an event (``offer``, or ``counter`` when the other side's offer is on the table;
 ``accept_offer``; ``walk_away``) that the runtime checks and applies; a move the engine
 refuses is recorded with the engine's reasons, seen by the seat, and the rounds go on.
@@ -30,13 +32,14 @@ from functools import cache
 from pydantic import TypeAdapter
 
 from negotiation import conditions as cond
+from negotiation.analysis.agreement import Key, read_points, worlds
 from negotiation.analysis.space import OutcomeSpace
 from negotiation.analysis.utility import (
+    NOWHERE,
     PartyUtility,
-    delayed,
-    in_world,
+    World,
+    state_utility,
     undelayed,
-    world_value,
 )
 from negotiation.behaviour.protocol import MAX_ROUNDS, Ending, Outcome, Transcript, Turn
 from negotiation.behaviour.strategies import (
@@ -78,8 +81,14 @@ class Seat:
     conditions: dict[str, cond.Node]  # the reservation's conditions, parsed once
     delay: Delay | None
     origin: dt.date
-    interest: Interest | None = None  # its states and facts, when it values them
-    _worlds: dict[float, Ranking] = field(default_factory=dict, compare=False, repr=False)
+    interest: Interest  # its points, states and facts, delay and BATNA
+    space: OutcomeSpace | None = None  # with states or facts: to suppose an agreement
+    other: str = ""  # the other side, who would accept it
+    read: tuple[int, ...] = ()  # the points whose agreed option a condition reads
+    _worlds: dict[tuple[tuple[Key, World], ...], Ranking] = field(
+        default_factory=dict, compare=False, repr=False)
+    _last: list[tuple[TurnView, dict[Key, World]]] = field(
+        default_factory=list, compare=False, repr=False)
 
     @classmethod
     def of(
@@ -87,30 +96,56 @@ class Seat:
         strategy: Strategy | None = None,
     ) -> Seat:
         conditions = {c.when: engine.parse(c.when) for c in interest.reservation.cases}
+        sc = engine.scenario
+        others = [x.party for x in sc.strategies if x.document == spec.document] + [
+            x.party for x in sc.interests if x.document == spec.document]
+        others = [p for p in others if p != spec.party]
+        other = others[0] if others else spec.party  # the other side, who would accept
         return cls(
             spec.party, spec.document, strategy or from_spec(spec),
             Ranking.of(PartyUtility.of(interest, space).every()), spec.deadline,
-            interest.reservation, conditions, interest.delay, engine.start_date(),
-            interest if interest.states or interest.facts else None,
+            interest.reservation, conditions, interest.delay, engine.start_date(), interest,
+            space, other, read_points(engine, space),
         )  # fmt: skip
 
-    def world(self, view: TurnView) -> float:
-        """The part of the seat's utility that its document states and facts give now."""
-        if self.interest is None:
-            return 0.0
-        return world_value(self.interest, view.state, view.fact)
+    @property
+    def values_world(self) -> bool:
+        """Whether its interest values document states or facts beside the points."""
+        return bool(self.interest.states or self.interest.facts)
+
+    def worlds(self, view: TurnView) -> dict[Key, World]:
+        """The world an agreement gives the seat on the view's state (``agreement``), by
+        the options of the points a condition reads (computed once a view: a view is
+        read within its turn, and the outcome of a turn is valued as the agreement
+        supposed at it)."""
+        if self._last and self._last[0][0] is view:
+            return self._last[0][1]
+        assert self.space is not None
+        found = worlds(self.interest, view, self.space, self.read, self.party, self.other)
+        self._last[:] = [(view, found)]
+        return found
+
+    def _key(self, package: int) -> Key:
+        if not self.read:
+            return ()
+        assert self.space is not None
+        chosen = self.space.package(package)
+        return tuple(chosen[k] for k in self.read)
 
     def ranking(self, view: TurnView) -> Ranking:
-        """The seat's utility of every package in the world as it stands (its points'
-        utility when it values no state or fact)."""
-        if self.interest is None:
+        """The seat's utility of an agreement on every package, in the state it would
+        give (its points' utility when it values no state or fact)."""
+        if not self.values_world:
             return self.utility
-        world = self.world(view)
-        found = self._worlds.get(world)
+        found_worlds = self.worlds(view)
+        cache = tuple(found_worlds.items())
+        found = self._worlds.get(cache)
         if found is None:
             interest = self.interest
-            found = Ranking.of([in_world(u, interest, world) for u in self.utility.values])
-            self._worlds[world] = found
+            # the undelayed utility of each agreement (delay is on the BATNA's side)
+            found = Ranking.of([state_utility(interest, u, found_worlds[self._key(i)], 0)
+                                for i, u in enumerate(self.utility.values)])  # fmt: skip
+            self._worlds[cache] = found
         return found
 
     def due(self, view: TurnView) -> dt.date:
@@ -127,9 +162,12 @@ class Seat:
 
     def worth(self, package: int, day: dt.date, view: TurnView | None = None) -> float:
         """The package's utility to this seat as an agreement on ``day`` (in the world of
-        ``view``, when the seat values states or facts)."""
-        u = self.utility(package) if view is None else self.ranking(view)(package)
-        return delayed(u, self.delay, (day - self.origin).days)
+        ``view``, when the seat values states or facts): ``state_utility`` of the state
+        the agreement gives."""
+        world = (NOWHERE if view is None or not self.values_world
+                 else self.worlds(view)[self._key(package)])  # fmt: skip
+        return state_utility(self.interest, self.utility(package), world,
+                             (day - self.origin).days)
 
     def view(
         self, turn: TurnView, start: dt.date, received: tuple[int, ...] = (),

@@ -113,6 +113,10 @@ def zopa(
     """The zone of possible agreement: each party's BATNA, the packages every party
     values at least at its BATNA, the Pareto frontier and the Nash bargaining solution.
 
+    A package's utility is the party's utility of the state an agreement on it gives on
+    the day: its points, the document states the agreement puts the documents in and
+    the facts of the day its interest values, less delay (--format json: the parts).
+
     Needs a scenario whose parties have interests (assumptions, labelled as such), such
     as labour-contract-2026-interests.
     """
@@ -169,7 +173,11 @@ def solve(
 ) -> None:  # fmt: skip
     """The subgame-perfect outcome of a finite alternating-offers game over a split of a
     unit pie, by backward induction: the first mover's share and the agreement round,
-    beside Rubinstein's infinite-horizon share (1 - d2) / (1 - d1 d2)."""
+    beside Rubinstein's infinite-horizon share (1 - d2) / (1 - d1 d2).
+
+    The game has no document states or facts: from a scenario it reads the two discount
+    factors alone (what interests value beside the points does not enter; see zopa).
+    """
     names: tuple[str, str] = ("player 1", "player 2")
     source = ctx.get_parameter_source("scenario")  # typed, or from the environment
     typed = source is not None and source.name == "COMMANDLINE"

@@ -10,10 +10,15 @@ What is saved for each command:
 
 * ``run``: the branch, the day run to (``position.date``), the final state.
 * ``step``: the branch, ``--until``, the frame index (``position.step``), its state.
-* ``play``: the branch, ``--as``, ``--until``, ``--predict``, and the student's answers
-  on the path to the current position (``choices``): a move in the move grammar, or
-  ``scripted``, ``pass``, ``alternative ID``, ``predict ANSWER``. Resuming replays them
-  and checks that the replay reaches the saved state.
+* ``play``: the mode (``mode``: ``script`` or ``bargain``; a session saved before
+  ``play`` bargained by default has none and is a scripted one).
+  ``script``: the branch, ``--as``, ``--until``, ``--predict``, and the student's
+  answers on the path to the current position (``choices``): a move in the move
+  grammar, or ``scripted``, ``pass``, ``alternative ID``, ``predict ANSWER``.
+  ``bargain``: the branch, ``--as``, ``--document``, ``--days-per-round``, ``--seed``,
+  and the student's answers in the menu's words (``offer rise 4 %``, ``accept
+  employer's offer``), the state at the last answer's turn (``bargaining.turn_state``).
+  Resuming replays the answers and checks that the replay reaches the saved state.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from negotiation.model.trace import Trace
 from negotiation.persist import Choice, Session
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.notation import format_move, parse_move
+from negotiation.teach.bargaining import Choice as MenuChoice
+from negotiation.teach.bargaining import Menu, turn_state
 from negotiation.teach.play import PlaySession
 from negotiation.teach.step import StepSession
 
@@ -224,6 +231,7 @@ class PlaySaver:
                 choices=tuple(self.answers),
                 options={
                     "as": after.party,
+                    "mode": "script",
                     "until": _day(self.until),
                     "predict": "true" if after.predict else "false",
                 },
@@ -245,6 +253,114 @@ def restore_play(engine: Engine, session: Session) -> tuple[PlaySession, list[Ch
     return live, list(session.choices)
 
 
+# -- play, bargaining ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BargainOptions:
+    """What a bargaining in ``play`` is: the student's party, the document (None: the
+    one strategies name), the rounds, the seed and the branch."""
+
+    party: str
+    document: str | None
+    days_per_round: int = 1
+    seed: int = 0
+    branch: str | None = None
+
+    def saved(self) -> dict[str, str]:
+        return {"as": self.party, "mode": "bargain", "document": self.document or "",
+                "days_per_round": str(self.days_per_round), "seed": str(self.seed)}  # fmt: skip
+
+
+@dataclass
+class BargainSaver:
+    """Saves a bargaining after each of the student's answers."""
+
+    path: Path
+    engine: Engine
+    ref: str
+    options: BargainOptions
+    answers: list[Choice] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        claim(self.path)
+
+    def __call__(self, menu: Menu, chosen: MenuChoice) -> None:
+        self.answers.append(Choice(on=menu.day, move=chosen.words))
+        persist.save(
+            self.path,
+            persist.new_session(
+                "play", self.engine.scenario, self.ref,
+                turn_state(self.engine, menu, self.options.branch),
+                branch=self.options.branch, step=len(self.answers),
+                choices=tuple(self.answers), options=self.options.saved(),
+            ),
+        )  # fmt: skip
+
+
+@dataclass
+class Replay:
+    """A saved bargaining's answers, given again at the turns they were made."""
+
+    engine: Engine
+    options: BargainOptions
+    session: Session
+    done: int = 0
+
+    @property
+    def pending(self) -> tuple[Choice, ...]:
+        return self.session.choices[self.done :]
+
+    def next(self, menu: Menu) -> MenuChoice:
+        """The next saved answer, found in ``menu``; at the last one, the state of its
+        turn must be the saved state."""
+        saved = self.pending[0]
+        self.done += 1
+        n = self.done
+        chosen = menu.named(saved.move)
+        if saved.on != menu.day or chosen is None:
+            raise SessionError(
+                f"choice {n} ({saved.move!r} on {saved.on}) cannot be replayed: the turn "
+                f"is on {menu.day}" + ("" if chosen is None else " with that answer")
+            )
+        if not self.pending:
+            _same_state(turn_state(self.engine, menu, self.options.branch), self.session.state)
+        return chosen
+
+
+def _int_option(session: Session, name: str, default: int) -> int:
+    text = session.options.get(name, str(default))
+    try:
+        return int(text)
+    except ValueError:
+        raise SessionError(f"invalid {name!r} option {text!r} in the session") from None
+
+
+def restore_bargain(
+    engine: Engine, session: Session, target: Path
+) -> tuple[BargainOptions, BargainSaver, Replay]:
+    """A saved bargaining: its options, a saver that goes on from its answers, and the
+    replay of them."""
+    options = BargainOptions(
+        session.options.get("as", ""), session.options.get("document") or None,
+        _int_option(session, "days_per_round", 1), _int_option(session, "seed", 0),
+        session.branch,
+    )  # fmt: skip
+    if options.days_per_round < 1:
+        raise SessionError(f"invalid 'days_per_round' {options.days_per_round} in the session")
+    saver = BargainSaver(target, engine, session.scenario.ref, options, list(session.choices))
+    return options, saver, Replay(engine, options, session)
+
+
+def mode_of(session: Session) -> str:
+    """A play session's mode: ``script`` (also a session saved before the mode was
+    stored) or ``bargain``."""
+    mode = session.options.get("mode", "script")
+    if mode not in ("script", "bargain"):
+        raise SessionError(f"unknown play mode {mode!r} in the session")
+    return mode
+
+
 def _same_state(replayed: State, saved: State) -> None:
     if replayed != saved:
         raise SessionError(
@@ -254,8 +370,13 @@ def _same_state(replayed: State, saved: State) -> None:
 
 
 __all__ = [
+    "BargainOptions",
+    "BargainSaver",
     "PlaySaver",
+    "Replay",
     "SaveOpt",
+    "mode_of",
+    "restore_bargain",
     "restore_play",
     "restore_step",
     "save_run",

@@ -9,7 +9,9 @@ same file (or to ``--save``) as it goes:
 * ``run``: runs on from the saved day to ``--until`` (default: the horizon) and prints
   the rest of the timeline; exits 1 if an expectation failed, like ``run``;
 * ``step``: the step-through at the saved frame, reading commands as ``step`` does;
-* ``play``: the role play after the saved answers, reading answers as ``play`` does.
+* ``play``: the role play after the saved answers, reading answers as ``play`` does (a
+  bargaining, or a scripted play: the mode the session was saved in; a session saved
+  before the mode was stored is a scripted one).
 """
 
 from __future__ import annotations
@@ -105,6 +107,9 @@ def resume(
             until_day = saving.until_of(session)
             saver = saving.step_saver(target, engine, session.scenario.ref, until_day)
             teach.step_loop(engine, live, saver)
+        elif saving.mode_of(session) == "bargain":
+            options, bargain_saver, replay = saving.restore_bargain(engine, session, target)
+            teach.bargain_loop(engine, options, bargain_saver, replay)
         else:
             played, answers = saving.restore_play(engine, session)
             saver_ = saving.PlaySaver(

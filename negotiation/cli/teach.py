@@ -35,6 +35,7 @@ from negotiation.cli.common import (
     out,
     parse_date,
 )
+from negotiation.model.errors import SessionError
 from negotiation.persist import write_new
 from negotiation.render import diagram as draw
 from negotiation.render import report as pages
@@ -139,68 +140,120 @@ def play(
     branch: BranchOpt = None,
     until: UntilOpt = None,
     predict: Annotated[
-        bool, typer.Option("--predict", help="Before each step, predict the next state.")
+        bool,
+        typer.Option("--predict", help="Scripted play: before each step, predict the next state."),
     ] = False,
     save: saving.SaveOpt = None,
+    script: Annotated[
+        bool,
+        typer.Option(
+            "--script",
+            help="Replay the record: the others follow the script and the rules (the "
+            "default where the scenario declares no strategies for PARTY's table).",
+        ),
+    ] = False,
     bargain: Annotated[
         bool,
         typer.Option(
             "--bargain",
-            help="Bargain on a document where the scenario declares strategies: you take "
-            "PARTY's side, the other side answers by its declared strategy.",
+            help="Bargain against the other side's declared strategy: the default where "
+            "the scenario declares strategies for PARTY and another party on a document "
+            "(kept as an alias).",
         ),
     ] = False,
     document: Annotated[
         str | None,
-        typer.Option("--document", "-d", metavar="ID",
-                     help="With --bargain: the document (default: the one strategies name)."),
+        typer.Option("--document", "-d", metavar="ID", autocompletion=complete_document,
+                     help="Bargaining: the document (default: the one PARTY has a table on)."),
     ] = None,
     days_per_round: Annotated[
-        int, typer.Option("--days-per-round", min=1, help="With --bargain: days between rounds.")
+        int, typer.Option("--days-per-round", min=1, help="Bargaining: days between rounds.")
     ] = 1,
-    seed: Annotated[int, typer.Option("--seed", help="With --bargain: the seed.")] = 0,
-) -> None:
-    """Role play: take PARTY's decisions; the others follow the script and the rules.
+    seed: Annotated[int, typer.Option("--seed", help="Bargaining: the seed.")] = 0,
+) -> None:  # fmt: skip
+    """Role play: take PARTY's decisions.
 
-    At each decision: the legal moves, the blocked ones with their reasons; answer with a
+    Where the scenario declares strategies for PARTY and another party on a document,
+    you bargain against the other side's strategy (alternating offers inside the run of
+    the timeline): each turn lists the responses and the offers in plain words with your
+    utility beside each (best for you first, a page at a time); the end sets your
+    outcome beside the strategies' own and the record's. Try -s
+    labour-contract-2026-strategies --as union -d pay_deal --days-per-round 7.
+
+    Elsewhere, or with --script: the others follow the script and the rules. At each
+    decision: the legal moves, the blocked ones with their reasons; answer with a
     number, 'scripted', 'pass' or a move. Scripted events your path makes illegal are
     skipped and logged. At the end: your path beside the recorded timeline.
-
-    With --bargain: alternating offers on a document against the other side's declared
-    strategy, inside the run of the timeline. Each turn lists the responses and the
-    offers in plain words with your utility beside each (best for you first, a page at a
-    time); the end sets your outcome beside the strategies' own and the record's. Try
-    -s labour-contract-2026-strategies --as union --bargain -d pay_deal --days-per-round 7.
     """
     engine = load_engine(scenario)
     b = branch_id(engine, branch)
-    if bargain:
-        if predict or save is not None or until is not None:
-            raise typer.BadParameter("--bargain does not take --predict, --save or --until")
-        _bargain(engine, party, document, days_per_round, seed, b)
-        return
-    if document is not None or days_per_round != 1 or seed != 0:
-        raise typer.BadParameter("--document, --days-per-round and --seed need --bargain")
-    if until is not None:
-        check_not_before_start(engine.initial_state().date, until, "--until")
+    if script and bargain:
+        raise typer.BadParameter("give --script or --bargain, not both", param_hint="'--script'")
     known = [p.id for p in engine.scenario.parties]
     if party not in known:
         raise typer.BadParameter(
             f"unknown party {party!r} (parties: {', '.join(known)})", param_hint="'--as'"
         )
+    from negotiation.teach.bargaining import tables  # noqa: PLC0415 - on demand
+
+    found = [] if script else tables(engine, party)
+    if bargain or found:
+        document = _table(party, found, document, bargain)
+        if predict or until is not None:
+            raise typer.BadParameter(
+                f"--predict and --until are for the scripted play; {party} bargains against "
+                "the declared strategy here: add --script to replay the record instead",
+                param_hint="'--script'",
+            )
+        ref = saving.scenario_ref(scenario)
+        options = saving.BargainOptions(party, document, days_per_round, seed, b)
+        bargain_loop(engine, options,
+                     saving.BargainSaver(save, engine, ref, options) if save else None)  # fmt: skip
+        return
+    if document is not None or days_per_round != 1 or seed != 0:
+        why = ("with --script" if script else
+               f"here: the scenario declares no strategies for {party} and another party")
+        raise typer.BadParameter(
+            f"--document, --days-per-round and --seed are for bargaining, not {why}",
+            param_hint="'--document'",
+        )
+    if until is not None:
+        check_not_before_start(engine.initial_state().date, until, "--until")
     session = PlaySession.begin(engine, party, b, until, predict)
     ref = saving.scenario_ref(scenario)
     play_loop(engine, session, saving.PlaySaver(save, engine, ref, until) if save else None)
 
 
-def _bargain(engine: Engine, party: str, document: str | None, days_per_round: int,
-             seed: int, branch: str | None) -> None:  # fmt: skip
-    """``play --bargain``: the menu at each turn, a line read for each answer."""
+def _table(party: str, found: list[str], document: str | None, forced: bool) -> str | None:
+    """The document to bargain on: the one named, else PARTY's one table (several: a
+    usage error; none, with --bargain: None, and the bargaining says why)."""
+    if document is not None or len(found) == 1:
+        return document or found[0]
+    if len(found) > 1:
+        raise typer.BadParameter(
+            f"name a document: {party} can bargain on {', '.join(found)} (-d ID), or give "
+            "--script to replay the record",
+            param_hint="'--document'",
+        )
+    assert forced
+    return None
+
+
+def bargain_loop(
+    engine: Engine, options: saving.BargainOptions, saver: saving.BargainSaver | None,
+    replay: saving.Replay | None = None,
+) -> None:  # fmt: skip
+    """Bargaining in ``play``: the menu at each turn, a line read for each answer;
+    ``replay``: a saved session's answers, given first (``resume`` continues here)."""
     from negotiation.teach.bargaining import Menu, comparison, play_bargain  # noqa: PLC0415
 
     lines = _commands("bargain> ")
 
     def ask(menu: Menu) -> Move | None:
+        if replay is not None and replay.pending:
+            again = replay.next(menu)
+            _emit(f"{menu.day}: you (saved): {again.words}")
+            return again.move
         page = 0
         _emit(menu.text(page))
         for line in lines:
@@ -218,13 +271,23 @@ def _bargain(engine: Engine, party: str, document: str | None, days_per_round: i
             chosen = menu.choose(int(answer), page) if answer.isdigit() else None
             if chosen is not None:
                 _emit(f"you: {chosen.words}")
+                if saver is not None:
+                    saver(menu, chosen)
                 return chosen.move
             _emit("answer with a number from the list, 'more', 'back' or 'quit'")
         _emit("end of input")
         return None
 
-    played = play_bargain(engine, party, ask, document, days_per_round=days_per_round,
-                          seed=seed, branch=branch)  # fmt: skip
+    if options.document is not None:
+        _emit(f"bargaining on {options.document} as {options.party} against the other "
+              "side's declared strategy (--script replays the record instead)")  # fmt: skip
+    played = play_bargain(engine, options.party, ask, options.document,
+                          days_per_round=options.days_per_round, seed=options.seed,
+                          branch=options.branch)  # fmt: skip
+    if replay is not None and replay.pending:
+        raise SessionError(
+            f"the bargaining ended with {len(replay.pending)} saved answer(s) left to replay"
+        )
     if played.stopped:
         _emit("stopped before the end: no comparison")
         return

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from negotiation.analysis.solve import Solution
 from negotiation.analysis.standing import Standing
+from negotiation.analysis.utility import Components
 from negotiation.analysis.zopa import DayRow, OverResult, PackageView, ZopaResult
 from negotiation.model.scenario import Scenario
 from negotiation.render import views
@@ -73,6 +74,9 @@ def _zopa(console: Console, scenario: Scenario, r: ZopaResult) -> None:
                 for p, u, g in zip(r.parties, r.nash.utilities, r.nash.gains, strict=True)
             )
         )
+        if r.nash.components is not None:
+            for p, c in zip(r.parties, r.nash.components, strict=True):
+                console.print(f"  {p.party}: {_parts(c)}")
     parties = [p.party for p in r.parties]
     if r.zopa:
         heading(console, f"ZOPA packages, by the Nash criterion ({len(r.zopa)} of "
@@ -93,13 +97,26 @@ def _packages(points: Sequence[str], parties: Sequence[str], rows: Sequence[Pack
 def _view_doc(p: PackageView | None) -> dict[str, Any] | None:
     if p is None:
         return None
-    return {
+    out: dict[str, Any] = {
         "index": p.index,
         "package": p.options,
         "labels": p.labels,
         "utilities": list(p.utilities),
         "gains": list(p.gains),
     }
+    if p.components is not None:  # only where an interest values states or facts
+        out["components"] = [
+            {"points": c.points, "states": c.states, "facts": c.facts, "delay": c.delay,
+             "total": c.total}
+            for c in p.components
+        ]  # fmt: skip
+    return out
+
+
+def _parts(c: Components) -> str:
+    """A utility of a state in its parts: points + states + facts - delay = total."""
+    return (f"points {_u(c.points)} + states {_u(c.states)} + facts {_u(c.facts)} "
+            f"- delay {_u(abs(c.delay))} = {_u(c.total)}")  # fmt: skip
 
 
 def zopa_doc(r: ZopaResult) -> dict[str, Any]:

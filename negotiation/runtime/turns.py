@@ -25,7 +25,7 @@ from negotiation import conditions as cond
 from negotiation.model.events import Event
 from negotiation.model.trace import TraceEntry
 from negotiation.runtime.compiled import Runtime
-from negotiation.runtime.compiled._base import ABSENT, DATE
+from negotiation.runtime.compiled._base import ABSENT, CLOSED, DATE
 
 
 class TurnView:
@@ -70,6 +70,20 @@ class TurnView:
     def holds(self, node: cond.Node) -> bool:
         """A (parsed) condition's truth value."""
         return bool(self._rt.pred(node)(self._w))
+
+    def after(self, events: Sequence[Event]) -> TurnView:
+        """A view of what ``events`` would give, applied on this view's day and settled
+        (a closed day reopened for them): a supposition, such as an agreement, that
+        leaves this view as it is. An event the runtime refuses changes nothing."""
+        rt = self._rt
+        w = list(self._w)
+        w[CLOSED] = False
+        for event in events:
+            op = rt.op_of(event)  # may give a new position a slot at the end
+            if len(w) < rt.width:
+                w.extend([None] * (rt.width - len(w)))
+            rt.apply_top(w, op)
+        return TurnView(rt, w)
 
 
 class Turns(Protocol):

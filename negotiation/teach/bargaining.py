@@ -15,6 +15,10 @@ for the rest.
 
 At the end, ``comparison`` sets the student's outcome beside the declared strategies'
 own run (the same rounds and seed) and beside the recorded timeline's document.
+
+``tables`` names the documents a party can bargain on (``play --as PARTY`` bargains by
+default where there is one); ``turn_state`` is the state a saved session records at a
+turn: the timeline with the moves made so far, run to the close of the turn's day.
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from dataclasses import dataclass
 from negotiation.analysis.space import OutcomeSpace
 from negotiation.behaviour.live import Bargaining, LiveRun, Seat, run_bargaining
 from negotiation.behaviour.protocol import Outcome
-from negotiation.behaviour.scenario import Table, move_prefix, simulate
+from negotiation.behaviour.scenario import Table, documents_with_strategies, move_prefix, simulate
 from negotiation.behaviour.strategies import Move, View
 from negotiation.model.errors import AnalysisError
+from negotiation.model.events import Event
+from negotiation.model.state import State
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.turns import TurnView
 
@@ -56,6 +62,7 @@ class Menu:
     batna: float
     responses: tuple[Choice, ...]
     offers: tuple[Choice, ...]
+    moves: tuple[Event, ...] = ()  # the moves made so far, both sides', as events
 
     def page(self, number: int) -> tuple[Choice, ...]:
         """The offers of page ``number`` (from 0)."""
@@ -85,6 +92,10 @@ class Menu:
     def choose(self, number: int, page: int) -> Choice | None:
         shown = [*self.responses, *self.page(page)]
         return shown[number - 1] if 1 <= number <= len(shown) else None
+
+    def named(self, words: str) -> Choice | None:
+        """The entry with these words (a saved answer), on any page."""
+        return next((c for c in (*self.responses, *self.offers) if c.words == words), None)
 
 
 Ask = Callable[[Menu], Move | None]
@@ -130,7 +141,7 @@ class _Student(Bargaining):
                    seat.worth(i, day, view), Move.offer(i))
             for i in order
         )  # fmt: skip
-        return Menu(day, seat.party, table, batna, tuple(responses), offers)
+        return Menu(day, seat.party, table, batna, tuple(responses), offers, tuple(self.events))
 
 
 @dataclass(frozen=True)
@@ -170,6 +181,33 @@ def play_bargain(
     return Played(party, table.document, table.space, run, session.stopped, theirs, recorded)
 
 
+def tables(engine: Engine, party: str) -> list[str]:
+    """The documents on which ``party`` and one other party have declared strategies:
+    where ``party`` can bargain against the other side's, in the scenario's order."""
+    out = []
+    for document in documents_with_strategies(engine):
+        sides = [x.party for x in engine.scenario.strategies if x.document == document]
+        if len(sides) == 2 and party in sides and sides[0] != sides[1]:
+            out.append(document)
+    return out
+
+
+def turn_state(engine: Engine, menu: Menu, branch: str | None = None) -> State:
+    """The state at a turn, as a saved session records it: the timeline (or ``branch``)
+    with the moves made so far, each after its day's own events, run to the close of
+    the turn's day."""
+    moves = list(menu.moves)
+    merged: list[Event] = []
+    for event in engine.timeline(branch):
+        day = event.date.sort_date if event.date is not None else None
+        while moves and day is not None and moves[0].date is not None and (
+            moves[0].date.sort_date < day
+        ):
+            merged.append(moves.pop(0))
+        merged.append(event)
+    return engine.run(branch, until=menu.day, events=[*merged, *moves]).final
+
+
 def comparison(played: Played) -> str:
     """The student's outcome beside the strategies' and the record's."""
     me = played.run.transcript.parties.index(played.party)
@@ -191,4 +229,6 @@ def comparison(played: Played) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["PAGE", "Choice", "Menu", "Played", "comparison", "play_bargain"]
+__all__ = [
+    "PAGE", "Choice", "Menu", "Played", "comparison", "play_bargain", "tables", "turn_state",
+]  # fmt: skip

@@ -21,7 +21,8 @@ interest), the time from the scenario's start to its deadline's due date on the 
 state (extensions included), the packages offered to it and by it in the group so far
 (an offer that names only some points, or options outside the space, is left out), and
 its reservation value: its BATNA on the group's state (the first case whose condition
-holds, else the default) as an undelayed utility on the day.
+holds, else the default) as an undelayed utility on the day. Its utility counts the
+document states and facts its interest values as they stand (``live.Seat.ranking``).
 
 Every move is an event labelled an assumption: a strategy is never a fact.
 """
@@ -38,14 +39,14 @@ from typing import Literal
 from pydantic import TypeAdapter
 
 from negotiation.analysis.space import OutcomeSpace
-from negotiation.analysis.utility import PartyUtility, undelayed
+from negotiation.analysis.utility import undelayed
+from negotiation.behaviour.live import Seat
 from negotiation.behaviour.strategies import (
     Move,
     MoveKind,
     Ranking,
     Strategy,
     View,
-    from_spec,
     time_fraction,
 )
 from negotiation.model.documents import option_text
@@ -95,6 +96,7 @@ class PartyTable:
     space: OutcomeSpace
     utility: Ranking
     strategy: Strategy
+    seat: Seat  # the same side as a bargaining seat: its utility in the world as it stands
 
     @property
     def party(self) -> str:
@@ -124,8 +126,10 @@ class PartyTable:
         start = engine.start_date()
         due = turn.state.deadlines[self.spec.deadline].due or turn.day
         days = (turn.day - start).days
+        utility = (self.seat.ranking(engine.turn_view(turn.state)) if self.seat.values_world
+                   else self.utility)  # fmt: skip
         return View(
-            utility=self.utility,
+            utility=utility,
             time=time_fraction(start, turn.day, due),
             received=tuple(i for i in received if i is not None),
             sent=tuple(i for i in sent if i is not None),
@@ -209,8 +213,8 @@ def _table(engine: Engine, spec: PartyStrategy) -> PartyTable:
     assert interest is not None  # strategic_parties checked it
     doc = next(d for d in engine.scenario.documents if d.id == spec.document)
     space = OutcomeSpace.of(doc)
-    utility = Ranking.of(PartyUtility.of(interest, space).every())
-    return PartyTable(spec, interest, space, utility, from_spec(spec))
+    seat = Seat.of(engine, spec, interest, space)
+    return PartyTable(spec, interest, space, seat.utility, seat.strategy, seat)
 
 
 def _event(table: PartyTable, move: Move, day: dt.date, pending: bool) -> Event | None:

@@ -32,7 +32,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from negotiation.analysis.space import OutcomeSpace, Package, option_label
-from negotiation.analysis.utility import PartyUtility, delayed
+from negotiation.analysis.utility import PartyUtility, state_utility, world_of
 from negotiation.analysis.zopa import documents_with_interests
 from negotiation.model.documents import Document, option_text
 from negotiation.model.state import DocumentState, State
@@ -204,6 +204,7 @@ def standings(
     doc_state = state.documents.get(document)
     package = agreed_package(space, doc_state) if doc_state is not None else None
     days = ((agreed_on or state.date) - engine.start_date()).days
+    view = engine.turn_view(state)
     out = []
     for x in interests:
         case = x.reservation.case(lambda when: engine.evaluate(when, state))
@@ -211,7 +212,8 @@ def standings(
         because = None if case is None else case.when
         utility = None
         if package is not None and agreed_on is not None:
-            utility = delayed(PartyUtility.of(x, space)(package), x.delay, days)
+            world = world_of(x, view.state, view.fact)
+            utility = state_utility(x, PartyUtility.of(x, space)(package), world, days)
         out.append(Standing(x.party, batna, because, utility, agreed_on is not None))
     return tuple(out)
 

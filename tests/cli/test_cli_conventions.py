@@ -73,6 +73,7 @@ def test_completion_offers_bundled_scenario_names() -> None:
     labour = [n for n in loader.bundled_names() if n.startswith("lab")]
     assert labour == [
         "labour-contract-2026",
+        "labour-contract-2026-grant",
         "labour-contract-2026-interests",
         "labour-contract-2026-strategies",
     ]

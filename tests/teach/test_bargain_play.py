@@ -1,17 +1,22 @@
-"""``play --as PARTY --bargain``: the student bargains against the other side's declared
-strategy inside the run; the menu in plain words with the student's utility, in a
-stable order, a page at a time; the end compares with the strategies and the record."""
+"""``play --as PARTY``: where the scenario declares strategies for the party's table, the
+student bargains against the other side's declared strategy inside the run (by default;
+``--bargain`` is an alias, ``--script`` replays the record); the menu in plain words with
+the student's utility, in a stable order, a page at a time; the end compares with the
+strategies and the record; a bargaining saved with ``--save`` resumes as it was made."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from negotiation import persist
 from negotiation.behaviour.strategies import Move, MoveKind
-from negotiation.teach.bargaining import PAGE, Menu, comparison, play_bargain
+from negotiation.teach.bargaining import PAGE, Menu, comparison, play_bargain, tables
 from tests.cli.test_cli import assert_user_error, flat
 from tests.conftest import engine_of, invoke
 
 STRATEGIES = "labour-contract-2026-strategies"
-ARGS = ("play", "-s", STRATEGIES, "--as", "union", "--bargain", "-d", "pay_deal",
-        "--days-per-round", "30")  # fmt: skip
+ARGS = ("play", "-s", STRATEGIES, "--as", "union", "-d", "pay_deal", "--days-per-round", "30")
 
 
 def test_the_other_side_answers_by_its_strategy_and_the_menu_is_stable() -> None:
@@ -53,6 +58,27 @@ def test_play_bargain_on_the_command_line() -> None:
     assert "answer with a number from the list" in text  # 'x' is no answer
     assert "you: accept employer's offer" in text
     assert "You (union): agreed rise 3 % on 2026-03-02, your utility 0.500" in text
+    assert ("The declared strategies, on the same rounds: no agreement (the deadline, "
+            "2026-03-31), your BATNA 0.250") in text  # fmt: skip
+    assert "The recorded timeline: no agreed values on pay_deal (it ends drafted)" in text
+
+
+def test_bargain_is_an_alias_of_the_default() -> None:
+    answers = "2\n1\n"
+    default = invoke(*ARGS, input=answers)
+    alias = invoke(*ARGS, "--bargain", input=answers)
+    assert default.exit_code == alias.exit_code == 0, default.output
+    assert default.stdout == alias.stdout
+    assert "bargaining on pay_deal as union" in default.stdout
+
+
+def test_script_replays_the_record_where_strategies_are_declared() -> None:
+    result = invoke("play", "-s", STRATEGIES, "--as", "union", "--script", input="quit\n")
+    assert result.exit_code == 0, result.output
+    assert "play> quit" in result.stdout and "bargain>" not in result.stdout
+    assert tables(engine_of(STRATEGIES), "union") == ["new_contract", "pay_deal"]
+    assert tables(engine_of(STRATEGIES), "conciliation_service") == []
+    assert tables(engine_of("ukraine-2025-12"), "ukraine") == []  # no strategies: script
 
 
 def test_quitting_and_the_end_of_input_stop_without_a_comparison() -> None:
@@ -68,5 +94,59 @@ def test_wrong_input_is_a_usage_error() -> None:
                       "'conciliation_service' has no declared strategy on 'pay_deal'")  # fmt: skip
     assert_user_error(invoke("play", "-s", STRATEGIES, "--as", "union", "--bargain"),
                       "name a document")  # fmt: skip
-    result = invoke("play", "-s", STRATEGIES, "--as", "union", "-d", "pay_deal")
-    assert result.exit_code == 2 and "need --bargain" in flat(result.output)
+    assert_user_error(invoke("play", "-s", STRATEGIES, "--as", "union"),
+                      "name a document: union can bargain on new_contract, pay_deal (-d ID), "
+                      "or give --script to replay the record")  # fmt: skip
+    assert_user_error(invoke(*ARGS, "--predict"), "add --script to replay the record instead")
+    assert_user_error(invoke(*ARGS, "--until", "2026-02-01"), "are for the scripted play")
+    assert_user_error(invoke(*ARGS, "--script"), "are for bargaining, not with --script")
+    assert_user_error(invoke(*ARGS, "--script", "--bargain"), "give --script or --bargain")
+    assert_user_error(invoke("play", "-s", "ukraine-2025-12", "--as", "ukraine", "-d", "x"),
+                      "the scenario declares no strategies for ukraine")  # fmt: skip
+
+
+def test_a_saved_bargaining_resumes_where_it_stopped(tmp_path: Path) -> None:
+    """Saved after each answer (the mode, the table, the answers in the menu's words);
+    resumed, the saved answers are replayed and the bargaining goes on to the same end as
+    one played straight through."""
+    path = tmp_path / "s.json"
+    first = invoke(*ARGS, "--save", str(path), input="2\nquit\n")
+    assert first.exit_code == 0, first.output
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["command"] == "play"
+    assert saved["options"] == {"as": "union", "mode": "bargain", "document": "pay_deal",
+                                "days_per_round": "30", "seed": "0"}  # fmt: skip
+    assert saved["choices"] == [{"on": "2026-01-01", "move": "offer rise 6 %"}]
+    resumed = invoke("resume", str(path), input="1\n")
+    assert resumed.exit_code == 0, resumed.output
+    assert "2026-01-01: you (saved): offer rise 6 %" in resumed.stdout
+    straight = invoke(*ARGS, input="2\n1\n")
+    end = "You (union): agreed rise 3 % on 2026-03-02, your utility 0.500"
+    assert end in resumed.stdout and end in straight.stdout
+    assert len(json.loads(path.read_text(encoding="utf-8"))["choices"]) == 2
+
+
+def test_a_saved_bargaining_that_cannot_be_replayed_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    assert invoke(*ARGS, "--save", str(path), input="2\nquit\n").exit_code == 0
+    session = persist.loads(path.read_bytes(), str(path))
+    edited = session.model_copy(update={"choices": (
+        persist.Choice(on=session.choices[0].on, move="offer rise 99 %"),)})
+    persist.save(path, edited)
+    assert_user_error(invoke("resume", str(path)), "choice 1 ('offer rise 99 %' on 2026-01-01)")
+
+
+def test_a_play_session_saved_without_a_mode_resumes_as_a_script(tmp_path: Path) -> None:
+    """A session saved before play bargained by default has no mode: a scripted play,
+    even where the scenario now declares strategies for the party."""
+    path = tmp_path / "s.json"
+    made = invoke("play", "-s", STRATEGIES, "--as", "union", "--script", "--save", str(path),
+                  input="scripted\nquit\n")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    session = persist.loads(path.read_bytes(), str(path))
+    assert session.options["mode"] == "script"
+    old = {k: v for k, v in session.options.items() if k != "mode"}
+    persist.save(path, session.model_copy(update={"options": old}))
+    resumed = invoke("resume", str(path), input="quit\n")
+    assert resumed.exit_code == 0, resumed.output
+    assert "play> quit" in resumed.stdout and "bargain>" not in resumed.stdout
