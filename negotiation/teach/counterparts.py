@@ -6,8 +6,10 @@ same.
 
 A party on its strategy bargains on every document the scenario declares a strategy of
 it for (its *table*); the script's events by that party on those documents are left
-out, and the rest of its script still runs. On each day the group arrives at, a party at
-a table looks at the document's pending offer:
+out, and the rest of its script still runs. On each day the group arrives at, and at once
+after a student's move that puts an offer on its table (``answers``: on the move's day,
+so a student's offer is answered the day it is made), a party at a table looks at the
+document's pending offer:
 
 * another party's offer is pending: it answers by its strategy: accept it
   (``accept_offer``), counter with its next package (``counter``), or walk away;
@@ -185,6 +187,20 @@ class Strategic:
         ]  # fmt: skip
         for table in self.tables:
             if table.party in turn.students:
+                continue
+            event = self.answer(table, turn)
+            if event is not None:
+                out.append(event)
+        return tuple(out)
+
+    def answers(self, turn: Turn) -> tuple[Event, ...]:
+        """The answers, at once and on the move's day, of the tables where a student's
+        move has put another party's offer on the table (the script has nothing to add
+        between two stops)."""
+        out = []
+        for table in self.tables:
+            pending = turn.state.documents[table.document].offer
+            if table.party in turn.students or pending is None or pending.by == table.party:
                 continue
             event = self.answer(table, turn)
             if event is not None:

@@ -160,9 +160,13 @@ def offered(before: State, after: State, day: dt.date) -> tuple[Offered, ...]:
 
 
 class Counterparts(Protocol):
-    """What the parties no student plays do on a day: their events, in order."""
+    """What the parties no student plays do: on a day the clock arrives at (``moves``),
+    and at once after a student's move (``answers``: the turn is the move's day, its
+    ``since`` that day too), their events, in order."""
 
     def moves(self, turn: Turn) -> tuple[Event, ...]: ...
+
+    def answers(self, turn: Turn) -> tuple[Event, ...]: ...
 
 
 class Scripted:
@@ -182,6 +186,10 @@ class Scripted:
             if due and not set(event.by) & turn.students:
                 out.append(event)
         return tuple(out)
+
+    def answers(self, turn: Turn) -> tuple[Event, ...]:
+        """The script does not answer: its events come on their days."""
+        return ()
 
 
 @dataclass(frozen=True)
@@ -370,7 +378,7 @@ class Group:
             raise RefusedError((f"predict first: {question.text}",))
         if action.kind == "pass":
             line = Line(self.day, "pass", f"{action.seat} passes", action.seat)
-            return self._acted(action, self.state, line)
+            return self.acted(action, self.state, line)
         try:
             event = parse_move(action.text, self.engine.scenario, self.day)
         except MoveError as e:
@@ -388,7 +396,20 @@ class Group:
         )
         result = self.engine.apply(self.state, played)
         line = Line(self.day, "move", words, action.seat, (), tuple(result.entries))
-        return self._acted(replace(action, text=words), result.state, line)
+        moved = replace(
+            self,
+            state=result.state,
+            log=(*self.log, line),
+            offers=(*self.offers, *offered(self.state, result.state, self.day)),
+        )
+        answered = moved.answered_now()
+        return answered.acted(replace(action, text=words), answered.state, None)
+
+    def answered_now(self) -> Group:
+        """The group after the counterparts' answers to a student's move, on its day."""
+        turn = self.turn_on(self.day)
+        events = self.counterparts.answers(replace(turn, since=self.day))
+        return self.counterpart_events(events, self.day) if events else self
 
     def _predicted(self, action: Action, question: Question | None) -> Group:
         if question is None:
@@ -407,12 +428,14 @@ class Group:
             predictions=(*self.predictions, made),
         )
 
-    def _acted(self, action: Action, state: State, line: Line) -> Group:
+    def acted(self, action: Action, state: State, line: Line | None) -> Group:
+        """The group after a seat's action (``line``: its history line, None when it is
+        written already, with the state it gave)."""
         group = replace(
             self,
             state=state,
             actions=(*self.actions, action),
-            log=(*self.log, line),
+            log=self.log if line is None else (*self.log, line),
             done=self.done | {action.seat},
             offers=(*self.offers, *offered(self.state, state, self.day)),
         )
@@ -479,11 +502,18 @@ class Group:
     def arrive(self, day: dt.date) -> Group:
         """The group with the clock at ``day`` and the counterparts' moves of the day."""
         group = self._clock(day)
+        return group.counterpart_events(self.counterparts.moves(group.turn_on(day)), day)
+
+    def turn_on(self, day: dt.date) -> Turn:
         others = tuple(p.id for p in self.engine.scenario.parties if p.id not in self.seats)
         students = frozenset(a for s in self.seats for a in actors(self.engine, s))
-        turn = Turn(self.engine, group.state, day, self.since, others, students, self.offers)
-        state, log, offers = group.state, list(group.log), list(self.offers)
-        for event in self.counterparts.moves(turn):
+        return Turn(self.engine, self.state, day, self.since, others, students, self.offers)
+
+    def counterpart_events(self, events: tuple[Event, ...], day: dt.date) -> Group:
+        """The group after the counterparts' events on ``day``, each checked (and skipped
+        with its reasons when the engine refuses it)."""
+        state, log, offers = self.state, list(self.log), list(self.offers)
+        for event in events:
             who = ", ".join(event.by) or None
             words = event.summary or move_text(event)
             reasons = tuple(self.engine.check(state, event))
@@ -497,4 +527,4 @@ class Group:
             log.append(Line(day, "script", words, who, (), tuple(result.entries)))
             offers += offered(state, result.state, day)
             state = result.state
-        return replace(group, state=state, log=tuple(log), offers=tuple(offers))
+        return replace(self, state=state, log=tuple(log), offers=tuple(offers))

@@ -56,13 +56,21 @@ def test_a_strategy_answers_a_student_s_offer(lab: Teacher) -> None:
     create(lab, "Pay", {"party": ["union"], "as-employer": "strategy"})
     token = lab.room.groups[1].row.tokens["union"]
     assert lab.control(1, "start") == 303
+    answer = re.compile(
+        r'<span class="muted">([\d-]+)</span> <b>employer</b>: employer counters pay_deal '
+        r"rise ([\d.]+)"
+    )
     status, _ = act(lab.client, token, "move", "union counters pay_deal rise 5")
     assert status == 303
     page = lab.client.get(f"/seat/{token}").text
-    answer = re.search(r"employer</b>: employer counters pay_deal rise ([\d.]+)", page)
-    assert answer is not None and 0 < float(answer.group(1)) < 5
+    # answered in the same request, on the day of the offer (2026-01-01)
+    assert answer.findall(page) == [("2026-01-01", "0")]
+    status, _ = act(lab.client, token, "move", "union counters pay_deal rise 5")
+    page = lab.client.get(f"/seat/{token}").text
+    (day, rise) = answer.findall(page)[-1]
+    assert day == "2026-01-05" and 0 < float(rise) < 5  # later, it concedes
     assert "(its conceder strategy)" in page
-    assert f"<b>on the table</b>: employer offers rise {answer.group(1)}" in page
+    assert f"<b>on the table</b>: employer offers rise {rise}" in page
     assert "Offers: <code>union offers new_contract wages 0</code>" in page
 
 
@@ -159,7 +167,8 @@ def test_the_debrief_shows_each_valued_document(lab: Teacher) -> None:
     create(lab, "Pay", {"party": ["union"], "as-employer": "strategy"})
     token = lab.room.groups[1].row.tokens["union"]
     assert lab.control(1, "start") == 303
-    assert act(lab.client, token, "move", "union counters pay_deal rise 0.25")[0] == 303
+    for _ in range(2):  # countered on the first day, accepted on the next stop
+        assert act(lab.client, token, "move", "union counters pay_deal rise 0.25")[0] == 303
     page = lab.client.get(f"{lab.url}/debrief").text
     assert "<td>pay_deal: agreement day</td><td>2026-01-05 (agreed by offers)</td>" in page
     # a rise of 0.25 % is worth 0.25 / 6 to the union, 1 - 0.25 / 6 to the employer

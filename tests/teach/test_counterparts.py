@@ -41,26 +41,47 @@ def test_only_parties_with_a_declared_strategy_can_follow_one(labour: Engine, se
         counterparts_for(labour, {"mars": "seat"})
 
 
-def test_a_strategy_opens_and_answers_a_students_counter_offer(labour: Engine) -> None:
+def employer_answers(g: Group) -> list[tuple[dt.date, str]]:
+    return [(line.day, line.text) for line in g.log if line.seat == "employer"
+            and line.kind == "script" and "pay_deal" in line.text]  # fmt: skip
+
+
+def test_a_strategy_opens_and_answers_a_students_counter_offer_on_its_day(
+    labour: Engine,
+) -> None:
     g = union_against_employer(labour)
+    first = g.day
     # the conceder employer opens on both tables with its best package for itself
     assert employer_lines(g)[0] == "employer offers pay_deal rise 0 (its conceder strategy)"
     assert g.state.documents["pay_deal"].offer is not None
     g = g.take(Action("union", "move", "union counters pay_deal rise 5"))
+    # answered at once, on the day of the offer (at the start it still asks its best)
+    assert employer_answers(g)[-1] == (first, "employer counters pay_deal rise 0 (its "
+                                       "conceder strategy)")  # fmt: skip
+    assert [line.kind for line in g.log if line.day == first][-2:] == ["move", "script"]
     assert g.day == dt.date(2026, 1, 5)  # the union was the only seat: the clock moved
-    answer = employer_lines(g)[-1]
+    assert employer_answers(g)[-1][0] == first  # its own offer is pending: it waits
+    g = g.take(Action("union", "move", "union counters pay_deal rise 5"))
+    day, answer = employer_answers(g)[-1]
+    assert day == dt.date(2026, 1, 5)
     assert answer.startswith("employer counters pay_deal rise ")
     rise = float(answer.split("rise ")[1].split(" ")[0])
-    assert 0 < rise < 5  # it conceded, but not all the way
+    assert 0 < rise < 5  # as time passed it conceded, but not all the way
     pending = g.state.documents["pay_deal"].offer
     assert pending is not None and pending.by == "employer"
-    assert [o.by for o in g.offers if o.document == "pay_deal"] == ["employer", "union", "employer"]
+    offers = [o.by for o in g.offers if o.document == "pay_deal"]
+    assert offers == ["employer", "union", "employer", "union", "employer"]
 
 
-def test_a_strategy_accepts_an_offer_worth_its_next_one(labour: Engine) -> None:
+def test_a_strategy_accepts_an_offer_worth_its_next_one_on_its_day(labour: Engine) -> None:
     g = union_against_employer(labour)
     g = g.take(Action("union", "move", "union counters pay_deal rise 0.25"))
-    assert employer_lines(g)[-1] == "employer accepts the offer on pay_deal (its conceder strategy)"
+    assert "accepts" not in employer_answers(g)[-1][1]  # too early: it counters
+    day = g.day
+    g = g.take(Action("union", "move", "union counters pay_deal rise 0.25"))
+    assert employer_answers(g)[-1] == (
+        day, "employer accepts the offer on pay_deal (its conceder strategy)"
+    )
     assert g.state.documents["pay_deal"].values == {"rise": "0.25"}
     before = len(employer_lines(g))
     g = g.take(Action("union", "pass"))  # the deal is settled: the employer stays quiet

@@ -112,6 +112,9 @@ class Silent:
         assert "ukraine" not in turn.parties
         return ()
 
+    def answers(self, turn: Turn) -> tuple[Event, ...]:
+        return ()
+
 
 def test_counterparts_are_a_seam(seed: Engine) -> None:
     g = Group.open(seed, ("ukraine",), Silent())
