@@ -229,7 +229,9 @@ class Site:
     # -- the student ----------------------------------------------------------------------------
     async def seat_page(self, request: Request) -> Response:
         token, entry, party = self.seat(request)
-        return _html(pages.seat_page(self.room, entry, party, token, self.csrf(token)))
+        number = request.query_params.get("page", "0")
+        page = int(number) if number.isdigit() and len(number) < 7 else 0
+        return _html(pages.seat_page(self.room, entry, party, token, self.csrf(token), None, page))
 
     async def seat_role(self, request: Request) -> Response:
         token, entry, party = self.seat(request)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from negotiation.analysis.space import option_values
+from negotiation.behaviour.strategies import MoveKind
 from negotiation.classroom.export import outcome
 from negotiation.classroom.room import Classroom, Entry
 from negotiation.model.documents import option_text
@@ -21,6 +22,7 @@ from negotiation.model.scenario import Scenario
 from negotiation.render.escape import xml_text as e
 from negotiation.render.roles import role_page, role_sheet
 from negotiation.render.views import deadline_rows, document_rows, positions_matrix
+from negotiation.teach.bargaining import PAGE, table_menus
 from negotiation.teach.counterparts import strategic_parties
 from negotiation.teach.debrief import Debrief, debrief
 from negotiation.teach.group import Choice, Group, Line, Prediction
@@ -48,6 +50,7 @@ select,input[type=text]{font:inherit;max-width:100%}select{width:100%}
 input[type=text]{width:100%}code{overflow-wrap:anywhere}
 .link{font-family:monospace;font-size:.9em;overflow-wrap:anywhere}
 .qr svg{display:block}table.parties td{vertical-align:middle}
+table.menu button{width:100%;text-align:left;margin:0}table.menu td{vertical-align:middle}
 @media (min-width:1400px){body{font-size:19px}main{max-width:1300px}}
 """
 
@@ -362,8 +365,15 @@ def _deadline(d: dict[str, str | None] | None) -> str:
 
 
 def seat_page(
-    room: Classroom, entry: Entry, party: str, token: str, csrf: str, notice: Notice | None = None
+    room: Classroom,
+    entry: Entry,
+    party: str,
+    token: str,
+    csrf: str,
+    notice: Notice | None = None,
+    page: int = 0,
 ) -> str:
+    """A student's page; ``page``: which page of offers the package lists show."""
     g = entry.group
     sc = g.engine.scenario
     me = f"/seat/{token}"
@@ -379,7 +389,7 @@ def seat_page(
         f"<h1>You play {e(who.name)} <span class='muted'>({e(party)})</span></h1>"
         f"<p>{e(entry.name)} · {e(sc.title)} · {_status(g)}</p>{turn}{_notice(notice)}"
         f"{_predict(g, party, me, csrf)}"
-        f'<div class="cols"><div>{_moves(g, party, me, csrf)}'
+        f'<div class="cols"><div>{_packages(g, party, me, csrf, page)}{_moves(g, party, me, csrf)}'
         f"{_my_predictions(g, party)}"
         f"<h2>Timeline so far</h2>{_log(g.log)}</div>"
         f'<div><h2>Your role sheet</h2><p><a href="{me}/role" id="role-link">Printable '
@@ -457,6 +467,58 @@ def _my_predictions(g: Group, party: str) -> str:
     right = sum(1 for p in mine if p.right)
     scored = sum(1 for p in mine if p.actual is not None)
     return f"<h2>Your predictions ({right} of {scored} right)</h2><ul>{items}</ul>"
+
+
+def _packages(g: Group, party: str, me: str, csrf: str, page: int) -> str:
+    """The seat's offers as packages, with its utility against its BATNA, and its
+    responses to the offer on the table: ``teach.bargaining``'s menu of each document
+    the scenario declares a strategy of the seat's party for (nothing for others; the
+    list only on the seat's turn). Each entry posts its move like a typed one."""
+    if party not in g.waiting_for:
+        return ""
+    out = []
+    for t in table_menus(g.engine, g.state, party):
+        m = t.menu
+        number = min(max(page, 0), m.pages - 1)
+        rows, refused = [], ""
+        offers = m.page(number)
+        first = t.words(offers[0]) if offers else None
+        reasons = g.why(party, first) if first else ()
+        if reasons:  # an offer is refused now (say why once, list none)
+            refused = f"<p class='muted'>No offer now: {e('; '.join(reasons))}</p>"
+            offers = ()
+        for c in (*m.responses, *offers):
+            words = t.words(c)
+            if words is None or (c.move.kind is not MoveKind.offer and g.why(party, words)):
+                continue
+            rows.append(
+                [
+                    f'<button name="move" value="{e(words)}">{e(c.words)}</button>',
+                    f"{c.utility:.3f}",
+                    f"{c.utility - m.batna:+.3f}",
+                ]
+            )
+        more = len(m.offers) - (number + 1) * PAGE
+        links = []
+        if number:
+            links.append(f'<a href="{me}?page={number - 1}#packages">previous</a>')
+        if more > 0:
+            links.append(f'<a href="{me}?page={number + 1}#packages" class="more">'
+                         f"{more} more offers</a>")  # fmt: skip
+        table = f"on the table: {e(m.table)}" if m.table else "nothing on the table"
+        out.append(
+            f'<form method="post" action="{me}/act" class="packages" '
+            f'data-document="{e(t.document)}">{_hidden(csrf)}'
+            f'<input type="hidden" name="do" value="move">'
+            f"<h3>{e(t.document)}: {table}</h3>"
+            f"<p class='muted'>Your BATNA {m.batna:.3f}; offers best for you first (page "
+            f"{number + 1} of {m.pages}).</p>{refused}"
+            + _table(["move", "your utility", "vs BATNA"], rows, "menu")
+            + f"<p>{' · '.join(links)}</p></form>"
+        )
+    if not out:
+        return ""
+    return f'<section id="packages"><h2>Your packages</h2>{"".join(out)}</section>'
 
 
 def _moves(g: Group, party: str, me: str, csrf: str) -> str:

@@ -24,19 +24,22 @@ turn: the timeline with the moves made so far, run to the close of the turn's da
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from negotiation.analysis.space import OutcomeSpace
-from negotiation.behaviour.live import Bargaining, LiveRun, Seat, run_bargaining
+from negotiation.behaviour.live import Bargaining, LiveRun, Packages, Seat, run_bargaining
 from negotiation.behaviour.protocol import Outcome
 from negotiation.behaviour.scenario import Table, documents_with_strategies, move_prefix, simulate
-from negotiation.behaviour.strategies import Move, View
+from negotiation.behaviour.strategies import Move, Ranking, View
 from negotiation.model.errors import AnalysisError
 from negotiation.model.events import Event
 from negotiation.model.state import State
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.turns import TurnView
+from negotiation.teach.choices import move_text
+from negotiation.teach.counterparts import move_event, party_interest, strategic_parties
 
 PAGE = 12
 """Offers listed at a time (the menu stays within a screen)."""
@@ -61,12 +64,12 @@ class Menu:
     table: str | None  # the offer on the table, in words
     batna: float
     responses: tuple[Choice, ...]
-    offers: tuple[Choice, ...]
+    offers: Sequence[Choice]  # best for the student first (``Offers``: made when read)
     moves: tuple[Event, ...] = ()  # the moves made so far, both sides', as events
 
     def page(self, number: int) -> tuple[Choice, ...]:
         """The offers of page ``number`` (from 0)."""
-        return self.offers[number * PAGE : (number + 1) * PAGE]
+        return tuple(self.offers[number * PAGE : (number + 1) * PAGE])
 
     def text(self, number: int = 0) -> str:
         """The menu as lines: responses, then a page of offers, numbered 1, 2, ..."""
@@ -118,30 +121,132 @@ class _Student(Bargaining):
         return chosen
 
     def menu(self, seat: Seat, view: TurnView) -> Menu:
-        space = self.space
-        day = view.today
-        ranking = seat.ranking(view)
+        assert self._packages is not None
         them = self.seats[1 - self.round % 2].party
-        pending = view.offer(self.document)
-        responses = []
-        table = None
-        if pending is not None and pending[0] == them:
-            table = f"{them}: " + ", ".join(f"{p} {v}" for p, v in pending[1])
-            assert self._packages is not None
-            found = self._packages.index(pending[1])
-            if found is not None:
-                responses.append(Choice(f"accept {them}'s offer", seat.worth(found, day, view),
-                                        Move.accept()))  # fmt: skip
-        batna = seat.batna(view)
-        responses.append(Choice("walk away (no agreement)", batna, Move.walk_away()))
-        order = sorted(range(len(ranking.values)), key=lambda i: (-ranking(i), i))
-        offers = tuple(
-            Choice("offer " + ", ".join(f"{p} {v}" for p, v in
-                                        space.labels(space.package(i)).items()),
-                   seat.worth(i, day, view), Move.offer(i))
-            for i in order
-        )  # fmt: skip
-        return Menu(day, seat.party, table, batna, tuple(responses), offers, tuple(self.events))
+        return build_menu(seat, view, self._packages, them, tuple(self.events))
+
+
+def build_menu(
+    seat: Seat, view: TurnView, packages: Packages, them: str | None,
+    moves: tuple[Event, ...] = (),
+) -> Menu:
+    """The seat's menu on the view's day: accept ``them``'s offer if it is on the table
+    (None: whoever else made the offer on the table), walk away, then every package of
+    the space as an offer, best for the seat first (equal ones in the space's order)."""
+    space = packages.space
+    day = view.today
+    ranking = seat.ranking(view)
+    pending = view.offer(space.document)
+    responses = []
+    table = None
+    if pending is not None and pending[0] == (them or pending[0]) and pending[0] != seat.party:
+        them = pending[0]
+        table = f"{them}: " + ", ".join(f"{p} {v}" for p, v in pending[1])
+        found = packages.index(pending[1])
+        if found is not None:
+            responses.append(Choice(f"accept {them}'s offer", seat.worth(found, day, view),
+                                    Move.accept()))  # fmt: skip
+    batna = seat.batna(view)
+    responses.append(Choice("walk away (no agreement)", batna, Move.walk_away()))
+    offers = Offers(_order(ranking), space, lambda i: seat.worth(i, day, view))
+    return Menu(day, seat.party, table, batna, tuple(responses), offers, moves)
+
+
+_ORDERS: dict[int, tuple[Ranking, tuple[int, ...]]] = {}
+
+
+def _order(ranking: Ranking) -> tuple[int, ...]:
+    """The packages best first (equal ones in the space's order), kept per ranking (a
+    seat's rankings are kept objects: its utility, or one per world)."""
+    kept = _ORDERS.get(id(ranking))
+    if kept is not None and kept[0] is ranking:
+        return kept[1]
+    order = tuple(sorted(range(len(ranking.values)), key=lambda i: (-ranking(i), i)))
+    if len(_ORDERS) >= 64:
+        del _ORDERS[next(iter(_ORDERS))]
+    _ORDERS[id(ranking)] = (ranking, order)
+    return order
+
+
+class Offers(Sequence[Choice]):
+    """A menu's offers in their order, each entry made when it is read: a space may
+    have thousands of packages, and a page shows ``PAGE``."""
+
+    def __init__(
+        self, order: tuple[int, ...], space: OutcomeSpace, worth: Callable[[int], float]
+    ) -> None:
+        self._order, self._space, self._worth = order, space, worth
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def _choice(self, i: int) -> Choice:
+        space = self._space
+        words = ", ".join(f"{p} {v}" for p, v in space.labels(space.package(i)).items())
+        return Choice("offer " + words, self._worth(i), Move.offer(i))
+
+    @overload
+    def __getitem__(self, k: int) -> Choice: ...
+    @overload
+    def __getitem__(self, k: slice) -> tuple[Choice, ...]: ...
+    def __getitem__(self, k: int | slice) -> Choice | tuple[Choice, ...]:
+        if isinstance(k, slice):
+            return tuple(self._choice(i) for i in self._order[k])
+        return self._choice(self._order[k])
+
+
+@dataclass(frozen=True)
+class TableMenu:
+    """A classroom seat's menu at one document's table, with each entry's move in the
+    move grammar (``words``), for the student page."""
+
+    document: str
+    menu: Menu
+    packages: Packages
+
+    def words(self, choice: Choice) -> str | None:
+        """The entry as a move a seat may post (None: an acceptance with nothing to
+        accept)."""
+        event = move_event(self.menu.party, self.packages.space, choice.move, self.menu.day,
+                           self.menu.table is not None)  # fmt: skip
+        return None if event is None else move_text(event)
+
+
+_TABLES: dict[int, tuple[Engine, dict[str, tuple[tuple[Seat, Packages], ...]]]] = {}
+
+
+def _tables(engine: Engine) -> dict[str, tuple[tuple[Seat, Packages], ...]]:
+    """Per party, its seats at the tables the scenario declares a usable strategy of it
+    for (built once per engine)."""
+    kept = _TABLES.get(id(engine))
+    if kept is not None and kept[0] is engine:
+        return kept[1]
+    usable = set(strategic_parties(engine))
+    out: dict[str, list[tuple[Seat, Packages]]] = {}
+    for spec in engine.scenario.strategies:
+        interest = party_interest(engine, spec)
+        if spec.party not in usable or interest is None:
+            continue
+        doc = next(d for d in engine.scenario.documents if d.id == spec.document)
+        space = OutcomeSpace.of(doc)
+        out.setdefault(spec.party, []).append((Seat.of(engine, spec, interest, space),
+                                               Packages(space)))  # fmt: skip
+    found = {party: tuple(seats) for party, seats in out.items()}
+    _TABLES[id(engine)] = (engine, found)
+    return found
+
+
+def table_menus(engine: Engine, state: State, party: str) -> tuple[TableMenu, ...]:
+    """The menus of a party at each of its tables on the state's day (the documents the
+    scenario declares a strategy of it for; none for a party without), in the
+    scenario's order of strategies: the menu ``play --bargain`` shows, the offer on the
+    table being anyone else's."""
+    seats = _tables(engine).get(party, ())
+    if not seats:
+        return ()
+    view = engine.turn_view(state)
+    return tuple(TableMenu(seat.document, build_menu(seat, view, packages, None), packages)
+                 for seat, packages in seats)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -230,5 +335,6 @@ def comparison(played: Played) -> str:
 
 
 __all__ = [
-    "PAGE", "Choice", "Menu", "Played", "comparison", "play_bargain", "tables", "turn_state",
+    "PAGE", "Choice", "Menu", "Played", "TableMenu", "build_menu", "comparison", "play_bargain",
+    "table_menus", "tables", "turn_state",
 ]  # fmt: skip

@@ -74,11 +74,13 @@ def _events() -> TypeAdapter[Event]:
 def strategic_parties(engine: Engine) -> tuple[str, ...]:
     """The parties the scenario declares a usable strategy for (one with an interest in
     its document), in the scenario's party order."""
-    usable = {x.party for x in engine.scenario.strategies if _interest(engine, x) is not None}
+    usable = {x.party for x in engine.scenario.strategies if party_interest(engine, x) is not None}
     return tuple(p.id for p in engine.scenario.parties if p.id in usable)
 
 
-def _interest(engine: Engine, spec: PartyStrategy) -> Interest | None:
+def party_interest(engine: Engine, spec: PartyStrategy) -> Interest | None:
+    """The interest a declared strategy bargains by (None: its deadline or its interest
+    is missing)."""
     deadlines = {d.id for d in engine.scenario.deadlines}
     if spec.deadline not in deadlines:
         return None
@@ -225,7 +227,7 @@ class Strategic:
 
 
 def _table(engine: Engine, spec: PartyStrategy) -> PartyTable:
-    interest = _interest(engine, spec)
+    interest = party_interest(engine, spec)
     assert interest is not None  # strategic_parties checked it
     doc = next(d for d in engine.scenario.documents if d.id == spec.document)
     space = OutcomeSpace.of(doc)
@@ -234,13 +236,27 @@ def _table(engine: Engine, spec: PartyStrategy) -> PartyTable:
 
 
 def _event(table: PartyTable, move: Move, day: dt.date, pending: bool) -> Event | None:
-    data: dict[str, object] = {
-        "date": day.isoformat(),
-        "by": [table.party],
-        "document": table.document,
-        "assumption": f"a move of {table.party}'s declared {table.strategy.kind} strategy: "
-        "no source says it happened",
-    }
+    assumption = (
+        f"a move of {table.party}'s declared {table.strategy.kind} strategy: "
+        "no source says it happened"
+    )
+    event = move_event(table.party, table.space, move, day, pending, assumption)
+    if event is None:
+        return None
+    words = move_text(event)
+    return event.model_copy(update={"summary": f"{words} (its {table.strategy.kind} strategy)"})
+
+
+def move_event(
+    party: str, space: OutcomeSpace, move: Move, day: dt.date, pending: bool,
+    assumption: str | None = None,
+) -> Event | None:
+    """A bargaining move of ``party`` on the space's document as an offer-protocol event:
+    an offer (a counter when another party's offer is ``pending``), an acceptance (None
+    when nothing is pending), a walk-away."""
+    data: dict[str, object] = {"date": day.isoformat(), "by": [party], "document": space.document}
+    if assumption is not None:
+        data["assumption"] = assumption
     if move.kind is MoveKind.accept:
         if not pending:
             return None
@@ -250,10 +266,8 @@ def _event(table: PartyTable, move: Move, day: dt.date, pending: bool) -> Event 
     else:
         assert move.package is not None
         data["kind"] = "counter" if pending else "offer"
-        data["package"] = table.space.describe(table.space.package(move.package))
-    event = _events().validate_python(data)
-    words = move_text(event)
-    return event.model_copy(update={"summary": f"{words} (its {table.strategy.kind} strategy)"})
+        data["package"] = space.describe(space.package(move.package))
+    return _events().validate_python(data)
 
 
 def counterparts_for(engine: Engine, modes: dict[str, Mode]) -> tuple[tuple[str, ...], Strategic]:
@@ -278,5 +292,7 @@ __all__ = [
     "Strategic",
     "batna",
     "counterparts_for",
+    "move_event",
+    "party_interest",
     "strategic_parties",
 ]

@@ -5,7 +5,8 @@ given). Without them the test is skipped, unless ``CI=true``: then it fails.
 The instructor creates two groups, three students join by their links and move (one
 move is refused, with its reason shown), the clock advances, a deadline fires, and the
 debrief shows both groups. In a second class, on the strategies scenario, a student
-predicts, offers, and the employer's declared strategy answers. Every page fits 1024
+predicts, offers a package from the page's list, and the employer's declared strategy
+answers on the same day. Every page fits 1024
 px. With ``NEGOTIATION_SCREENSHOTS=1`` the tests save the instructor, student and
 debrief pages to docs/img/ (otherwise they write nothing to the checkout).
 """
@@ -216,11 +217,15 @@ def test_a_strategy_counterpart_answers_a_student_in_the_browser(
         assert "Predict first" in d.find_element(By.ID, "predict").text
         Select(d.find_element(By.ID, "prediction")).select_by_value("same")
         click(d, '#predict button[value="predict"]')
-        d.find_element(By.ID, "move").send_keys("union counters pay_deal rise 5")
-        click(d, '#type button[value="move"]')
+        # the packages, with the union's utility against its BATNA; one is a click
+        packages = d.find_element(By.ID, "packages").text
+        assert "Your BATNA 0.250" in packages and "offer rise 5 % 0.833 +0.583" in packages
+        click(d, '#packages button[value="union counters pay_deal rise 5"]')
         log = d.find_element(By.CSS_SELECTOR, "ol.log").text
-        assert "union counters pay_deal rise 5" in log
-        assert "employer counters pay_deal rise" in log and "(its conceder strategy)" in log
+        # the employer's strategy answers at once, on the day of the offer
+        assert "2026-01-01 union: union counters pay_deal rise 5" in log
+        assert "2026-01-01 employer: employer counters pay_deal rise 0" in log
+        assert "(its conceder strategy)" in log
         fits(d)
         shoot(d, "student-strategies")
         d.get(f"{link}/role")

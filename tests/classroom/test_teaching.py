@@ -174,3 +174,53 @@ def test_the_debrief_shows_each_valued_document(lab: Teacher) -> None:
     # a rise of 0.25 % is worth 0.25 / 6 to the union, 1 - 0.25 / 6 to the employer
     assert "<td>pay_deal: union: utility vs BATNA</td><td>0.042 vs BATNA 0.250 (below)" in page
     assert "<td>pay_deal: employer: utility vs BATNA</td><td>0.958 vs BATNA 0.250 (above)" in page
+
+
+PACKAGE = re.compile(
+    r'<button name="move" value="([^"]+)">([^<]+)</button></td><td>([\d.]+)</td><td>([+-][\d.]+)'
+)
+
+
+def test_the_student_page_lists_packages_with_utility_against_batna(lab: Teacher) -> None:
+    create(lab, "Pay", {"party": ["union"], "as-employer": "strategy"})
+    token = lab.room.groups[1].row.tokens["union"]
+    assert lab.control(1, "start") == 303
+    page = lab.client.get(f"/seat/{token}").text
+    pay = page[page.index('data-document="pay_deal"') :].split("</form>")[0]
+    assert "pay_deal: on the table: employer: rise 0" in pay
+    assert "Your BATNA 0.250" in pay and "(page 1 of 3)" in pay
+    rows = PACKAGE.findall(pay)
+    # the responses first, then the offers best for the union first, at most a page
+    assert rows[0] == ("union accepts the offer on pay_deal", "accept employer&#x27;s offer",
+                       "0.000", "-0.250")  # fmt: skip
+    assert rows[1][:2] == ("union walks away from pay_deal", "walk away (no agreement)")
+    assert rows[2] == ("union counters pay_deal rise 6", "offer rise 6 %", "1.000", "+0.750")
+    utilities = [float(r[2]) for r in rows[2:]]
+    assert utilities == sorted(utilities, reverse=True) and len(utilities) == 12
+    assert '<a href="/seat/' in pay and "13 more offers</a>" in pay
+    # "more": the next page goes on where the first stopped; a bad page number is page 1
+    more = lab.client.get(f"/seat/{token}?page=1").text
+    more_pay = more[more.index('data-document="pay_deal"') :].split("</form>")[0]
+    assert PACKAGE.findall(more_pay)[2][1] == "offer rise 3 %"
+    assert lab.client.get(f"/seat/{token}?page=-1").status_code == 200
+    assert lab.client.get(f"/seat/{token}?page=99999999999").status_code == 200
+    # the new contract's 5,616 packages: a page of them, and the count of the rest
+    contract = page[page.index('data-document="new_contract"') :].split("</form>")[0]
+    assert len(PACKAGE.findall(contract)) == 14 and "5604 more offers" in contract
+    # posting an entry is a move like a typed one: the employer answers it the same day
+    csrf = csrf_of(page)
+    r = lab.client.post(f"/seat/{token}/act",
+                        data={"csrf": csrf, "do": "move", "move": rows[2][0]})  # fmt: skip
+    assert r.status_code == 303
+    log = lab.room.groups[1].group.log
+    assert [(x.day.isoformat(), x.text) for x in log[-2:]] == [
+        ("2026-01-01", "union counters pay_deal rise 6"),
+        ("2026-01-01", "employer counters pay_deal rise 0 (its conceder strategy)"),
+    ]
+
+
+def test_a_seat_without_a_declared_strategy_has_no_package_list(teacher: Teacher) -> None:
+    tokens = teacher.create("Seed", "ukraine")
+    assert teacher.control(1, "start") == 303
+    page = teacher.client.get(f"/seat/{tokens['ukraine']}").text
+    assert 'id="turn">Your turn' in page and 'id="packages"' not in page
