@@ -330,10 +330,14 @@ def _debrief_rows(found: Sequence[Debrief]) -> list[list[str]]:
 
 
 def _score(g: Group) -> str:
-    scored = [p for p in g.predictions if p.right is not None]
+    """Each seat's predictions right, of those scored (each seat is asked its own)."""
     if not g.predict:
         return "-"
-    return f"{sum(1 for p in scored if p.right)} of {len(scored)}"
+    out = []
+    for seat in g.seats:
+        scored = [p for p in g.predictions if p.seat == seat and p.right is not None]
+        out.append(f"{e(seat)} {sum(1 for p in scored if p.right)} of {len(scored)}")
+    return "<br>".join(out)
 
 
 def _predictions(g: Group) -> str:
@@ -344,7 +348,7 @@ def _predictions(g: Group) -> str:
         [
             str(p.day),
             e(p.seat),
-            f"{e(p.question.subject)} {e(p.question.target)} (was {e(p.question.current)})",
+            f"{e(p.question.about)} (was {e(p.question.current)})",
             e(p.answer),
             e(p.actual or "not yet"),
             "" if p.right is None else ("right" if p.right else "wrong"),
@@ -442,8 +446,7 @@ def _predict(g: Group, party: str, me: str, csrf: str) -> str:
     return (
         f'<form method="post" action="{me}/act" id="predict" class="card notice">'
         f"{_hidden(csrf)}<h2>Predict first</h2><p>Before the clock moves on: what will "
-        f"{e(q.subject)} <b>{e(q.target)}</b> be at the next stop? It is "
-        f"<b>{e(q.current)}</b> now.</p>"
+        f"<b>{e(q.about)}</b> be at the next stop? It is <b>{e(q.current)}</b> now.</p>"
         f'<select name="move" id="prediction" aria-label="your prediction">{options}</select>'
         '<button name="do" value="predict">Predict</button></form>'
     )
@@ -460,7 +463,7 @@ def _my_predictions(g: Group, party: str) -> str:
     if not mine:
         return ""
     items = "".join(
-        f"<li><span class='muted'>{p.day}</span> {e(p.question.subject)} {e(p.question.target)}:"
+        f"<li><span class='muted'>{p.day}</span> {e(p.question.about)}:"
         f" you said {e(p.answer)}; {e(_verdict(p))}</li>"
         for p in mine
     )

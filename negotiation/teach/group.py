@@ -23,9 +23,13 @@ that the answer be a function of the turn (replay stays deterministic). The turn
 the offers made so far in the group (``Offered``), which a strategy answers.
 
 Predictions. With ``predict`` on, each seat is asked once a day, before its move or pass,
-what one document or deadline will be after the clock moves on (``question``: the first
-scripted event still ahead that ``teach.predict`` asks about); the answer is an action
+a question about its own party's situation (``question``: will the other side accept its
+offer, what will another party do on its documents, will its deadline fire; else what
+the first scripted event still ahead will change); the answer is an action
 (``predict``), and it is scored when the clock arrives at the next stop (``predictions``).
+
+Answers. After a student's move the counterparts answer at once, on the move's day
+(``Counterparts.answers``: a strategy answers an offer put on its table).
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from negotiation.teach.predict import (
     question_for,
     question_for_deadline,
     question_for_document,
+    seat_question,
 )
 from negotiation.teach.script import Frame, FrameKind, Item, advance_to, agenda, end_day
 
@@ -265,8 +270,11 @@ class Group:
             return ()
         return tuple(s for s in self.seats if s not in self.done)
 
-    def question(self) -> Question | None:
-        """Today's prediction (the same for every seat): what one document or deadline
+    def question(self, seat: str | None = None) -> Question | None:
+        """The prediction a seat is asked today: one about its own party's situation
+        (``teach.predict.seat_question``: its offer on the table, what another party
+        will do on its documents or deadlines before the next stop, whether its
+        deadline fires), else the group's common one: what one document or deadline
         will be once the clock has moved on, about the first scripted event of the
         counterparts' between today and the next stop that ``teach.predict`` asks about;
         else about a deadline due by then; else the state of the first document the
@@ -276,10 +284,21 @@ class Group:
         if stop is None:
             return None
         students = {a for s in self.seats for a in actors(self.engine, s)}
-        for item in agenda(self.engine, None):
-            event = item.event
-            if event is None or not self.day < item.day <= stop or set(event.by) & students:
-                continue
+        ahead = [
+            item.event
+            for item in agenda(self.engine, None)
+            if item.event is not None
+            and self.day < item.day <= stop
+            and not set(item.event.by) & students
+        ]
+        if seat is not None:
+            sc = self.engine.scenario
+            mine = frozenset(actors(self.engine, seat))
+            deadlines = [x.deadline for x in sc.strategies if x.party in mine]
+            found = seat_question(self.engine, self.state, mine, ahead, deadlines)
+            if found is not None:
+                return found
+        for event in ahead:
             found = question_for(self.engine, self.state, event)
             if found is not None:
                 return found
@@ -296,7 +315,7 @@ class Group:
             return None
         if any(p.day == self.day and p.seat == seat for p in self.predictions):
             return None
-        return self.question()
+        return self.question(seat)
 
     def choices(self, seat: str) -> tuple[Choice, ...]:
         """The legal moves of a seat's party now, in a stable order (documents in
@@ -419,8 +438,8 @@ class Group:
             choices = ", ".join(question.choices)
             raise RefusedError((f"answer one of: {choices}, or same (got {action.text!r})",))
         made = Prediction(self.day, action.seat, question, answer)
-        subject = f"{question.subject} {question.target}"
-        line = Line(self.day, "predict", f"{action.seat} predicts {subject}: {answer}", action.seat)
+        words = f"{action.seat} predicts {question.about}: {answer}"
+        line = Line(self.day, "predict", words, action.seat)
         return replace(
             self,
             actions=(*self.actions, replace(action, text=answer)),
@@ -505,6 +524,7 @@ class Group:
         return group.counterpart_events(self.counterparts.moves(group.turn_on(day)), day)
 
     def turn_on(self, day: dt.date) -> Turn:
+        """What the counterparts are asked about on ``day``."""
         others = tuple(p.id for p in self.engine.scenario.parties if p.id not in self.seats)
         students = frozenset(a for s in self.seats for a in actors(self.engine, s))
         return Turn(self.engine, self.state, day, self.since, others, students, self.offers)

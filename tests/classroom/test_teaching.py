@@ -117,7 +117,7 @@ def test_predictions_in_the_browser_and_in_the_debrief(
     assert teacher.control(1, "start") == 303
     page = client.get(f"/seat/{token}").text
     assert '<form method="post" action="/seat/' in page and 'id="predict"' in page
-    assert "what will deadline <b>thanksgiving_deadline</b> be at the next stop?" in page
+    assert "what will <b>deadline thanksgiving_deadline</b> be at the next stop?" in page
     status, page = act(client, token, "pass")
     assert status == 409 and "predict first" in page
     status, page = act(client, token, "predict", "<script>")
@@ -129,7 +129,7 @@ def test_predictions_in_the_browser_and_in_the_debrief(
     assert "Your predictions (0 of 1 right)" in page
     assert "you said missed; it was pending: wrong" in page
     debrief = client.get(f"{teacher.url}/debrief").text
-    assert "<td>predictions right</td><td>0 of 1</td>" in debrief
+    assert "<td>predictions right</td><td>ukraine 0 of 1</td>" in debrief
     assert "<h4>Predictions vs what happened</h4>" in debrief
     assert "<td>missed</td><td>pending</td><td>wrong</td>" in debrief
 
@@ -224,3 +224,24 @@ def test_a_seat_without_a_declared_strategy_has_no_package_list(teacher: Teacher
     assert teacher.control(1, "start") == 303
     page = teacher.client.get(f"/seat/{tokens['ukraine']}").text
     assert 'id="turn">Your turn' in page and 'id="packages"' not in page
+
+
+def test_each_seat_predicts_about_its_own_situation_and_is_scored_per_seat(
+    teacher: Teacher, client: TestClient
+) -> None:
+    create(teacher, "P", {"party": ["ukraine", "russia", "united_states"], "predict": "on"})
+    tokens = teacher.room.groups[1].row.tokens
+    assert teacher.control(1, "start") == 303
+    ukraine = client.get(f"/seat/{tokens['ukraine']}").text
+    russia = client.get(f"/seat/{tokens['russia']}").text
+    assert "what will <b>deadline thanksgiving_deadline</b> be" in ukraine
+    assert "what will <b>document twenty_eight_point_plan</b> be" in russia
+    assert act(client, tokens["ukraine"], "predict", "same")[0] == 303
+    assert act(client, tokens["russia"], "predict", "ratified")[0] == 303
+    assert act(client, tokens["united_states"], "predict", "same")[0] == 303
+    for party in ("ukraine", "russia", "united_states"):
+        assert act(client, tokens[party], "pass")[0] == 303
+    debrief = client.get(f"{teacher.url}/debrief").text
+    right = "ukraine 1 of 1<br>united_states 1 of 1<br>russia 0 of 1"
+    assert f"<td>predictions right</td><td>{right}</td>" in debrief
+    assert "<td>russia</td><td>document twenty_eight_point_plan (was drafted)</td>" in debrief

@@ -12,6 +12,7 @@ from negotiation.model.errors import MoveError
 from negotiation.model.events import Event
 from negotiation.runtime.engine import Engine
 from negotiation.teach.group import INSTRUCTOR, Action, Group, RefusedError, Turn
+from tests.conftest import engine_of
 
 START = Action(INSTRUCTOR, "start")
 ADVANCE = Action(INSTRUCTOR, "advance")
@@ -211,3 +212,39 @@ def test_choices_are_the_legal_moves_and_are_kept_while_the_state_is_the_same(
             choice = g.choices(seat)[0].label
             g = g.take(Action(seat, "move", choice))
     assert g.day > dt.date(2025, 11, 1)
+
+
+def test_each_seat_is_asked_about_its_own_party_s_situation(seed: Engine) -> None:
+    g = Group.open(seed, ("ukraine", "russia", "united_states"), predict=True).take(START)
+    asked = {seat: g.must_predict(seat) for seat in g.seats}
+    # the deadline set on Ukraine, and set by the United States; Russia's document
+    assert {s: q.about for s, q in asked.items() if q} == {
+        "ukraine": "deadline thanksgiving_deadline",
+        "russia": "document twenty_eight_point_plan",
+        "united_states": "deadline thanksgiving_deadline",
+    }
+
+
+def test_a_seat_whose_offer_is_on_the_table_predicts_the_answer() -> None:
+    labour_engine = engine_of("labour-contract-2026-strategies")
+    g = Group.open(labour_engine, ("union", "employer"), predict=True).take(START)
+    for seat in g.seats:
+        g = g.take(Action(seat, "predict", "same"))
+    g = g.take(Action("union", "move", "union offers pay_deal rise 3"))
+    g = g.take(Action("employer", "pass"))
+    union, employer = g.must_predict("union"), g.must_predict("employer")
+    assert union is not None and employer is not None
+    assert (union.about, union.current) == ("union's offer on pay_deal", "on the table")
+    assert union.choices == ("accepted", "countered", "rejected", "on the table")
+    assert employer.subject != "offer"  # the employer is asked about its own situation
+    with pytest.raises(RefusedError, match="answer one of: accepted, countered"):
+        g.take(Action("union", "predict", "maybe"))
+    g = g.take(Action("union", "predict", "accepted")).take(Action("union", "pass"))
+    g = g.take(Action("employer", "predict", "same"))
+    g = g.take(Action("employer", "move", "employer accepts the offer on pay_deal"))
+    offer = next(p for p in g.predictions if p.question.subject == "offer")
+    assert (offer.seat, offer.answer, offer.actual, offer.right) == (
+        "union", "accepted", "accepted", True
+    )
+    again = Group.replay(labour_engine, g.seats, g.actions, predict=True)
+    assert again.predictions == g.predictions
