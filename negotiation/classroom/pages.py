@@ -9,7 +9,7 @@ on wider screens).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -106,6 +106,26 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") ->
     return f'<table class="{cls}"><tr>{th}</tr>{body}</table>'
 
 
+_KEEP = 1024
+_KEPT: dict[tuple[str, ...], str] = {}
+"""HTML kept by what it shows of which group after how many actions (a group's actions
+are appended, never changed, so that count names its state): the seats of a group
+reload their pages after each of its actions, and share its state and history. Keys
+and values are strings (no state is held, for the garbage collector's sake); at most
+``_KEEP``, the oldest dropped first."""
+
+
+def _kept(key: tuple[str, ...], make: Callable[[], str]) -> str:
+    found = _KEPT.get(key)
+    if found is not None:
+        return found
+    text = make()
+    if len(_KEPT) >= _KEEP:
+        del _KEPT[next(iter(_KEPT))]
+    _KEPT[key] = text
+    return text
+
+
 def _log(lines: Sequence[Line], last: int | None = None) -> str:
     shown = lines[-last:] if last else lines
     start = len(lines) - len(shown) + 1  # the numbers are the history's
@@ -140,7 +160,8 @@ def _on_the_table(offer: dict[str, object] | None) -> str:
     return f"<br><b>on the table</b>: {e(str(offer.get('by')))} offers {e(terms)}"
 
 
-def _state(scenario: Scenario, group: Group, me: str | None = None) -> str:
+def _tables(scenario: Scenario, group: Group) -> str:
+    """The documents and deadlines as they stand."""
     docs = _table(
         ["document", "state", "points", "signed by"],
         (
@@ -161,13 +182,17 @@ def _state(scenario: Scenario, group: Group, me: str | None = None) -> str:
             for r in deadline_rows(scenario, group.state)
         ),
     )
+    return f"<h3>Documents</h3>{docs}<h3>Deadlines</h3>{deadlines}"
+
+
+def _positions(scenario: Scenario, group: Group, me: str | None) -> str:
+    """Each party's stances, ``me`` in bold."""
     m = positions_matrix(scenario, group.state)
     rows = [
         [f"<b>{e(p)}</b>" if p == me else e(p), *(e(m.cells[p][t]) for t in m.targets)]
         for p in m.parties
     ]
-    positions = _table(["party", *(e(t) for t in m.targets)], rows)
-    return f"<h3>Documents</h3>{docs}<h3>Deadlines</h3>{deadlines}<h3>Positions</h3>{positions}"
+    return _table(["party", *(e(t) for t in m.targets)], rows)
 
 
 # -- the instructor -------------------------------------------------------------------------
@@ -382,6 +407,7 @@ def seat_page(
     sc = g.engine.scenario
     me = f"/seat/{token}"
     who = next(p for p in sc.parties if p.id == party)
+    kept = (room.instructor, str(entry.id), str(len(g.actions)))  # this group, this state
     if party in g.waiting_for:
         turn = '<p class="turn" id="turn">Your turn: make one move or pass.</p>'
     elif g.status == "running":
@@ -395,10 +421,11 @@ def seat_page(
         f"{_predict(g, party, me, csrf)}"
         f'<div class="cols"><div>{_packages(g, party, me, csrf, page)}{_moves(g, party, me, csrf)}'
         f"{_my_predictions(g, party)}"
-        f"<h2>Timeline so far</h2>{_log(g.log)}</div>"
+        f"<h2>Timeline so far</h2>{_kept((*kept, 'log'), lambda: _log(g.log))}</div>"
         f'<div><h2>Your role sheet</h2><p><a href="{me}/role" id="role-link">Printable '
         f"role sheet</a></p>{role_sheet(sc, party)}</div></div>"
-        f"<h2>Where things stand</h2>{_state(sc, g, party)}"
+        f"<h2>Where things stand</h2>{_kept((*kept, 'state'), lambda: _tables(sc, g))}"
+        f"<h3>Positions</h3>{_kept((*kept, party), lambda: _positions(sc, g, party))}"
     )
     return layout(f"{who.name}: {entry.name}", body, f"{me}/version", len(g.actions))
 
@@ -525,15 +552,22 @@ def _packages(g: Group, party: str, me: str, csrf: str, page: int) -> str:
 
 
 def _moves(g: Group, party: str, me: str, csrf: str) -> str:
-    titles = tuple((d.id, d.title) for d in g.engine.scenario.documents)
-    options = _options(g.choices(party), titles)
+    """The seat's legal moves to choose from (on its turn only: they are computed for
+    the state, which the other seats' moves change meanwhile), a move to type and
+    check, and a pass."""
     act = f"{me}/act"
+    choose = "<p class='muted' id='choose'>Your legal moves show on your turn.</p>"
+    if party in g.waiting_for:
+        titles = tuple((d.id, d.title) for d in g.engine.scenario.documents)
+        options = _options(g.choices(party), titles)
+        choose = (
+            f'<form method="post" action="{act}" id="choose">{_hidden(csrf)}'
+            f'<select name="move" id="legal" size="8">{options}</select>'
+            '<button name="do" value="move">Make this move</button> '
+            '<button name="do" value="why">Why?</button></form>'
+        )
     return (
-        "<h2>Your moves</h2>"
-        f'<form method="post" action="{act}" id="choose">{_hidden(csrf)}'
-        f'<select name="move" id="legal" size="8">{options}</select>'
-        '<button name="do" value="move">Make this move</button> '
-        '<button name="do" value="why">Why?</button></form>'
+        f"<h2>Your moves</h2>{choose}"
         f'<form method="post" action="{act}" id="type">{_hidden(csrf)}'
         "<label>Or type any move (it is checked, and refused with the reasons if illegal):"
         f'<input type="text" name="move" id="move" maxlength="300" '

@@ -28,8 +28,8 @@ offer, what will another party do on its documents, will its deadline fire; else
 the first scripted event still ahead will change); the answer is an action
 (``predict``), and it is scored when the clock arrives at the next stop (``predictions``).
 
-Answers. After a student's move the counterparts answer at once, on the move's day
-(``Counterparts.answers``: a strategy answers an offer put on its table).
+Answers. After a student's move that puts an offer on a table the counterparts answer
+at once, on the move's day (``Counterparts.answers``: a strategy answers the offer).
 """
 
 from __future__ import annotations
@@ -332,8 +332,10 @@ class Group:
         if kept is not None and kept[0] is self.engine:
             return kept[1]
         candidates = candidate_moves(self.engine, self.state, [seat])
+        width = runtime.width
         ops = [runtime.op_of(event) for event in candidates]  # may add position slots,
-        w, _ = runtime.encode_state(self.state)  # so encode again after them
+        if runtime.width != width:  # so encode again after new ones
+            w, _ = runtime.encode_state(self.state)
         out = []
         for event, op in zip(candidates, ops, strict=True):
             if op.reasons(list(w)):
@@ -415,13 +417,10 @@ class Group:
         )
         result = self.engine.apply(self.state, played)
         line = Line(self.day, "move", words, action.seat, (), tuple(result.entries))
-        moved = replace(
-            self,
-            state=result.state,
-            log=(*self.log, line),
-            offers=(*self.offers, *offered(self.state, result.state, self.day)),
-        )
-        answered = moved.answered_now()
+        new = offered(self.state, result.state, self.day)
+        log, offers = (*self.log, line), (*self.offers, *new)
+        moved = replace(self, state=result.state, log=log, offers=offers)
+        answered = moved.answered_now() if new else moved  # an offer is answered at once
         return answered.acted(replace(action, text=words), answered.state, None)
 
     def answered_now(self) -> Group:

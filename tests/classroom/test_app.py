@@ -70,8 +70,11 @@ def test_the_student_page_shows_role_state_timeline_and_moves(
     assert "<td>thanksgiving_deadline</td><td>pending</td><td>2025-11-27</td>" in page
     assert "The White House puts out a 28-point peace plan." in page  # the US follows the script
     assert "A 20-point plan is derived" in page  # and so does the world
-    assert '<option value="ukraine comments on twenty_eight_point_plan">' in page
     assert "The group is waiting." in page
+    assert "Your legal moves show on your turn." in page and 'id="legal"' not in page
+    assert teacher.control(1, "start") == 303
+    page = client.get(f"/seat/{token}").text
+    assert '<option value="ukraine comments on twenty_eight_point_plan">' in page
 
 
 def test_a_role_sheet_shows_interests_with_their_assumption() -> None:
