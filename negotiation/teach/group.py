@@ -43,6 +43,7 @@ from negotiation.model.errors import MoveError
 from negotiation.model.events import Event
 from negotiation.model.state import State
 from negotiation.model.trace import TraceEntry
+from negotiation.runtime.compiled._base import Op
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.legal import candidate_moves
 from negotiation.runtime.notation import parse_move
@@ -70,6 +71,23 @@ _KEEP = 1024
 _CHOICES: dict[tuple[int, tuple[object, ...], str], tuple[Engine, tuple[Choice, ...]]] = {}
 """Legal choices by (the engine's id, the encoded state, seat), holding the engine so
 that its id is never reused while kept; at most ``_KEEP``, the oldest dropped first."""
+
+
+_KEEP_OPS = 4096
+_OPS: dict[tuple[object, ...], tuple[Engine, Op, Choice]] = {}
+"""Candidate moves' ops and words by (the engine's id, the event's content), holding the
+engine so that its id is never reused while kept; at most ``_KEEP_OPS``."""
+
+
+def _content(engine: int, event: Event) -> tuple[object, ...] | None:
+    """An event's content as a hashable key (None: a field value that is not hashable)."""
+    values = tuple(tuple(v) if isinstance(v, list) else v for v in event.__dict__.values())
+    key = (engine, type(event), *values)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 class RefusedError(MoveError):
@@ -331,22 +349,32 @@ class Group:
         kept = _CHOICES.get(key)
         if kept is not None and kept[0] is self.engine:
             return kept[1]
-        candidates = candidate_moves(self.engine, self.state, [seat])
         width = runtime.width
-        ops = [runtime.op_of(event) for event in candidates]  # may add position slots,
-        if runtime.width != width:  # so encode again after new ones
+        candidates = candidate_moves(self.engine, self.state, [seat])
+        compiled = [self._compiled(event) for event in candidates]
+        if runtime.width != width:  # an op gave new positions slots: encode again
             w, _ = runtime.encode_state(self.state)
-        out = []
-        for event, op in zip(candidates, ops, strict=True):
-            if op.reasons(list(w)):
-                continue
-            about = getattr(event, "document", None) or getattr(event, "deadline", None) or ""
-            out.append(Choice(move_text(event), str(about)))
-        found = tuple(out)
+        found = tuple(choice for op, choice in compiled if not op.reasons(list(w)))
         if len(_CHOICES) >= _KEEP:
             del _CHOICES[next(iter(_CHOICES))]
         _CHOICES[key] = (self.engine, found)
         return found
+
+    def _compiled(self, event: Event) -> tuple[Op, Choice]:
+        """A candidate move's op and words, kept by the event's content (a candidate of
+        one day is built again for every state of the day; its op does not change)."""
+        key = _content(id(self.engine), event)
+        kept = _OPS.get(key) if key is not None else None
+        if kept is not None and kept[0] is self.engine:
+            return kept[1], kept[2]
+        op = self.engine.runtime.op_of(event)  # may give the positions it names slots
+        about = getattr(event, "document", None) or getattr(event, "deadline", None) or ""
+        choice = Choice(move_text(event), str(about))
+        if key is not None:
+            if len(_OPS) >= _KEEP_OPS:
+                del _OPS[next(iter(_OPS))]
+            _OPS[key] = (self.engine, op, choice)
+        return op, choice
 
     def why(self, seat: str, text: str) -> tuple[str, ...]:
         """Every reason a move by the seat would be refused now (empty: allowed); a
