@@ -51,6 +51,7 @@ input[type=text]{width:100%}code{overflow-wrap:anywhere}
 .link{font-family:monospace;font-size:.9em;overflow-wrap:anywhere}
 .qr svg{display:block}table.parties td{vertical-align:middle}
 table.menu button{width:100%;text-align:left;margin:0}table.menu td{vertical-align:middle}
+table.menu td+td,table.menu th+th{white-space:nowrap;width:1%}
 @media (min-width:1400px){body{font-size:19px}main{max-width:1300px}}
 """
 
