@@ -184,8 +184,8 @@ def offered(before: State, after: State, day: dt.date) -> tuple[Offered, ...]:
 
 class Counterparts(Protocol):
     """What the parties no student plays do: on a day the clock arrives at (``moves``),
-    and at once after a student's move (``answers``: the turn is the move's day, its
-    ``since`` that day too), their events, in order."""
+    and at once after a student's move that puts an offer on a table (``answers``: the
+    turn is the move's day, its ``since`` that day too), their events, in order."""
 
     def moves(self, turn: Turn) -> tuple[Event, ...]: ...
 
