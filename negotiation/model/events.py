@@ -503,6 +503,23 @@ class Offer(_OfferEvent):
 
     kind: Literal["offer"] = _kind("offer")
     package: dict[Id, OptionValue] = Field(min_length=1, description=_PACKAGE)
+    to: list[Ref] | None = Field(
+        None,
+        min_length=1,
+        description="A single text put to these parties (a mediator's draft): it is agreed "
+        "only when every one of them has accepted it; a rejection leaves it on the table "
+        "until its author replaces it. Without 'to', any other party's acceptance agrees "
+        "the offer and a rejection withdraws it.",
+    )
+
+    @model_validator(mode="after")
+    def _not_to_itself(self) -> Offer:
+        if self.to is not None:
+            if self.by[0] in self.to:
+                raise ValueError(f"{self.by[0]} cannot put a text to itself ('to')")
+            if len(set(self.to)) != len(self.to):
+                raise ValueError("'to' names a party twice")
+        return self
 
 
 class Counter(_OfferEvent):

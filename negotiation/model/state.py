@@ -18,6 +18,18 @@ class OfferState(Frozen):
 
     by: str
     package: dict[str, str]
+    to: tuple[str, ...] = ()
+    """A single text's addressees: it is agreed when all of them have accepted it."""
+    accepted: tuple[str, ...] = ()
+    """Which of ``to`` have accepted it so far."""
+
+    @model_serializer(mode="wrap")
+    def _without_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not self.to:
+            data.pop("to", None)
+            data.pop("accepted", None)
+        return data
 
 
 class Standing(Frozen):
@@ -208,7 +220,9 @@ class State(Frozen):
                     d.ratified_by,
                     tuple(sorted(d.values.items())),
                     None if d.offer is None
-                    else (d.offer.by, tuple(sorted(d.offer.package.items()))),
+                    else (d.offer.by, tuple(sorted(d.offer.package.items())),
+                          *((tuple(sorted(d.offer.to)), tuple(sorted(d.offer.accepted)))
+                            if d.offer.to else ())),
                     tuple(sorted((p, x.status, x.since, x.effective)
                                  for p, x in d.parties.items())),
                     *((d.failed_by,) if d.failed_by else ()),

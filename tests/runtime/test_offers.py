@@ -209,3 +209,96 @@ def test_rules_react_to_offers_and_to_the_options_agreed() -> None:
                                                  document="plan"))
     assert accepted.entry.fired == ("settled",)
     assert "y" in accepted.state.facts
+
+
+# -- a single text put to named parties (a mediator's draft) ---------------------------------
+
+
+def _draft(state: State, package: dict[str, Any]) -> StepResult:
+    return _apply(state, "offer", "m", package=package, to=["a", "b", "c"])
+
+
+def test_a_single_text_is_agreed_only_when_every_party_it_is_put_to_accepts_it() -> None:
+    drafted = _draft(ENGINE.initial_state(), {"hours": "37 h", "rise": 2})
+    assert not drafted.blocked, drafted.entry.reasons
+    pending = drafted.state.documents["plan"].offer
+    assert pending is not None and pending.to == ("a", "b", "c") and pending.accepted == ()
+
+    one = _apply(drafted.state, "accept_offer", "b")
+    assert not one.blocked, one.entry.reasons
+    assert one.state.documents["plan"].values == {}
+    assert one.state.documents["plan"].offer is not None
+    assert _changes(one) == ["accepted on plan: nobody -> b"]
+    assert list(_apply(one.state, "accept_offer", "b").entry.reasons) == [
+        "b has already accepted the text pending on plan"
+    ]
+    two = _apply(one.state, "accept_offer", "a").state
+    assert two.documents["plan"].offer is not None
+    assert two.documents["plan"].offer.accepted == ("a", "b")
+    three = _apply(two, "accept_offer", "c")
+    doc = three.state.documents["plan"]
+    assert doc.offer is None
+    assert doc.values == {"hours": "37 h", "rise": "2"}
+    assert doc.points["hours"] == doc.points["rise"] == "agreed"
+
+
+def test_a_rejection_takes_back_acceptance_and_a_revision_starts_afresh() -> None:
+    state = _draft(ENGINE.initial_state(), {"hours": "37 h"}).state
+    state = _apply(state, "accept_offer", "a").state
+    state = _apply(state, "accept_offer", "b").state
+    rejected = _apply(state, "reject_offer", "b")
+    assert not rejected.blocked
+    pending = rejected.state.documents["plan"].offer
+    assert pending is not None and pending.accepted == ("a",)  # still on the table
+    revised = _draft(rejected.state, {"hours": "35 h"})  # its author replaces it
+    assert not revised.blocked, revised.entry.reasons
+    pending = revised.state.documents["plan"].offer
+    assert pending is not None and pending.accepted == () and pending.package == {"hours": "35 h"}
+    # acceptances of the old text do not carry over: c's alone agrees nothing
+    after = _apply(revised.state, "accept_offer", "c").state
+    assert after.documents["plan"].values == {}
+
+
+def test_only_the_parties_a_text_is_put_to_answer_it() -> None:
+    state = _draft(ENGINE.initial_state(), {"hours": "37 h"}).state
+    for kind in ("accept_offer", "reject_offer"):
+        refused = _apply(state, kind, "d")
+        assert refused.blocked
+        assert list(refused.entry.reasons) == ["the text pending on plan is put to a, b, c, not to d"]
+    own = _apply(state, "accept_offer", "m")
+    assert own.blocked
+
+
+def test_a_two_party_offer_keeps_its_semantics_beside_single_texts() -> None:
+    # without 'to' one acceptance agrees the offer and the author cannot re-offer
+    state = _apply(ENGINE.initial_state(), "offer", "a", package={"hours": "37 h"}).state
+    assert _apply(state, "offer", "a", package={"hours": "35 h"}).blocked
+    assert _apply(state, "accept_offer", "b").state.documents["plan"].values == {"hours": "37 h"}
+
+
+def test_a_single_text_survives_encoding_and_dumps_its_answers() -> None:
+    state = _apply(_draft(ENGINE.initial_state(), {"hours": "37 h"}).state,
+                   "accept_offer", "c").state
+    offer = state.model_dump(mode="json")["documents"]["plan"]["offer"]
+    assert offer == {"by": "m", "package": {"hours": "37 h"}, "to": ["a", "b", "c"],
+                     "accepted": ["c"]}
+    two_party = _apply(ENGINE.initial_state(), "offer", "a", package={"hours": "37 h"}).state
+    assert set(two_party.model_dump(mode="json")["documents"]["plan"]["offer"]) == {
+        "by", "package"
+    }
+    # the state goes through the runtime and back unchanged, and its key tells the
+    # acceptances apart
+    again = ENGINE.apply(state, event("statement", "2025-11-03", by=["a"])).state
+    assert again.documents["plan"].offer == state.documents["plan"].offer
+    other = _apply(_draft(ENGINE.initial_state(), {"hours": "37 h"}).state,
+                   "accept_offer", "a").state
+    assert state.key() != other.key()
+
+
+@pytest.mark.parametrize(("to", "message"), [(["m"], "cannot put a text to itself"),
+                                             (["a", "a"], "names a party twice")])
+def test_a_single_text_put_to_itself_or_twice_to_one_party_is_refused(
+    to: list[str], message: str,
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        event("offer", "2025-11-03", by=["m"], document="plan", package={"hours": "37 h"}, to=to)

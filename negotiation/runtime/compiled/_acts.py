@@ -461,7 +461,7 @@ class Acts(Parts):
             offer = None if state in final else sub.offer  # a final text takes no offer
             return subs.intern(
                 Sub(state, points, signed, ratified, visited, sub.values, offer, sub.texts,
-                    sub.parties, failed)
+                    sub.parties, failed, *((sub.to, sub.accepted) if offer else ()))
             )
 
         return successor
@@ -488,7 +488,7 @@ class Acts(Parts):
                 new = memo[w[i]] = subs.intern(
                     Sub(sub.state, pts, sub.signed_by, sub.ratified_by, sub.visited,
                         sub.values, sub.offer, sub.texts, sub.parties,
-                        sub.failed)
+                        sub.failed, sub.to, sub.accepted)
                 )
             w[i] = new
 

@@ -49,12 +49,16 @@ from negotiation.runtime.compiled._record import DeadlineHistory, History
 from negotiation.runtime.compiled._subs import Pending, Standings, Sub
 
 
-def offer_state(pending: Pending) -> OfferState | None:
-    """The ``State``'s offer of a sub-state's pending offer."""
+def offer_state(
+    pending: Pending, to: tuple[str, ...] = (), accepted: tuple[str, ...] = ()
+) -> OfferState | None:
+    """The ``State``'s offer of a sub-state's pending offer (and, for a single text put
+    to named parties, who it is put to and who has accepted it)."""
     if pending is None:
         return None
     by, package = pending
-    return construct(OfferState, {"by": by, "package": dict(package)})
+    return construct(OfferState, {"by": by, "package": dict(package), "to": to,
+                                  "accepted": accepted})
 
 
 def standings(sub_parties: Standings) -> dict[str, Standing]:
@@ -273,6 +277,8 @@ class Layout(Parts):
                 tuple(sorted((p, x.status, x.since.toordinal(), _ord(x.effective))
                              for p, x in d.parties.items())),
                 d.failed_by,
+                () if d.offer is None else tuple(sorted(d.offer.to)),
+                () if d.offer is None else tuple(sorted(d.offer.accepted)),
             ))
             h.versions[doc_id] = d.version
         for k, p in st.positions.items():
@@ -393,7 +399,7 @@ class Layout(Parts):
             "state": sub.state, "visited": sub.visited, "points": dict(sub.points),
             "signed_by": sub.signed_by, "ratified_by": sub.ratified_by,
             "version": version, "values": dict(sub.values),
-            "offer": offer_state(sub.offer), "texts": dict(sub.texts),
+            "offer": offer_state(sub.offer, sub.to, sub.accepted), "texts": dict(sub.texts),
             "points_total": self.program.documents[doc_id].points_total,
             "parties": standings(sub.parties),
             "failed_by": sub.failed,

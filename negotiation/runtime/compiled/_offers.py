@@ -8,6 +8,15 @@ their options and clears the table; rejecting it clears the table; walking away 
 it and records the party's stance on the document as ``rejects``. None of it is possible
 once the document is in a final state of its lifecycle.
 
+A single text (an ``offer`` with ``to``, a mediator's draft) is put to named parties:
+each of them answers it, ``accept_offer`` adds the party to those who accepted it and the
+last acceptance agrees the package's points; ``reject_offer`` takes back the party's
+acceptance, if any, and leaves the text on the table, so that its author may replace it
+with a revision (an ``offer`` of its own while its single text is pending); accepting or
+rejecting it is for the parties it is put to alone, once each. Walking away clears it as
+any offer. A new text starts with no acceptance: an agreement is a text every party it
+was put to accepted, as it stood.
+
 Each op's ``blocked`` and ``reasons`` are the same checks (booleans, and sentences
 computed only when asked); ``describe`` gives its trace entry's changes."""
 
@@ -79,6 +88,8 @@ class Offers(Parts):
         static_bad = bool(static)
         needs_other = isinstance(event, Counter | AcceptOffer | RejectOffer)
         not_own = isinstance(event, Offer)  # a counter needs another's offer: not its own
+        answer = isinstance(event, AcceptOffer | RejectOffer)
+        accept = isinstance(event, AcceptOffer)
         to_rejects = self._stance_allowed(_REJECTS)
 
         def blocked(w: W) -> bool:
@@ -88,9 +99,11 @@ class Offers(Parts):
             if sub.state in absorbing:
                 return True
             pending = sub.offer
-            if not_own and pending is not None and pending[0] == party:
+            if not_own and pending is not None and pending[0] == party and not sub.to:
                 return True
             if needs_other and (pending is None or pending[0] == party):
+                return True
+            if answer and sub.to and (party not in sub.to or accept and party in sub.accepted):
                 return True
             if stance_slot is not None:
                 now = w[stance_slot]
@@ -109,6 +122,8 @@ class Offers(Parts):
         absorbing = self.absorbing[doc_id]
         needs_other = isinstance(event, Counter | AcceptOffer | RejectOffer)
         not_own = isinstance(event, Offer)
+        answer = isinstance(event, AcceptOffer | RejectOffer)
+        accept = isinstance(event, AcceptOffer)
         to_rejects = self._stance_allowed(_REJECTS)
 
         def reasons(w: W) -> list[str]:
@@ -118,7 +133,7 @@ class Offers(Parts):
                 out.append(f"{doc_id} is {sub.state}, a final state: no offer can be made "
                            "or answered on it")
             pending = sub.offer
-            if not_own and pending is not None and pending[0] == party:
+            if not_own and pending is not None and pending[0] == party and not sub.to:
                 out.append(f"{party} already has an offer pending on {doc_id} "
                            f"({offer_text(pending)})")
             if needs_other:
@@ -127,6 +142,12 @@ class Offers(Parts):
                 elif pending[0] == party:
                     out.append(f"the offer pending on {doc_id} is {party}'s own: {party} "
                                "cannot answer it")
+            if answer and sub.to and pending is not None and pending[0] != party:
+                if party not in sub.to:
+                    out.append(f"the text pending on {doc_id} is put to "
+                               f"{', '.join(sub.to)}, not to {party}")
+                elif accept and party in sub.accepted:
+                    out.append(f"{party} has already accepted the text pending on {doc_id}")
             if stance_slot is not None:
                 now = "unknown" if w[stance_slot] is None else w[stance_slot]
                 if not to_rejects.get(now, False):
@@ -159,13 +180,27 @@ class Offers(Parts):
         subs = self.subs
         order = self.points_tuple
         memo: dict[int, int] = {}
+        to = tuple(sorted(event.to or ())) if isinstance(event, Offer) else ()
+
+        def kept(sub: Sub, accepted: tuple[str, ...]) -> Sub:
+            """The single text still on the table, accepted by ``accepted``."""
+            return Sub(sub.state, sub.points, sub.signed_by, sub.ratified_by, sub.visited,
+                       sub.values, sub.offer, sub.texts, sub.parties, sub.failed, sub.to,
+                       accepted)
 
         def next_sub(sub: Sub) -> Sub:
             if isinstance(event, Offer | Counter):
                 return Sub(sub.state, sub.points, sub.signed_by, sub.ratified_by, sub.visited,
-                           sub.values, (party, package), sub.texts, sub.parties, sub.failed)
+                           sub.values, (party, package), sub.texts, sub.parties, sub.failed,
+                           to)
+            if isinstance(event, RejectOffer) and sub.to:
+                return kept(sub, tuple(p for p in sub.accepted if p != party))
             if isinstance(event, AcceptOffer):
                 assert sub.offer is not None
+                if sub.to:
+                    accepted = tuple(sorted({*sub.accepted, party}))
+                    if accepted != sub.to:
+                        return kept(sub, accepted)
                 agreed = sub.offer[1]
                 points = order({**dict(sub.points), **{p: "agreed" for p, _ in agreed}}.items())
                 values = order({**dict(sub.values), **dict(agreed)}.items())
@@ -206,6 +241,10 @@ class Offers(Parts):
             if old.offer != new.offer:
                 changes.append(change(what=f"offer on {doc_id}", before=offer_text(old.offer),
                                       after=offer_text(new.offer)))
+            if new.to and old.offer == new.offer and old.accepted != new.accepted:
+                changes.append(change(what=f"accepted on {doc_id}",
+                                      before=", ".join(old.accepted) or "nobody",
+                                      after=", ".join(new.accepted) or "nobody"))
             if stance_slot is not None:
                 h.positions[key] = (dt.date.fromordinal(after[DATE]), ())
                 was = "unknown" if before[stance_slot] is None else before[stance_slot]

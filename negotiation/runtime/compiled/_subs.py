@@ -25,6 +25,8 @@ class Sub:
     texts: Items = ()  # (point, text) items set by publish_points and amend_point
     parties: Standings = ()  # (party, standing, since, effective) where an event set it
     failed: tuple[str, ...] = ()  # whose ratification vote failed (and not ratified since)
+    to: tuple[str, ...] = ()  # the parties a single text on the table is put to (sorted)
+    accepted: tuple[str, ...] = ()  # which of them have accepted it (sorted)
 
 
 class Subs:

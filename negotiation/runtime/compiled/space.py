@@ -199,7 +199,7 @@ class CompiledSpace(Runtime, Steps, Outcomes):
                 ratified_by=sub.ratified_by,
                 version=first.version,
                 values=dict(sub.values),
-                offer=offer_state(sub.offer),
+                offer=offer_state(sub.offer, sub.to, sub.accepted),
                 texts=dict(sub.texts),
                 points_total=first.points_total,
                 parties=standings(sub.parties),
@@ -240,7 +240,7 @@ class CompiledSpace(Runtime, Steps, Outcomes):
 
 def _plain(sub: Sub) -> tuple[Any, ...]:
     return (sub.state, sub.points, sub.signed_by, sub.ratified_by, sub.visited, sub.values,
-            sub.offer, sub.texts, sub.parties, sub.failed)
+            sub.offer, sub.texts, sub.parties, sub.failed, sub.to, sub.accepted)
 
 
 Portable = tuple[Any, ...]
