@@ -264,7 +264,9 @@ def test_only_the_parties_a_text_is_put_to_answer_it() -> None:
     for kind in ("accept_offer", "reject_offer"):
         refused = _apply(state, kind, "d")
         assert refused.blocked
-        assert list(refused.entry.reasons) == ["the text pending on plan is put to a, b, c, not to d"]
+        assert list(refused.entry.reasons) == [
+            "the text pending on plan is put to a, b, c, not to d"
+        ]
     own = _apply(state, "accept_offer", "m")
     assert own.blocked
 

@@ -103,8 +103,8 @@ class Offers(Parts):
                 return True
             if needs_other and (pending is None or pending[0] == party):
                 return True
-            if answer and sub.to and (party not in sub.to or accept and party in sub.accepted):
-                return True
+            if answer and sub.to:
+                return party not in sub.to or (accept and party in sub.accepted)
             if stance_slot is not None:
                 now = w[stance_slot]
                 return not to_rejects.get("unknown" if now is None else now, False)
