@@ -4,11 +4,13 @@ clock, randomness only from a ``random.Random`` passed in.
 
 * ``strategies``: the strategy family (time-based concession, hardliner, tit-for-tat,
   random, if-then responses) behind one protocol, and the acceptance rule AC_next.
-* ``protocol``: alternating offers between two strategies on one document over calendar
-  days, its transcript and outcome, and the transcript as engine moves.
+* ``protocol``: what a bargaining run is made of (turns, outcome, transcript, sides),
+  and a transcript as engine moves.
 * ``live``: strategies acting inside the engine's run (``runtime.turns``): at each turn
   a seat reads the engine's state and its move is an offer event the runtime applies or
   refuses; ``next_move(seat, view, rng)`` is one turn, for play and the classroom.
+* ``mediated``: single-text rounds inside the engine's run: a mediator drafts, the
+  parties accept or reject, the mediator revises (its rule a labelled assumption).
 * ``scenario``: the two sides of a scenario's declared strategies on a document, and
   ``simulate``: alternating offers between them inside the run.
 * ``bargain``: the same run as a ``Trace`` of the timeline with the moves among its own
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from negotiation.behaviour.bargain import Bargain, bargain
 from negotiation.behaviour.live import Bargaining, LiveRun, Seat, next_move, run_bargaining
+from negotiation.behaviour.mediated import Mediation
 from negotiation.behaviour.protocol import (
     EngineMove,
     Outcome,
@@ -26,7 +29,6 @@ from negotiation.behaviour.protocol import (
     Transcript,
     Turn,
     moves,
-    negotiate,
 )
 from negotiation.behaviour.strategies import (
     Hardliner,
@@ -49,6 +51,7 @@ __all__ = [
     "EngineMove",
     "Hardliner",
     "LiveRun",
+    "Mediation",
     "Move",
     "MoveKind",
     "Outcome",
@@ -66,7 +69,6 @@ __all__ = [
     "bargain",
     "from_spec",
     "moves",
-    "negotiate",
     "next_move",
     "run_bargaining",
     "time_fraction",

@@ -28,6 +28,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Protocol
 
 from pydantic import TypeAdapter
 
@@ -59,7 +60,7 @@ from negotiation.model.interests import Batna, Delay, Interest
 from negotiation.model.strategies import PartyStrategy
 from negotiation.model.trace import Trace, TraceEntry
 from negotiation.runtime.engine import Engine
-from negotiation.runtime.turns import TurnView
+from negotiation.runtime.turns import Turns, TurnView
 
 
 @cache
@@ -356,6 +357,20 @@ class Bargaining:
                           tuple(self.turns), self.outcome)
 
 
+class Rounds(Turns, Protocol):
+    """A protocol that runs inside the engine's run: alternating offers (``Bargaining``)
+    or mediated single-text rounds (``mediated.Mediation``)."""
+
+    events: list[Event]
+    outcome: Outcome | None
+    turns: list[Turn]
+    rng: random.Random
+
+    def horizon(self, view: TurnView) -> None: ...
+
+    def transcript(self) -> Transcript: ...
+
+
 @dataclass(frozen=True)
 class LiveRun:
     """A bargaining run: the transcript of the turns, the events the moves became, and
@@ -366,12 +381,13 @@ class LiveRun:
     trace: Trace
 
 
-def run_bargaining(engine: Engine, bargaining: Bargaining, branch: str | None = None) -> LiveRun:
-    """Run the scenario's timeline (or a branch) with the seats moving inside it."""
+def run_bargaining(engine: Engine, bargaining: Rounds, branch: str | None = None) -> LiveRun:
+    """Run the scenario's timeline (or a branch) with the seats (and a mediator) moving
+    inside it."""
     trace = engine.run(branch, turns=bargaining)
     if bargaining.outcome is None:  # the horizon came first: the deadline rules had no say
         bargaining.horizon(engine.turn_view(trace.final))
     return LiveRun(bargaining.transcript(), tuple(bargaining.events), trace)
 
 
-__all__ = ["Bargaining", "LiveRun", "Packages", "Seat", "next_move", "run_bargaining"]
+__all__ = ["Bargaining", "LiveRun", "Packages", "Rounds", "Seat", "next_move", "run_bargaining"]

@@ -11,6 +11,11 @@ a run (``live.Seat``). ``simulate`` runs alternating offers between them inside 
 engine's run of the timeline: every move an offer event the engine applies, every view
 read from the engine's state at the turn (``live``).
 
+A document on which the scenario declares a ``mediator`` strategy is bargained by
+mediated single-text rounds instead (``mediated``): the mediator drafts, the two or more
+parties whose strategies name the document answer; ``Table.rounds`` gives the protocol
+the scenario picks.
+
 Names a strategy gives (its party, document and deadline) are checked here, with a
 clear ``AnalysisError``; a scenario file with a wrong name still loads.
 """
@@ -22,15 +27,17 @@ from dataclasses import dataclass
 
 from negotiation.analysis.space import OutcomeSpace
 from negotiation.analysis.utility import PartyUtility
-from negotiation.behaviour.live import Bargaining, Seat, run_bargaining
+from negotiation.behaviour.live import Bargaining, Packages, Rounds, Seat, run_bargaining
+from negotiation.behaviour.mediated import Mediation
 from negotiation.behaviour.protocol import Side, Transcript
 from negotiation.behaviour.strategies import Ranking, Strategy, from_spec
+from negotiation.model.documents import option_text
 from negotiation.model.errors import AnalysisError, did_you_mean
 from negotiation.model.events import Event
 from negotiation.model.interests import Interest
 from negotiation.model.scenario import Scenario
 from negotiation.model.state import State
-from negotiation.model.strategies import PartyStrategy
+from negotiation.model.strategies import PartyStrategy, StrategyKind
 from negotiation.model.trace import Trace
 from negotiation.runtime.engine import Engine
 
@@ -83,15 +90,50 @@ def _check(engine: Engine, spec: PartyStrategy) -> Interest:
     )
 
 
+def _mediator(engine: Engine, specs: list[PartyStrategy]) -> PartyStrategy | None:
+    """The document's mediator strategy (at most one), its deadline checked."""
+    found = [x for x in specs if x.kind is StrategyKind.mediator]
+    if not found:
+        return None
+    document = found[0].document
+    if len(found) > 1:
+        raise AnalysisError(f"{document!r} has {len(found)} mediators "
+                            f"({', '.join(x.party for x in found)}); one drafts the text")
+    spec = found[0]
+    deadlines = [d.id for d in engine.scenario.deadlines]
+    if spec.deadline not in deadlines:
+        raise AnalysisError(
+            f"the mediator strategy of {spec.party} in {document} names unknown deadline "
+            f"{spec.deadline!r}{did_you_mean(spec.deadline, deadlines)}"
+        )
+    return spec
+
+
+def draft_of(spec: PartyStrategy, space: OutcomeSpace) -> int | None:
+    """The mediator's declared first draft as a package of the space."""
+    if spec.draft is None:
+        return None
+    items = tuple((p, option_text(v)) for p, v in spec.draft.items())
+    found = Packages(space).index(items)
+    if found is None:
+        raise AnalysisError(
+            f"the first draft of {spec.party}'s mediator strategy in {spec.document} is not "
+            f"a package of it: give each of {', '.join(space.point_ids)} one of its options"
+        )
+    return found
+
+
 @dataclass(frozen=True)
 class Table:
-    """Two sides, each with its declared strategy, on one document."""
+    """The sides, each with its declared strategy, on one document: two for alternating
+    offers; two or more, and the ``mediator``, for mediated single-text rounds."""
 
     document: str
     space: OutcomeSpace
-    specs: tuple[PartyStrategy, PartyStrategy]
-    sides: tuple[Side, Side]
+    specs: tuple[PartyStrategy, ...]
+    sides: tuple[Side, ...]
     start: dt.date
+    mediator: PartyStrategy | None = None
 
     @classmethod
     def of(
@@ -106,6 +148,9 @@ class Table:
         ``first`` opens (by default the party whose strategy the scenario lists first)."""
         document = _document(engine, document)
         specs = [x for x in engine.scenario.strategies if x.document == document]
+        mediator = _mediator(engine, specs)
+        if mediator is not None:
+            return cls._mediated(engine, document, specs, mediator, first, branch)
         parties = [x.party for x in specs]
         if len(specs) != 2 or parties[0] == parties[1]:
             raise AnalysisError(
@@ -127,17 +172,58 @@ class Table:
         sides = tuple(_side(engine, spec, space, states, origin) for spec in specs)
         return cls(document, space, (specs[0], specs[1]), (sides[0], sides[1]), origin)
 
+    @classmethod
+    def _mediated(
+        cls, engine: Engine, document: str, specs: list[PartyStrategy],
+        mediator: PartyStrategy, first: str | None, branch: str | None,
+    ) -> Table:
+        parties = [x for x in specs if x is not mediator]
+        names = [x.party for x in parties]
+        if len(names) < 2 or len(set(names)) != len(names) or mediator.party in names:
+            raise AnalysisError(
+                f"mediated rounds on {document!r} need the strategies of two or more other "
+                f"parties beside the mediator {mediator.party}, each once; the scenario "
+                f"gives {len(names)} ({', '.join(names) or 'none'})"
+            )
+        if first is not None:
+            raise AnalysisError(
+                f"{document!r} is bargained by mediated rounds: {mediator.party} drafts "
+                "first, so --first does not apply"
+            )
+        doc = next(d for d in engine.scenario.documents if d.id == document)
+        space = OutcomeSpace.of(doc)
+        draft_of(mediator, space)
+        origin = engine.start_date()
+        states = _States(engine, branch)
+        sides = tuple(_side(engine, spec, space, states, origin) for spec in parties)
+        return cls(document, space, tuple(parties), sides, origin, mediator)
+
     def seats(
         self, engine: Engine, strategies: dict[str, Strategy] | None = None
-    ) -> tuple[Seat, Seat]:
-        """The two sides as they read the engine inside a run (``live.Seat``), with
+    ) -> tuple[Seat, ...]:
+        """The sides as they read the engine inside a run (``live.Seat``), with
         ``strategies`` (party -> strategy) in place of the declared ones."""
         chosen = strategies or {}
-        one, two = (
+        return tuple(
             Seat.of(engine, spec, _check(engine, spec), self.space, chosen.get(spec.party))
             for spec in self.specs
         )
-        return one, two
+
+    def rounds(
+        self, engine: Engine, *, start: dt.date | None = None, days_per_round: int = 1,
+        seed: int = 0, strategies: dict[str, Strategy] | None = None,
+    ) -> Rounds:
+        """The protocol the scenario picks for this table: mediated rounds when it declares
+        a mediator on the document, else alternating offers."""
+        seats = self.seats(engine, strategies)
+        begin = start or self.start
+        prefix = move_prefix(engine.scenario, self.document)
+        if self.mediator is not None:
+            return Mediation(self.mediator.party, self.mediator.deadline, seats, self.space,
+                             begin, days_per_round, seed, prefix,
+                             draft_of(self.mediator, self.space))  # fmt: skip
+        return Bargaining((seats[0], seats[1]), self.space, begin, days_per_round, seed,
+                          prefix)  # fmt: skip
 
 
 class _States:
@@ -227,20 +313,26 @@ def simulate(
     branch: str | None = None,
     strategies: dict[str, Strategy] | None = None,
 ) -> Simulation:
-    """Alternating offers between the two strategies a scenario declares on a document,
-    from ``start`` (the scenario's start by default), inside the engine's run of the
+    """The protocol the scenario picks (``Table.rounds``) between the strategies it
+    declares on a document: alternating offers, or mediated single-text rounds, from
+    ``start`` (the scenario's start by default), inside the engine's run of the
     timeline (or ``branch``): every move an event the engine applies (``live``).
     ``strategies``: party -> a strategy that replaces the one the scenario declares."""
     table = Table.of(engine, document, first=first, branch=branch)
     begin = start or table.start
     if begin < table.start:
         raise AnalysisError(f"{begin} is before the scenario starts ({table.start})")
-    bargaining = Bargaining(
-        table.seats(engine, strategies), table.space, begin, days_per_round, seed,
-        move_prefix(engine.scenario, table.document),
-    )  # fmt: skip
-    run = run_bargaining(engine, bargaining, branch)
+    rounds = table.rounds(engine, start=begin, days_per_round=days_per_round, seed=seed,
+                          strategies=strategies)  # fmt: skip
+    run = run_bargaining(engine, rounds, branch)
     return Simulation(table, run.transcript, run.events, run.trace)
 
 
-__all__ = ["Simulation", "Table", "documents_with_strategies", "move_prefix", "simulate"]
+__all__ = [
+    "Simulation",
+    "Table",
+    "documents_with_strategies",
+    "draft_of",
+    "move_prefix",
+    "simulate",
+]

@@ -138,12 +138,14 @@ class MoveKind(StrEnum):
     offer = "offer"
     accept = "accept"
     walk_away = "walk_away"
+    reject = "reject"  # a party's answer to a mediator's single text (``mediated``)
 
 
 @dataclass(frozen=True)
 class Move:
     """A party's move: offer ``package`` (an index of the outcome space), accept the last
-    offer received, or walk away."""
+    offer received, or walk away; in mediated rounds, reject the text (``package``: what
+    the party would have offered instead)."""
 
     kind: MoveKind
     package: int | None = None

@@ -35,6 +35,12 @@ The kinds (``negotiation.behaviour.strategies`` gives them behaviour):
 * ``random``: a random package worth at least its BATNA (a baseline).
 * ``responses``: if-then rules: accept an offer worth at least ``accept``; otherwise
   counter with the package nearest ``target``.
+* ``mediator``: not a side but the mediator of single-text rounds on the document
+  (``negotiation.behaviour.mediated``): it drafts one text (its first draft ``draft``, a
+  package, or the one its rule picks), every other party with a strategy on the document
+  accepts or rejects it, and it revises the text from the rejections; its ``deadline``
+  ends the rounds. A document with a mediator is bargained by mediated rounds, not by
+  alternating offers.
 
 Which names exist (the party, the document, the deadline) is checked where a strategy
 is used (``negotiation.behaviour.scenario``).
@@ -48,6 +54,7 @@ from typing import Any
 from pydantic import ConfigDict, Field, model_validator
 
 from negotiation.model._base import SUMMARY, Frozen, Id, Ref, assumption_field, require_assumption
+from negotiation.model.documents import OptionValue
 from negotiation.model.interests import Value
 
 
@@ -62,6 +69,7 @@ class StrategyKind(StrEnum):
     tit_for_tat = "tit_for_tat"
     random = "random"
     responses = "responses"
+    mediator = "mediator"
 
 
 TIME_BASED = frozenset(
@@ -89,6 +97,8 @@ _PARAMETERS: dict[str, Any] = {
         _when(StrategyKind.conceder, _e(exclusiveMinimum=1)),
         _when(StrategyKind.time_based, {"required": ["e"]}),
         _when(StrategyKind.responses, {"required": ["accept", "target"]}),
+        {"if": {"required": ["draft"]},
+         "then": {"properties": {"kind": {"const": StrategyKind.mediator.value}}}},
     ]
 }
 """What the model's validator says of the parameters, for editors (the JSON Schema)."""
@@ -103,7 +113,8 @@ class PartyStrategy(Frozen):
     document: Id = Field(description="The document whose options it bargains over.")
     kind: StrategyKind = Field(
         description="boulware, linear, conceder or time_based (concession over time), "
-        "hardliner, tit_for_tat, random, or responses (if-then rules)."
+        "hardliner, tit_for_tat, random, responses (if-then rules), or mediator (drafts "
+        "one text for the others to accept or reject, and revises it)."
     )
     deadline: Id = Field(
         description="The deadline whose due date (extensions included) ends the party's time."
@@ -119,6 +130,12 @@ class PartyStrategy(Frozen):
     )
     target: Value | None = Field(
         None, description="responses: otherwise counter with the package nearest this utility."
+    )
+    draft: dict[Id, OptionValue] | None = Field(
+        None,
+        min_length=1,
+        description="mediator: the first draft, point id -> option (every point with "
+        "options; default: the package the mediator's rule picks).",
     )
     summary: str | None = Field(None, description=SUMMARY)
     assumption: str = assumption_field("strategy")
@@ -143,6 +160,8 @@ class PartyStrategy(Frozen):
             }.get(kind)
             if bad is not None and bad[0]:
                 raise ValueError(f"a {kind.value} strategy's 'e' must be {bad[1]}, got {self.e:g}")
+        if self.draft is not None and kind is not StrategyKind.mediator:
+            raise ValueError(f"'draft' belongs to the mediator kind, not {kind.value}")
         given = [n for n in ("accept", "target") if getattr(self, n) is not None]
         if kind is StrategyKind.responses:
             if len(given) != 2:

@@ -19,6 +19,7 @@ MOVE_WORDS = {
     MoveKind.offer: "offers",
     MoveKind.accept: "accepts",
     MoveKind.walk_away: "walks away",
+    MoveKind.reject: "rejects",
 }
 
 
@@ -26,8 +27,16 @@ def _u(x: float) -> str:
     return f"{x:.3f}"
 
 
+def _specs(sim: Simulation) -> tuple[PartyStrategy, ...]:
+    """Every strategy at the table: the mediator's first, then the parties'."""
+    m = sim.table.mediator
+    return sim.table.specs if m is None else (m, *sim.table.specs)
+
+
 def _strategy(spec: PartyStrategy) -> str:
     words = [spec.kind.value]
+    if spec.draft is not None:
+        words.append("first draft " + ", ".join(f"{p} {v}" for p, v in spec.draft.items()))
     if spec.exponent is not None:
         words.append(f"e {spec.exponent:g}")
     if spec.accept is not None and spec.target is not None:
@@ -47,7 +56,7 @@ def _concerned(sim: Simulation, turn: Turn, previous: int | None) -> int | None:
     """The package a turn is about: the one offered, or the one accepted."""
     if turn.move.kind is MoveKind.offer:
         return turn.move.package
-    return previous if turn.move.kind is MoveKind.accept else None
+    return previous if turn.move.kind in (MoveKind.accept, MoveKind.reject) else None
 
 
 def _outcome_line(sim: Simulation, o: Outcome) -> str:
@@ -68,14 +77,16 @@ def simulate(scenario: Scenario, sim: Simulation, file: TextIO) -> None:
 def _simulate(console: Console, scenario: Scenario, sim: Simulation) -> None:
     t = sim.transcript
     per = "a day" if t.days_per_round == 1 else f"every {t.days_per_round} days"
-    header(scenario, console, f"alternating offers on {sim.table.document} from {t.start}, "
+    protocol = ("alternating offers" if sim.table.mediator is None
+                else "mediated single-text rounds")
+    header(scenario, console, f"{protocol} on {sim.table.document} from {t.start}, "
                               f"one round {per}, seed {t.seed}")  # fmt: skip
     heading(console, "Strategies")
-    for spec in sim.table.specs:
+    for spec in _specs(sim):
         console.print(f"{spec.party}: {_strategy(spec)}")
     console.print()
     console.print(Text("Strategies and interests are assumptions, not facts:", style="italic"))
-    for spec in sim.table.specs:
+    for spec in _specs(sim):
         console.print(Text(f"  {spec.party}: {spec.assumption}", style="italic"))
     heading(console, "Transcript")
     table = simple_table("round", "day", "who", "move", "package", *t.parties)
@@ -84,7 +95,7 @@ def _simulate(console: Console, scenario: Scenario, sim: Simulation) -> None:
         package = _concerned(sim, turn, last)
         if turn.move.kind is MoveKind.offer and not turn.refused:
             last = turn.move.package
-        us = [_u(u) for u in turn.utilities] if turn.utilities else ["-", "-"]
+        us = [_u(u) for u in turn.utilities] if turn.utilities else ["-"] * len(t.parties)
         words = MOVE_WORDS[turn.move.kind]
         if turn.refused:
             words += " (refused: " + "; ".join(turn.refused) + ")"
@@ -127,7 +138,8 @@ def simulation_doc(scenario: Scenario, sim: Simulation) -> dict[str, Any]:
         "start": t.start.isoformat(),
         "days_per_round": t.days_per_round,
         "seed": t.seed,
-        "strategies": [s.model_dump(mode="json", exclude_none=True) for s in sim.table.specs],
+        **({} if sim.table.mediator is None else {"protocol": "mediated"}),
+        "strategies": [s.model_dump(mode="json", exclude_none=True) for s in _specs(sim)],
         "turns": turns,
         "outcome": {
             "ended_by": o.ended_by,

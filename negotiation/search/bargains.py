@@ -29,11 +29,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from negotiation.behaviour.live import Bargaining, run_bargaining
+from negotiation.behaviour.live import Rounds, run_bargaining
 from negotiation.behaviour.protocol import Outcome
 from negotiation.behaviour.scenario import Table, move_prefix
 from negotiation.behaviour.strategies import Strategy, from_spec
 from negotiation.model._base import Frozen
+from negotiation.model.errors import AnalysisError
 from negotiation.model.scenario import Scenario
 from negotiation.model.strategies import PartyStrategy
 from negotiation.runtime.engine import Engine
@@ -75,7 +76,7 @@ class Result:
     label: str
     agreed: bool
     days_to_due: int
-    utilities: tuple[float, float]
+    utilities: tuple[float, ...]
 
 
 class _Bargainer:
@@ -89,11 +90,12 @@ class _Bargainer:
         self.prefix = move_prefix(setting.scenario, self.table.document)
 
     def bargaining(self, seed: int, strategies: dict[str, Strategy] | None = None,
-                   rng: random.Random | None = None) -> Bargaining:  # fmt: skip
+                   rng: random.Random | None = None) -> Rounds:  # fmt: skip
+        """The protocol the scenario picks (alternating offers or mediated rounds)."""
         chosen = {s.party: from_spec(s) for s in self.setting.strategies}
         chosen.update(strategies or {})
-        b = Bargaining(self.table.seats(self.engine, chosen), self.table.space,
-                       self.table.start, self.setting.days_per_round, seed, self.prefix)
+        b = self.table.rounds(self.engine, days_per_round=self.setting.days_per_round,
+                              seed=seed, strategies=chosen)  # fmt: skip
         if rng is not None:
             b.rng = rng
         return b
@@ -104,7 +106,7 @@ class _Bargainer:
         run_bargaining(self.engine, b, self.setting.branch)
         return self.result(b.transcript().outcome, b)
 
-    def result(self, o: Outcome, b: Bargaining) -> Result:
+    def result(self, o: Outcome, b: Rounds) -> Result:
         space = self.table.space
         if o.package is not None:
             label = "agreed: " + ", ".join(
@@ -213,19 +215,30 @@ def _describe(spec: PartyStrategy) -> str:
     return f"{spec.party}: {spec.kind.value}{extra}"
 
 
+def _described(table: Table, specs: Sequence[PartyStrategy]) -> list[str]:
+    """The strategies in words, the mediator's rule first."""
+    m = table.mediator
+    head = [] if m is None else [f"{m.party}: mediator" + (" (declared first draft)"
+                                                            if m.draft else "")]
+    return head + [_describe(s) for s in specs]
+
+
 def _specs(b: _Bargainer, override: Sequence[PartyStrategy]) -> list[PartyStrategy]:
     by = {s.party: s for s in override}
     return [by.get(s.party, s) for s in b.table.specs]
 
 
-def _assumptions(specs: Sequence[PartyStrategy], scenario: Scenario, doc: str) -> list[str]:
-    out = [f"strategy of {s.party}: {s.assumption}" for s in specs]
+def _assumptions(specs: Sequence[PartyStrategy], scenario: Scenario, table: Table) -> list[str]:
+    doc, mediator = table.document, table.mediator
+    out = [] if mediator is None else [f"mediator rule of {mediator.party}: "
+                                       f"{mediator.assumption}"]
+    out += [f"strategy of {s.party}: {s.assumption}" for s in specs]
     out += [f"interest of {x.party}: {x.assumption}" for x in scenario.interests
             if x.document == doc and x.party in {s.party for s in specs}]  # fmt: skip
     return out
 
 
-def _summary(results: list[Result], parties: tuple[str, str]) -> dict[str, Any]:
+def _summary(results: list[Result], parties: Sequence[str]) -> dict[str, Any]:
     n = len(results)
     counts: dict[str, int] = {}
     days: dict[int, int] = {}
@@ -261,13 +274,13 @@ def sample_bargains(
         limits.stopped = "interrupted"
         results = []
     specs = _specs(b, setting.strategies)
-    parties = (specs[0].party, specs[1].party)
+    parties = tuple(s.party for s in specs)
     return BargainSampling(
         scenario=setting.scenario.id, document=b.table.document, parties=list(parties),
-        strategies=[_describe(s) for s in specs], runs=len(results), seed=seed,
+        strategies=_described(b.table, specs), runs=len(results), seed=seed,
         workers=workers, days_per_round=setting.days_per_round,
         **_summary(results, parties),
-        assumptions=_assumptions(specs, setting.scenario, b.table.document),
+        assumptions=_assumptions(specs, setting.scenario, b.table),
         elapsed=time.perf_counter() - started, stopped=limits.stopped,
     )  # fmt: skip
 
@@ -307,6 +320,11 @@ def tournament(
     started = time.perf_counter()
     limits = Limits(max_seconds=max_seconds, stop=stop, started=started)
     b = _Bargainer(setting)
+    if b.table.mediator is not None:
+        raise AnalysisError(
+            f"a tournament pairs two sides' strategies; {b.table.document!r} is bargained by "
+            f"mediated rounds ({b.table.mediator.party} mediates): sample it without --grid"
+        )
     declared = _specs(b, setting.strategies)
     parties = (declared[0].party, declared[1].party)
     one = grid.get(parties[0], [declared[0]])
@@ -337,7 +355,7 @@ def tournament(
     return Tournament(
         scenario=setting.scenario.id, document=b.table.document, parties=list(parties),
         runs_per_pair=runs, seed=seed, workers=workers, matches=matches,
-        assumptions=sorted(set(_assumptions(specs, setting.scenario, b.table.document))),
+        assumptions=sorted(set(_assumptions(specs, setting.scenario, b.table))),
         elapsed=time.perf_counter() - started, stopped=limits.stopped,
     )  # fmt: skip
 
@@ -399,7 +417,7 @@ def bargain_outcomes(setting: Setting, max_paths: int = 10_000) -> BargainOutcom
                 path = [*full[:k], full[k] + 1]
                 break
     specs = _specs(b, setting.strategies)
-    parties = [specs[0].party, specs[1].party]
+    parties = [s.party for s in specs]
     rows = [
         OutcomeCount(label=label, paths=count,
                      days_to_due=r.days_to_due if r.agreed else None,
@@ -408,8 +426,8 @@ def bargain_outcomes(setting: Setting, max_paths: int = 10_000) -> BargainOutcom
     ]  # fmt: skip
     return BargainOutcomes(
         scenario=setting.scenario.id, document=b.table.document,
-        strategies=[_describe(s) for s in specs], paths=paths, complete=path is None,
-        outcomes=rows, assumptions=_assumptions(specs, setting.scenario, b.table.document),
+        strategies=_described(b.table, specs), paths=paths, complete=path is None,
+        outcomes=rows, assumptions=_assumptions(specs, setting.scenario, b.table),
     )  # fmt: skip
 
 

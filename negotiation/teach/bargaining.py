@@ -30,12 +30,20 @@ from typing import overload
 
 from negotiation.analysis.space import OutcomeSpace
 from negotiation.behaviour.live import Bargaining, LiveRun, Packages, Seat, run_bargaining
+from negotiation.behaviour.mediated import Mediation
 from negotiation.behaviour.protocol import Outcome
-from negotiation.behaviour.scenario import Table, documents_with_strategies, move_prefix, simulate
-from negotiation.behaviour.strategies import Move, Ranking, View
+from negotiation.behaviour.scenario import (
+    Table,
+    documents_with_strategies,
+    draft_of,
+    move_prefix,
+    simulate,
+)
+from negotiation.behaviour.strategies import Move, MoveKind, Ranking, View
 from negotiation.model.errors import AnalysisError
 from negotiation.model.events import Event
 from negotiation.model.state import State
+from negotiation.model.strategies import StrategyKind
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.turns import TurnView
 from negotiation.teach.choices import move_text
@@ -249,6 +257,39 @@ def table_menus(engine: Engine, state: State, party: str) -> tuple[TableMenu, ..
                  for seat, packages in seats)  # fmt: skip
 
 
+@dataclass
+class _MediatedStudent(Mediation):
+    """Mediated rounds in which the ``student`` answers the mediator's texts."""
+
+    student: str = ""
+    ask: Ask | None = None
+    stopped: bool = False
+
+    def decide(self, seat: Seat, view: TurnView, strategy_view: View) -> Move | None:
+        if seat.party != self.student:
+            return super().decide(seat, view, strategy_view)
+        assert self.ask is not None
+        chosen = self.ask(self.menu(seat, view))
+        self.stopped = chosen is None
+        return chosen
+
+    def menu(self, seat: Seat, view: TurnView) -> Menu:
+        day = view.today
+        assert self.text is not None
+        words = ", ".join(f"{p} {v}" for p, v in
+                          self.space.labels(self.space.package(self.text)).items())
+        worth = seat.worth(self.text, day, view)
+        batna = seat.batna(view)
+        responses = (
+            Choice(f"accept {self.mediator}'s text", worth, Move.accept()),
+            Choice(f"reject {self.mediator}'s text (it may revise it)", worth,
+                   Move(MoveKind.reject)),
+            Choice("walk away (no agreement)", batna, Move.walk_away()),
+        )  # fmt: skip
+        return Menu(day, seat.party, f"{self.mediator}'s text: {words}", batna, responses, (),
+                    tuple(self.events))
+
+
 @dataclass(frozen=True)
 class Played:
     """A finished (or stopped) bargaining with the student on one side."""
@@ -272,11 +313,20 @@ def play_bargain(
     if party not in parties:
         raise AnalysisError(
             f"{party!r} has no declared strategy on {table.document!r}; the sides are "
-            f"{parties[0]} and {parties[1]}"
+            f"{', '.join(parties)}"
         )
     seats = table.seats(engine)
-    session = _Student(seats, table.space, table.start, days_per_round, seed,
-                       move_prefix(engine.scenario, table.document), student=party, ask=ask)
+    prefix = move_prefix(engine.scenario, table.document)
+    session: _Student | _MediatedStudent
+    if table.mediator is not None:
+        session = _MediatedStudent(
+            table.mediator.party, table.mediator.deadline, seats, table.space, table.start,
+            days_per_round, seed, prefix, draft_of(table.mediator, table.space),
+            student=party, ask=ask,
+        )  # fmt: skip
+    else:
+        session = _Student((seats[0], seats[1]), table.space, table.start, days_per_round,
+                           seed, prefix, student=party, ask=ask)  # fmt: skip
     run = run_bargaining(engine, session, branch)
     theirs = simulate(engine, table.document, days_per_round=days_per_round, seed=seed,
                       branch=branch).transcript.outcome  # fmt: skip
@@ -287,12 +337,20 @@ def play_bargain(
 
 
 def tables(engine: Engine, party: str) -> list[str]:
-    """The documents on which ``party`` and one other party have declared strategies:
-    where ``party`` can bargain against the other side's, in the scenario's order."""
+    """The documents on which ``party`` and one other party have declared strategies
+    (where ``party`` can bargain against the other side's), or on which a mediator's
+    strategy is declared and ``party`` is one of the two or more parties it puts its
+    texts to; in the scenario's order."""
     out = []
     for document in documents_with_strategies(engine):
-        sides = [x.party for x in engine.scenario.strategies if x.document == document]
-        if len(sides) == 2 and party in sides and sides[0] != sides[1]:
+        specs = [x for x in engine.scenario.strategies if x.document == document]
+        mediators = [x.party for x in specs if x.kind is StrategyKind.mediator]
+        sides = [x.party for x in specs if x.kind is not StrategyKind.mediator]
+        if mediators:
+            if (len(mediators) == 1 and party in sides and len(sides) >= 2
+                    and len(set(sides)) == len(sides) and mediators[0] not in sides):
+                out.append(document)
+        elif len(sides) == 2 and party in sides and sides[0] != sides[1]:
             out.append(document)
     return out
 
