@@ -36,13 +36,14 @@ confidence. Our rule, in our own words, is a simple reading of that:
   total, then the first in the outcome space's order).
 * Revision: a rejection says "not this text". The mediator turns to the rejecting party
   the current text serves least (the lowest surplus; ties: the first in order). From the
-  current text it considers every text one step away (one point moved to the next option
-  up or down its list) that it has not drafted before, keeping to those that leave every
-  party that accepted the current text at least as well off when there are any; among
-  them it takes the one that gains that party most (ties: the most for the other
-  rejecting parties, then the least cost to the accepting ones, then the first in the
-  outcome space's order). When no such text gains that party anything, it puts the same
-  text again: the parties' time moves on and their targets with it.
+  current text it considers the texts one step away (one point moved to the next option
+  up or down its list) that it has not drafted before and that gain that party
+  something. It keeps to those that leave every party that accepted the current text at
+  least as well off, when there are any (it costs an accepting party only when it cannot
+  be avoided); among them it takes the one that gains that party most (ties: the most
+  for the other rejecting parties, then the least cost to the accepting ones, then the
+  first in the outcome space's order). When no text gains that party anything, it puts
+  the same text again: the parties' time moves on and their targets with it.
 
 The rule is deterministic; the parties' strategies draw from one ``random.Random(seed)``
 in turn order (only the ``random`` kind draws), so a seed gives a byte-identical trace.
@@ -117,23 +118,22 @@ def revise(
         return current
     # the rejecting party the text serves least, above its BATNA (ties: the first)
     focus = min(rejecting, key=lambda i: (base[i] - batnas[i], i))
-    fresh = [n for n in neighbours(space, current) if n not in drafted]
+    gaining = [n for n in neighbours(space, current)
+               if n not in drafted and rankings[focus](n) > base[focus] + EPS]
     keeping = [
-        n for n in fresh
+        n for n in gaining
         if all(not ok or r(n) >= b - EPS
                for r, b, ok in zip(rankings, base, accepted, strict=True))
     ]  # fmt: skip
     best: tuple[float, float, float, int] | None = None
-    for n in keeping or fresh:
+    for n in keeping or gaining:
         deltas = [r(n) - b for r, b in zip(rankings, base, strict=True)]
         others = sum(deltas[i] for i in rejecting if i != focus)
         cost = sum(d for d, ok in zip(deltas, accepted, strict=True) if ok)
         key = (deltas[focus], others, cost, -n)
         if best is None or key > best:
             best = key
-    if best is None or best[0] <= EPS:
-        return current
-    return -best[3]
+    return current if best is None else -best[3]
 
 
 @dataclass
