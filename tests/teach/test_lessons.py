@@ -25,7 +25,7 @@ from tests.conftest import ROOT, engine_of, invoke
 
 DOC = ROOT / "docs" / "teaching.md"
 TEXT = DOC.read_text(encoding="utf-8")
-TAG = re.compile(r"\*\*\[(L\d\.\d)\]\*\*")
+TAG = re.compile(r"\*\*\[(L\d+\.\d)\]\*\*")
 OBSERVED: dict[str, Callable[..., None]] = {}
 UKRAINE, TRADE = "ukraine-2025-12", "trade-deal-2026"
 
@@ -105,7 +105,7 @@ def _numbered(block: str) -> int:
 def test_every_lesson_has_instructor_notes_whose_plan_takes_45_minutes() -> None:
     lessons = re.split(r"^## Lesson \d", TEXT, flags=re.MULTILINE)[1:]
     lessons[-1] = lessons[-1].split("\n## ", 1)[0]  # the classroom section is no lesson
-    assert len(lessons) == 9
+    assert len(lessons) == 10
     for n, lesson in enumerate(lessons, start=1):
         where = [lesson.find(h) for h in NOTES]
         assert -1 not in where and where == sorted(where), (n, where)  # all four, in order
@@ -114,7 +114,7 @@ def test_every_lesson_has_instructor_notes_whose_plan_takes_45_minutes() -> None
         minutes = [int(m) for m in re.findall(r"^- (\d+) min: ", timing, flags=re.MULTILINE)]
         assert sum(minutes) == 45, (n, minutes)
         # the plan names only this lesson's observations
-        named = set(re.findall(r"\[(L\d\.\d)\]", timing))
+        named = set(re.findall(r"\[(L\d+\.\d)\]", timing))
         assert named and named <= set(TAG.findall(lesson[: where[0]])), (n, named)
         asked = lesson[lesson.index("**Discussion questions.**") : where[0]]
         answered = lesson[where[2] : where[3]]
@@ -819,3 +819,93 @@ def test_l9_6_no_deal_wastes_value() -> None:
         r = fund(copy)
         total = sum(r["utilities"].values())
         assert total == pytest.approx(1.0 if r["agreed"] else 0.6), copy
+
+
+# -- lesson 10: single-text mediation ----------------------------------------------------
+
+MEDIATED = "river-basin-2026-mediated"
+
+
+def mediated(*args: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(out("simulate", "-s", MEDIATED, "-f", "json", *args))
+    return doc
+
+
+def answers(turns: list[dict[str, Any]], day: str) -> dict[str, str]:
+    return {t["party"]: t["move"] for t in turns if t["day"] == day}
+
+
+@observes("L10.1")
+def test_l10_1_the_mediators_rule_is_an_assumption() -> None:
+    text = assumption_lines(MEDIATED)
+    sc = engine_of(MEDIATED).scenario
+    kinds = {s.party: s.kind.value for s in sc.strategies}
+    assert kinds == {"basin_commission": "mediator", "upland": "boulware",
+                     "midvale": "linear", "lowmarsh": "conceder"}
+    for x in [*sc.strategies, *sc.interests]:
+        assert flat(x.assumption) in text
+    assert "strategy of basin_commission in water_compact" in text
+
+
+@observes("L10.2")
+def test_l10_2_the_script_alone_misses_the_dry_season() -> None:
+    final = json.loads(out("run", "-s", MEDIATED, "-f", "json"))["final"]
+    assert final["deadlines"]["dry_season"]["status"] == "missed"
+    assert final["deadlines"]["dry_season"]["due"] == "2026-03-31"
+    assert final["deadlines"]["levee_ultimatum"]["status"] == "missed"
+    assert "values" not in final["documents"]["water_compact"]
+
+
+@observes("L10.3")
+def test_l10_3_all_reject_the_first_draft_and_the_conceder_says_yes_first() -> None:
+    turns = mediated()["turns"]
+    first = turns[0]
+    assert first["party"] == "basin_commission"
+    assert first["package"] == {"upland_share": 50.0, "flood_fund": 30.0, "monitoring": "monthly"}
+    assert [round(first["utilities"][p], 3) for p in ("upland", "midvale", "lowmarsh")] == [
+        0.625, 0.625, 0.667]
+    assert answers(turns, "2026-03-02") == {"basin_commission": "offer", "upland": "reject",
+                                            "midvale": "reject", "lowmarsh": "reject"}
+    yes = {}
+    for t in turns:
+        if t["move"] == "accept":
+            yes.setdefault(t["party"], (t["day"], t["round"]))
+    assert yes == {"lowmarsh": ("2026-03-07", 5), "midvale": ("2026-03-23", 21),
+                   "upland": ("2026-03-24", 22)}
+
+
+@observes("L10.4")
+def test_l10_4_two_yeses_are_not_a_compact() -> None:
+    turns = mediated()["turns"]
+    assert answers(turns, "2026-03-23") == {"basin_commission": "offer", "upland": "reject",
+                                            "midvale": "accept", "lowmarsh": "accept"}
+    trace = mediated("--trace")
+    agreed = {e["date"] for e in trace["entries"]
+              if any(c["what"].startswith("value water_compact") for c in e["changes"])}
+    assert agreed == {"2026-03-25"}  # not on the 23rd, when two of three said yes
+    text = flat(out("simulate", "-s", MEDIATED, "--trace"))
+    assert "accepted on water_compact: nobody -> lowmarsh" in text
+
+
+@observes("L10.5")
+def test_l10_5_all_three_accept_six_days_before_the_dry_season() -> None:
+    o = mediated()["outcome"]
+    assert o["agreed"] and (o["day"], o["round"]) == ("2026-03-25", 23)
+    assert o["package"] == {"upland_share": 50.0, "flood_fund": 30.0, "monitoring": "quarterly"}
+    us = {p: round(u, 3) for p, u in o["utilities"].items()}
+    assert us == {"upland": 0.7, "midvale": 0.475, "lowmarsh": 0.611}
+    assert max(us, key=us.__getitem__) == "upland" and min(us, key=us.__getitem__) == "midvale"
+    final = mediated("--trace")["final"]
+    assert final["deadlines"]["dry_season"]["status"] == "met"
+    assert (dt.date(2026, 3, 31) - dt.date.fromisoformat(o["day"])).days == 6
+
+
+@observes("L10.6")
+def test_l10_6_one_outcome_in_every_run_and_one_path() -> None:
+    sampled = json.loads(out("sample", "-s", MEDIATED, "--strategies", "--runs", "20",
+                             "-f", "json"))  # fmt: skip
+    assert sampled["agreement"]["share"] == 1.0
+    assert [o["count"] for o in sampled["outcomes"]] == [20]
+    assert sampled["days"] == [{"days_to_due": -6, "count": 20}]
+    explored = json.loads(out("explore", "-s", MEDIATED, "--strategies", "-f", "json"))
+    assert explored["paths"] == 1 and explored["complete"]
