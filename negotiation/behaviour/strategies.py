@@ -299,6 +299,11 @@ def from_spec(spec: PartyStrategy) -> Strategy:
         return TitForTat()
     if kind is StrategyKind.random:
         return RandomOffers()
+    if kind is StrategyKind.mediator:
+        raise ValueError(
+            f"{spec.party}'s mediator strategy drafts texts, it makes no offers: mediated "
+            "rounds run it (negotiation.behaviour.mediated)"
+        )
     if kind is StrategyKind.responses:
         assert spec.accept is not None  # the model checks both
         assert spec.target is not None

@@ -68,6 +68,9 @@ def simulate(
     """Alternating offers between the two parties whose strategies the scenario declares
     on a document: who offers which package on which day, each side's utility of it,
     and the outcome (an agreement, a walk-away, or the deadline and each side's BATNA).
+    With a mediator strategy on the document, mediated single-text rounds instead: the
+    mediator drafts, every party accepts or rejects, the mediator revises (try
+    -s river-basin-2026-mediated).
 
     Round k falls on START + k * DAYS_PER_ROUND; each party's time runs to the due date
     of the deadline its strategy names, extensions included. Strategies and interests

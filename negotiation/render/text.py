@@ -328,6 +328,9 @@ def _state(
         if "offer" in d:
             terms = ", ".join(f"{p} {v}" for p, v in d["offer"]["package"].items())
             points += f"; offer pending by {d['offer']['by']}: {terms}"
+            if "to" in d["offer"]:  # a single text: who of those it is put to said yes
+                said = ", ".join(d["offer"]["accepted"]) or "nobody"
+                points += f" (put to {', '.join(d['offer']['to'])}; accepted by {said})"
         if "points_total" in d:
             points = f"{points or '-'} ({views.points_known_text(d)})"
         docs.add_row(

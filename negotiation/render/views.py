@@ -183,6 +183,8 @@ def document_rows(scenario: Scenario, state: State) -> list[Row]:
             row["values"] = dict(ds.values)
         if ds.offer is not None:
             row["offer"] = {"by": ds.offer.by, "package": dict(ds.offer.package)}
+            if ds.offer.to:  # a single text put to named parties
+                row["offer"].update(to=list(ds.offer.to), accepted=list(ds.offer.accepted))
         if ds.texts:  # only once an event published or amended a point's text
             row["texts"] = dict(ds.texts)
         if doc.points_total is not None:
@@ -268,6 +270,10 @@ def flatten(scenario: Scenario, state: State) -> dict[str, str]:
             offer = d["offer"]
             terms = ", ".join(f"{p} {v}" for p, v in offer["package"].items())
             out[f"offer on {d['id']}"] = f"{offer['by']}: {terms}"
+            if "to" in offer:
+                out[f"offer on {d['id']} accepted by"] = (
+                    f"{', '.join(offer['accepted']) or 'nobody'} of {', '.join(offer['to'])}"
+                )
         for p, text in sorted(d.get("texts", {}).items()):
             out[f"text {d['id']}.{p}"] = text
         if "points_total" in d:

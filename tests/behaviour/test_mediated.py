@@ -19,7 +19,7 @@ from negotiation.analysis.space import OutcomeSpace
 from negotiation.analysis.utility import PartyUtility
 from negotiation.behaviour.mediated import first_draft, neighbours, revise
 from negotiation.behaviour.scenario import Table, simulate
-from negotiation.behaviour.strategies import MoveKind, Ranking
+from negotiation.behaviour.strategies import MoveKind, Ranking, from_spec
 from negotiation.model.documents import option_text
 from negotiation.model.errors import AnalysisError
 from negotiation.model.scenario import Scenario
@@ -280,3 +280,9 @@ def test_explore_finds_every_outcome_sample_finds(
     assert explored.complete
     sampled = sample_bargains(setting, runs=24, seed=seed)
     assert {o.label for o in sampled.outcomes} <= {o.label for o in explored.outcomes}
+
+
+def test_a_mediator_strategy_has_no_offers_of_its_own() -> None:
+    spec = engine_of(MEDIATED).scenario.strategies[0]
+    with pytest.raises(ValueError, match="mediator strategy drafts texts"):
+        from_spec(spec)

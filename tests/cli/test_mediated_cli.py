@@ -106,3 +106,24 @@ def test_bad_input_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "'draft' belongs to the mediator kind" in flat(result.stderr)
     assert "broken.yaml" in result.stderr
+
+
+SCRIPTED = """
+  - {id: draft_1, kind: offer, date: 2026-03-04, by: [basin_commission], document: water_compact, to: [upland, midvale, lowmarsh], package: {upland_share: 35, flood_fund: 20, monitoring: quarterly}}
+  - {id: yes_1, kind: accept_offer, date: 2026-03-05, by: [lowmarsh], document: water_compact}
+  - {id: yes_2, kind: accept_offer, date: 2026-03-05, by: [upland], document: water_compact}
+  - {id: no_1, kind: reject_offer, date: 2026-03-06, by: [upland], document: water_compact}
+"""  # noqa: E501
+
+
+def test_a_scripted_single_text_shows_who_has_accepted_it(tmp_path: Path) -> None:
+    path = _broken(tmp_path, "\nbranches:\n", SCRIPTED + "\nbranches:\n")
+    result = invoke("show", "-s", path, "--at", "2026-03-05")
+    assert result.exit_code == 0, result.output
+    text = flat(result.stdout)
+    assert "(put to lowmarsh, midvale, upland; accepted by lowmarsh, upland)" in text
+    later = flat(invoke("show", "-s", path, "--at", "2026-03-06").stdout)
+    assert "(put to lowmarsh, midvale, upland; accepted by lowmarsh)" in later
+    result = invoke("run", "-s", path, "-f", "json")
+    final = json.loads(result.stdout)["final"]["documents"]["water_compact"]
+    assert final["offer"]["accepted"] == ["lowmarsh"] and "values" not in final
