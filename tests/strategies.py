@@ -194,7 +194,8 @@ PACKAGE_VALUES: dict[str, list[Any]] = {
 
 def _offer_data(draw: st.DrawFn, kind: str, day: dt.date) -> dict[str, Any]:
     """An offer-protocol move on ``plan`` (the document with options) by one party; a
-    package now and then names a value or a point that is not an option."""
+    package now and then names a value or a point that is not an option; an offer now
+    and then is a single text put to some of the other parties (``to``)."""
     data: dict[str, Any] = {
         "kind": kind, "date": day.isoformat(), "by": [draw(st.sampled_from(PARTIES))],
         "document": "plan",
@@ -210,6 +211,9 @@ def _offer_data(draw: st.DrawFn, kind: str, day: dt.date) -> dict[str, Any]:
             valid = values if p == "note" else values[:-1]
             package[p] = draw(st.sampled_from(values if draw(st.integers(0, 9)) == 0 else valid))
         data["package"] = package
+        others = [p for p in PARTIES if p != data["by"][0]]
+        if kind == "offer" and draw(st.integers(0, 2)) == 0:  # a single text put to some
+            data["to"] = draw(st.lists(st.sampled_from(others), min_size=1, unique=True))
     return data
 
 

@@ -79,3 +79,47 @@ def test_outcomes_name_the_agreed_options_in_both_searches(tmp_path: Path) -> No
     }
     data = _explore(tmp_path)
     assert {o["label"] for o in data["outcomes"]} == set(compiled)
+
+
+SINGLE_TEXT = """\
+id: single_text_decision
+title: Answers to a mediator's single text (invented for a test)
+illustrative: true
+start: 2026-03-02
+horizon: 2026-03-31
+parties: [{id: north, name: North}, {id: south, name: South}, {id: east, name: East},
+          {id: chair, name: Chair}]
+documents:
+  - id: deal
+    title: Deal
+    points:
+      - {id: price, options: {min: 90, max: 110, step: 5}}
+timeline:
+  - {id: draft, kind: offer, date: 2026-03-02, by: chair, document: deal, package: {price: 100}, to: [north, south, east]}
+  - {id: north_yes, kind: accept_offer, date: 2026-03-03, by: north, document: deal}
+decisions:
+  - id: south_answers
+    at: 2026-03-05
+    assumption: invented for a test
+    alternatives:
+      - {id: yes, events: [{kind: accept_offer, by: south, document: deal}]}
+      - {id: no, events: [{kind: reject_offer, by: south, document: deal}]}
+  - id: east_answers
+    at: 2026-03-06
+    assumption: invented for a test
+    alternatives:
+      - {id: yes, events: [{kind: accept_offer, by: east, document: deal}]}
+      - {id: no, events: [{kind: reject_offer, by: east, document: deal}]}
+invariants:
+  - {id: never_100, never: deal.price is agreed on 100}
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_single_text_is_agreed_only_on_the_path_where_every_party_accepts(
+    compiled: bool,
+) -> None:
+    scenario = load_text(SINGLE_TEXT, "single.yaml")
+    found = {o.label: o.count for o in explore(scenario, compiled=compiled).outcomes}
+    # four paths: only yes-yes agrees; the others leave the text on the table, open
+    assert found == {"deal.price agreed on 100": 1, "open at the horizon": 3}
