@@ -427,8 +427,8 @@ class _Checker:
                     self.ref((*path, field_name, j), who, self.parties, "party")
             for j, d in enumerate(e.documents):
                 self.ref((*path, "documents", j), d, self.docs, "document")
-        if e.kind == "request":
-            for j, who in enumerate(e.to):
+        if e.kind == "request" or (e.kind == "offer" and e.to is not None):
+            for j, who in enumerate(e.to or ()):
                 self.ref((*path, "to", j), who, self.parties, "party")
         if e.kind == "statement":
             for j, who in enumerate(e.about):

@@ -127,3 +127,13 @@ def test_a_scripted_single_text_shows_who_has_accepted_it(tmp_path: Path) -> Non
     result = invoke("run", "-s", path, "-f", "json")
     final = json.loads(result.stdout)["final"]["documents"]["water_compact"]
     assert final["offer"]["accepted"] == ["lowmarsh"] and "values" not in final
+
+
+def test_a_single_text_put_to_an_unknown_party_is_a_located_error(tmp_path: Path) -> None:
+    typo = SCRIPTED.replace("to: [upland, midvale, lowmarsh]", "to: [upland, midvale, lowmarch]")
+    path = _broken(tmp_path, "\nbranches:\n", typo + "\nbranches:\n")
+    result = invoke("validate", path)
+    assert result.exit_code == 2
+    text = flat(result.output)
+    assert "(timeline.16.to.2): unknown party 'lowmarch'; did you mean 'lowmarsh'?" in text
+    assert "broken.yaml:" in text
