@@ -8,7 +8,9 @@ events. In each round the mediator puts its text to every party (an ``offer`` wi
 answers it in that order (``accept_offer``, ``reject_offer`` or ``walk_away``). The
 runtime agrees the text when every party it is put to has accepted it as it stands
 (``runtime/compiled/_offers``): an agreement is a text every party accepted on that day.
-A walk-away ends the rounds; so does the deadline: when the next round's day is after
+A draft the engine refuses (the mediator is excluded from the talks, the document is in
+a final state) is recorded with the engine's reasons and that round has no answers; the
+rounds go on. A walk-away ends the rounds; so does the deadline: when the next round's day is after
 the earliest due date of the mediator's and the parties' deadlines (as they stand before
 that day, extensions included), each party then gets its BATNA.
 
@@ -67,7 +69,6 @@ from negotiation.behaviour.live import Seat
 from negotiation.behaviour.protocol import MAX_ROUNDS, Ending, Outcome, Transcript, Turn
 from negotiation.behaviour.strategies import Move, MoveKind, Ranking, View, time_fraction
 from negotiation.model.dates import FuzzyDate
-from negotiation.model.errors import AnalysisError
 from negotiation.model.events import Event
 from negotiation.model.trace import TraceEntry
 from negotiation.runtime.turns import TurnView
@@ -293,11 +294,9 @@ class Mediation:
         self.turns.append(Turn(self.round, day, who, time, move, utilities,
                                refused=tuple(entry.reasons) if refused else ()))
         if refused:
-            if self.position == 0:
-                raise AnalysisError(
-                    f"the engine refused {self.mediator}'s text on {day}: "
-                    + "; ".join(entry.reasons)
-                )
+            if self.position == 0:  # no text on the table this round: nothing to answer
+                self.round += 1
+                return
             self.answers.append(False)  # a refused answer accepts nothing
         elif self.position == 0:
             assert package is not None

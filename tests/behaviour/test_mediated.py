@@ -286,3 +286,20 @@ def test_a_mediator_strategy_has_no_offers_of_its_own() -> None:
     spec = engine_of(MEDIATED).scenario.strategies[0]
     with pytest.raises(ValueError, match="mediator strategy drafts texts"):
         from_spec(spec)
+
+
+def test_a_refused_draft_is_recorded_and_the_rounds_go_on_to_the_deadline() -> None:
+    def exclude(data: dict[str, Any]) -> None:
+        data["timeline"].append({"id": "mediator_out", "kind": "exclude", "date": "2026-03-10",
+                                 "by": ["upland"], "party": "basin_commission"})
+
+    sim = simulate(_variant(exclude))
+    refused = [x for x in sim.transcript.turns if x.refused]
+    assert refused and all(x.party == "basin_commission" for x in refused)
+    assert refused[0].day == dt.date(2026, 3, 10)
+    assert {x.day for x in refused} == {
+        dt.date(2026, 3, 10) + dt.timedelta(days=k) for k in range(22)
+    }  # every round from the exclusion to the due date, with no answers
+    o = sim.transcript.outcome
+    assert o.ended_by == "deadline" and o.day == dt.date(2026, 3, 31)
+    assert [round(u, 2) for u in o.utilities] == [0.35, 0.3, 0.3]  # each its BATNA
