@@ -216,17 +216,17 @@ def write_tournament(t: Tournament, stream: TextIO) -> None:
     w(f"Tournament on {t.scenario}, {t.document}: {len(t.matches)} pair(s), "
       f"{t.runs_per_pair:,} runs each, seed {t.seed} ({t.elapsed:.2f} s, {t.workers} "
       f"worker(s)){partial}\n\n")  # fmt: skip
-    one, two = t.parties
-    cols = [max(len(one), *(len(m.strategies[one]) for m in t.matches)) if t.matches else 8,
-            max(len(two), *(len(m.strategies[two]) for m in t.matches)) if t.matches else 8]
-    w(f"  {one:<{cols[0]}}  {two:<{cols[1]}}  {'agreed':>7}  {'95% interval':<17}  "
-      f"{'mean day':>8}  {one[:10]:>10}  {two[:10]:>10}\n")  # fmt: skip
+    cols = {p: max(len(p), *(len(m.strategies[p]) for m in t.matches)) if t.matches else 8
+            for p in t.parties}  # fmt: skip
+    names = "  ".join(f"{p:<{cols[p]}}" for p in t.parties)
+    heads = "  ".join(f"{p[:10]:>10}" for p in t.parties)
+    w(f"  {names}  {'agreed':>7}  {'95% interval':<17}  {'mean day':>8}  {heads}\n")
     for m in t.matches:
         a = m.agreement
         day = "-" if m.mean_days_to_due is None else f"{m.mean_days_to_due:+.1f}"
-        w(f"  {m.strategies[one]:<{cols[0]}}  {m.strategies[two]:<{cols[1]}}  "
-          f"{a.share:7.1%}  [{a.low:5.1%} - {a.high:5.1%}]  {day:>8}  "
-          f"{m.utilities[one].mean:10.3f}  {m.utilities[two].mean:10.3f}\n")  # fmt: skip
+        kinds = "  ".join(f"{m.strategies[p]:<{cols[p]}}" for p in t.parties)
+        us = "  ".join(f"{m.utilities[p].mean:10.3f}" for p in t.parties)
+        w(f"  {kinds}  {a.share:7.1%}  [{a.low:5.1%} - {a.high:5.1%}]  {day:>8}  {us}\n")
     w("\nmean day: the agreement day relative to the earlier due date (agreements only);\n"
       "utilities: the means over all runs (a party's BATNA when there is no deal)\n")
     _assumptions(w, t.assumptions)

@@ -22,6 +22,7 @@ Strategies and interests are assumptions; every result lists them.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import random
 import time
@@ -34,7 +35,6 @@ from negotiation.behaviour.protocol import Outcome
 from negotiation.behaviour.scenario import Table, move_prefix
 from negotiation.behaviour.strategies import Strategy, from_spec
 from negotiation.model._base import Frozen
-from negotiation.model.errors import AnalysisError
 from negotiation.model.scenario import Scenario
 from negotiation.model.strategies import PartyStrategy
 from negotiation.runtime.engine import Engine
@@ -314,22 +314,17 @@ def tournament(
     stop: Callable[[], bool] | None = None,
 ) -> Tournament:
     """Every pair of the grid's strategies (a party left out keeps its declared one),
-    ``runs`` seeds each, the same seeds for every pair."""
+    ``runs`` seeds each, the same seeds for every pair; on a mediated document every
+    combination of the parties' strategies (the mediator's rule stays)."""
     if runs < 1:
         raise ValueError("runs must be at least 1")
     started = time.perf_counter()
     limits = Limits(max_seconds=max_seconds, stop=stop, started=started)
     b = _Bargainer(setting)
-    if b.table.mediator is not None:
-        raise AnalysisError(
-            f"a tournament pairs two sides' strategies; {b.table.document!r} is bargained by "
-            f"mediated rounds ({b.table.mediator.party} mediates): sample it without --grid"
-        )
     declared = _specs(b, setting.strategies)
-    parties = (declared[0].party, declared[1].party)
-    one = grid.get(parties[0], [declared[0]])
-    two = grid.get(parties[1], [declared[1]])
-    pairs = [(x, y) for x in one for y in two]
+    parties = tuple(d.party for d in declared)
+    lists = [grid.get(d.party, [d]) for d in declared]
+    pairs = list(itertools.product(*lists))  # one strategy per party (two, or more mediated)
     calls = [(seed, range(i, min(runs, i + CHUNK)), pair)
              for pair in pairs for i in range(0, runs, CHUNK)]  # fmt: skip
     try:
@@ -351,7 +346,7 @@ def tournament(
             mean_days_to_due=math.fsum(days) / len(days) if days else None,
             utilities=s["utilities"],
         ))  # fmt: skip
-    specs = [*one, *two]
+    specs = [s for one in lists for s in one]
     return Tournament(
         scenario=setting.scenario.id, document=b.table.document, parties=list(parties),
         runs_per_pair=runs, seed=seed, workers=workers, matches=matches,

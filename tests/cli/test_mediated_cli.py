@@ -69,6 +69,22 @@ def test_sample_and_explore_strategies_find_the_one_outcome() -> None:
     assert explored["complete"] and [o["label"] for o in explored["outcomes"]] == [AGREED]
 
 
+def test_a_tournament_tries_every_combination_of_the_parties_strategies() -> None:
+    data = _json("sample", "--strategies", "--grid", "upland=boulware:0.3,conceder:4",
+                 "--grid", "lowmarsh=hardliner,conceder:2", "-n", "2")  # fmt: skip
+    assert data["parties"] == ["upland", "midvale", "lowmarsh"]
+    rows = {(m["strategies"]["upland"], m["strategies"]["lowmarsh"]): m for m in data["matches"]}
+    assert set(rows) == {("boulware e 0.3", "hardliner"), ("boulware e 0.3", "conceder e 2"),
+                         ("conceder e 4", "hardliner"), ("conceder e 4", "conceder e 2")}
+    assert all(m["strategies"]["midvale"] == "linear" for m in data["matches"])
+    # the declared strategies again: the bundled compact; a hardliner Lowmarsh: no compact
+    assert rows[("boulware e 0.3", "conceder e 2")]["mean_days_to_due"] == -6.0
+    assert {r["agreement"]["share"] for k, r in rows.items() if k[1] == "hardliner"} == {0.0}
+    text = flat(invoke("sample", "-s", MEDIATED, "--strategies", "--grid",
+                       "lowmarsh=hardliner,conceder:2", "-n", "2").stdout)
+    assert "upland midvale lowmarsh agreed 95% interval mean day upland midvale lowmarsh" in text
+
+
 def test_play_answers_the_mediators_texts() -> None:
     result = invoke("play", "-s", MEDIATED, "--as", "midvale", "--bargain",
                     input="2\n2\n" + "1\n" * 40)  # fmt: skip
@@ -93,8 +109,8 @@ def test_bad_input_exits_2(tmp_path: Path) -> None:
     assert_user_error(invoke("simulate", "-s", MEDIATED, "--first", "upland"),
                       "--first does not apply")  # fmt: skip
     assert_user_error(invoke("sample", "-s", MEDIATED, "--strategies", "--grid",
-                             "upland=linear", "-n", "2"),
-                      "water_compact' is bargained by mediated rounds")  # fmt: skip
+                             "basin_commission=linear", "-n", "2"),
+                      "'basin_commission' has no declared strategy on this document")  # fmt: skip
     assert_user_error(invoke("play", "-s", MEDIATED, "--as", "basin_commission", "--bargain"),
                       "'basin_commission' has no declared strategy on 'water_compact'")
     drafted = _broken(tmp_path, "    kind: mediator\n",
