@@ -8,8 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from negotiation.teach.bargaining import tables
 from tests.cli.test_cli import assert_user_error, flat
-from tests.conftest import ROOT, invoke
+from tests.conftest import ROOT, engine_of, invoke
 
 MEDIATED = "river-basin-2026-mediated"
 AGREED = "agreed: upland_share 50 %, flood_fund 30 m, monitoring quarterly"
@@ -153,3 +154,14 @@ def test_a_single_text_put_to_an_unknown_party_is_a_located_error(tmp_path: Path
     text = flat(result.output)
     assert "(timeline.16.to.2): unknown party 'lowmarch'; did you mean 'lowmarsh'?" in text
     assert "broken.yaml:" in text
+
+
+def test_play_answers_a_mediators_texts_by_default_on_a_mediated_document() -> None:
+    engine = engine_of(MEDIATED)
+    assert tables(engine, "upland") == ["water_compact"]
+    assert tables(engine, "basin_commission") == []  # the mediator is no side to play
+    result = invoke("play", "-s", MEDIATED, "--as", "upland", input="quit\n")
+    assert result.exit_code == 0, result.output
+    text = flat(result.stdout)
+    assert "bargaining on water_compact as upland" in text
+    assert "on the table: basin_commission's text: upland_share 50 %" in text
