@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import overload
+from typing import Any, overload
 
 from negotiation.analysis.space import OutcomeSpace
 from negotiation.behaviour.live import Bargaining, LiveRun, Packages, Seat, run_bargaining
@@ -113,20 +113,32 @@ Ask = Callable[[Menu], Move | None]
 
 
 @dataclass
-class _Student(Bargaining):
-    """A bargaining whose ``student`` seat asks instead of following a strategy."""
+class _Asking:
+    """The ``student``'s seat asks (``ask``, shown its ``menu``) instead of following a
+    strategy; mixed in before the protocol's class, whose ``decide`` the other seats
+    keep."""
 
     student: str = ""
     ask: Ask | None = None
     stopped: bool = False
 
+    def menu(self, seat: Seat, view: TurnView) -> Menu:
+        raise NotImplementedError
+
     def decide(self, seat: Seat, view: TurnView, strategy_view: View) -> Move | None:
         if seat.party != self.student:
-            return super().decide(seat, view, strategy_view)
+            protocol: Any = super()
+            decided: Move | None = protocol.decide(seat, view, strategy_view)
+            return decided
         assert self.ask is not None
         chosen = self.ask(self.menu(seat, view))
         self.stopped = chosen is None
         return chosen
+
+
+@dataclass
+class _Student(_Asking, Bargaining):
+    """A bargaining whose ``student`` seat asks instead of following a strategy."""
 
     def menu(self, seat: Seat, view: TurnView) -> Menu:
         assert self._packages is not None
@@ -258,20 +270,8 @@ def table_menus(engine: Engine, state: State, party: str) -> tuple[TableMenu, ..
 
 
 @dataclass
-class _MediatedStudent(Mediation):
+class _MediatedStudent(_Asking, Mediation):
     """Mediated rounds in which the ``student`` answers the mediator's texts."""
-
-    student: str = ""
-    ask: Ask | None = None
-    stopped: bool = False
-
-    def decide(self, seat: Seat, view: TurnView, strategy_view: View) -> Move | None:
-        if seat.party != self.student:
-            return super().decide(seat, view, strategy_view)
-        assert self.ask is not None
-        chosen = self.ask(self.menu(seat, view))
-        self.stopped = chosen is None
-        return chosen
 
     def menu(self, seat: Seat, view: TurnView) -> Menu:
         day = view.today
