@@ -35,7 +35,7 @@ from negotiation.cli.common import (
     out,
     parse_date,
 )
-from negotiation.model.errors import SessionError
+from negotiation.model.errors import SessionError, did_you_mean
 from negotiation.persist import write_new
 from negotiation.render import diagram as draw
 from negotiation.render import report as pages
@@ -278,6 +278,13 @@ def bargain_loop(
         _emit("end of input")
         return None
 
+    docs = [d.id for d in engine.scenario.documents]
+    if options.document is not None and options.document not in docs:
+        raise typer.BadParameter(
+            f"unknown document {options.document!r}{did_you_mean(options.document, docs)} "
+            f"(documents: {', '.join(docs)})",
+            param_hint="'--document'",
+        )
     if options.document is not None:
         _emit(f"bargaining on {options.document} as {options.party} against the other "
               "side's declared strategy (--script replays the record instead)")  # fmt: skip

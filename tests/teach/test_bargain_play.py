@@ -103,6 +103,9 @@ def test_wrong_input_is_a_usage_error() -> None:
     assert_user_error(invoke(*ARGS, "--script", "--bargain"), "give --script or --bargain")
     assert_user_error(invoke("play", "-s", "ukraine-2025-12", "--as", "ukraine", "-d", "x"),
                       "the scenario declares no strategies for ukraine")  # fmt: skip
+    typo = invoke("play", "-s", STRATEGIES, "--as", "union", "-d", "pay_dea")
+    assert_user_error(typo, "unknown document 'pay_dea'; did you mean 'pay_deal'?")
+    assert "bargaining on" not in typo.stdout  # refused before anything is shown
 
 
 def test_a_saved_bargaining_resumes_where_it_stopped(tmp_path: Path) -> None:
