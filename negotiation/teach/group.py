@@ -73,23 +73,6 @@ _CHOICES: dict[tuple[int, tuple[object, ...], str], tuple[Engine, tuple[Choice, 
 that its id is never reused while kept; at most ``_KEEP``, the oldest dropped first."""
 
 
-_KEEP_OPS = 4096
-_OPS: dict[tuple[object, ...], tuple[Engine, Op, Choice]] = {}
-"""Candidate moves' ops and words by (the engine's id, the event's content), holding the
-engine so that its id is never reused while kept; at most ``_KEEP_OPS``."""
-
-
-def _content(engine: int, event: Event) -> tuple[object, ...] | None:
-    """An event's content as a hashable key (None: a field value that is not hashable)."""
-    values = tuple(tuple(v) if isinstance(v, list) else v for v in event.__dict__.values())
-    key = (engine, type(event), *values)
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return key
-
-
 class RefusedError(MoveError):
     """An action the group does not accept: ``reasons`` says every reason."""
 
@@ -361,20 +344,11 @@ class Group:
         return found
 
     def _compiled(self, event: Event) -> tuple[Op, Choice]:
-        """A candidate move's op and words, kept by the event's content (a candidate of
-        one day is built again for every state of the day; its op does not change)."""
-        key = _content(id(self.engine), event)
-        kept = _OPS.get(key) if key is not None else None
-        if kept is not None and kept[0] is self.engine:
-            return kept[1], kept[2]
+        """A candidate move's op (kept by the runtime: a candidate of one day is built
+        again for every state of the day) and its words."""
         op = self.engine.runtime.op_of(event)  # may give the positions it names slots
         about = getattr(event, "document", None) or getattr(event, "deadline", None) or ""
-        choice = Choice(move_text(event), str(about))
-        if key is not None:
-            if len(_OPS) >= _KEEP_OPS:
-                del _OPS[next(iter(_OPS))]
-            _OPS[key] = (self.engine, op, choice)
-        return op, choice
+        return op, Choice(move_text(event), str(about))
 
     def why(self, seat: str, text: str) -> tuple[str, ...]:
         """Every reason a move by the seat would be refused now (empty: allowed); a

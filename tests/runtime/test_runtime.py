@@ -70,3 +70,18 @@ def test_a_move_from_outside_the_scenario_gets_a_position_slot() -> None:
     assert later.state.stance("c", "plan") == "rejects"
     assert later.state.positions["c|plan"].since is not None
     assert engine.evaluate("c rejects plan", later.state)
+
+
+def test_op_of_keeps_ops_by_event_and_by_content() -> None:
+    """The runtime compiles an event once: the same event, or an equal one built again
+    (a classroom's candidate moves), gets the op it got; a different event its own."""
+    runtime = Engine(scenario()).runtime
+    first = event("accept", "2025-11-02", by=["a"], document="plan")
+    again = event("accept", "2025-11-02", by=["a"], document="plan")
+    other = event("accept", "2025-11-02", by=["b"], document="plan")
+    assert again is not first and again == first
+    op = runtime.op_of(first)
+    assert runtime.op_of(first) is op
+    assert runtime.op_of(again) is op
+    assert runtime.op_of(other) is not op
+    assert runtime.op_of(other).event == other

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
+from typing import Any
 
 from negotiation import conditions as cond
 from negotiation.model.events import Event
-from negotiation.runtime.compiled._acts import Acts
+from negotiation.runtime.compiled._acts import Acts, _frozen
 from negotiation.runtime.compiled._base import Op
 from negotiation.runtime.compiled._clock import Clock
 from negotiation.runtime.compiled._conditions import Conditions
@@ -21,7 +22,9 @@ from negotiation.runtime.compiled._votes import Votes
 from negotiation.runtime.program import Program
 
 RECENT_OPS = 64
-"""How many events a runtime remembers the op of (``op_of``)."""
+"""How many events a runtime remembers the op of, by the event (``op_of``)."""
+KEPT_OPS = 4096
+"""How many ops a runtime keeps by their event's content (``op_of``)."""
 
 
 class Runtime(
@@ -67,6 +70,7 @@ class Runtime(
             for lc_id, lc in self.lifecycles.items()
         }
         self._recent_ops: dict[int, tuple[Event, Op]] = {}
+        self._ops_by_content: dict[Hashable, Op] = {}
         self._layout(nodes)
         self._compile_participation()
         self._compile_clock()
@@ -75,16 +79,40 @@ class Runtime(
 
     def op_of(self, event: Event) -> Op:
         """The op of an event, after giving the positions it names slots (an event from
-        outside the scenario, a move a user types, may name new ones). Not kept beyond
-        the last few events asked for: a run compiles each event as it comes, so that its
-        ops do not outlive it; a menu checks a move and then applies the same event
-        (events are frozen, so the op of the one remembered is the one asked for)."""
+        outside the scenario, a move a user types, may name new ones). Kept for the last
+        events asked for, by the event itself (a menu checks a move, then applies the
+        same event) and by its content (a classroom builds a day's candidate moves again
+        for every state of the day): events are frozen, so an equal event has an equal
+        op. A run compiles each event as it comes, so that its ops do not outlive it."""
         recent = self._recent_ops
         got = recent.pop(id(event), None)
         if got is None or got[0] is not event:
-            self.ensure(event)
-            got = (event, self.op(event))
-            if len(recent) >= RECENT_OPS:
-                del recent[next(iter(recent))]  # the least recently used
-        recent[id(event)] = got
+            key = _content(event)
+            op = None if key is None else self._ops_by_content.get(key)
+            if op is None:
+                self.ensure(event)
+                op = self.op(event)
+                if key is not None:
+                    _keep(self._ops_by_content, key, op, KEPT_OPS)
+            got = (event, op)
+        _keep(recent, id(event), got, RECENT_OPS)
         return got[1]
+
+
+def _content(event: Event) -> Hashable | None:
+    """An event's whole content as a key (None: a value that cannot be hashed)."""
+    key = (type(event), _frozen(list(event.__dict__.values())))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _keep(kept: dict[Any, Any], key: Any, value: Any, most: int) -> None:
+    """Keep ``value`` as the most recently used, the least recently used out past
+    ``most``."""
+    kept.pop(key, None)
+    if len(kept) >= most:
+        del kept[next(iter(kept))]
+    kept[key] = value
