@@ -51,13 +51,16 @@ def search_compiled(
     first = 0
     # the search makes no tracked garbage (tuples of ints and strings), and leaves the
     # collector alone: pausing it changed nothing measurable (runtime.collect)
-    stopped = search.by_levels(
-        (first, frontier),
-        lambda fr: len(fr[1]),
-        lambda fr: _next(walk.level(*fr)),
-        max_depth,
-        checkpoint=False,
-    )
+    try:
+        stopped = search.by_levels(
+            (first, frontier),
+            lambda fr: len(fr[1]),
+            lambda fr: _next(walk.level(*fr)),
+            max_depth,
+            checkpoint=False,
+        )
+    finally:
+        walk.labelled()
     return stopped, time.perf_counter() - started
 
 
@@ -144,6 +147,16 @@ class _Walk:
         self.started = started
         self.checks = len(compiled.invariants) + 3  # declared and built-in invariants
         self.check: Check | None = None
+        self.ends: dict[tuple[S, S], int] = {}
+        """Terminal states that are not stuck, counted by what their label reads."""
+
+    def labelled(self) -> None:
+        """Fold the terminal states counted so far into the record's outcomes."""
+        outcomes, label = self.search.outcomes, self.compiled.outcome_of
+        for end, count in self.ends.items():
+            name = label(end)
+            outcomes[name] = outcomes.get(name, 0) + count
+        self.ends.clear()
 
     def level(self, first: int, frontier: list[S]) -> tuple[int, list[S], str | None]:
         """Expand a level (its states numbered from ``first``): the next level's first
@@ -167,37 +180,41 @@ class _Walk:
     def _chunk(self, first: int, part: list[S], out: list[S]) -> bool:
         """Expand ``part``; True when ``max_states`` is reached."""
         compiled, search = self.compiled, self.search
-        expand, breaches, outcome = compiled.expand_settled, compiled.breaches, compiled.outcome
-        outcomes = search.outcomes
+        successors, breaches = compiled.successors, compiled.breaches
+        ends = self.ends
         keyf = compiled.key if compiled.project else None
-        seen, parent, codes, roots = search.seen, search.parent, search.code, search.root
+        seen, parent, codes = search.seen, search.parent, search.code
         max_states = self.max_states
         # a step can break an invariant only where a declared one is false or a
-        # document changed (``breaches`` says exactly when ``Space.check`` finds one)
+        # document changed in a way that risks one (``breaches`` says exactly when
+        # ``Space.check`` finds one; ``risks`` is kept per pair of document slots)
         lo, hi, always = FIRST_DOC, compiled.doc_end, bool(compiled.invariants)
-        doc_breaches = compiled.doc_breaches
+        dl_first, dl_end = compiled.dl_first, compiled.dl_end
+        doc_breaches, risky, risks = compiled.doc_breaches, compiled.risky_steps, compiled.risks
         transitions = 0
         n = len(parent)
         try:
             for index, s in enumerate(part, first):
                 try:
-                    children, stuck = expand(s)
+                    children, stuck = successors(s, None)
                 except _RuleLoopError:
-                    children, stuck = [], True
-                if not children:
-                    if stuck:
-                        self._stuck(index, s)
-                    else:
-                        label = outcome(s)
-                        outcomes[label] = outcomes.get(label, 0) + 1
-                    continue
-                root = roots[index]
+                    children, stuck = [], ""
                 docs = s[lo:hi]
+                if not children:
+                    if stuck is not None:
+                        self._stuck(index, s)
+                    else:  # counted by what its label reads, labelled at the end
+                        end = (docs, s[dl_first:dl_end])
+                        ends[end] = ends.get(end, 0) + 1
+                    continue
+                transitions += len(children)
                 for code, child, _ in children:
-                    transitions += 1
-                    if (
-                        (always and breaches(s, child))
-                        or (docs != child[lo:hi] and doc_breaches(s, child))
+                    after = child[lo:hi]
+                    if (always and breaches(s, child)) or (
+                        docs != after
+                        and risky.get((docs, after), None) is not False
+                        and risks(docs, after)
+                        and doc_breaches(s, child)
                     ):
                         self._breach(index, code, s, child)
                     if seen.setdefault(child if keyf is None else keyf(child), n) != n:
@@ -206,8 +223,9 @@ class _Walk:
                     n += 1
                     parent.append(index)
                     codes.append(code)
-                    roots.append(root)
-                    if n >= max_states:
+                    if n >= max_states:  # the transitions after this one were not taken
+                        transitions -= len(children) - 1 - next(
+                            i for i, c in enumerate(children) if c[1] is child)
                         return True
             return False
         finally:

@@ -290,7 +290,6 @@ def _level(
     else:  # ends early when the limits say stop while it waits
         results = pool.ordered(_expand_chunk, ((c,) for c in nodes), limits)
     out: Frontier = []
-    roots = search.root
     for part, expanded in zip(chunks, results, strict=False):
         for (index, _), (label, stuck, children) in zip(part, expanded, strict=True):
             if label is not None:
@@ -299,12 +298,11 @@ def _level(
                 search.stuck_count += 1
                 if len(search.stuck) < 10:
                     search.stuck.append((index, stuck))
-            root = roots[index]
             for code, child, key, breaches in children:
                 search.transitions += 1
                 if breaches:
                     search.breach(index, code, breaches)
-                new = search.add(key, index, code, root)
+                new = search.add(key, index, code, -1)
                 if new is not None:
                     assert child is not None  # a worker sends a child the first time
                     out.append((new, child))
@@ -370,7 +368,7 @@ def _violation(exact: CompiledSpace, search: SearchRecord, found: Found) -> Viol
     codes = search.codes(found.parent) if found.parent >= 0 else []
     if found.code is not None:
         codes.append(found.code)
-    root = search.root[found.parent]
+    root = search.root(found.parent)
     steps, edges = _path(exact, root, codes)
     final = edges[-1].node.state if edges else space.start
     b = found.breach
@@ -404,12 +402,12 @@ def _result(
     stuck = []
     for index, reason in search.stuck:
         assert exact is not None
-        steps, edges = _path(exact, search.root[index], search.codes(index))
+        steps, edges = _path(exact, search.root(index), search.codes(index))
         final = edges[-1].node.state if edges else space.start
         stuck.append(
             Stuck(
                 reason=reason,
-                root=space.roots[search.root[index]].name or BASE,
+                root=space.roots[search.root(index)].name or BASE,
                 day=final.date.isoformat(),
                 path=steps,
             )

@@ -33,7 +33,9 @@ class SearchRecord:
         self.seen: dict[Hashable, int] = {}
         self.parent: list[int] = []
         self.code: list[Code | None] = []
-        self.root: list[int] = []
+        self.roots: dict[int, int] = {}
+        """The root (timeline) of each starting state; a state's is its start's
+        (``root``)."""
         self.found: dict[str, Found] = {}
         self.stuck: list[tuple[int, str]] = []
         self.stuck_count = 0
@@ -43,14 +45,24 @@ class SearchRecord:
         self.cut = 0
 
     def add(self, key: Hashable, parent: int, code: Code | None, root: int) -> int | None:
+        """Record a state the first time it is reached (its index), or None; ``root``
+        counts only for a starting state (``parent`` -1)."""
         if key in self.seen:
             return None
         index = len(self.parent)
         self.seen[key] = index
         self.parent.append(parent)
         self.code.append(code)
-        self.root.append(root)
+        if parent < 0:
+            self.roots[index] = root
         return index
+
+    def root(self, index: int) -> int:
+        """The root (timeline) state ``index`` was reached in: its starting state's."""
+        parent = self.parent
+        while parent[index] >= 0:
+            index = parent[index]
+        return self.roots[index]
 
     def breach(self, parent: int, code: Code | None, breaches: list[InvariantBreach]) -> None:
         for b in breaches:

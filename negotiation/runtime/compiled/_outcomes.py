@@ -38,17 +38,31 @@ class Outcomes(SearchParts):
     def doc_breaches(self, before: S, after: S) -> bool:
         """Whether a document's change breaks a built-in invariant (the part of
         ``breaches`` the search runs when no invariant is declared). Most changes risk
-        nothing (``_risk``): only where one does is ``_doc_found`` asked."""
-        risky = self._risky
-        for i in range(FIRST_DOC, self.doc_end):
-            a, b = before[i], after[i]
-            if a != b:
-                kinds = risky.get((i, a, b))
-                if kinds is None:
-                    kinds = risky[(i, a, b)] = self._risk(i, a, b)
-                if kinds:
-                    return next(self._doc_found(before, after), None) is not None
-        return False
+        nothing (``risks``): only where one does is ``_doc_found`` asked."""
+        lo, hi = FIRST_DOC, self.doc_end
+        return self.risks(before[lo:hi], after[lo:hi]) and next(
+            self._doc_found(before, after), None) is not None
+
+    def risks(self, docs: tuple[int, ...], after: tuple[int, ...]) -> bool:
+        """Whether documents going from sub-states ``docs`` to ``after`` (the document
+        slots of a step) may break a built-in invariant; the search asks
+        ``doc_breaches`` only then. Kept per pair: a space has few."""
+        pair = (docs, after)
+        risky = self.risky_steps.get(pair)
+        if risky is None:
+            risky = self.risky_steps[pair] = any(
+                self._kinds(i, a, b)
+                for i, a, b in zip(range(FIRST_DOC, self.doc_end), docs, after, strict=True)
+                if a != b
+            )
+        return risky
+
+    def _kinds(self, i: int, a: int, b: int) -> tuple[str, ...]:
+        """``_risk`` of slot ``i``'s change from ``a`` to ``b``, kept."""
+        kinds = self._risky.get((i, a, b))
+        if kinds is None:
+            kinds = self._risky[(i, a, b)] = self._risk(i, a, b)
+        return kinds
 
     def breach_list(self, before: S | None, after: S) -> list[InvariantBreach]:
         """Every invariant the step breaks, with its reasons."""
@@ -66,15 +80,11 @@ class Outcomes(SearchParts):
         yield from self._doc_found(before, after)
 
     def _doc_found(self, before: S, after: S) -> Iterator[Found]:
-        risky = self._risky
         for i in range(FIRST_DOC, self.doc_end):
             a, b = before[i], after[i]
             if a == b:
                 continue
-            kinds = risky.get((i, a, b))
-            if kinds is None:
-                kinds = risky[(i, a, b)] = self._risk(i, a, b)
-            for kind in kinds:
+            for kind in self._kinds(i, a, b):
                 if kind == FINAL:  # pragma: no cover - lifecycles never leave final states
                     yield FINAL, i
                 elif self._missing(i, after):
@@ -124,26 +134,35 @@ class Outcomes(SearchParts):
     def outcome(self, s: S, stuck: str | None = None) -> str:
         """A terminal state's class: documents that moved, options agreed by an accepted
         offer, deadlines that resolved (``stuck: ...`` when the state is stuck)."""
-        k = (s[FIRST_DOC : self.doc_end], s[self.dl_first : self.dl_end])
+        label = self.outcome_of((s[FIRST_DOC : self.doc_end], s[self.dl_first : self.dl_end]))
+        return label if stuck is None else f"stuck: {label}"
+
+    def outcome_of(self, k: tuple[S, S]) -> str:
+        """The outcome label of a terminal state whose document slots and deadline slots
+        are ``k`` (what a label reads: the search counts terminal states by it and
+        labels each once)."""
         label = self._outcomes.get(k)
         if label is None:
-            names = self.subs.state
-            docs = tuple(names[s[i]] for i in range(FIRST_DOC, self.doc_end))
-            statuses = tuple(s[self.dl_slot[d]][0] for d in self.dl_ids)
-            parts = [f"{d} {name}" for d, name, i in
-                     zip(self.doc_ids, docs, range(FIRST_DOC, self.doc_end), strict=True)
-                     if name != self.initial_names[i]]
-            parts += [agreed_on(d, p, v)
-                      for d, i in zip(self.doc_ids, range(FIRST_DOC, self.doc_end), strict=True)
-                      for p, v in sorted(self.subs.items[s[i]].values)
-                      if self.subs.points[s[i]].get(p) == "agreed"]
-            parts += [points_known_part(d, len(self.subs.points[s[self.doc_slot[d]]]), total)
-                      for d, (first, total) in self.space.known_points.items()
-                      if len(self.subs.points[s[self.doc_slot[d]]]) != first]
-            parts += [withdrew(d, x[0])
-                      for d, i in zip(self.doc_ids, range(FIRST_DOC, self.doc_end), strict=True)
-                      for x in self.subs.items[s[i]].parties if x[1] == "withdrawn"]
-            parts += [f"{d} {status}" for d, status in zip(self.dl_ids, statuses, strict=True)
-                      if status not in LIVE and status != INACTIVE]
-            label = self._outcomes[k] = ", ".join(parts) or OPEN_LABEL
-        return label if stuck is None else f"stuck: {label}"
+            label = self._outcomes[k] = self._label(*k)
+        return label
+
+    def _label(self, docs: S, deadlines: S) -> str:
+        items, points, names = self.subs.items, self.subs.points, self.subs.state
+        slots = range(FIRST_DOC, self.doc_end)
+        at = {d: docs[i - FIRST_DOC] for d, i in self.doc_slot.items()}
+        statuses = [deadlines[self.dl_slot[d] - self.dl_first][0] for d in self.dl_ids]
+        parts = [f"{d} {names[x]}" for d, x, i in zip(self.doc_ids, docs, slots, strict=True)
+                 if names[x] != self.initial_names[i]]
+        parts += [agreed_on(d, p, v)
+                  for d, x in zip(self.doc_ids, docs, strict=True)
+                  for p, v in sorted(items[x].values)
+                  if points[x].get(p) == "agreed"]
+        parts += [points_known_part(d, len(points[at[d]]), total)
+                  for d, (first, total) in self.space.known_points.items()
+                  if len(points[at[d]]) != first]
+        parts += [withdrew(d, x[0])
+                  for d, s in zip(self.doc_ids, docs, strict=True)
+                  for x in items[s].parties if x[1] == "withdrawn"]
+        parts += [f"{d} {status}" for d, status in zip(self.dl_ids, statuses, strict=True)
+                  if status not in LIVE and status != INACTIVE]
+        return ", ".join(parts) or OPEN_LABEL

@@ -3,14 +3,13 @@ the runtime's: the attributes ``CompiledSpace.__init__`` sets."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-
 from negotiation.runtime.compiled._base import (
     DeadlineMoves,
     Decision,
     DocMoves,
     Pred,
     RootInfo,
+    S,
 )
 from negotiation.runtime.compiled._parts import Parts
 from negotiation.runtime.space import Space
@@ -28,5 +27,8 @@ class SearchParts(Parts):
     invariants: list[tuple[Pred, frozenset[int]]]
     """Each declared invariant's test and the roots (timelines) it holds in."""
     initial_names: dict[int, str]
-    _outcomes: dict[Hashable, str]
+    _outcomes: dict[tuple[S, S], str]
     _risky: dict[tuple[int, int, int], tuple[str, ...]]
+    risky_steps: dict[tuple[S, S], bool]
+    """Whether a step between two tuples of document slots risks a built-in invariant
+    (``Outcomes.risks``, kept)."""

@@ -1,6 +1,6 @@
 """Decisions and the successor function, written once: the next scripted event, an
 option of a decision point, closing a day, moving the clock to the next checkpoint
-(``_next``). The search runs it without a recorder (``expand``); paths shown to a user,
+(``successors``). The search runs it without a recorder (``expand``); paths shown to a user,
 stuck reasons and ``negotiation.testing`` run it with one (``expand_traced``), which also
 says what each edge did. ``choose`` draws one successor (``sample``)."""
 
@@ -197,19 +197,19 @@ class Steps(SearchParts):
 
     def expand_settled(self, s: S) -> tuple[list[TracedChild], bool]:
         """``expand``, raising ``_RuleLoopError`` where rules do not settle; each child
-        as ``_next`` gives it (its third part None: nothing recorded)."""
-        children, stuck = self._next(s, None)
+        as ``successors`` gives it (its third part None: nothing recorded)."""
+        children, stuck = self.successors(s, None)
         return children, stuck is not None
 
     def expand_traced(self, s: S, h: History) -> tuple[list[TracedChild], str | None]:
         """``expand`` with what each edge did (its events, trace entries, decision and
         option, weight, and the child's history), and why a stuck node is stuck."""
         try:
-            return self._next(s, h)
+            return self.successors(s, h)
         except RuleLoopError as e:
             return [], f"the engine stopped: {e}"
 
-    def _next(self, s: S, h: History | None) -> tuple[list[TracedChild], str | None]:
+    def successors(self, s: S, h: History | None) -> tuple[list[TracedChild], str | None]:
         """The successors of ``s`` (the next scripted event, an option of a decision
         point, closing a day, moving the clock to the next checkpoint), recorded when
         ``h`` is given; and why the node is stuck (a reason only when recorded)."""
@@ -230,13 +230,16 @@ class Steps(SearchParts):
             assert item.op is not None
             return [self._event(s, item.op, item.event_day, h)], None
         goal = item.day if item is not None else root.end
-        if date < goal and closed:
-            return [self._arrive(s, self.next_stop(s, date, goal), h)], None
         if not closed:
             w = list(s)
-            rec = None if h is None else Recorder(h.copy())
+            if h is None:
+                self.close_day(w, None)
+                return [(("close", 0), tuple(w), None)], None
+            rec = Recorder(h.copy())
             self.close_day(w, rec)
             return [(("close", 0), tuple(w), _traced(rec, "close"))], None
+        if date < goal:
+            return [self._arrive(s, self.next_stop(s, date, goal), h)], None
         return [], None
 
     def _event(self, s: S, op: Op, event_day: int | None, h: History | None) -> TracedChild:
@@ -262,7 +265,10 @@ class Steps(SearchParts):
 
     def _arrive(self, s: S, day: int, h: History | None) -> TracedChild:
         w = list(s)
-        rec = None if h is None else Recorder(h.copy())
+        if h is None:
+            self.arrive(w, day, None)
+            return ("arrive", 0), tuple(w), None
+        rec = Recorder(h.copy())
         self.arrive(w, day, rec)
         return ("arrive", 0), tuple(w), _traced(rec, "arrive")
 
