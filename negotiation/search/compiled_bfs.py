@@ -6,10 +6,9 @@ import time
 from collections.abc import Callable
 
 from negotiation.runtime.compiled._base import FIRST_DOC, Code, S, _RuleLoopError
-from negotiation.runtime.compiled.space import CompiledSpace, Portable
+from negotiation.runtime.compiled.space import CompiledSpace
 from negotiation.runtime.space import InvariantBreach
 from negotiation.search.record import SearchRecord
-from negotiation.search.workers import stopping
 
 Tick = Callable[[int, float], None]
 """Progress: (frontier size, elapsed seconds), once per chunk of the frontier."""
@@ -62,49 +61,6 @@ def search_compiled(
     finally:
         walk.labelled()
     return stopped, time.perf_counter() - started
-
-
-Expanded = tuple[str | None, str | None, list[tuple[Code, Portable | None, bytes,
-                                                     list[InvariantBreach]]]]
-"""One state expanded for the parallel search: (outcome label if terminal, stuck reason,
-children as (code, portable state or None when already sent, digest of its key,
-breaches))."""
-
-
-def expand_portable(compiled: CompiledSpace, packed: list[Portable],
-                    sent: set[bytes]) -> list[Expanded]:
-    """Expand portable states (in a worker, or in the main process for a small level):
-    each child goes back as values only the first time this process finds it (chunks
-    are merged in submission order, so the main process has it by then)."""
-    out: list[Expanded] = []
-    local, portable, key = compiled.local, compiled.portable, compiled.digest
-    breaches = compiled.breaches
-    for data in packed:
-        if stopping():
-            break
-        s = local(data)
-        try:
-            children, stuck = compiled.expand_settled(s)
-        except _RuleLoopError:
-            children, stuck = [], True
-        if not children:
-            if stuck:
-                reason, label = stuck_reason(compiled, s)
-                out.append((label, reason, []))
-            else:
-                out.append((compiled.outcome(s), None, []))
-            continue
-        kids: list[tuple[Code, Portable | None, bytes, list[InvariantBreach]]] = []
-        for code, child, _ in children:
-            found = breaches_of(compiled, s, child) if breaches(s, child) else []
-            k = key(child)
-            if k in sent:
-                kids.append((code, None, k, found))
-            else:
-                sent.add(k)
-                kids.append((code, portable(child), k, found))
-        out.append((None, None, kids))
-    return out
 
 
 def stuck_reason(compiled: CompiledSpace, s: S) -> tuple[str, str]:

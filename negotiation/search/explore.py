@@ -15,19 +15,18 @@ none did). Outcome counts are counts of distinct terminal states, not of paths.
 Bounds: ``max_states``, ``max_depth`` (steps), ``max_seconds``, ``max_memory`` (MiB, the
 whole process tree, see ``search.limits``), and the caller's ``stop()``; a bound reached,
 or KeyboardInterrupt, gives a partial result that says why it stopped. ``workers > 1``
-expands each level in chunks on local processes (``search.workers``); results are merged
-in frontier order, so they are identical to ``workers=1``. With workers, the bounds are
-checked between chunks and while waiting for one, and a search that stops early stops
-its workers at once.
+runs the search on local processes, its states partitioned among them by a hash of their
+key (``search.partition``); the result is identical to ``workers=1``'s. With workers, the
+bounds are checked between levels and while waiting for the workers, and a search that
+stops early stops its workers at once (it keeps the levels done).
 """
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, cast
 
 from negotiation.model._base import Frozen
@@ -36,19 +35,18 @@ from negotiation.model.events import Event, describe
 from negotiation.model.scenario import Scenario
 from negotiation.runtime import collect
 from negotiation.runtime.compiled._base import Code
-from negotiation.runtime.compiled.space import CompiledSpace, Portable, compile_space
+from negotiation.runtime.compiled.space import CompiledSpace, compile_space
 from negotiation.runtime.notation import format_move
 from negotiation.runtime.space import (
     BUILTIN_INVARIANTS,
     Edge,
-    InvariantBreach,
     Space,
     SpaceNode,
 )
-from negotiation.search.compiled_bfs import breaches_of, expand_portable, search_compiled
+from negotiation.search.compiled_bfs import search_compiled
 from negotiation.search.limits import Limits
+from negotiation.search.partition import Team, search_partitioned
 from negotiation.search.record import Found, SearchRecord
-from negotiation.search.workers import Pool
 
 Stop = Literal["max_states", "max_depth", "time", "memory", "interrupted"]
 BASE = "base"
@@ -128,50 +126,6 @@ class Exploration(Frozen):
         return self.states / self.elapsed if self.elapsed > 0 else math.inf
 
 
-# -- expansion (also run in worker processes) --------------------------------------------
-
-Child = tuple[Code, Any, Any, list[InvariantBreach]]
-Expanded = tuple[str | None, str | None, list[Child]]
-"""(outcome label if terminal, stuck reason, children as (code, node, key, breaches)):
-engine-driven ``SpaceNode``s keyed by digest, or compiled portable states keyed by their
-portable key (None for a child a worker has already sent: the main process has it by
-then, see ``compiled_bfs.expand_portable``)."""
-
-LOCAL_LEVEL = 64
-"""With workers, a level of fewer nodes is expanded in the main process."""
-
-
-def _expand_one(exact: CompiledSpace, node: SpaceNode) -> Expanded:
-    """A node expanded with its edges recorded (the search without ``compiled``)."""
-    expansion = exact.expansion(node)
-    if not expansion.edges:
-        return exact.node_outcome(node, expansion.stuck), expansion.stuck, []
-    children: list[Child] = [
-        (e.code, e.node, e.node.digest(), exact.node_breaches(node, e.node))
-        for e in expansion.edges
-    ]
-    return None, None, children
-
-
-_WORKER: tuple[CompiledSpace, set[bytes]] | None = None
-
-
-def _init_worker(scenario: Scenario, branches: list[str | None] | None) -> None:
-    global _WORKER  # noqa: PLW0603 - one compiled space per worker process
-    gc.freeze()  # what the fork copied from the main process: never scanned (nor copied)
-    gc.enable()  # the main process may have paused it (``collect.paused``)
-    compiled = compile_space(Space(scenario, branches))
-    assert compiled is not None, "the main process compiled the same scenario"
-    _WORKER = (compiled, set())
-
-
-def _expand_chunk(packed: list[Portable]) -> list[Expanded]:
-    """Expand a chunk of portable states in a worker."""
-    assert _WORKER is not None
-    compiled, sent = _WORKER
-    return expand_portable(compiled, packed, sent)
-
-
 # -- the search ---------------------------------------------------------------------------
 
 
@@ -202,41 +156,30 @@ def explore(
     fast = compile_space(space) if compiled else None
     if fast is not None and workers == 1:
         return _search_compiled(fast, max_states, max_depth, limits, chunk, progress)
+    if fast is not None:  # on worker processes, the states partitioned among them
+        return _search_partitioned(fast, scenario, chosen, workers, max_states, max_depth,
+                                   limits, progress)
+    # the search over recorded expansions (a scenario the runtime does not compile)
     search = SearchRecord(space)
-    stopped: Stop | None = None
-    frontier: Frontier = []
-    exact = CompiledSpace(space, exact=True) if fast is None else None
+
+    def tick(frontier: int) -> None:
+        if progress is not None:
+            progress(Progress(states=search.states, depth=search.depth, frontier=frontier,
+                              elapsed=time.perf_counter() - started))
+
+    exact = CompiledSpace(space, exact=True)
+    frontier: list[tuple[int, SpaceNode]] = []
     for node in space.initial():
-        if fast is None:  # the search over recorded expansions: one process
-            assert exact is not None
-            index = search.add(node.digest(), -1, None, node.root)
-            if index is not None:
-                search.breach(index, None, exact.node_breaches(None, node))
-                frontier.append((index, node))
-            continue
-        s = fast.encode(node)
-        index = search.add(fast.digest(s), -1, None, node.root)
+        index = search.add(node.digest(), -1, None, node.root)
         if index is not None:
-            search.breach(index, None, breaches_of(fast, None, s))
-            frontier.append((index, fast.portable(s)))
-    pool: Pool | None = None
-    if fast is not None and workers > 1:
-        pool = Pool(workers, _init_worker, (scenario, chosen))
-    try:
-        stopped = cast(Stop | None, search.by_levels(
-            frontier,
-            len,
-            lambda fr: _level(search, fast, fr, pool, chunk, max_states, limits, progress),
-            max_depth,
-        ))
-    except BaseException:  # KeyboardInterrupt is by_levels' own ("interrupted")
-        if pool is not None:
-            pool.close(now=True)
-        raise
-    finally:
-        if pool is not None:
-            pool.close(now=stopped is not None)
-    return _result(search, stopped, time.perf_counter() - started, workers)
+            search.breach(index, None, exact.node_breaches(None, node))
+            frontier.append((index, node))
+    stopped = search.by_levels(
+        frontier, len,
+        lambda fr: _level(search, exact, fr, chunk, max_states, limits, tick),
+        max_depth,
+    )
+    return _result(search, cast(Stop | None, stopped), time.perf_counter() - started, 1)
 
 
 def _search_compiled(
@@ -252,7 +195,7 @@ def _search_compiled(
 
     def tick(frontier: int, elapsed: float) -> None:
         if progress is not None:
-            progress(Progress(states=len(search.parent), depth=search.depth,
+            progress(Progress(states=search.states, depth=search.depth,
                               frontier=frontier, elapsed=elapsed))
 
     stopped, elapsed = search_compiled(
@@ -262,62 +205,72 @@ def _search_compiled(
     return _result(search, cast(Stop | None, stopped), elapsed, 1)
 
 
-Frontier = list[tuple[int, Any]]
-"""(state index, node): engine-driven ``SpaceNode``s, or compiled portable states."""
+def _search_partitioned(
+    compiled: CompiledSpace,
+    scenario: Scenario,
+    branches: list[str | None] | None,
+    workers: int,
+    max_states: int,
+    max_depth: int | None,
+    limits: Limits,
+    progress: Callable[[Progress], None] | None = None,
+    team: Callable[[], Team] | None = None,
+) -> Exploration:
+    """The search on ``workers`` processes (``search.partition``; ``team``: other
+    workers, for its tests)."""
+    search = SearchRecord(compiled.space)
+
+    def tick(frontier: int) -> None:
+        if progress is not None:
+            progress(Progress(states=search.states, depth=search.depth, frontier=frontier,
+                              elapsed=time.perf_counter() - limits.started))
+
+    stopped = search_partitioned(
+        compiled, search, scenario, branches, workers=workers, max_states=max_states,
+        max_depth=max_depth, limits=limits, tick=tick, team=team,
+    )
+    return _result(search, cast(Stop | None, stopped), time.perf_counter() - limits.started,
+                   workers)
+
+
+Frontier = list[tuple[int, SpaceNode]]
+"""(state index, node): the engine-driven search's frontier."""
 
 
 def _level(
     search: SearchRecord,
-    fast: CompiledSpace | None,
+    exact: CompiledSpace,
     frontier: Frontier,
-    pool: Pool | None,
     chunk: int,
     max_states: int,
     limits: Limits,
-    progress: Callable[[Progress], None] | None,
+    tick: Callable[[int], None],
 ) -> tuple[Frontier, Stop | None]:
-    workers = 1 if pool is None else pool.size
-    size = max(1, min(chunk, math.ceil(len(frontier) / workers)))
-    chunks = [frontier[i : i + size] for i in range(0, len(frontier), size)]
-    nodes = [[n for _, n in c] for c in chunks]
-    results: Iterable[Any]
-    if fast is None:
-        exact = CompiledSpace(search.space, exact=True)
-        results = ([_expand_one(exact, n) for n in c] for c in nodes)
-    elif pool is None or len(frontier) < LOCAL_LEVEL:  # not worth a round trip
-        sent: set[bytes] = set()
-        results = (expand_portable(fast, c, sent) for c in nodes)
-    else:  # ends early when the limits say stop while it waits
-        results = pool.ordered(_expand_chunk, ((c,) for c in nodes), limits)
+    """One level of the search over recorded expansions, in chunks."""
     out: Frontier = []
-    for part, expanded in zip(chunks, results, strict=False):
-        for (index, _), (label, stuck, children) in zip(part, expanded, strict=True):
-            if label is not None:
+    for start in range(0, len(frontier), max(1, chunk)):
+        for index, node in frontier[start : start + max(1, chunk)]:
+            expansion = exact.expansion(node)
+            if not expansion.edges:
+                label = exact.node_outcome(node, expansion.stuck)
                 search.outcomes[label] = search.outcomes.get(label, 0) + 1
-            if stuck is not None:
-                search.stuck_count += 1
-                if len(search.stuck) < 10:
-                    search.stuck.append((index, stuck))
-            for code, child, key, breaches in children:
+                if expansion.stuck is not None:
+                    search.stuck_count += 1
+                    if len(search.stuck) < 10:
+                        search.stuck.append((index, expansion.stuck))
+                continue
+            for e in expansion.edges:
                 search.transitions += 1
+                breaches = exact.node_breaches(node, e.node)
                 if breaches:
-                    search.breach(index, code, breaches)
-                new = search.add(key, index, code, -1)
+                    search.breach(index, e.code, breaches)
+                new = search.add(e.node.digest(), index, e.code, -1)
                 if new is not None:
-                    assert child is not None  # a worker sends a child the first time
-                    out.append((new, child))
-                    if len(search.parent) >= max_states:
+                    out.append((new, e.node))
+                    if search.states >= max_states:
                         return out, "max_states"
         collect.chunk()
-        if progress is not None:
-            progress(
-                Progress(
-                    states=len(search.parent),
-                    depth=search.depth,
-                    frontier=len(out),
-                    elapsed=time.perf_counter() - limits.started,
-                )
-            )
+        tick(len(out))
         if limits.check() is not None:
             break
     return out, limits.stopped
@@ -416,7 +369,7 @@ def _result(
     return Exploration(
         scenario=space.scenario.id,
         roots=[r.name or BASE for r in space.roots],
-        states=len(search.parent),
+        states=search.states,
         transitions=search.transitions,
         depth=search.depth,
         terminal=sum(search.outcomes.values()),

@@ -43,6 +43,21 @@ class SearchRecord:
         self.transitions = 0
         self.depth = 0
         self.cut = 0
+        self.count: int | None = None
+        """The states found, when not every one is recorded here (a search on workers
+        keeps here only the paths a result reports)."""
+
+    @property
+    def states(self) -> int:
+        """How many states the search has found."""
+        return len(self.parent) if self.count is None else self.count
+
+    def attach(self, parent: int, code: Code) -> int:
+        """Record a state found elsewhere, by its parent here and its move: its index
+        here (it is not counted: ``count`` is)."""
+        self.parent.append(parent)
+        self.code.append(code)
+        return len(self.parent) - 1
 
     def add(self, key: Hashable, parent: int, code: Code | None, root: int) -> int | None:
         """Record a state the first time it is reached (its index), or None; ``root``

@@ -60,9 +60,15 @@ def stopping() -> bool:
 def _start(
     parent: int | None, flag: Any, initializer: Callable[..., None], initargs: tuple[Any, ...]
 ) -> None:
-    """A worker's first act: its signals, its life bound to its parent's, the stop flag;
-    then the caller's initializer. ``parent`` is the pid the worker's parent must have
-    (None when a fork server starts the workers)."""
+    """A pool worker's first act: ``start_worker``, then the caller's initializer."""
+    start_worker(parent, flag)
+    initializer(*initargs)
+
+
+def start_worker(parent: int | None, flag: Any) -> None:
+    """A worker process's first act (in the worker): its signals, its life bound to its
+    parent's, the stop flag. ``parent`` is the pid the worker's parent must have (None
+    when a fork server starts the workers)."""
     global _STOP  # noqa: PLW0603 - one flag per worker process
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -72,7 +78,6 @@ def _start(
         os._exit(1)
     threading.Thread(target=_watch, args=(ppid,), name="parent-watch", daemon=True).start()
     _STOP = flag
-    initializer(*initargs)
 
 
 def _die_with_parent() -> None:
@@ -178,4 +183,4 @@ class Pool:
         self.close(now=kind is not None)
 
 
-__all__ = ["GRACE", "POLL", "Pool", "stopping"]
+__all__ = ["GRACE", "POLL", "Pool", "start_worker", "stopping"]

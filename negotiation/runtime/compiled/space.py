@@ -8,7 +8,6 @@ and the edges to the engine-driven space: ``encode`` (a node to a tuple), ``deco
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -157,27 +156,13 @@ class CompiledSpace(Runtime, Steps, Outcomes):
             node = edge.node
         return out
 
-    def portable(self, s: S) -> Portable:
-        """``s`` with its documents' sub-states as plain values (tuples of strings)."""
-        items = self.subs.items
-        end = self.doc_end
-        return (*s[:FIRST_DOC], *(_plain(items[x]) for x in s[FIRST_DOC:end]), *s[end:])
+    def sub_value(self, x: int) -> SubValue:
+        """Document sub-state ``x`` as a plain value, the same in any process."""
+        return _plain(self.subs.items[x])
 
-    def digest(self, s: S) -> bytes:
-        """What the search merges on (``key``), as a digest that is the same for equal keys
-        in any process."""
-        items, keys = self.subs.items, self.subs.key
-        end = self.doc_end
-        docs = s[FIRST_DOC:end]
-        values = [_plain(items[keys[x] if self.project else x]) for x in docs]
-        data = repr((s[:FIRST_DOC], values, s[end:])).encode()
-        return hashlib.blake2b(data, digest_size=16).digest()
-
-    def local(self, p: Portable) -> S:
-        """A portable state interned here."""
-        intern = self.subs.intern
-        end = self.doc_end
-        return (*p[:FIRST_DOC], *(intern(Sub(*x)) for x in p[FIRST_DOC:end]), *p[end:])
+    def sub_id(self, value: SubValue) -> int:
+        """The id here of a document sub-state given as ``sub_value`` gives it."""
+        return self.subs.intern(Sub(*value))
 
     def encode(self, node: SpaceNode) -> S:
         """The tuple of an engine node."""
@@ -239,14 +224,14 @@ class CompiledSpace(Runtime, Steps, Outcomes):
         return SpaceNode(s[ROOT], s[CURSOR], s[TAKEN], state)
 
 
-def _plain(sub: Sub) -> tuple[Any, ...]:
+SubValue = tuple[Any, ...]
+"""A document sub-state as a plain value (its fields in order), not an interned id: what
+travels between processes (each interns what it receives)."""
+
+
+def _plain(sub: Sub) -> SubValue:
     return (sub.state, sub.points, sub.signed_by, sub.ratified_by, sub.visited, sub.values,
             sub.offer, sub.texts, sub.parties, sub.failed, sub.to, sub.accepted)
-
-
-Portable = tuple[Any, ...]
-"""A tuple state with its document sub-states as values, not interned ids: what travels
-between processes (each interns what it receives)."""
 
 
 def compile_space(space: Space) -> CompiledSpace | None:
