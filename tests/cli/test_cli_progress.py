@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.family import Family
-from tests.conftest import ROOT, TALKS
+from tests.conftest import ROOT, TALKS, dies_with_this_process
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 
@@ -52,6 +52,7 @@ class Running:
             stdout=subprocess.PIPE,
             stderr=stderr,
             start_new_session=True,
+            preexec_fn=dies_with_this_process,  # noqa: PLW1509 - see it
         )
         if terminal:
             os.close(slave)

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.family import Family
-from tests.conftest import ROOT
+from tests.conftest import ROOT, dies_with_this_process
 
 STOP_WITHIN = 2.0
 START_WITHIN = 60.0
@@ -77,6 +77,7 @@ def start(command: str, scenario: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=dies_with_this_process,  # noqa: PLW1509 - see it
     )
 
 
