@@ -314,8 +314,9 @@ class Partition:
         order); the level's counts go to the main process."""
         if cut is not None:
             self.expand(cut)  # counts again, up to the cut
-        ranks = array("q")
-        ranks.frombytes(places)
+        level = array("q")
+        level.frombytes(places)
+        ranks = level.tolist()  # bisect reads a list faster than an array
         frontier: list[tuple[S, int, int]] = []
         new = len(self.move)
         for rank, child, _sender, _index, _code, _depth in self.fresh:
