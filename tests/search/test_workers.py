@@ -21,7 +21,7 @@ from negotiation.search.sample import sample
 from negotiation.search.workers import GRACE, POLL
 from tests.conftest import TALKS
 
-BIG = Scenario.model_validate(Family(2, 4).data())  # 74,788 states: long with workers
+BIG = Scenario.model_validate(Family(2, 5).data())  # 312,793 states: over a second with workers
 
 linux = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 
@@ -55,8 +55,8 @@ def test_a_stop_request_stops_the_workers_at_once(
     asked: list[float] = []
     stop = after(15, lambda: asked.append(time.perf_counter()))  # workers running by then
     if kind == "explore":
-        result = explore(BIG, workers=2, stop=stop)
-        assert 0 < result.states < 100_000
+        result = explore(BIG, workers=2, stop=stop, max_states=10**7)
+        assert 0 < result.states < 312_793  # stopped before the end
     else:
         result = sample(BIG, runs=10_000_000, seed=1, workers=2, stop=stop)
     took = time.perf_counter() - asked[0]
@@ -68,11 +68,12 @@ def test_a_stop_request_stops_the_workers_at_once(
 @linux
 def test_time_and_memory_bounds_hold_with_workers(children: Callable[[], set[int]]) -> None:
     started = time.perf_counter()
-    timed = explore(BIG, workers=2, max_seconds=1.5)
+    timed = explore(BIG, workers=2, max_seconds=0.5, max_states=10**7)  # takes over 1 s
     assert timed.stopped == "time"
-    assert time.perf_counter() - started < 1.5 + POLL + GRACE + 1
+    assert time.perf_counter() - started < 0.5 + POLL + GRACE + 1
     assert not children()
-    heavy = explore(BIG, workers=2, max_memory=1)  # this process alone holds more
+    # this process alone holds more than 1 MiB
+    heavy = explore(BIG, workers=2, max_memory=1, max_states=10**7)
     assert heavy.stopped == "memory"
     assert not children()
     ran = sample(BIG, runs=10_000_000, seed=1, workers=2, max_memory=1)
@@ -130,7 +131,7 @@ def test_keyboard_interrupt_in_a_library_call_gives_partial_results(
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     stop = after(15, lambda: os.kill(os.getpid(), signal.SIGINT))
     if kind == "explore":
-        result = explore(BIG, workers=2, stop=lambda: stop() and False)
+        result = explore(BIG, workers=2, stop=lambda: stop() and False, max_states=10**7)
     else:
         result = sample(BIG, runs=10_000_000, seed=1, workers=2, stop=lambda: stop() and False)
     assert result.stopped == "interrupted"
