@@ -74,7 +74,9 @@ STUCK_KEPT = 10
 """Stuck states a search reports (the first ones), as ``explore`` does."""
 EVERY = 256
 """States a worker expands between two reads of the stop flag."""
-PROBE = "negotiation: do these processes hash strings alike?"
+PROBE = ("negotiation: do these processes hash strings alike?", None)
+"""Hashed in every worker: strings are hashed with a per-process salt, and before Python
+3.12 None by its address; workers whose hashes of both agree place states alike."""
 
 
 class WorkerError(RuntimeError):

@@ -5,6 +5,7 @@ sub-states the workers share and the bounds; across real processes too."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zlib
@@ -103,11 +104,13 @@ def test_processes_give_the_one_process_result() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("method", ["spawn", "forkserver"])
-def test_workers_started_without_fork_hash_alike(method: str) -> None:
-    """Workers not forked from this process do not share its string hashes nor its
-    interned sub-states: they place states by a canonical text and send sub-states as
-    values, and the result is the same."""
+@pytest.mark.parametrize(("method", "seed"), [("spawn", None), ("spawn", "0"),
+                                              ("forkserver", None)])
+def test_workers_started_without_fork_hash_alike(method: str, seed: str | None) -> None:
+    """Workers not forked from this process do not share its interned sub-states, nor
+    (unless PYTHONHASHSEED is set) its string hashes, nor (before Python 3.12, whatever
+    the seed) the hash of None: they place states by a canonical text and send
+    sub-states as values, and the result is the same."""
     code = (
         "import multiprocessing, sys\n"
         f"multiprocessing.set_start_method({method!r})\n"
@@ -118,6 +121,9 @@ def test_workers_started_without_fork_hash_alike(method: str) -> None:
         "b = explore(s, workers=1).model_dump(exclude={'elapsed', 'workers'})\n"
         "sys.exit(0 if a == b and a['states'] > 100 else 1)\n"
     )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+    if seed is not None:
+        env["PYTHONHASHSEED"] = seed
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, check=False)
+                          text=True, timeout=300, check=False, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
