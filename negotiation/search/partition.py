@@ -100,7 +100,7 @@ class Level:
 # -- in a worker ---------------------------------------------------------------------------
 
 
-Candidate = tuple[int, S, int, int, Code, int]
+Candidate = tuple[int, S, int, int, Code | None, int]
 """A state found for the next level: (rank, state, parent's worker, parent's index
 there, move, the level it was found in)."""
 
@@ -124,9 +124,9 @@ class Partition:
         """The level being found (candidates of earlier levels are states)."""
         self.replaced: list[Candidate] = []
         """Candidates of this level a smaller rank replaced."""
-        self.parent_worker: list[int] = []
-        self.parent_index: list[int] = []
-        self.move: list[Code | None] = []
+        self.states: list[Candidate] = []
+        """Every state this worker holds, by its index here, as it was found (a starting
+        state: (its number, state, -1, its number, None, 0))."""
         self.frontier: list[tuple[S, int, int]] = []
         """(state, its index here, its place in the level)."""
         self.fresh: list[Candidate] = []
@@ -174,10 +174,9 @@ class Partition:
             known.add(key)
             if self.owner(s) == self.me:
                 self.seen[key] = None
-                self.frontier.append((s, len(self.move), number))
-                self.parent_worker.append(-1)
-                self.parent_index.append(number)  # its index in the main process
-                self.move.append(None)
+                self.frontier.append((s, len(self.states), number))
+                # its number is its index in the main process
+                self.states.append((number, s, -1, number, None, 0))
             number += 1
 
     def expand(self, cut: int | None = None) -> list[bytes]:
@@ -323,25 +322,21 @@ class Partition:
         level = array("q")
         level.frombytes(places)
         ranks = level.tolist()  # bisect reads a list faster than an array
-        frontier: list[tuple[S, int, int]] = []
-        new = len(self.move)
-        for rank, child, _sender, _index, _code, _depth in self.fresh:
-            if cut is not None and rank > cut:
-                break  # not reached before the search stopped (it stops here)
-            frontier.append((child, new, bisect_left(ranks, rank)))
-            new += 1
-        kept = self.fresh[: len(frontier)]
-        self.parent_worker += [c[2] for c in kept]
-        self.parent_index += [c[3] for c in kept]
-        self.move += [c[4] for c in kept]
-        self.frontier = frontier
+        kept = self.fresh
+        if cut is not None:  # what lies after the cut was not reached (the search stops)
+            kept = kept[: bisect_left([c[0] for c in kept], cut + 1)]
+        first = len(self.states)
+        self.states += kept
+        self.frontier = [(c[1], i, bisect_left(ranks, c[0]))
+                         for i, c in enumerate(kept, first)]
         self.fresh = []
         return self.level
 
     def entry(self, index: int) -> tuple[int, int, Code | None]:
         """Where state ``index`` came from: (parent's worker, parent's index, move);
         worker -1 for a starting state, whose index is then its number."""
-        return self.parent_worker[index], self.parent_index[index], self.move[index]
+        found = self.states[index]
+        return found[2], found[3], found[4]
 
 
 def stable_hash(value: object) -> int:
