@@ -58,6 +58,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Protocol
 
 from negotiation.analysis.bargaining import EPS
@@ -93,6 +94,12 @@ class Ranking:
 
     def __call__(self, package: int) -> float:
         return self.values[package]
+
+    @cached_property
+    def best_first(self) -> tuple[int, ...]:
+        """The package indices best first (equal ones in index order), made once."""
+        values = self.values
+        return tuple(sorted(range(len(values)), key=lambda i: (-values[i], i)))
 
     @property
     def best(self) -> float:

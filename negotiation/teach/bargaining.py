@@ -39,7 +39,7 @@ from negotiation.behaviour.scenario import (
     move_prefix,
     simulate,
 )
-from negotiation.behaviour.strategies import Move, MoveKind, Ranking, View
+from negotiation.behaviour.strategies import Move, MoveKind, View
 from negotiation.model.errors import AnalysisError
 from negotiation.model.events import Event
 from negotiation.model.state import State
@@ -168,24 +168,8 @@ def build_menu(
                                     Move.accept()))  # fmt: skip
     batna = seat.batna(view)
     responses.append(Choice("walk away (no agreement)", batna, Move.walk_away()))
-    offers = Offers(_order(ranking), space, lambda i: seat.worth(i, day, view))
+    offers = Offers(ranking.best_first, space, lambda i: seat.worth(i, day, view))
     return Menu(day, seat.party, table, batna, tuple(responses), offers, moves)
-
-
-_ORDERS: dict[int, tuple[Ranking, tuple[int, ...]]] = {}
-
-
-def _order(ranking: Ranking) -> tuple[int, ...]:
-    """The packages best first (equal ones in the space's order), kept per ranking (a
-    seat's rankings are kept objects: its utility, or one per world)."""
-    kept = _ORDERS.get(id(ranking))
-    if kept is not None and kept[0] is ranking:
-        return kept[1]
-    order = tuple(sorted(range(len(ranking.values)), key=lambda i: (-ranking(i), i)))
-    if len(_ORDERS) >= 64:
-        del _ORDERS[next(iter(_ORDERS))]
-    _ORDERS[id(ranking)] = (ranking, order)
-    return order
 
 
 class Offers(Sequence[Choice]):
