@@ -217,6 +217,19 @@ class Mediation:
     def _rankings(self, view: TurnView) -> list[Ranking]:
         return [s.ranking(view) for s in self.seats]
 
+    def draft_text(self, view: TurnView) -> tuple[int, str] | None:
+        """The mediator's text this round and whose it is, in words: its declared rule's
+        (a subclass may ask someone; None stops)."""
+        rankings = self._rankings(view)
+        batnas = [s.batna(view) for s in self.seats]
+        if self.text is None:
+            text = (self.draft if self.draft is not None
+                    else first_draft(self.space, rankings, batnas))
+        else:
+            text = revise(self.space, self.text, rankings, batnas, self.answers, self.drafted)
+        return text, (f"a draft by {self.mediator}'s declared mediator rule, simulated with "
+                      f"seed {self.seed}")
+
     # -- runtime.turns.Turns ----------------------------------------------------------------
     def next_day(self, view: TurnView) -> dt.date | None:
         if self.outcome is not None:
@@ -244,19 +257,14 @@ class Mediation:
             "document": self.document,
         }
         if self.position == 0:
-            rankings = self._rankings(view)
-            batnas = [s.batna(view) for s in self.seats]
-            if self.text is None:
-                text = (self.draft if self.draft is not None
-                        else first_draft(self.space, rankings, batnas))
-            else:
-                text = revise(self.space, self.text, rankings, batnas, self.answers,
-                              self.drafted)
+            drafted = self.draft_text(view)
+            if drafted is None:
+                return None
+            text, why = drafted
             move = Move.offer(text)
             data.update(kind="offer", by=[self.mediator], to=list(self.parties),
                         package=self.space.describe(self.space.package(text)),
-                        assumption=f"a draft by {self.mediator}'s declared mediator rule, "
-                        f"simulated with seed {self.seed}: no source says it happened")
+                        assumption=f"{why}: no source says it happened")
             time = time_fraction(self.start, day, min(self._dues(view) or [day]))
             self._last = (day, time, move, text)
         else:

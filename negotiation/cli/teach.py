@@ -245,7 +245,12 @@ def bargain_loop(
 ) -> None:  # fmt: skip
     """Bargaining in ``play``: the menu at each turn, a line read for each answer;
     ``replay``: a saved session's answers, given first (``resume`` continues here)."""
-    from negotiation.teach.bargaining import Menu, comparison, play_bargain  # noqa: PLC0415
+    from negotiation.teach.bargaining import (  # noqa: PLC0415
+        Menu,
+        comparison,
+        mediates,
+        play_bargain,
+    )
 
     lines = _commands("bargain> ")
 
@@ -285,7 +290,11 @@ def bargain_loop(
             f"(documents: {', '.join(docs)})",
             param_hint="'--document'",
         )
-    if options.document is not None:
+    if options.document is not None and mediates(engine, options.party, options.document):
+        _emit(f"mediating on {options.document} as {options.party}: you draft the texts, "
+              "the parties answer by their declared strategies (--script replays the "
+              "record instead)")  # fmt: skip
+    elif options.document is not None:
         _emit(f"bargaining on {options.document} as {options.party} against the other "
               "side's declared strategy (--script replays the record instead)")  # fmt: skip
     played = play_bargain(engine, options.party, ask, options.document,

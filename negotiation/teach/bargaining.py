@@ -177,17 +177,17 @@ class Offers(Sequence[Choice]):
     have thousands of packages, and a page shows ``PAGE``."""
 
     def __init__(
-        self, order: tuple[int, ...], space: OutcomeSpace, worth: Callable[[int], float]
+        self, order: tuple[int, ...], space: OutcomeSpace, worth: Callable[[int], float],
+        words: Callable[[int], str] | None = None,
     ) -> None:
         self._order, self._space, self._worth = order, space, worth
+        self._words = words or (lambda i: "offer " + package_words(space, i))
 
     def __len__(self) -> int:
         return len(self._order)
 
     def _choice(self, i: int) -> Choice:
-        space = self._space
-        words = ", ".join(f"{p} {v}" for p, v in space.labels(space.package(i)).items())
-        return Choice("offer " + words, self._worth(i), Move.offer(i))
+        return Choice(self._words(i), self._worth(i), Move.offer(i))
 
     @overload
     def __getitem__(self, k: int) -> Choice: ...
@@ -260,8 +260,7 @@ class _MediatedStudent(_Asking, Mediation):
     def menu(self, seat: Seat, view: TurnView) -> Menu:
         day = view.today
         assert self.text is not None
-        words = ", ".join(f"{p} {v}" for p, v in
-                          self.space.labels(self.space.package(self.text)).items())
+        words = package_words(self.space, self.text)
         worth = seat.worth(self.text, day, view)
         batna = seat.batna(view)
         responses = (
@@ -272,6 +271,78 @@ class _MediatedStudent(_Asking, Mediation):
         )  # fmt: skip
         return Menu(day, seat.party, f"{self.mediator}'s text: {words}", batna, responses, (),
                     tuple(self.events))
+
+
+def package_words(space: OutcomeSpace, package: int) -> str:
+    """A package in words: each point and its option."""
+    return ", ".join(f"{p} {v}" for p, v in space.labels(space.package(package)).items())
+
+
+@dataclass(frozen=True)
+class MediatorMenu(Menu):
+    """The mediator's menu (a student plays the mediator): every text it may put to the
+    parties, the text whose worst-off party is best off first (its surplus over its
+    BATNA; ties: the highest total, then the space's order), each with every party's
+    utility; and how the parties answered the last text."""
+
+    parties: tuple[str, ...] = ()
+
+    def text(self, number: int = 0) -> str:
+        lines = [f"{self.day}: your turn ({self.party}, the mediator): put one text to "
+                 f"{', '.join(self.parties)}"]  # fmt: skip
+        lines.append(f"  {self.table}" if self.table else "  no text yet: the first draft")
+        lines.append(f"  texts (page {number + 1} of {self.pages}; the worst-off party's "
+                     "utility over its BATNA, then every party's utility):")  # fmt: skip
+        for k, c in enumerate(self.page(number), 1):
+            lines.append(f"  {k:>3}. {c.words}  worst-off {c.utility:+.3f}")
+        more = len(self.offers) - (number + 1) * PAGE
+        if more > 0:
+            lines.append(f"  ... {more} more text(s): 'more' for the next page")
+        lines.append("  answer with a number, 'more', 'back' (first page) or 'quit'")
+        return "\n".join(lines)
+
+
+def mediator_menu(session: Mediation, view: TurnView) -> MediatorMenu:
+    """The student mediator's menu on the view's day (see ``MediatorMenu``)."""
+    space, seats = session.space, session.seats
+    rankings = [s.ranking(view) for s in seats]
+    batnas = [s.batna(view) for s in seats]
+
+    def surplus(k: int) -> float:
+        return min(r(k) - b for r, b in zip(rankings, batnas, strict=True))
+
+    order = tuple(sorted(range(space.size), key=lambda k: (
+        -surplus(k), -sum(r(k) for r in rankings), k)))
+
+    def words(k: int) -> str:
+        each = ", ".join(f"{s.party} {r(k):.3f}" for s, r in zip(seats, rankings, strict=True))
+        return f"text {package_words(space, k)} ({each})"
+
+    table = None
+    if session.text is not None:
+        said = ", ".join(f"{s.party} {'accepted' if ok else 'rejected'}"
+                         for s, ok in zip(seats, session.answers, strict=False))
+        table = f"your last text: {package_words(space, session.text)}; {said or 'no answer'}"
+    return MediatorMenu(view.today, session.mediator, table, 0.0, (),
+                        Offers(order, space, surplus, words), tuple(session.events),
+                        parties=session.parties)
+
+
+@dataclass
+class _StudentMediator(Mediation):
+    """Mediated rounds in which the student drafts the texts (plays the mediator); the
+    parties answer by their declared strategies."""
+
+    ask: Ask | None = None
+    stopped: bool = False
+
+    def draft_text(self, view: TurnView) -> tuple[int, str] | None:
+        assert self.ask is not None
+        chosen = self.ask(mediator_menu(self, view))
+        self.stopped = chosen is None
+        if chosen is None or chosen.package is None:
+            return None
+        return chosen.package, f"a draft by the student playing {self.mediator}"
 
 
 @dataclass(frozen=True)
@@ -291,18 +362,26 @@ def play_bargain(
     engine: Engine, party: str, ask: Ask, document: str | None = None, *,
     days_per_round: int = 1, seed: int = 0, branch: str | None = None,
 ) -> Played:
-    """Bargain as ``party`` on ``document`` against the other side's declared strategy."""
+    """Bargain as ``party`` on ``document`` against the other side's declared strategy;
+    or, on a mediated document, answer the mediator's texts as one of the parties, or
+    draft them as the mediator (the parties answer by their declared strategies)."""
     table = Table.of(engine, document, branch=branch)
     parties = [s.party for s in table.specs]
-    if party not in parties:
+    mediator = None if table.mediator is None else table.mediator.party
+    if party not in parties and party != mediator:
         raise AnalysisError(
             f"{party!r} has no declared strategy on {table.document!r}; the sides are "
-            f"{', '.join(parties)}"
+            f"{', '.join(parties)}" + (f", and {mediator} mediates" if mediator else "")
         )
     seats = table.seats(engine)
     prefix = move_prefix(engine.scenario, table.document)
-    session: _Student | _MediatedStudent
-    if table.mediator is not None:
+    session: _Student | _MediatedStudent | _StudentMediator
+    if table.mediator is not None and party == mediator:
+        session = _StudentMediator(
+            table.mediator.party, table.mediator.deadline, seats, table.space, table.start,
+            days_per_round, seed, prefix, ask=ask,
+        )  # fmt: skip
+    elif table.mediator is not None:
         session = _MediatedStudent(
             table.mediator.party, table.mediator.deadline, seats, table.space, table.start,
             days_per_round, seed, prefix, draft_of(table.mediator, table.space),
@@ -323,20 +402,26 @@ def play_bargain(
 def tables(engine: Engine, party: str) -> list[str]:
     """The documents on which ``party`` and one other party have declared strategies
     (where ``party`` can bargain against the other side's), or on which a mediator's
-    strategy is declared and ``party`` is one of the two or more parties it puts its
-    texts to; in the scenario's order."""
+    strategy is declared and ``party`` is the mediator or one of the two or more parties
+    it puts its texts to; in the scenario's order."""
     out = []
     for document in documents_with_strategies(engine):
         specs = [x for x in engine.scenario.strategies if x.document == document]
         mediators = [x.party for x in specs if x.kind is StrategyKind.mediator]
         sides = [x.party for x in specs if x.kind is not StrategyKind.mediator]
         if mediators:
-            if (len(mediators) == 1 and party in sides and len(sides) >= 2
+            if (len(mediators) == 1 and party in (*sides, mediators[0]) and len(sides) >= 2
                     and len(set(sides)) == len(sides) and mediators[0] not in sides):
                 out.append(document)
         elif len(sides) == 2 and party in sides and sides[0] != sides[1]:
             out.append(document)
     return out
+
+
+def mediates(engine: Engine, party: str, document: str) -> bool:
+    """Whether the scenario declares ``party``'s mediator strategy on ``document``."""
+    return any(x.party == party and x.document == document
+               and x.kind is StrategyKind.mediator for x in engine.scenario.strategies)
 
 
 def turn_state(engine: Engine, menu: Menu, branch: str | None = None) -> State:
@@ -357,6 +442,8 @@ def turn_state(engine: Engine, menu: Menu, branch: str | None = None) -> State:
 
 def comparison(played: Played) -> str:
     """The student's outcome beside the strategies' and the record's."""
+    if played.party not in played.run.transcript.parties:
+        return _mediated_comparison(played)
     me = played.run.transcript.parties.index(played.party)
 
     def said(o: Outcome) -> str:
@@ -376,7 +463,27 @@ def comparison(played: Played) -> str:
     return "\n".join(lines)
 
 
+def _mediated_comparison(played: Played) -> str:
+    """The student mediator's outcome (every party's utility) beside the declared
+    mediator rule's and the record's."""
+    parties = played.run.transcript.parties
+
+    def said(o: Outcome) -> str:
+        each = ", ".join(f"{p} {u:.3f}" for p, u in zip(parties, o.utilities, strict=True))
+        if o.package is not None:
+            return f"agreed {package_words(played.space, o.package)} on {o.day} ({each})"
+        how = "a walk-away" if o.ended_by == "walk_away" else "the deadline"
+        return f"no agreement ({how}, {o.day}); the parties' BATNAs {each}"
+
+    return "\n".join([
+        f"You (mediating as {played.party}): {said(played.run.transcript.outcome)}",
+        f"The declared mediator rule, on the same rounds: {said(played.strategies)}",
+        f"The recorded timeline: {played.recorded}",
+    ])
+
+
 __all__ = [
-    "PAGE", "Choice", "Menu", "Played", "TableMenu", "build_menu", "comparison", "play_bargain",
+    "PAGE", "Choice", "MediatorMenu", "Menu", "Played", "TableMenu", "build_menu", "comparison",
+    "mediates", "mediator_menu", "package_words", "play_bargain",
     "table_menus", "tables", "turn_state",
 ]  # fmt: skip

@@ -112,8 +112,12 @@ def test_bad_input_exits_2(tmp_path: Path) -> None:
     assert_user_error(invoke("sample", "-s", MEDIATED, "--strategies", "--grid",
                              "basin_commission=linear", "-n", "2"),
                       "'basin_commission' has no declared strategy on this document")  # fmt: skip
-    assert_user_error(invoke("play", "-s", MEDIATED, "--as", "basin_commission", "--bargain"),
-                      "'basin_commission' has no declared strategy on 'water_compact'")
+    # the mediator is played, not refused (its menu: tests/teach/test_bargain_play.py)
+    mediating = invoke("play", "-s", MEDIATED, "--as", "basin_commission", "--bargain",
+                       input="quit\n")
+    assert mediating.exit_code == 0 and "mediating on water_compact" in mediating.stdout
+    assert_user_error(invoke("play", "-s", MEDIATED, "--as", "basin_commission", "-d", "nope"),
+                      "unknown document 'nope'")
     drafted = _broken(tmp_path, "    kind: mediator\n",
                       "    kind: mediator\n    draft: {upland_share: 33}\n")
     assert_user_error(invoke("simulate", "-s", drafted), "is not a package of it")
@@ -159,7 +163,7 @@ def test_a_single_text_put_to_an_unknown_party_is_a_located_error(tmp_path: Path
 def test_play_answers_a_mediators_texts_by_default_on_a_mediated_document() -> None:
     engine = engine_of(MEDIATED)
     assert tables(engine, "upland") == ["water_compact"]
-    assert tables(engine, "basin_commission") == []  # the mediator is no side to play
+    assert tables(engine, "basin_commission") == ["water_compact"]  # it drafts the texts
     result = invoke("play", "-s", MEDIATED, "--as", "upland", input="quit\n")
     assert result.exit_code == 0, result.output
     text = flat(result.stdout)

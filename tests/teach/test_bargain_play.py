@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from negotiation import persist
+from negotiation.behaviour.scenario import simulate
 from negotiation.behaviour.strategies import Move, MoveKind
 from negotiation.teach.bargaining import PAGE, Menu, comparison, play_bargain, tables
 from tests.cli.test_cli import assert_user_error, flat
@@ -153,3 +154,48 @@ def test_a_play_session_saved_without_a_mode_resumes_as_a_script(tmp_path: Path)
     resumed = invoke("resume", str(path), input="quit\n")
     assert resumed.exit_code == 0, resumed.output
     assert "play> quit" in resumed.stdout and "bargain>" not in resumed.stdout
+
+
+MEDIATED = "river-basin-2026-mediated"
+
+
+def test_a_student_mediates_and_the_parties_answer_by_their_strategies() -> None:
+    """As the mediator: the texts it may put, the one whose worst-off party is best off
+    first (the declared rule's own first draft); the parties' answers come back; putting
+    the same text again, the parties' falling targets meet it."""
+    engine = engine_of(MEDIATED)
+    assert tables(engine, "basin_commission") == ["water_compact"]
+    menus: list[Menu] = []
+
+    def ask(menu: Menu) -> Move | None:
+        menus.append(menu)
+        return menu.offers[0].move
+
+    played = play_bargain(engine, "basin_commission", ask)
+    first, second = menus[0], menus[1]
+    worst = [c.utility for c in first.offers]
+    assert worst == sorted(worst, reverse=True) and len(first.offers) == 84
+    assert first.responses == () and first.table is None
+    assert second.table is not None and second.table.endswith(
+        "upland rejected, midvale rejected, lowmarsh rejected")
+    rule = simulate(engine, "water_compact")
+    assert first.offers[0].move.package == rule.transcript.turns[0].move.package
+    drafts = [e for e in played.run.trace.entries if e.event_kind == "offer"]
+    assert len(drafts) == len(menus) and all(e.by == ("basin_commission",) for e in drafts)
+    assert all("the student playing basin_commission" in (e.assumption or "") for e in drafts)
+    o = played.run.transcript.outcome
+    assert o.agreed and not played.stopped
+    said = comparison(played)
+    assert said.startswith("You (mediating as basin_commission): agreed upland_share 50 %")
+    assert "The declared mediator rule, on the same rounds: agreed" in said
+
+
+def test_mediate_on_the_command_line_and_stop() -> None:
+    done = invoke("play", "-s", MEDIATED, "--as", "basin_commission", input="1\n" * 40)
+    assert done.exit_code == 0, done.output
+    text = flat(done.stdout)
+    assert "mediating on water_compact as basin_commission" in text
+    assert "your turn (basin_commission, the mediator): put one text to upland, midvale" in text
+    assert "You (mediating as basin_commission): agreed" in text
+    stopped = invoke("play", "-s", MEDIATED, "--as", "basin_commission", input="quit\n")
+    assert stopped.exit_code == 0 and "stopped before the end" in stopped.stdout

@@ -123,13 +123,14 @@ def test_every_lesson_has_instructor_notes_whose_plan_takes_45_minutes() -> None
 
 
 def commands() -> list[tuple[list[str], str]]:
-    """Every ``$ negotiation ...`` line, with the ``step>``/``play>`` lines after it."""
+    """Every ``$ negotiation ...`` line, with the ``step>``/``play>``/``bargain>`` lines
+    after it."""
     found: list[tuple[list[str], str]] = []
     for block in re.findall(r"```console\n(.*?)```", TEXT, re.DOTALL):
         for line in block.splitlines():
             if line.startswith("$ negotiation "):
                 found.append((shlex.split(line)[2:], ""))
-            elif line.startswith(("step> ", "play> ")):
+            elif line.startswith(("step> ", "play> ", "bargain> ")):
                 args, typed = found[-1]
                 found[-1] = (args, typed + line.split("> ", 1)[1] + "\n")
     return found
