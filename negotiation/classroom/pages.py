@@ -23,9 +23,10 @@ from negotiation.render.escape import xml_text as e
 from negotiation.render.roles import role_page, role_sheet
 from negotiation.render.views import deadline_rows, document_rows, positions_matrix
 from negotiation.teach.bargaining import PAGE, table_menus
+from negotiation.teach.choices import Choice
 from negotiation.teach.counterparts import strategic_parties
 from negotiation.teach.debrief import Debrief, debrief
-from negotiation.teach.group import Choice, Group, Line, Prediction
+from negotiation.teach.group import Group, Line, Prediction
 
 CSS = """
 *{box-sizing:border-box}
