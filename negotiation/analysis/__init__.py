@@ -7,7 +7,8 @@ API and never changes it).
   one definition ``show``, the ZOPA, the frontier, Nash and the strategies call.
 * ``agreement``: the world (document states, facts) an agreement on a package gives.
 * ``bargaining``: the zone of agreement, the Pareto frontier, the Nash solution, pure.
-* ``zopa``: all of it for a document on a day, or over a range of days.
+* ``zopa``: all of it for a document on a day, or over a range of days (built on
+  ``_packages``, ``_frontier`` and ``_zone``); ``results``: what it gives, as data.
 * ``solve``: a finite alternating-offers game by backward induction (Rubinstein).
 """
 

@@ -23,9 +23,10 @@ from negotiation.render.escape import xml_text as e
 from negotiation.render.roles import role_page, role_sheet
 from negotiation.render.views import deadline_rows, document_rows, positions_matrix
 from negotiation.teach.bargaining import PAGE, table_menus
+from negotiation.teach.choices import Choice
 from negotiation.teach.counterparts import strategic_parties
 from negotiation.teach.debrief import Debrief, debrief
-from negotiation.teach.group import Choice, Group, Line, Prediction
+from negotiation.teach.group import Group, Line, Prediction
 
 CSS = """
 *{box-sizing:border-box}
@@ -35,7 +36,7 @@ h1{font-size:1.45em;margin:.3em 0}h2{font-size:1.15em;margin:1em 0 .3em}
 h3{font-size:1em;margin:.6em 0 .2em}
 table{border-collapse:collapse;width:100%;margin:.3em 0;table-layout:auto}
 th,td{border:1px solid #cbd5e1;padding:3px 6px;text-align:left;vertical-align:top;
-overflow-wrap:anywhere}
+overflow-wrap:break-word;word-break:normal}
 th{background:#e2e8f0}
 .card{background:#fff;border:1px solid #cbd5e1;border-radius:6px;padding:8px 12px;margin:10px 0}
 .cols{display:flex;gap:12px;flex-wrap:wrap}.cols>*{flex:1 1 300px;min-width:0}

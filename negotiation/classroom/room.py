@@ -23,6 +23,7 @@ from negotiation import loader
 from negotiation.classroom.store import GroupRow, Store, StoreError
 from negotiation.model.errors import MoveError
 from negotiation.runtime.engine import Engine
+from negotiation.teach.choices import ChoiceCache
 from negotiation.teach.counterparts import Strategic
 from negotiation.teach.group import Action, Group, RefusedError
 
@@ -61,6 +62,9 @@ class Classroom:
         self.store = store
         self.scenario = scenario_ref(scenario)
         self._engines: dict[str, Engine] = {}
+        self._choice_caches: dict[str, ChoiceCache] = {}
+        """The seats' legal choices kept for the groups of each engine (groups of one
+        scenario often stand in the same state)."""
         self.engine = self.engine_of(self.scenario)
         self.instructor = store.meta("instructor")
         self.secret = store.meta("secret")
@@ -76,7 +80,12 @@ class Classroom:
                 engine = self.engine_of(row.scenario)
                 counterparts = Strategic(engine, row.strategic)
                 group = Group.replay(
-                    engine, row.seats, row.actions, counterparts, predict=row.predict
+                    engine,
+                    row.seats,
+                    row.actions,
+                    counterparts,
+                    predict=row.predict,
+                    choice_cache=self._choice_caches[row.scenario],
                 )
             except MoveError as e:
                 raise StoreError(f"group {row.id} ({row.name}) does not replay: {e}") from None
@@ -84,7 +93,8 @@ class Classroom:
 
     def engine_of(self, ref: str) -> Engine:
         if ref not in self._engines:
-            self._engines[ref] = Engine(loader.load_scenario(ref))
+            self._engines[ref] = engine = Engine(loader.load_scenario(ref))
+            self._choice_caches[ref] = ChoiceCache(engine)
         return self._engines[ref]
 
     def _keep(self, entry: Entry) -> None:
@@ -115,7 +125,8 @@ class Classroom:
         if both:
             raise MoveError(f"{both[0]}: a party is a student's seat or a strategy, not both")
         counterparts = Strategic(self.engine, strategic)
-        group = Group.open(self.engine, seats, counterparts, predict=predict)
+        cache = self._choice_caches[self.scenario]
+        group = Group.open(self.engine, seats, counterparts, predict=predict, choice_cache=cache)
         order = [p.id for p in self.engine.scenario.parties]
         strategic = tuple(p for p in order if p in strategic)
         row = self.store.add_group(name, self.scenario, group.seats, strategic, predict)

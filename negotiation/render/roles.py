@@ -24,7 +24,7 @@ h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.15em;margin:1.1em 0 .3em;
 border-bottom:1px solid #cbd5e1}h3{font-size:1em;margin:.8em 0 .2em}
 table{border-collapse:collapse;width:100%;margin:.3em 0}
 th,td{border:1px solid #cbd5e1;padding:3px 6px;text-align:left;vertical-align:top;
-overflow-wrap:anywhere}th{background:#f1f5f9}
+overflow-wrap:break-word;word-break:normal}th{background:#f1f5f9}
 .muted{color:#475569}.private{font-weight:bold;color:#b91c1c}
 .assumption{border-left:4px solid #f59e0b;background:#fffbeb;padding:4px 8px;margin:6px 0}
 @media print{@page{margin:16mm}body{font-size:11pt}main{max-width:none;padding:0}

@@ -13,6 +13,9 @@ A decision point of the party the student plays is
 Every option is checked with ``Engine.check`` in the state where the decision is taken;
 blocked ones keep their reasons so the student sees why. Meetings, statements and
 requests are records, not decisions: they follow the script.
+
+A classroom seat's legal moves in words (``Choice``) are kept by a ``ChoiceCache`` its
+group owns.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ from negotiation.model.decisions import DecisionPoint
 from negotiation.model.errors import MoveError
 from negotiation.model.events import Event, Sign
 from negotiation.model.state import State
+from negotiation.runtime.compiled._base import Op
 from negotiation.runtime.engine import Engine
-from negotiation.runtime.legal import legal_moves
+from negotiation.runtime.legal import candidate_moves, legal_moves
 from negotiation.runtime.notation import format_move
 from negotiation.teach.script import Item
 
@@ -64,6 +68,69 @@ class Decision:
     options: tuple[Option, ...]
     blocked: tuple[Option, ...]
     allow_pass: bool = True
+
+
+CHOICES_KEPT = 1024
+"""How many (state, seat) answers a ``ChoiceCache`` keeps, the least recently used out."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A legal move of a seat: its words, and what it is about (a document or a
+    deadline), for grouping."""
+
+    label: str
+    about: str
+
+
+class ChoiceCache:
+    """The legal choices of seats (``choices``) in the states of one engine, kept by
+    (the encoded state, the seat): at most ``most``, the least recently used out.
+
+    A classroom shows every seat its legal moves on every page load, and groups of one
+    scenario often stand in the same state (every group on its first day, a pass that
+    leaves the state as it was). The groups own the cache (``Group.open`` makes one, or
+    takes the one a classroom keeps beside the engine for all its groups), so it lives
+    as long as they or the engine do; nothing is kept at module level."""
+
+    def __init__(self, engine: Engine, most: int = CHOICES_KEPT) -> None:
+        if most < 1:
+            raise ValueError(f"ChoiceCache keeps at least one answer, not {most}")
+        self.engine = engine
+        self.most = most
+        self._kept: dict[tuple[tuple[object, ...], str], tuple[Choice, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def choices(self, state: State, seat: str) -> tuple[Choice, ...]:
+        """``runtime.legal.legal_moves``'s answer for the seat's party in ``state``, in
+        words: computed with the state encoded once (not once per candidate), and kept
+        by the encoded state (the runtime's whole semantic state, which legal moves
+        depend on alone)."""
+        runtime = self.engine.runtime
+        w, _ = runtime.encode_state(state)
+        key = (tuple(w), seat)
+        kept = self._kept.pop(key, None)
+        if kept is None:
+            width = runtime.width
+            candidates = candidate_moves(self.engine, state, [seat])
+            compiled = [self._compiled(event) for event in candidates]
+            if runtime.width != width:  # an op gave new positions slots: encode again,
+                w, _ = runtime.encode_state(state)
+                key = (tuple(w), seat)  # as the next call will
+            kept = tuple(choice for op, choice in compiled if not op.reasons(list(w)))
+            if len(self._kept) >= self.most:
+                del self._kept[next(iter(self._kept))]
+        self._kept[key] = kept  # the most recently used last
+        return kept
+
+    def _compiled(self, event: Event) -> tuple[Op, Choice]:
+        """A candidate move's op (kept by the runtime: a candidate of one day is built
+        again for every state of the day) and its words."""
+        op = self.engine.runtime.op_of(event)  # may give the positions it names slots
+        about = getattr(event, "document", None) or getattr(event, "deadline", None) or ""
+        return op, Choice(move_text(event), str(about))
 
 
 def actors(engine: Engine, party: str) -> set[str]:

@@ -35,7 +35,7 @@ at once, on the move's day (``Counterparts.answers``: a strategy answers the off
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from negotiation.model.dates import FuzzyDate
@@ -43,11 +43,9 @@ from negotiation.model.errors import MoveError
 from negotiation.model.events import Event
 from negotiation.model.state import State
 from negotiation.model.trace import TraceEntry
-from negotiation.runtime.compiled._base import Op
 from negotiation.runtime.engine import Engine
-from negotiation.runtime.legal import candidate_moves
 from negotiation.runtime.notation import parse_move
-from negotiation.teach.choices import STUDENT, actors, move_text
+from negotiation.teach.choices import STUDENT, Choice, ChoiceCache, actors, move_text
 from negotiation.teach.predict import (
     Question,
     actual,
@@ -65,12 +63,6 @@ LineKind = Literal["clock", "script", "skipped", "move", "pass", "control", "end
 INSTRUCTOR = "instructor"
 """The seat of the instructor's actions (start, pause, advance, end)."""
 CONTROLS: frozenset[str] = frozenset({"start", "pause", "end", "advance"})
-
-
-_KEEP = 1024
-_CHOICES: dict[tuple[int, tuple[object, ...], str], tuple[Engine, tuple[Choice, ...]]] = {}
-"""Legal choices by (the engine's id, the encoded state, seat), holding the engine so
-that its id is never reused while kept; at most ``_KEEP``, the oldest dropped first."""
 
 
 class RefusedError(MoveError):
@@ -101,15 +93,6 @@ class Line:
     seat: str | None = None
     reasons: tuple[str, ...] = ()
     entries: tuple[TraceEntry, ...] = ()
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A legal move of a seat: its words, and what it is about (a document or a
-    deadline), for grouping."""
-
-    label: str
-    about: str
 
 
 @dataclass(frozen=True)
@@ -205,6 +188,8 @@ class Group:
     counterparts: Counterparts
     end: dt.date
     state: State
+    choice_cache: ChoiceCache = field(compare=False, repr=False)
+    """Where the seats' legal choices are kept (shared by the groups given the same)."""
     actions: tuple[Action, ...] = ()
     log: tuple[Line, ...] = ()
     status: Status = "waiting"
@@ -223,9 +208,14 @@ class Group:
         counterparts: Counterparts | None = None,
         until: dt.date | None = None,
         predict: bool = False,
+        choice_cache: ChoiceCache | None = None,
     ) -> Group:
         """A new group on the scenario's first day, the script of that day applied;
-        ``predict``: each seat predicts before the clock moves."""
+        ``predict``: each seat predicts before the clock moves; ``choice_cache``: where
+        its seats' legal choices are kept (a classroom shares one among the groups of an
+        engine; default: the group's own)."""
+        if choice_cache is not None and choice_cache.engine is not engine:
+            raise ValueError("choice_cache: kept for another engine than the group's")
         known = [p.id for p in engine.scenario.parties]
         unknown = [s for s in seats if s not in known]
         if unknown or not seats or len(set(seats)) != len(seats):
@@ -239,6 +229,7 @@ class Group:
             counterparts=counterparts or Scripted(engine),
             end=end_day(engine, None, until),
             state=state,
+            choice_cache=choice_cache if choice_cache is not None else ChoiceCache(engine),
             predict=predict,
         )
         return group.arrive(state.date)
@@ -252,9 +243,10 @@ class Group:
         counterparts: Counterparts | None = None,
         until: dt.date | None = None,
         predict: bool = False,
+        choice_cache: ChoiceCache | None = None,
     ) -> Group:
         """The group those accepted actions make (``RefusedError`` if one is not accepted)."""
-        group = cls.open(engine, seats, counterparts, until, predict)
+        group = cls.open(engine, seats, counterparts, until, predict, choice_cache)
         for action in actions:
             group = group.take(action)
         return group
@@ -320,35 +312,11 @@ class Group:
 
     def choices(self, seat: str) -> tuple[Choice, ...]:
         """The legal moves of a seat's party now, in a stable order (documents in
-        declaration order, then deadlines), in the move grammar's words.
-
-        ``runtime.legal.legal_moves``'s answer, computed with the state encoded once
-        (not once per candidate) and kept by the encoded state (the runtime's whole
-        semantic state, which legal moves depend on alone): a pass leaves it as it was,
-        and groups of one scenario often stand in the same state."""
-        runtime = self.engine.runtime
-        w, _ = runtime.encode_state(self.state)
-        key = (id(self.engine), tuple(w), seat)
-        kept = _CHOICES.get(key)
-        if kept is not None and kept[0] is self.engine:
-            return kept[1]
-        width = runtime.width
-        candidates = candidate_moves(self.engine, self.state, [seat])
-        compiled = [self._compiled(event) for event in candidates]
-        if runtime.width != width:  # an op gave new positions slots: encode again
-            w, _ = runtime.encode_state(self.state)
-        found = tuple(choice for op, choice in compiled if not op.reasons(list(w)))
-        if len(_CHOICES) >= _KEEP:
-            del _CHOICES[next(iter(_CHOICES))]
-        _CHOICES[key] = (self.engine, found)
-        return found
-
-    def _compiled(self, event: Event) -> tuple[Op, Choice]:
-        """A candidate move's op (kept by the runtime: a candidate of one day is built
-        again for every state of the day) and its words."""
-        op = self.engine.runtime.op_of(event)  # may give the positions it names slots
-        about = getattr(event, "document", None) or getattr(event, "deadline", None) or ""
-        return op, Choice(move_text(event), str(about))
+        declaration order, then deadlines), in the move grammar's words
+        (``runtime.legal.legal_moves``'s answer, kept by the group's ``choice_cache``: a
+        pass leaves the state as it was, and groups of one scenario often stand in the
+        same state)."""
+        return self.choice_cache.choices(self.state, seat)
 
     def why(self, seat: str, text: str) -> tuple[str, ...]:
         """Every reason a move by the seat would be refused now (empty: allowed); a
@@ -367,7 +335,9 @@ class Group:
         opening, then one frame per accepted action that changed the state or wrote trace
         entries (a move, and the clock it moved), with the state after it. Replayed from
         the actions."""
-        group = Group.open(self.engine, self.seats, self.counterparts, self.end, self.predict)
+        group = Group.open(
+            self.engine, self.seats, self.counterparts, self.end, self.predict, self.choice_cache
+        )
         opening = tuple(e for line in group.log for e in line.entries)
         out = [Frame(0, "start", self.engine.initial_state(), group.state, opening)]
         for action in self.actions:

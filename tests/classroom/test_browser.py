@@ -7,8 +7,9 @@ move is refused, with its reason shown), the clock advances, a deadline fires, a
 debrief shows both groups. In a second class, on the strategies scenario, a student
 predicts, offers a package from the page's list, and the employer's declared strategy
 answers on the same day. Every page fits 1024
-px. With ``NEGOTIATION_SCREENSHOTS=1`` the tests save the instructor, student and
-debrief pages to docs/img/ (otherwise they write nothing to the checkout).
+px, and table cells (the role sheet's too) wrap between words, never inside one. With
+``NEGOTIATION_SCREENSHOTS=1`` the tests save the instructor, student and debrief pages
+to docs/img/ (otherwise they write nothing to the checkout).
 """
 
 from __future__ import annotations
@@ -77,6 +78,32 @@ def fits(driver: Any) -> None:
     """The page needs no horizontal scrolling at 1024 px."""
     width = driver.execute_script("return document.documentElement.scrollWidth")
     assert width <= WIDTH, f"{driver.current_url}: {width} px wide"
+
+
+BROKEN_WORDS = """
+const broken = [];
+for (const cell of document.querySelectorAll("th, td")) {
+  const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+    if (node.parentElement.closest("code, .link")) continue;
+    for (const word of node.data.matchAll(/[^\\s-]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      if (range.getClientRects().length > 1) broken.push(word[0]);
+    }
+  }
+}
+return broken;
+"""
+"""The words of table cells the browser broke across lines (codes and links may
+break anywhere; a hyphen is a place to break)."""
+
+
+def whole_words(driver: Any) -> None:
+    """Table headers and cells wrap between words, never inside one."""
+    broken = driver.execute_script(BROKEN_WORDS)
+    assert not broken, f"{driver.current_url}: words broken across lines: {broken}"
 
 
 def shoot(driver: Any, name: str) -> None:
@@ -155,6 +182,7 @@ def test_a_class_in_the_browser(browser: Any, tmp_path: Path) -> None:
         assert "Refused: ukraine signs twenty_point_plan" in notice
         assert "sign needs it to be agreed_in_principle" in notice
         fits(d)
+        whole_words(d)
         shoot(d, "student")
         Select(d.find_element(By.ID, "legal")).select_by_value(
             "ukraine comments on twenty_eight_point_plan"
@@ -227,9 +255,12 @@ def test_a_strategy_counterpart_answers_a_student_in_the_browser(
         assert "2026-01-01 employer: employer counters pay_deal rise 0" in log
         assert "(its conceder strategy)" in log
         fits(d)
+        whole_words(d)  # the role sheet's tables beside the packages ("weight", not "weig ht")
         shoot(d, "student-strategies")
         d.get(f"{link}/role")
         assert "Private: for" in d.find_element(By.TAG_NAME, "main").text
+        fits(d)
+        whole_words(d)
         d.get(f"{me}/debrief")
         assert "predictions right" in d.find_element(By.CSS_SELECTOR, "table.outcomes").text
         fits(d)

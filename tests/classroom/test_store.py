@@ -36,6 +36,26 @@ def test_reopening_replays_every_group(tmp_path: Path) -> None:
     again.store.close()
 
 
+def test_the_groups_of_one_scenario_share_their_seats_legal_choices(tmp_path: Path) -> None:
+    """Groups in the same state show the same moves: the room keeps them once per
+    engine, for the groups it creates and those it replays on start."""
+    db = tmp_path / "c.sqlite"
+    room = open_classroom(db, SEED)
+    a = room.create("A", ("ukraine", "russia"))
+    b = room.create("B", ("ukraine",))
+    room.act(a.id, Action(INSTRUCTOR, "start"))
+    room.act(b.id, Action(INSTRUCTOR, "start"))
+    first, second = room.groups[a.id].group, room.groups[b.id].group
+    assert first.choice_cache is second.choice_cache
+    assert first.choices("ukraine") is second.choices("ukraine")
+    room.store.close()
+    again = open_classroom(db, SEED)
+    replayed = [e.group for e in again.groups.values()]
+    assert replayed[0].choice_cache is replayed[1].choice_cache is not first.choice_cache
+    assert replayed[0].choices("ukraine") is replayed[1].choices("ukraine")
+    again.store.close()
+
+
 def test_a_file_that_is_not_sqlite_is_refused_and_kept(tmp_path: Path) -> None:
     db = tmp_path / "notes.txt"
     db.write_text("my lecture notes\n", encoding="utf-8")

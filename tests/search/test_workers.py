@@ -8,7 +8,11 @@ import os
 import signal
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,8 +21,9 @@ from negotiation.loader import load_scenario
 from negotiation.model.scenario import Scenario
 from negotiation.search.explore import explore
 from negotiation.search.limits import descendants
+from negotiation.search.partition import Workers
 from negotiation.search.sample import sample
-from negotiation.search.workers import GRACE, POLL
+from negotiation.search.workers import GRACE, POLL, Pool
 from tests.conftest import TALKS
 
 BIG = Scenario.model_validate(Family(2, 5).data())  # 312,793 states: over a second with workers
@@ -47,21 +52,107 @@ def children() -> Callable[[], set[int]]:
     return lambda: set(descendants(os.getpid())) - before
 
 
+@dataclass
+class Flight:
+    """Work in flight when the main process raised the stop flag: how many items it was
+    given (0: not known) and whether it was cut short (None: no answer within ``GRACE``,
+    the worker killed or abandoned)."""
+
+    given: int
+    short: bool | None = None
+
+
+@dataclass
+class InFlight:
+    """The work in flight when a search or a sampling raised its stop flag, and how each
+    piece ended (``flights``), read in the main process. ``sample``'s pool
+    (``Pool.close(now=True)``): the chunks started, not finished, each cut short if it
+    came back with fewer runs than its call gave (its items are its call's last
+    argument). ``explore``'s workers (``partition.Workers.halt``): each answer owed, cut
+    short if it is ``stopped``. ``expanding``: whether explore's workers are expanding a
+    level now (the request they read the stop flag in)."""
+
+    flights: list[Flight] = field(default_factory=list)
+    expanding: bool = False
+
+
+@pytest.fixture
+def in_flight(monkeypatch: pytest.MonkeyPatch) -> InFlight:
+    seen = InFlight()
+    submitted: list[tuple[Future[Any], int]] = []
+    halting: list[Flight] = []
+    submit, close = ProcessPoolExecutor.submit, Pool.close
+    ask, read, halt = Workers.ask, Workers._read, Workers.halt
+
+    def spy_submit(
+        self: ProcessPoolExecutor, fn: Callable[..., Any], /, *args: Any
+    ) -> Future[Any]:
+        future = submit(self, fn, *args)
+        submitted.append((future, len(args[-1])))
+        return future
+
+    def spy_close(self: Pool, *, now: bool) -> None:
+        flying = [(f, Flight(n)) for f, n in submitted if f.running()] if now else []
+        close(self, now=now)
+        for future, flight in flying:
+            if future.done() and future.exception() is None:
+                flight.short = len(future.result()) < flight.given
+            seen.flights.append(flight)
+
+    def spy_ask(self: Workers, requests: list[tuple[str, object]], **kw: bool) -> Any:
+        seen.expanding = requests[0][0] == "expand"
+        try:
+            return ask(self, requests, **kw)
+        finally:
+            seen.expanding = False
+
+    def spy_read(self: Workers, me: int, conn: Connection) -> tuple[str, object]:
+        status, reply = read(self, me, conn)
+        if halting:
+            halting.pop().short = status == "stopped"
+        return status, reply
+
+    def spy_halt(self: Workers) -> bool:
+        flights = [Flight(0) for _ in self.owing]
+        halting.extend(flights)
+        try:
+            return halt(self)
+        finally:
+            halting.clear()
+            seen.flights.extend(flights)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", spy_submit)
+    monkeypatch.setattr(Pool, "close", spy_close)
+    monkeypatch.setattr(Workers, "ask", spy_ask)
+    monkeypatch.setattr(Workers, "_read", spy_read)
+    monkeypatch.setattr(Workers, "halt", spy_halt)
+    return seen
+
+
 @linux
 @pytest.mark.parametrize("kind", ["explore", "sample"])
 def test_a_stop_request_stops_the_workers_at_once(
-    kind: str, children: Callable[[], set[int]]
+    kind: str, children: Callable[[], set[int]], in_flight: InFlight
 ) -> None:
-    asked: list[float] = []
-    stop = after(15, lambda: asked.append(time.perf_counter()))  # workers running by then
-    if kind == "explore":
-        result = explore(BIG, workers=2, stop=stop, max_states=10**7)
+    """The workers stop within the item they are on (explore's: within ``EVERY``
+    states), not at the end of their work: each answers within ``GRACE``, and what was
+    in flight when the stop flag rose comes back cut short (work a worker had just
+    finished may come back whole: its answer was on its way). Counted, not timed, so a
+    loaded machine does not change the answer; workers that ignored the flag would
+    finish their work in flight, or not answer in time."""
+    if kind == "explore":  # asked in the 5th wait of POLL while the workers expand a level
+        stop = after(5)
+        result = explore(
+            BIG, workers=2, stop=lambda: in_flight.expanding and stop(), max_states=10**7
+        )
         assert 0 < result.states < 312_793  # stopped before the end
     else:
-        result = sample(BIG, runs=10_000_000, seed=1, workers=2, stop=stop)
-    took = time.perf_counter() - asked[0]
+        result = sample(BIG, runs=10_000_000, seed=1, workers=2, stop=after(15))
     assert result.stopped == "interrupted"
-    assert took < POLL + GRACE
+    flights = in_flight.flights
+    assert flights  # the main process was waiting for the workers when it stopped
+    assert all(f.short is not None for f in flights), f"no answer in time: {flights}"
+    assert any(f.short for f in flights), f"all work in flight ran to its end: {flights}"
     assert not children()
 
 
