@@ -509,7 +509,7 @@ def _packages(g: Group, party: str, me: str, csrf: str, page: int) -> str:
     if party not in g.waiting_for:
         return ""
     out = []
-    for t in table_menus(g.engine, g.state, party):
+    for t in table_menus(g.engine, g.state, party, g.choice_cache):
         m = t.menu
         number = min(max(page, 0), m.pages - 1)
         rows, refused = [], ""

@@ -46,7 +46,7 @@ from negotiation.model.state import State
 from negotiation.model.strategies import StrategyKind
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.turns import TurnView
-from negotiation.teach.choices import move_text
+from negotiation.teach.choices import ChoiceCache, move_text
 from negotiation.teach.counterparts import move_event, party_interest, strategic_parties
 
 PAGE = 12
@@ -216,15 +216,18 @@ class TableMenu:
         return None if event is None else move_text(event)
 
 
-_TABLES: dict[int, tuple[Engine, dict[str, tuple[tuple[Seat, Packages], ...]]]] = {}
+Tables = dict[str, tuple[tuple[Seat, Packages], ...]]
+"""Per party, its seats at the tables the scenario declares a usable strategy of it for."""
 
 
-def _tables(engine: Engine) -> dict[str, tuple[tuple[Seat, Packages], ...]]:
-    """Per party, its seats at the tables the scenario declares a usable strategy of it
-    for (built once per engine)."""
-    kept = _TABLES.get(id(engine))
-    if kept is not None and kept[0] is engine:
-        return kept[1]
+def _tables(engine: Engine, cache: ChoiceCache | None) -> Tables:
+    """The engine's ``Tables``, kept by ``cache`` (the groups' choice cache) when given."""
+    if cache is not None:
+        if cache.engine is not engine:
+            raise ValueError("the choice cache is kept for another engine")
+        if cache.tables is not None:
+            kept: Tables = cache.tables
+            return kept
     usable = set(strategic_parties(engine))
     out: dict[str, list[tuple[Seat, Packages]]] = {}
     for spec in engine.scenario.strategies:
@@ -236,16 +239,20 @@ def _tables(engine: Engine) -> dict[str, tuple[tuple[Seat, Packages], ...]]:
         out.setdefault(spec.party, []).append((Seat.of(engine, spec, interest, space),
                                                Packages(space)))  # fmt: skip
     found = {party: tuple(seats) for party, seats in out.items()}
-    _TABLES[id(engine)] = (engine, found)
+    if cache is not None:
+        cache.tables = found
     return found
 
 
-def table_menus(engine: Engine, state: State, party: str) -> tuple[TableMenu, ...]:
+def table_menus(
+    engine: Engine, state: State, party: str, cache: ChoiceCache | None = None
+) -> tuple[TableMenu, ...]:
     """The menus of a party at each of its tables on the state's day (the documents the
     scenario declares a strategy of it for; none for a party without), in the
     scenario's order of strategies: the menu ``play --bargain`` shows, the offer on the
-    table being anyone else's."""
-    seats = _tables(engine).get(party, ())
+    table being anyone else's. ``cache``: the groups' choice cache of ``engine``, which
+    keeps the seats at the tables (made in ~20 ms on labour-contract-2026-strategies)."""
+    seats = _tables(engine, cache).get(party, ())
     if not seats:
         return ()
     view = engine.turn_view(state)

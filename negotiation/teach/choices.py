@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from negotiation.model.attribution import Attribution, ClaimStatus, SourceKind
 from negotiation.model.dates import FuzzyDate
@@ -99,6 +99,10 @@ class ChoiceCache:
         self.engine = engine
         self.most = most
         self._kept: dict[tuple[tuple[object, ...], str], tuple[Choice, ...]] = {}
+        self.tables: Any = None
+        """The seats at the engine's bargaining tables, per party, made once when first
+        asked (``teach.bargaining.table_menus``: the package lists of the classroom's
+        student page)."""
 
     def __len__(self) -> int:
         return len(self._kept)
