@@ -75,6 +75,9 @@ class Clock(Parts):
                 extended_due=_ord(ext.extended_due.last_day) if ext is not None else None,
             ))
         self.dl_info = {i.spec.id: i for i in self.deadlines}
+        self.cutoff_days = {i.cutoff for i in self.deadlines if i.cutoff is not None}
+        """Days on which a conditional extension's cut-off closes (``close_day`` looks
+        for one only then)."""
         self.anchored_on_events = {i.anchor_event for i in self.deadlines} - {None}
         for info in self.deadlines:
             consequence = info.spec.consequence
@@ -346,11 +349,12 @@ class Clock(Parts):
     def close_day(self, w: W, rec: Recorder | None = None) -> None:
         date = w[DATE]
         touched: set[int] | None = set()
-        for d in self.deadlines:
-            if d.cutoff == date and not w[d.slot][4] and w[d.slot][0] in LIVE:
-                self.cutoff(w, d, rec)
-                if touched is not None:
-                    touched.add(d.slot)
+        if date in self.cutoff_days:
+            for d in self.deadlines:
+                if d.cutoff == date and not w[d.slot][4] and w[d.slot][0] in LIVE:
+                    self.cutoff(w, d, rec)
+                    if touched is not None:
+                        touched.add(d.slot)
         if touched is not None and self.decision_preds:
             touched |= self.settle_decisions(w, rec)
         for d in self.deadlines:

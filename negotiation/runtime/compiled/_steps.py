@@ -215,21 +215,26 @@ class Steps(SearchParts):
         ``h`` is given; and why the node is stuck (a reason only when recorded)."""
         date, closed = s[DATE], s[CLOSED]
         root = self.roots[s[ROOT]]
-        for bit, test, dec in self.when:
-            if not s[TAKEN] & bit and test(s):
-                if not closed:
-                    return self._decide(s, dec, s[CURSOR], s[TAKEN] | bit, h)
-                if date < root.end:
-                    return [self._arrive(s, date + 1, h)], None
-                break
+        if self.when:
+            for bit, test, dec in self.when:
+                if not s[TAKEN] & bit and test(s):
+                    if not closed:
+                        return self._decide(s, dec, s[CURSOR], s[TAKEN] | bit, h)
+                    if date < root.end:
+                        return [self._arrive(s, date + 1, h)], None
+                    break
         cursor = s[CURSOR]
-        item = root.agenda[cursor] if cursor < len(root.agenda) else None
-        if item is not None and (date > item.day or (date == item.day and not closed)):
-            if item.decision is not None:
-                return self._decide(s, item.decision, cursor + 1, s[TAKEN], h)
-            assert item.op is not None
-            return [self._event(s, item.op, item.event_day, h)], None
-        goal = item.day if item is not None else root.end
+        agenda = root.agenda
+        if cursor < len(agenda):
+            item = agenda[cursor]
+            goal = item.day
+            if date > goal or (date == goal and not closed):
+                if item.decision is not None:
+                    return self._decide(s, item.decision, cursor + 1, s[TAKEN], h)
+                assert item.op is not None
+                return [self._event(s, item.op, item.event_day, h)], None
+        else:
+            goal = root.end
         if not closed:
             w = list(s)
             if h is None:
