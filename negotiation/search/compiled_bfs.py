@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from negotiation.runtime.compiled._base import FIRST_DOC, Code, S, _RuleLoopError
+from negotiation.runtime.compiled._base import FIRST_DOC, Code, S
 from negotiation.runtime.compiled.space import CompiledSpace
 from negotiation.runtime.space import InvariantBreach
 from negotiation.search.record import SearchRecord
@@ -146,15 +146,12 @@ class _Walk:
         # ``Space.check`` finds one; ``risks`` is kept per pair of document slots)
         lo, hi, always = FIRST_DOC, compiled.doc_end, bool(compiled.invariants)
         dl_first, dl_end = compiled.dl_first, compiled.dl_end
-        doc_breaches, risky, risks = compiled.doc_breaches, compiled.risky_steps, compiled.risks
+        moved = compiled.moved_breaches
         transitions = 0
         n = len(parent)
         try:
             for index, s in enumerate(part, first):
-                try:
-                    children, stuck = successors(s, None)
-                except _RuleLoopError:
-                    children, stuck = [], ""
+                children, stuck = successors(s, None)
                 docs = s[lo:hi]
                 if not children:
                     if stuck is not None:
@@ -167,10 +164,7 @@ class _Walk:
                 for code, child, _ in children:
                     after = child[lo:hi]
                     if (always and breaches(s, child)) or (
-                        docs != after
-                        and risky.get((docs, after), None) is not False
-                        and risks(docs, after)
-                        and doc_breaches(s, child)
+                        docs != after and moved(s, child, docs, after)
                     ):
                         self._breach(index, code, s, child)
                     if seen.setdefault(child if keyf is None else keyf(child), n) != n:

@@ -59,7 +59,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol, cast
 
 from negotiation.model.scenario import Scenario
-from negotiation.runtime.compiled._base import FIRST_DOC, Code, S, _RuleLoopError
+from negotiation.runtime.compiled._base import FIRST_DOC, Code, S
 from negotiation.runtime.compiled.space import CompiledSpace, compile_space
 from negotiation.runtime.space import InvariantBreach, Space
 from negotiation.search.compiled_bfs import breaches_of, stuck_reason
@@ -183,9 +183,9 @@ class Partition:
         """Expand this worker's frontier (up to the step ranked ``cut``, when given: then
         count only, ship nothing). Returns a batch for each worker (empty for this one)."""
         compiled = self.compiled
-        successors, breaches, doc_breaches = (
-            compiled.successors, compiled.breaches, compiled.doc_breaches)
-        risky, risks, keyf = compiled.risky_steps, compiled.risks, compiled.key
+        successors, breaches, moved = (
+            compiled.successors, compiled.breaches, compiled.moved_breaches)
+        keyf = compiled.key
         project = compiled.project
         lo, hi, dl = FIRST_DOC, compiled.doc_end, compiled.dl_first
         always = bool(compiled.invariants)
@@ -201,10 +201,7 @@ class Partition:
                 raise Stopped
             if last is not None and rank > last:
                 break
-            try:
-                children, stuck = successors(s, None)
-            except _RuleLoopError:
-                children, stuck = [], ""
+            children, stuck = successors(s, None)
             docs = s[lo:hi]
             if not children:
                 self._end(rank, index, s, stuck, ends)
@@ -216,10 +213,7 @@ class Partition:
             for pos, (code, child, _) in enumerate(children):
                 after = child[lo:hi]
                 if (always and breaches(s, child)) or (
-                    docs != after
-                    and risky.get((docs, after), None) is not False
-                    and risks(docs, after)
-                    and doc_breaches(s, child)
+                    docs != after and moved(s, child, docs, after)
                 ):
                     self._breach(base + pos, index, code, s, child)
                 if cut is not None:

@@ -90,11 +90,13 @@ class Menu:
             if k == len(self.responses) + 1:
                 lines.append(f"  offer (page {number + 1} of {self.pages}, best for you first):")
             lines.append(f"  {k:>3}. {c.words:<40} your utility {c.utility:.3f}")
+        return "\n".join(lines + self._footer(number, "offer"))
+
+    def _footer(self, number: int, noun: str) -> list[str]:
+        """The lines after page ``number``: how many ``noun``s more, how to answer."""
         more = len(self.offers) - (number + 1) * PAGE
-        if more > 0:
-            lines.append(f"  ... {more} more offer(s): 'more' for the next page")
-        lines.append("  answer with a number, 'more', 'back' (first page) or 'quit'")
-        return "\n".join(lines)
+        lines = [f"  ... {more} more {noun}(s): 'more' for the next page"] if more > 0 else []
+        return [*lines, "  answer with a number, 'more', 'back' (first page) or 'quit'"]
 
     @property
     def pages(self) -> int:
@@ -302,11 +304,7 @@ class MediatorMenu(Menu):
                      "utility over its BATNA, then every party's utility):")  # fmt: skip
         for k, c in enumerate(self.page(number), 1):
             lines.append(f"  {k:>3}. {c.words}  worst-off {c.utility:+.3f}")
-        more = len(self.offers) - (number + 1) * PAGE
-        if more > 0:
-            lines.append(f"  ... {more} more text(s): 'more' for the next page")
-        lines.append("  answer with a number, 'more', 'back' (first page) or 'quit'")
-        return "\n".join(lines)
+        return "\n".join(lines + self._footer(number, "text"))
 
 
 def mediator_menu(session: Mediation, view: TurnView) -> MediatorMenu:

@@ -43,6 +43,15 @@ class Outcomes(SearchParts):
         return self.risks(before[lo:hi], after[lo:hi]) and next(
             self._doc_found(before, after), None) is not None
 
+    def moved_breaches(self, before: S, after: S, docs: S, moved: S) -> bool:
+        """``doc_breaches`` as the searches ask it, for a step whose document slots went
+        from ``docs`` to ``moved`` (they differ): asked exactly only where the change
+        ``risks`` a built-in invariant (kept per pair: a space has few)."""
+        found = self.risky_steps.get((docs, moved), None)
+        if found is False:
+            return False
+        return self.risks(docs, moved) and self.doc_breaches(before, after)
+
     def risks(self, docs: tuple[int, ...], after: tuple[int, ...]) -> bool:
         """Whether documents going from sub-states ``docs`` to ``after`` (the document
         slots of a step) may break a built-in invariant; the search asks

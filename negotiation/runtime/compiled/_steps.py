@@ -189,15 +189,12 @@ class Steps(SearchParts):
     def expand(self, s: S) -> tuple[Children, bool]:
         """(children with their codes, stuck?); no children and not stuck: the node is
         terminal."""
-        try:
-            children, stuck = self.expand_settled(s)
-        except _RuleLoopError:
-            return [], True
+        children, stuck = self.expand_settled(s)
         return [(code, child) for code, child, _ in children], stuck
 
     def expand_settled(self, s: S) -> tuple[list[TracedChild], bool]:
-        """``expand``, raising ``_RuleLoopError`` where rules do not settle; each child
-        as ``successors`` gives it (its third part None: nothing recorded)."""
+        """``expand`` with each child as ``successors`` gives it (its third part None:
+        nothing recorded)."""
         children, stuck = self.successors(s, None)
         return children, stuck is not None
 
@@ -212,40 +209,44 @@ class Steps(SearchParts):
     def successors(self, s: S, h: History | None) -> tuple[list[TracedChild], str | None]:
         """The successors of ``s`` (the next scripted event, an option of a decision
         point, closing a day, moving the clock to the next checkpoint), recorded when
-        ``h`` is given; and why the node is stuck (a reason only when recorded)."""
-        date, closed = s[DATE], s[CLOSED]
-        root = self.roots[s[ROOT]]
-        if self.when:
-            for bit, test, dec in self.when:
-                if not s[TAKEN] & bit and test(s):
-                    if not closed:
-                        return self._decide(s, dec, s[CURSOR], s[TAKEN] | bit, h)
-                    if date < root.end:
-                        return [self._arrive(s, date + 1, h)], None
-                    break
-        cursor = s[CURSOR]
-        agenda = root.agenda
-        if cursor < len(agenda):
-            item = agenda[cursor]
-            goal = item.day
-            if date > goal or (date == goal and not closed):
-                if item.decision is not None:
-                    return self._decide(s, item.decision, cursor + 1, s[TAKEN], h)
-                assert item.op is not None
-                return [self._event(s, item.op, item.event_day, h)], None
-        else:
-            goal = root.end
-        if not closed:
-            w = list(s)
-            if h is None:
-                self.close_day(w, None)
-                return [(("close", 0), tuple(w), None)], None
-            rec = Recorder(h.copy())
-            self.close_day(w, rec)
-            return [(("close", 0), tuple(w), _traced(rec, "close"))], None
-        if date < goal:
-            return [self._arrive(s, self.next_stop(s, date, goal), h)], None
-        return [], None
+        ``h`` is given; and why the node is stuck (a reason only when recorded; unrecorded,
+        a node whose rules do not settle is stuck with reason "")."""
+        try:
+            date, closed = s[DATE], s[CLOSED]
+            root = self.roots[s[ROOT]]
+            if self.when:
+                for bit, test, dec in self.when:
+                    if not s[TAKEN] & bit and test(s):
+                        if not closed:
+                            return self._decide(s, dec, s[CURSOR], s[TAKEN] | bit, h)
+                        if date < root.end:
+                            return [self._arrive(s, date + 1, h)], None
+                        break
+            cursor = s[CURSOR]
+            agenda = root.agenda
+            if cursor < len(agenda):
+                item = agenda[cursor]
+                goal = item.day
+                if date > goal or (date == goal and not closed):
+                    if item.decision is not None:
+                        return self._decide(s, item.decision, cursor + 1, s[TAKEN], h)
+                    assert item.op is not None
+                    return [self._event(s, item.op, item.event_day, h)], None
+            else:
+                goal = root.end
+            if not closed:
+                w = list(s)
+                if h is None:
+                    self.close_day(w, None)
+                    return [(("close", 0), tuple(w), None)], None
+                rec = Recorder(h.copy())
+                self.close_day(w, rec)
+                return [(("close", 0), tuple(w), _traced(rec, "close"))], None
+            if date < goal:
+                return [self._arrive(s, self.next_stop(s, date, goal), h)], None
+            return [], None
+        except _RuleLoopError:  # unrecorded, rules that do not settle: stuck
+            return [], ""
 
     def _event(self, s: S, op: Op, event_day: int | None, h: History | None) -> TracedChild:
         """The next scripted event applied (refused as late on a day already closed)."""
