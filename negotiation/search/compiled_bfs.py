@@ -145,8 +145,7 @@ class _Walk:
         # document changed in a way that risks one (``breaches`` says exactly when
         # ``Space.check`` finds one; ``risks`` is kept per pair of document slots)
         lo, hi, always = FIRST_DOC, compiled.doc_end, bool(compiled.invariants)
-        dl_first, dl_end = compiled.dl_first, compiled.dl_end
-        moved = compiled.moved_breaches
+        moved, end_key = compiled.moved_breaches, compiled.end_key
         transitions = 0
         n = len(parent)
         try:
@@ -157,7 +156,7 @@ class _Walk:
                     if stuck is not None:
                         self._stuck(index, s)
                     else:  # counted by what its label reads, labelled at the end
-                        end = (docs, s[dl_first:dl_end])
+                        end = end_key(s)
                         ends[end] = ends.get(end, 0) + 1
                     continue
                 transitions += len(children)

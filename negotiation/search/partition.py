@@ -242,7 +242,7 @@ class Partition:
         stuck (its reason and label as the engine words them)."""
         compiled, level = self.compiled, self.level
         if stuck is None:
-            end = (s[FIRST_DOC : compiled.doc_end], s[compiled.dl_first : compiled.dl_end])
+            end = compiled.end_key(s)
             ends[end] = ends.get(end, 0) + 1
             return
         reason, label = stuck_reason(compiled, s)

@@ -143,8 +143,13 @@ class Outcomes(SearchParts):
     def outcome(self, s: S, stuck: str | None = None) -> str:
         """A terminal state's class: documents that moved, options agreed by an accepted
         offer, deadlines that resolved (``stuck: ...`` when the state is stuck)."""
-        label = self.outcome_of((s[FIRST_DOC : self.doc_end], s[self.dl_first : self.dl_end]))
+        label = self.outcome_of(self.end_key(s))
         return label if stuck is None else f"stuck: {label}"
+
+    def end_key(self, s: S) -> tuple[S, S]:
+        """What a terminal state's outcome label reads: its document and deadline slots
+        (the searches count terminal states by it, and label each key once)."""
+        return s[FIRST_DOC : self.doc_end], s[self.dl_first : self.dl_end]
 
     def outcome_of(self, k: tuple[S, S]) -> str:
         """The outcome label of a terminal state whose document slots and deadline slots
