@@ -54,6 +54,7 @@ from hypothesis.stateful import (
 from negotiation.model.events import Event
 from negotiation.model.scenario import Scenario
 from negotiation.model.state import State
+from negotiation.runtime import collect
 from negotiation.runtime.compiled.space import CompiledSpace
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.legal import legal_moves
@@ -293,7 +294,7 @@ def check_machine(
     failure = None
     started = time.perf_counter()
     try:
-        with with_reporter(report):
+        with with_reporter(report), collect.resumed():  # cyclic garbage every example
             run_state_machine_as_test(machine, settings=config)  # type: ignore[no-untyped-call,unused-ignore]
     except AssertionError as e:
         failure = "\n".join([str(e), *lines])
