@@ -28,6 +28,14 @@ Fail fast, by default:
 * **Statistics on request**: ``check_machine`` returns what the run covered
   (``MachineStatistics``: examples, steps, script steps, free moves, the deepest
   example, the latest date); in pytest, ``--hypothesis-show-statistics``.
+* **Memory bounded by a run, not by the examples asked for**: a Hypothesis run keeps
+  what it learnt from every example it ran (its cache of up to 10,000 test cases and the
+  tree of the choices it made, so as to draw new ones: HypothesisWorks/hypothesis#869),
+  about 80 KB an example of 55 steps, given back only when the run ends.
+  ``check_machine`` therefore runs at most ``RUN_STEPS`` steps' worth of examples in one
+  Hypothesis run and goes on with a fresh run (the next seed): a million examples take
+  the memory of one run. A ``scenario_state_machine`` test case is one run: keep its
+  ``max_examples`` in the hundreds or thousands.
 
 Strategies: ``legal_events(engine, state)`` (moves the engine would accept now) and
 ``scenarios()`` (small valid scenarios, for testing rules in general).
@@ -37,11 +45,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis import strategies as st
 from hypothesis.reporting import with_reporter
 from hypothesis.stateful import (
@@ -54,6 +62,7 @@ from hypothesis.stateful import (
 from negotiation.model.events import Event
 from negotiation.model.scenario import Scenario
 from negotiation.model.state import State
+from negotiation.runtime import collect
 from negotiation.runtime.compiled.space import CompiledSpace
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.legal import legal_moves
@@ -73,6 +82,16 @@ __all__ = [
 
 MAX_DEPTH = 100_000
 """``script_depth`` stops counting here (a timeline that long is its own problem)."""
+
+RUN_STEPS = 25_000
+"""``check_machine`` runs at most this many steps' worth of examples (examples times
+steps per example) in one Hypothesis run, then a fresh run: a run's memory grows with
+its examples (about 80 KB an example of 55 steps: some 35 MB for the 454 examples of a
+run on tests/search/talks.yaml) and is given back only when the run ends."""
+
+MIN_RUN = 100
+"""...but at least this many examples a run: each run starts again from the simplest
+examples (the script with the first option of each decision, then small ones)."""
 
 NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target)
 """Hypothesis's phases without shrinking (and without the explain phase, which follows
@@ -266,39 +285,60 @@ def check_machine(
     shrink: bool = False,
     progress: Callable[[MachineStatistics], None] | None = None,
 ) -> MachineRun:
-    """Run the scenario's state machine once, deterministically (``derandomize``, no
-    example database): the first failure (``shrink``: Hypothesis's shortest) or None,
-    and what the run covered. ``steps`` None: ``default_steps`` of the script's depth.
-    ``progress`` hears the statistics as each example starts (a KeyboardInterrupt then
-    ends the run as usual; the statistics so far are what ``progress`` last heard)."""
+    """Run the scenario's state machine, deterministically (no example database): the
+    first failure (``shrink``: Hypothesis's shortest) or None, and what the run covered.
+    ``steps`` None: ``default_steps`` of the script's depth. ``progress`` hears the
+    statistics as each example starts (a KeyboardInterrupt then ends the run as usual;
+    the statistics so far are what ``progress`` last heard).
+
+    The examples are split among Hypothesis runs of ``RUN_STEPS`` steps' worth (at least
+    ``MIN_RUN`` examples), so that memory does not grow with ``max_examples``: the first
+    run is derandomized, the ``k``-th after it seeded with ``k``; the first failure ends
+    them, and so does a run that ends short (every distinct example was tried)."""
     stats = MachineStatistics()
     machine, space = _machine(scenario, branch, stats, progress)
     stats.depth = _depth(space)
     stats.steps_per_example = steps or default_steps(stats.depth)
     lines: list[str] = []
-    config = settings(
-        max_examples=max_examples,
-        stateful_step_count=stats.steps_per_example,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        print_blob=False,
-        phases=tuple(Phase) if shrink else NO_SHRINK,
-        suppress_health_check=list(HealthCheck),
-    )
 
     def report(value: object) -> None:
         lines.append(str(value))
 
+    per_run = max(MIN_RUN, RUN_STEPS // stats.steps_per_example)
     failure = None
     started = time.perf_counter()
-    try:
-        with with_reporter(report):
-            run_state_machine_as_test(machine, settings=config)  # type: ignore[no-untyped-call,unused-ignore]
-    except AssertionError as e:
-        failure = "\n".join([str(e), *lines])
+    for run, examples in enumerate(_run_sizes(max_examples, per_run)):
+        if run:
+            seed(run)(machine)  # Hypothesis's own way to seed a state machine
+        config = settings(
+            max_examples=examples,
+            stateful_step_count=stats.steps_per_example,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            print_blob=False,
+            phases=tuple(Phase) if shrink else NO_SHRINK,
+            suppress_health_check=list(HealthCheck),
+        )
+        lines.clear()
+        calls = stats.examples
+        try:
+            with with_reporter(report), collect.resumed():  # cyclic garbage every example
+                run_state_machine_as_test(machine, settings=config)  # type: ignore[no-untyped-call,unused-ignore]
+        except AssertionError as e:
+            failure = "\n".join([str(e), *lines])
+            break
+        if stats.examples - calls < examples:
+            break  # Hypothesis ran out of new examples: so would the next run
     stats.seconds = time.perf_counter() - started
     return MachineRun(failure, stats)
+
+
+def _run_sizes(examples: int, per_run: int) -> Iterator[int]:
+    """``examples`` split into Hypothesis runs of ``per_run`` (the last one the rest)."""
+    while examples > 0:
+        yield min(examples, per_run)
+        examples -= per_run
 
 
 def run_machine(

@@ -11,6 +11,7 @@ import pytest
 from negotiation import Engine, cli, loader
 from negotiation.runtime import collect
 from negotiation.search.explore import explore
+from negotiation.testing import check_machine
 
 
 @pytest.fixture
@@ -29,6 +30,7 @@ def _calls() -> list[tuple[str, object]]:
         ("run", lambda: Engine(scenario).run()),
         ("explore compiled", lambda: explore(scenario)),
         ("explore engine", lambda: explore(scenario, compiled=False)),
+        ("check machine", lambda: check_machine(scenario, max_examples=3)),
     ]
 
 
@@ -82,6 +84,36 @@ def test_outside_a_pause_checkpoints_do_nothing(monkeypatch: pytest.MonkeyPatch)
     collect.checkpoint()
     collect.chunk()
     assert called == []
+
+
+@pytest.mark.usefixtures("collector_state")
+def test_resumed_turns_the_collector_on_within_a_pause_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    touched: list[str] = []
+
+    def spy(name: str) -> None:
+        real = getattr(gc, name)
+
+        def call() -> None:
+            touched.append(name)
+            real()
+
+        monkeypatch.setattr(gc, name, call)
+
+    spy("enable")
+    spy("disable")
+    with collect.resumed():  # outside a pause: the user's collector, untouched
+        assert gc.isenabled()
+    assert touched == []
+    with collect.paused():
+        with collect.resumed():
+            assert gc.isenabled()
+            with collect.resumed():  # already on: nothing
+                assert gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert touched == ["disable", "enable", "disable", "enable"]
 
 
 @pytest.mark.usefixtures("collector_state")
