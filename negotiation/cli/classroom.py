@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from negotiation.cli.common import DEFAULT_SCENARIO, ScenarioOpt, err, fail, note_shadowed, out
+from negotiation.runtime import collect
 
 EXTRA = "pip install 'negotiation[classroom]'"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -92,4 +93,7 @@ def classroom(
         )
         out().flush()
 
-    serve(room, host, port, ready)
+    # a server runs for a whole class and makes cyclic garbage with every request: the
+    # collector the command pauses (``runtime.collect``) is on while it serves
+    with collect.resumed():
+        serve(room, host, port, ready)

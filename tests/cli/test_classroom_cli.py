@@ -74,3 +74,30 @@ def test_without_the_extra_it_says_what_to_install(
     assert result.exit_code == 2
     assert "the classroom needs uvicorn: pip install 'negotiation[classroom]'" in result.output
     assert not (tmp_path / "c.sqlite").exists()
+
+
+def test_the_server_runs_with_the_collector_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command pauses the cyclic collector (``runtime.collect``); a server runs for
+    a whole class and makes cyclic garbage with every request, so it serves with the
+    collector on (paused, a day's garbage would pile up)."""
+    import gc  # noqa: PLC0415
+
+    from negotiation import cli  # noqa: PLC0415
+
+    enabled: list[bool] = []
+
+    def fake(room: Any, host: str, port: int, ready: Any) -> None:
+        enabled.append(gc.isenabled())
+        ready(8765)
+        room.store.close()
+
+    monkeypatch.setattr(negotiation.classroom, "serve", fake)
+    db = tmp_path / "c.sqlite"
+    monkeypatch.setattr("sys.argv", ["negotiation", "classroom", "-s", SEED, "--db", str(db)])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code == 0
+    assert enabled == [True]
+    assert "Instructor page" in capsys.readouterr().out
