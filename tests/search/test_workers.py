@@ -27,6 +27,8 @@ from negotiation.search.workers import GRACE, POLL, Pool
 from tests.conftest import TALKS
 
 BIG = Scenario.model_validate(Family(2, 5).data())  # 312,793 states: over a second with workers
+LARGEST = 15
+"""BIG's level with the most states to expand (of 17; the count starts at 1)."""
 
 linux = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 
@@ -70,10 +72,12 @@ class InFlight:
     came back with fewer runs than its call gave (its items are its call's last
     argument). ``explore``'s workers (``partition.Workers.halt``): each answer owed, cut
     short if it is ``stopped``. ``expanding``: whether explore's workers are expanding a
-    level now (the request they read the stop flag in)."""
+    level now (the request they read the stop flag in); ``levels``: how many levels they
+    were asked to expand so far."""
 
     flights: list[Flight] = field(default_factory=list)
     expanding: bool = False
+    levels: int = 0
 
 
 @pytest.fixture
@@ -101,6 +105,7 @@ def in_flight(monkeypatch: pytest.MonkeyPatch) -> InFlight:
 
     def spy_ask(self: Workers, requests: list[tuple[str, object]], **kw: bool) -> Any:
         seen.expanding = requests[0][0] == "expand"
+        seen.levels += seen.expanding
         try:
             return ask(self, requests, **kw)
         finally:
@@ -140,10 +145,13 @@ def test_a_stop_request_stops_the_workers_at_once(
     finished may come back whole: its answer was on its way). Counted, not timed, so a
     loaded machine does not change the answer; workers that ignored the flag would
     finish their work in flight, or not answer in time."""
-    if kind == "explore":  # asked in the 5th wait of POLL while the workers expand a level
-        stop = after(5)
+    if kind == "explore":
+        # asked in the first wait of POLL in the largest level (the 15th of 17: its
+        # expansion takes about 0.7 s on a 2-core machine, six times POLL), so the
+        # workers are surely in the middle of it, however loaded the machine
         result = explore(
-            BIG, workers=2, stop=lambda: in_flight.expanding and stop(), max_states=10**7
+            BIG, workers=2, max_states=10**7,
+            stop=lambda: in_flight.expanding and in_flight.levels == LARGEST,
         )
         assert 0 < result.states < 312_793  # stopped before the end
     else:
