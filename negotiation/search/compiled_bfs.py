@@ -151,7 +151,6 @@ class _Walk:
         try:
             for index, s in enumerate(part, first):
                 children, stuck = successors(s, None)
-                docs = s[lo:hi]
                 if not children:
                     if stuck is not None:
                         self._stuck(index, s)
@@ -159,6 +158,7 @@ class _Walk:
                         end = end_key(s)
                         ends[end] = ends.get(end, 0) + 1
                     continue
+                docs = s[lo:hi]
                 transitions += len(children)
                 for code, child, _ in children:
                     after = child[lo:hi]

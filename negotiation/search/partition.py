@@ -202,10 +202,10 @@ class Partition:
             if last is not None and rank > last:
                 break
             children, stuck = successors(s, None)
-            docs = s[lo:hi]
             if not children:
                 self._end(rank, index, s, stuck, ends)
                 continue
+            docs = s[lo:hi]
             if cut is not None and rank == last:
                 children = children[: cut % STRIDE + 1]
             level.transitions += len(children)

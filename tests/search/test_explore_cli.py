@@ -140,7 +140,9 @@ def family(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.mark.parametrize("command", ["explore", "sample"])
 def test_max_seconds_holds_with_two_workers(command: str, family: str) -> None:
-    more = ["--runs", "10000000"] if command == "sample" else []
+    # explore: no state bound, so only time stops it (two workers now reach the default
+    # 100,000 states in about 2 s)
+    more = ["--runs", "10000000"] if command == "sample" else ["--max-states", "100000000"]
     started = time.perf_counter()
     result = invoke(command, "-s", family, "-w", "2", "--max-seconds", "2", *more)
     took = time.perf_counter() - started
@@ -156,7 +158,9 @@ def test_max_seconds_holds_with_two_workers(command: str, family: str) -> None:
 @pytest.mark.parametrize("command", ["explore", "sample"])
 def test_max_memory_holds_with_two_workers(command: str, family: str) -> None:
     """This process alone (the test runner) holds more than 50 MiB."""
-    more = ["--runs", "10000000"] if command == "sample" else []
+    # explore: no state bound, so only time stops it (two workers now reach the default
+    # 100,000 states in about 2 s)
+    more = ["--runs", "10000000"] if command == "sample" else ["--max-states", "100000000"]
     result = invoke(command, "-s", family, "-w", "2", "--max-memory", "50", "-f", "json", *more)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["stopped"] == "memory"
