@@ -15,6 +15,10 @@ from negotiation.pytest_plugin import SCENARIO_FIELDS, SNIFF_BYTES, sniff
 from tests.conftest import PLANTED, ROOT
 
 pytest_plugins = ["pytester"]
+INNER = ("-p", "no:cacheprovider", "-W", "ignore::pytest.PytestAssertRewriteWarning")
+"""Options of every inner run. It runs in this process, where ``negotiation`` is already
+imported: run from outside the checkout, pytest then warns that it cannot rewrite the
+plugin's package, and the warning's summary would read as a Python frame in the output."""
 
 GOOD = """\
 version: 1
@@ -80,7 +84,7 @@ def test_a_directory_of_plain_yaml_scenarios_runs_each_file(pytester: pytest.Pyt
             "myscenarios/fragment.yaml": "parties: [{id: east, name: East}]\n",  # no version
         },
     )
-    result = pytester.runpytest("myscenarios", "-p", "no:cacheprovider")
+    result = pytester.runpytest("myscenarios", *INNER)
     # good: base + invariants; bad: base fails, invariants passes
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(
@@ -99,10 +103,10 @@ def test_a_scenario_file_named_on_the_command_line_runs(pytester: pytest.Pyteste
     write(
         pytester.path, {"talks/good.yaml": GOOD, "what_if.yaml": GOOD.replace("version: 1\n", "")}
     )
-    result = pytester.runpytest("talks/good.yaml", "-p", "no:cacheprovider")
+    result = pytester.runpytest("talks/good.yaml", *INNER)
     result.assert_outcomes(passed=2)
     # named, a file needs scenario fields only, not 'version:'
-    pytester.runpytest("what_if.yaml", "-p", "no:cacheprovider").assert_outcomes(passed=2)
+    pytester.runpytest("what_if.yaml", *INNER).assert_outcomes(passed=2)
 
 
 def test_one_test_per_timeline_and_the_invariants(pytester: pytest.Pytester) -> None:
@@ -111,7 +115,7 @@ def test_one_test_per_timeline_and_the_invariants(pytester: pytest.Pytester) -> 
         "  - {id: later, add: [{date: 2025-01-05, kind: accept, by: east, document: plan}]}\n"
     )
     write(pytester.path, {"s/good.yaml": GOOD + branch})
-    result = pytester.runpytest("s", "--collect-only", "-q", "-p", "no:cacheprovider")
+    result = pytester.runpytest("s", "--collect-only", "-q", *INNER)
     result.stdout.fnmatch_lines(
         ["s/good.yaml::base", "s/good.yaml::later", "s/good.yaml::invariants"]
     )
@@ -127,7 +131,7 @@ def test_nothing_is_collected_where_the_project_did_not_point(pytester: pytest.P
         },
     )
     for args in ((), ("tests",), ("tests/test_plain.py",)):
-        result = pytester.runpytest(*args, "-p", "no:cacheprovider")
+        result = pytester.runpytest(*args, *INNER)
         result.assert_outcomes(passed=1)
         assert "scenario" not in result.stdout.str(), args
 
@@ -157,10 +161,10 @@ def test_the_option_collects_scenarios_outside_the_paths_given(pytester: pytest.
 def test_the_ini_option_opts_a_directory_in(pytester: pytest.Pytester) -> None:
     write(pytester.path, {"scens/good.yaml": GOOD.replace("version: 1\n", "")})
     pytester.makeini("[pytest]\nnegotiation_scenarios = scens\n")
-    result = pytester.runpytest("--collect-only", "-q", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--collect-only", "-q", *INNER)
     result.stdout.fnmatch_lines(["scens/good.yaml::base", "scens/good.yaml::invariants"])
     pytester.makeini("[pytest]\n")
-    result = pytester.runpytest("--collect-only", "-q", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--collect-only", "-q", *INNER)
     assert "good.yaml" not in result.stdout.str()
 
 
@@ -179,7 +183,7 @@ def test_it_says_so_where_it_was_pointed_and_found_nothing(pytester: pytest.Pyte
     )
     pytester.makeini("[pytest]\nnegotiation_scenarios = missing\n")
     result = pytester.runpytest(
-        "plain", "--negotiation-scenarios", "empty", "-p", "no:cacheprovider"
+        "plain", "--negotiation-scenarios", "empty", *INNER
     )
     result.stdout.fnmatch_lines_random(
         [
@@ -190,7 +194,7 @@ def test_it_says_so_where_it_was_pointed_and_found_nothing(pytester: pytest.Pyte
     )
     # a file named on the command line that is not a scenario: pytest finds no test in
     # it, and the plugin says why
-    result = pytester.runpytest("compose.yaml", "-p", "no:cacheprovider")
+    result = pytester.runpytest("compose.yaml", *INNER)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert result.stdout.str().count("negotiation: compose.yaml") == 1
     result.stdout.fnmatch_lines(
@@ -211,13 +215,13 @@ def test_a_directory_of_python_tests_with_other_yaml_gets_no_note(
             "tests/test_plain.py": "def test_plain():\n    assert True\n",
         },
     )
-    result = pytester.runpytest("tests", "-p", "no:cacheprovider")
+    result = pytester.runpytest("tests", *INNER)
     result.assert_outcomes(passed=1)
     assert "negotiation:" not in result.stdout.str()
 
 
 def test_a_missing_option_path_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--negotiation-scenarios", "nowhere", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--negotiation-scenarios", "nowhere", *INNER)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--negotiation-scenarios nowhere: no such file or directory*"])
 
@@ -239,7 +243,7 @@ def test_failures_are_located_messages_without_tracebacks(pytester: pytest.Pytes
             + Path(PLANTED).read_text(encoding="utf-8"),
         },
     )
-    result = pytester.runpytest("s", "-p", "no:cacheprovider")
+    result = pytester.runpytest("s", *INNER)
     result.stdout.fnmatch_lines_random(
         [
             "s/loop_at_start.yaml:13:11 (rules.0.when): reactive rules stir_up, calm_down keep "
@@ -259,7 +263,7 @@ def test_failures_are_located_messages_without_tracebacks(pytester: pytest.Pytes
 def test_a_declared_invariant_is_located_at_its_line(pytester: pytest.Pytester) -> None:
     text = GOOD + "invariants:\n  - id: never_proposed\n    never: plan is proposed\n"
     write(pytester.path, {"s/inv.yaml": text})
-    result = pytester.runpytest("s", "-p", "no:cacheprovider")
+    result = pytester.runpytest("s", *INNER)
     result.stdout.fnmatch_lines(
         ["s/inv.yaml:13:5 (invariants.0): invariant never_proposed violated on 2025-01-02*"]
     )
@@ -325,7 +329,7 @@ def pytest_collection_finish(session):
 
 def _probe(root: Path, *args: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-s", "-q", "-p", "no:cacheprovider", *args],
+        [sys.executable, "-m", "pytest", "-s", "-q", *INNER, *args],
         cwd=root,
         capture_output=True,
         text=True,
