@@ -68,3 +68,16 @@ def test_generated_item_files_validate_and_run_unblocked() -> None:
     final = Engine(load_text(deadlines_yaml(120))).run().final
     statuses = {d.status.value for d in final.deadlines.values()}
     assert {"met", "missed", "expired", "early"} <= statuses
+
+
+@pytest.mark.parametrize(("capacity", "speedup", "met"),
+                         [(1.5, 1.7, None), (1.9, 1.7, True), (1.9, 1.2, False)])
+def test_explore_speedup_target_applies_only_with_the_capacity(
+    capacity: float, speedup: float, met: bool | None
+) -> None:
+    rep = run.Report("tiny")
+    rep.figures["explore_speedup_2w"] = speedup
+    rep.details["parallel_capacity"] = {"speedup_2w": capacity}
+    target = rep.as_json()["targets"]["explore_speedup_2w"]
+    assert target["met"] is met
+    assert ("applies_when" in target) is (met is None)
