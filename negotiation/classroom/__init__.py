@@ -31,9 +31,14 @@ def open_classroom(db: Path, scenario: str) -> Classroom:
         raise
 
 
-def serve(room: Classroom, host: str, port: int, ready: Callable[[int], None]) -> None:
+def serve(
+    room: Classroom, host: str, port: int, ready: Callable[[int], None],
+    stop: Callable[[], bool] | None = None,
+) -> None:
     """Serve the classroom until interrupted; ``ready(port)`` is called once the socket
-    listens (with the port bound, which may differ from ``port`` when it is 0)."""
+    listens (with the port bound, which may differ from ``port`` when it is 0). ``stop``
+    (the command's record of signals) ends the server as soon as it has started, when
+    a signal came while it was starting, before uvicorn took over the signals."""
     import asyncio  # noqa: PLC0415  (the server's modules load only when it runs)
 
     import uvicorn  # noqa: PLC0415
@@ -52,6 +57,8 @@ def serve(room: Classroom, host: str, port: int, ready: Callable[[int], None]) -
         if server.started:
             bound = server.servers[0].sockets[0].getsockname()[1]
             ready(int(bound))
+            if stop is not None and stop():
+                server.should_exit = True
         await task
 
     try:

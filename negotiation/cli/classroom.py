@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from negotiation.cli.common import DEFAULT_SCENARIO, ScenarioOpt, err, fail, note_shadowed, out
+from negotiation.cli.signals import stop_on_signals
 from negotiation.runtime import collect
 
 EXTRA = "pip install 'negotiation[classroom]'"
@@ -94,6 +95,12 @@ def classroom(
         out().flush()
 
     # a server runs for a whole class and makes cyclic garbage with every request: the
-    # collector the command pauses (``runtime.collect``) is on while it serves
-    with collect.resumed():
-        serve(room, host, port, ready)
+    # collector the command pauses (``runtime.collect``) is on while it serves.
+    # Ctrl-C and SIGTERM: uvicorn shuts down gracefully, puts back the handlers it found
+    # and raises the signal again. Ours only record it (asyncio's own SIGINT handler, in
+    # place of Python's default, cancelled the finished run or not, by a race: the exit
+    # code was 130 or 0), and the command exits 128 + the signal, as explore and sample.
+    with stop_on_signals() as signals, collect.resumed():
+        signals.raising = False
+        serve(room, host, port, ready, signals)
+    signals.exit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,9 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     """``serve`` replaced by one that reports ready on port 8765 and returns."""
     calls: list[tuple[str, int]] = []
 
-    def fake(room: Any, host: str, port: int, ready: Any) -> None:
+    def fake(room: Any, host: str, port: int, ready: Any, stop: Any) -> None:
         calls.append((host, port))
+        assert stop() is False  # no signal came
         ready(8765)
         room.store.close()
 
@@ -36,6 +38,28 @@ def test_it_prints_the_instructor_link(tmp_path: Path, served: list[tuple[str, i
     assert "warning" not in result.output
     assert served == [("127.0.0.1", 9000)]
     room.store.close()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_serving_ends_the_command_with_its_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, signum: int
+) -> None:
+    """As uvicorn does: it shuts down, puts back the handlers it found and raises the
+    signal again; the command records it and exits 128 + its number."""
+    seen: list[bool] = []
+
+    def fake(room: Any, host: str, port: int, ready: Any, stop: Any) -> None:
+        ready(8765)
+        signal.raise_signal(signum)
+        seen.append(stop())
+        room.store.close()
+
+    monkeypatch.setattr(negotiation.classroom, "serve", fake)
+    before = signal.getsignal(signum)
+    result = invoke("classroom", "--db", str(tmp_path / "c.sqlite"))
+    assert result.exit_code == 128 + signum, result.output
+    assert seen == [True]
+    assert signal.getsignal(signum) is before  # the command put its handlers back
 
 
 def test_every_interface_is_warned_about(tmp_path: Path, served: list[tuple[str, int]]) -> None:
@@ -88,7 +112,7 @@ def test_the_server_runs_with_the_collector_on(
 
     enabled: list[bool] = []
 
-    def fake(room: Any, host: str, port: int, ready: Any) -> None:
+    def fake(room: Any, host: str, port: int, ready: Any, stop: Any) -> None:
         enabled.append(gc.isenabled())
         ready(8765)
         room.store.close()
