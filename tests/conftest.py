@@ -217,3 +217,16 @@ def expansion(space: Any, node: Any) -> Any:
     if exact is None or exact.space is not space:
         exact = _EXACT[id(space)] = CompiledSpace(space, exact=True)
     return exact.expansion(node)
+
+
+# -- the teaching tests' engines -------------------------------------------------------------
+@pytest.fixture(scope="session")
+def seed_engine() -> Engine:
+    """The engine of the seed case (``SEED``)."""
+    return engine_of(SEED)
+
+
+@pytest.fixture(scope="session")
+def choices_engine() -> Engine:
+    """The engine of the small scenario with dated decision points (``CHOICES``)."""
+    return engine_of(CHOICES)
