@@ -21,9 +21,10 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Iterator
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -35,6 +36,12 @@ from negotiation import Engine, Event, Scenario, Trace
 from negotiation.cli import app
 from negotiation.loader import load_scenario
 from negotiation.runtime.compiled.space import CompiledSpace
+
+if TYPE_CHECKING:  # the classroom extra may be missing: its imports are in the fixtures
+    from starlette.testclient import TestClient
+
+    from negotiation.classroom import Classroom
+    from tests.classroom.web import Teacher
 
 ROOT = Path(__file__).resolve().parent.parent
 """The checkout's root (``scenarios/``, ``docs/``, ``tests/``), wherever it is."""
@@ -230,3 +237,32 @@ def seed_engine() -> Engine:
 def choices_engine() -> Engine:
     """The engine of the small scenario with dated decision points (``CHOICES``)."""
     return engine_of(CHOICES)
+
+
+# -- the classroom tests' rooms and web clients, over a database in a temporary folder -------
+@pytest.fixture
+def seed_room(tmp_path: Path) -> Iterator[Classroom]:
+    """A classroom of the seed case (``SEED``) over a new database file."""
+    from negotiation.classroom import open_classroom  # noqa: PLC0415
+
+    r = open_classroom(tmp_path / "class.sqlite", SEED)
+    yield r
+    r.store.close()
+
+
+@pytest.fixture
+def room_client(seed_room: Classroom) -> TestClient:
+    """Starlette's test client of ``seed_room``'s web app (redirects not followed)."""
+    from starlette.testclient import TestClient  # noqa: PLC0415
+
+    from negotiation.classroom.app import create_app  # noqa: PLC0415
+
+    return TestClient(create_app(seed_room), follow_redirects=False)
+
+
+@pytest.fixture
+def teacher(room_client: TestClient, seed_room: Classroom) -> Teacher:
+    """``seed_room``'s instructor, over ``room_client``."""
+    from tests.classroom.web import Teacher  # noqa: PLC0415
+
+    return Teacher(room_client, seed_room)

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from negotiation.classroom import Classroom, open_classroom
 from negotiation.classroom.app import create_app
-from tests.classroom.conftest import Teacher, act
+from tests.classroom.web import Teacher, act
 
 LABOUR = "labour-contract-2026-interests"
 
@@ -53,23 +53,23 @@ def test_the_debrief_shows_agreement_days_and_utilities_against_batnas(
 
 
 def test_the_seed_scenario_has_no_interests_and_no_utility_rows(
-    client: TestClient, teacher: Teacher
+    room_client: TestClient, teacher: Teacher
 ) -> None:
     play_out(teacher, "Blue", "ukraine")
-    page = client.get(f"{teacher.url}/debrief").text
+    page = room_client.get(f"{teacher.url}/debrief").text
     assert "<td>agreement day</td><td>none</td>" in page
     assert "utility vs BATNA" not in page
     assert "agreed vs thanksgiving_deadline" in page
 
 
 def test_each_group_s_report_downloads_as_an_html_page_of_its_own_path(
-    client: TestClient, teacher: Teacher, room: Classroom
+    room_client: TestClient, teacher: Teacher, seed_room: Classroom
 ) -> None:
     gid, tokens = play_out(teacher, "<b>Blue</b>", "ukraine", "russia")
     other, _ = play_out(teacher, "Green", "united_states")
-    page = client.get(f"{teacher.url}/debrief").text
+    page = room_client.get(f"{teacher.url}/debrief").text
     assert f'href="{teacher.url}/groups/{gid}/report.html" download' in page
-    r = client.get(f"{teacher.url}/groups/{gid}/report.html")
+    r = room_client.get(f"{teacher.url}/groups/{gid}/report.html")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
     assert r.headers["content-disposition"] == f'attachment; filename="group-{gid}.html"'
@@ -79,11 +79,11 @@ def test_each_group_s_report_downloads_as_an_html_page_of_its_own_path(
     # in Green the US is a student who only passed, so the deadline was never set
     trump = "President Trump gives Ukraine until Thanksgiving"
     assert trump in r.text
-    green = client.get(f"{teacher.url}/groups/{other}/report.html").text
+    green = room_client.get(f"{teacher.url}/groups/{other}/report.html").text
     assert "Group Green (#2)" in green and trump not in green
-    assert client.get(f"{teacher.url}/groups/99/report.html").status_code == 404
+    assert room_client.get(f"{teacher.url}/groups/99/report.html").status_code == 404
     seat = tokens["ukraine"]
-    assert client.get(f"/instructor/{seat}/groups/{gid}/report.html").status_code == 404
+    assert room_client.get(f"/instructor/{seat}/groups/{gid}/report.html").status_code == 404
 
 
 def test_the_exports_carry_each_group_s_agreement(labour_room: Classroom) -> None:
