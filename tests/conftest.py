@@ -57,6 +57,8 @@ PLANTED = str(ROOT / "tests" / "search" / "planted_bug.yaml")
 """A scenario with a planted bug: a path signs a document without every acceptance."""
 CHOICES = str(ROOT / "tests" / "teach" / "choices.yaml")
 """A small scenario with dated decision points, for the teaching tools."""
+SPLIT = str(ROOT / "tests" / "analysis" / "split.yaml")
+"""Two parties dividing one point, each with a daily discount (0.9 and 0.8)."""
 
 # -- Hypothesis ------------------------------------------------------------------------------
 # No deadlines: the suite shares small machines, and a slow example is not a failing one.
