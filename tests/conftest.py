@@ -121,6 +121,29 @@ def _no_scenario_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEGOTIATION_SCENARIO", raising=False)
 
 
+# -- long runs on request --------------------------------------------------------------------
+TESTS = Path(__file__).parent
+LONG_RUNS = {
+    TESTS / "fuzz": "long fuzz run: python -m pytest -m slow tests/fuzz",
+    TESTS / "search" / "test_explore_signals.py": "long run: python -m pytest -m slow tests/search",
+}
+"""Where a ``slow`` test is a long run on request, and the skip's hint there. Such a test
+runs when a marker expression asks for it (``-m slow``, as CI's second command does) and
+is skipped, with the hint, otherwise; the other slow tests run with the suite."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.option.markexpr:  # the caller chose markers (-m slow, -m "not slow", ...)
+        return
+    for item in items:
+        if item.get_closest_marker("slow") is None:
+            continue
+        for where, hint in LONG_RUNS.items():
+            if where == item.path or where in item.path.parents:
+                item.add_marker(pytest.mark.skip(reason=hint))
+                break
+
+
 # -- the command line ------------------------------------------------------------------------
 def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
     """Run ``negotiation ARGS`` in process, with ``input`` as stdin (not a terminal) and
