@@ -1,11 +1,14 @@
 """What the whole suite shares: the checkout's root, the CLI runner, the scenario
 builders, the engines of bundled scenarios, a YAML 1.2 reader, the Hypothesis profile,
-and a suite that does not depend on the environment it runs in.
+the fixtures (the teaching tests' engines, the classroom tests' rooms and web clients),
+which slow tests are long runs on request, and a suite that does not depend on the
+environment it runs in.
 
+This is the suite's one ``conftest.py`` (``tests/test_architecture.py`` keeps it so).
 Plain helpers are imported (``from tests.conftest import ROOT, invoke, scenario``);
 ``tests/`` is a package, so this is the module pytest loaded, not a second copy.
-Hypothesis strategies live in ``tests/strategies.py``; what only one folder needs lives
-in that folder's ``conftest.py``.
+Hypothesis strategies live in ``tests/strategies.py``; plain helpers only one folder
+needs live in an ordinary module of that folder (``tests/classroom/web.py``).
 
 The invalid and hostile fixtures are scenario files made to fail: the suite's own tests
 load them; ``pytest tests/`` must not also collect them as scenario tests.
