@@ -24,7 +24,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -267,25 +267,36 @@ def choices_engine() -> Engine:
     return engine_of(CHOICES)
 
 
-# -- the classroom tests' rooms and web clients, over a database in a temporary folder -------
+# -- the classroom tests' rooms and web clients, over databases in a temporary folder -------
 @pytest.fixture
-def seed_room(tmp_path: Path) -> Iterator[Classroom]:
-    """A classroom of the seed case (``SEED``) over a new database file."""
+def open_room(tmp_path: Path) -> Iterator[Callable[[str], Classroom]]:
+    """Opens the classroom of a scenario over a new database file; each is closed after
+    the test."""
     from negotiation.classroom import open_classroom  # noqa: PLC0415
 
-    r = open_classroom(tmp_path / "class.sqlite", SEED)
-    yield r
-    r.store.close()
+    opened: list[Classroom] = []
+
+    def open_(scenario: str) -> Classroom:
+        opened.append(open_classroom(tmp_path / f"class-{len(opened)}.sqlite", scenario))
+        return opened[-1]
+
+    yield open_
+    for room in opened:
+        room.store.close()
+
+
+@pytest.fixture
+def seed_room(open_room: Callable[[str], Classroom]) -> Classroom:
+    """A classroom of the seed case (``SEED``)."""
+    return open_room(SEED)
 
 
 @pytest.fixture
 def room_client(seed_room: Classroom) -> TestClient:
-    """Starlette's test client of ``seed_room``'s web app (redirects not followed)."""
-    from starlette.testclient import TestClient  # noqa: PLC0415
+    """Starlette's test client of ``seed_room``'s web app."""
+    from tests.classroom.web import client_of  # noqa: PLC0415
 
-    from negotiation.classroom.app import create_app  # noqa: PLC0415
-
-    return TestClient(create_app(seed_room), follow_redirects=False)
+    return client_of(seed_room)
 
 
 @pytest.fixture

@@ -5,24 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from starlette.testclient import TestClient
 
-from negotiation.classroom import Classroom, open_classroom
-from negotiation.classroom.app import create_app
-from tests.classroom.web import Teacher, act
+from negotiation.classroom import Classroom
+from tests.classroom.web import Teacher, act, client_of
 
 LABOUR = "labour-contract-2026-interests"
 
 
 @pytest.fixture
-def labour_room(tmp_path: Path) -> Iterator[Classroom]:
-    r = open_classroom(tmp_path / "labour.sqlite", LABOUR)
-    yield r
-    r.store.close()
+def labour_room(open_room: Callable[[str], Classroom]) -> Classroom:
+    return open_room(LABOUR)
 
 
 def play_out(teacher: Teacher, name: str, *parties: str) -> tuple[int, dict[str, str]]:
@@ -39,7 +35,7 @@ def play_out(teacher: Teacher, name: str, *parties: str) -> tuple[int, dict[str,
 def test_the_debrief_shows_agreement_days_and_utilities_against_batnas(
     labour_room: Classroom,
 ) -> None:
-    client = TestClient(create_app(labour_room), follow_redirects=False)
+    client = client_of(labour_room)
     teacher = Teacher(client, labour_room)
     play_out(teacher, "Mediators", "conciliation_service")  # the two sides follow the script
     play_out(teacher, "Union", "union")  # the union's students never accept
@@ -87,7 +83,7 @@ def test_each_group_s_report_downloads_as_an_html_page_of_its_own_path(
 
 
 def test_the_exports_carry_each_group_s_agreement(labour_room: Classroom) -> None:
-    client = TestClient(create_app(labour_room), follow_redirects=False)
+    client = client_of(labour_room)
     teacher = Teacher(client, labour_room)
     play_out(teacher, "Mediators", "conciliation_service")
     play_out(teacher, "=Union", "union")

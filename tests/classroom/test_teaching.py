@@ -6,29 +6,25 @@ text is escaped."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from starlette.testclient import TestClient
 
-from negotiation.classroom import Classroom, open_classroom
-from negotiation.classroom.app import create_app
-from tests.classroom.web import Teacher, act, csrf_of
+from negotiation.classroom import Classroom
+from tests.classroom.web import Teacher, act, client_of, csrf_of
 
 STRATEGIES = "labour-contract-2026-strategies"
 
 
 @pytest.fixture
-def labour(tmp_path: Path) -> Iterator[Classroom]:
-    r = open_classroom(tmp_path / "labour.sqlite", STRATEGIES)
-    yield r
-    r.store.close()
+def labour(open_room: Callable[[str], Classroom]) -> Classroom:
+    return open_room(STRATEGIES)
 
 
 @pytest.fixture
 def lab(labour: Classroom) -> Teacher:
-    return Teacher(TestClient(create_app(labour), follow_redirects=False), labour)
+    return Teacher(client_of(labour), labour)
 
 
 def create(t: Teacher, name: str, form: dict[str, object]) -> tuple[int, str]:

@@ -1,7 +1,7 @@
 """The classroom tests' side of the web pages: the CSRF token and seat links on a page,
 the instructor over a test client (``Teacher``), and a student's POST (``act``). The
-rooms and clients they act on are the root ``conftest.py``'s fixtures ``seed_room``,
-``room_client`` and ``teacher``."""
+rooms and clients they act on are the root ``conftest.py``'s fixtures (``open_room``,
+``seed_room``, ``room_client``, ``teacher``) and ``client_of`` a room."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import re
 from starlette.testclient import TestClient
 
 from negotiation.classroom import Classroom
+from negotiation.classroom.app import create_app
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 SEAT = re.compile(r'href="/seat/([A-Za-z0-9_-]+)"')
@@ -19,6 +20,11 @@ def csrf_of(page: str) -> str:
     found = CSRF.search(page)
     assert found is not None, "no CSRF token on the page"
     return found.group(1)
+
+
+def client_of(room: Classroom) -> TestClient:
+    """Starlette's test client of a classroom's web app (redirects are not followed)."""
+    return TestClient(create_app(room), follow_redirects=False)
 
 
 class Teacher:
