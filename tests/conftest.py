@@ -1,11 +1,14 @@
 """What the whole suite shares: the checkout's root, the CLI runner, the scenario
 builders, the engines of bundled scenarios, a YAML 1.2 reader, the Hypothesis profile,
-and a suite that does not depend on the environment it runs in.
+the fixtures (the teaching tests' engines, the classroom tests' rooms and web clients),
+which slow tests are long runs on request, and a suite that does not depend on the
+environment it runs in.
 
+This is the suite's one ``conftest.py`` (``tests/test_architecture.py`` keeps it so).
 Plain helpers are imported (``from tests.conftest import ROOT, invoke, scenario``);
 ``tests/`` is a package, so this is the module pytest loaded, not a second copy.
-Hypothesis strategies live in ``tests/strategies.py``; what only one folder needs lives
-in that folder's ``conftest.py``.
+Hypothesis strategies live in ``tests/strategies.py``; plain helpers only one folder
+needs live in an ordinary module of that folder (``tests/classroom/web.py``).
 
 The invalid and hostile fixtures are scenario files made to fail: the suite's own tests
 load them; ``pytest tests/`` must not also collect them as scenario tests.
@@ -21,9 +24,10 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Callable, Iterator
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -35,6 +39,12 @@ from negotiation import Engine, Event, Scenario, Trace
 from negotiation.cli import app
 from negotiation.loader import load_scenario
 from negotiation.runtime.compiled.space import CompiledSpace
+
+if TYPE_CHECKING:  # the classroom extra may be missing: its imports are in the fixtures
+    from starlette.testclient import TestClient
+
+    from negotiation.classroom import Classroom
+    from tests.classroom.web import Teacher
 
 ROOT = Path(__file__).resolve().parent.parent
 """The checkout's root (``scenarios/``, ``docs/``, ``tests/``), wherever it is."""
@@ -50,6 +60,8 @@ PLANTED = str(ROOT / "tests" / "search" / "planted_bug.yaml")
 """A scenario with a planted bug: a path signs a document without every acceptance."""
 CHOICES = str(ROOT / "tests" / "teach" / "choices.yaml")
 """A small scenario with dated decision points, for the teaching tools."""
+SPLIT = str(ROOT / "tests" / "analysis" / "split.yaml")
+"""Two parties dividing one point, each with a daily discount (0.9 and 0.8)."""
 
 # -- Hypothesis ------------------------------------------------------------------------------
 # No deadlines: the suite shares small machines, and a slow example is not a failing one.
@@ -110,6 +122,29 @@ def _no_scenario_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """``NEGOTIATION_SCENARIO`` changes every command's default scenario: a user's
     setting must not change what the tests run."""
     monkeypatch.delenv("NEGOTIATION_SCENARIO", raising=False)
+
+
+# -- long runs on request --------------------------------------------------------------------
+TESTS = Path(__file__).parent
+LONG_RUNS = {
+    TESTS / "fuzz": "long fuzz run: python -m pytest -m slow tests/fuzz",
+    TESTS / "search" / "test_explore_signals.py": "long run: python -m pytest -m slow tests/search",
+}
+"""Where a ``slow`` test is a long run on request, and the skip's hint there. Such a test
+runs when a marker expression asks for it (``-m slow``, as CI's second command does) and
+is skipped, with the hint, otherwise; the other slow tests run with the suite."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.option.markexpr:  # the caller chose markers (-m slow, -m "not slow", ...)
+        return
+    for item in items:
+        if item.get_closest_marker("slow") is None:
+            continue
+        for where, hint in LONG_RUNS.items():
+            if where == item.path or where in item.path.parents:
+                item.add_marker(pytest.mark.skip(reason=hint))
+                break
 
 
 # -- the command line ------------------------------------------------------------------------
@@ -217,3 +252,56 @@ def expansion(space: Any, node: Any) -> Any:
     if exact is None or exact.space is not space:
         exact = _EXACT[id(space)] = CompiledSpace(space, exact=True)
     return exact.expansion(node)
+
+
+# -- the teaching tests' engines -------------------------------------------------------------
+@pytest.fixture(scope="session")
+def seed_engine() -> Engine:
+    """The engine of the seed case (``SEED``)."""
+    return engine_of(SEED)
+
+
+@pytest.fixture(scope="session")
+def choices_engine() -> Engine:
+    """The engine of the small scenario with dated decision points (``CHOICES``)."""
+    return engine_of(CHOICES)
+
+
+# -- the classroom tests' rooms and web clients, over databases in a temporary folder -------
+@pytest.fixture
+def open_room(tmp_path: Path) -> Iterator[Callable[[str], Classroom]]:
+    """Opens the classroom of a scenario over a new database file; each is closed after
+    the test."""
+    from negotiation.classroom import open_classroom  # noqa: PLC0415
+
+    opened: list[Classroom] = []
+
+    def open_(scenario: str) -> Classroom:
+        opened.append(open_classroom(tmp_path / f"class-{len(opened)}.sqlite", scenario))
+        return opened[-1]
+
+    yield open_
+    for room in opened:
+        room.store.close()
+
+
+@pytest.fixture
+def seed_room(open_room: Callable[[str], Classroom]) -> Classroom:
+    """A classroom of the seed case (``SEED``)."""
+    return open_room(SEED)
+
+
+@pytest.fixture
+def room_client(seed_room: Classroom) -> TestClient:
+    """Starlette's test client of ``seed_room``'s web app."""
+    from tests.classroom.web import client_of  # noqa: PLC0415
+
+    return client_of(seed_room)
+
+
+@pytest.fixture
+def teacher(room_client: TestClient, seed_room: Classroom) -> Teacher:
+    """``seed_room``'s instructor, over ``room_client``."""
+    from tests.classroom.web import Teacher  # noqa: PLC0415
+
+    return Teacher(room_client, seed_room)

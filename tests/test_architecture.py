@@ -1,4 +1,4 @@
-"""The house rules, checked on the source: floors, pure core, no eval/exec."""
+"""The house rules, checked on the source: floors, pure core, no eval/exec, one conftest."""
 
 from __future__ import annotations
 
@@ -239,3 +239,10 @@ def test_no_import_circle_not_even_for_the_type_checker() -> None:
         if v not in index:
             visit(v)
     assert not circles, f"import circles: {circles}"
+
+
+def test_the_suite_has_one_conftest() -> None:
+    """Every fixture and hook the tests share is in ``tests/conftest.py``; a folder's plain
+    helpers are an ordinary module that its tests import (``tests/classroom/web.py``)."""
+    found = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").rglob("conftest.py"))
+    assert found == ["tests/conftest.py"], f"a second conftest.py: {found}"

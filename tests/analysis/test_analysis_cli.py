@@ -9,8 +9,7 @@ import re
 import pytest
 from typer.testing import Result
 
-from tests.analysis.conftest import SPLIT
-from tests.conftest import ROOT, invoke
+from tests.conftest import ROOT, SPLIT, invoke
 
 WHAT_IF = "labour-contract-2026-interests"
 

@@ -12,7 +12,7 @@ from negotiation import Engine
 from negotiation.analysis.solve import rubinstein_share, scenario_factors, solve
 from negotiation.loader import load_scenario
 from negotiation.model.errors import AnalysisError
-from tests.analysis.conftest import SPLIT
+from tests.conftest import SPLIT
 
 FACTORS = (0.5, 0.7, 0.9, 0.95)
 GRID = 10_000

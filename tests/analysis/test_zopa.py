@@ -14,7 +14,7 @@ from negotiation.analysis import bargaining as bg
 from negotiation.analysis.zopa import EXACT_LIMIT, Analysis
 from negotiation.loader import load_scenario
 from negotiation.model.errors import AnalysisError
-from tests.analysis.conftest import SPLIT
+from tests.conftest import SPLIT
 
 WHAT_IF = "labour-contract-2026-interests"
 D = dt.date

@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks.classroom_load import start_server
-from tests.classroom.conftest import csrf_of
+from tests.classroom.web import csrf_of
 from tests.conftest import SEED
 
 

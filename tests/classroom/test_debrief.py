@@ -5,24 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from starlette.testclient import TestClient
 
-from negotiation.classroom import Classroom, open_classroom
-from negotiation.classroom.app import create_app
-from tests.classroom.conftest import Teacher, act
+from negotiation.classroom import Classroom
+from tests.classroom.web import Teacher, act, client_of
 
 LABOUR = "labour-contract-2026-interests"
 
 
 @pytest.fixture
-def labour_room(tmp_path: Path) -> Iterator[Classroom]:
-    r = open_classroom(tmp_path / "labour.sqlite", LABOUR)
-    yield r
-    r.store.close()
+def labour_room(open_room: Callable[[str], Classroom]) -> Classroom:
+    return open_room(LABOUR)
 
 
 def play_out(teacher: Teacher, name: str, *parties: str) -> tuple[int, dict[str, str]]:
@@ -39,7 +35,7 @@ def play_out(teacher: Teacher, name: str, *parties: str) -> tuple[int, dict[str,
 def test_the_debrief_shows_agreement_days_and_utilities_against_batnas(
     labour_room: Classroom,
 ) -> None:
-    client = TestClient(create_app(labour_room), follow_redirects=False)
+    client = client_of(labour_room)
     teacher = Teacher(client, labour_room)
     play_out(teacher, "Mediators", "conciliation_service")  # the two sides follow the script
     play_out(teacher, "Union", "union")  # the union's students never accept
@@ -53,23 +49,23 @@ def test_the_debrief_shows_agreement_days_and_utilities_against_batnas(
 
 
 def test_the_seed_scenario_has_no_interests_and_no_utility_rows(
-    client: TestClient, teacher: Teacher
+    room_client: TestClient, teacher: Teacher
 ) -> None:
     play_out(teacher, "Blue", "ukraine")
-    page = client.get(f"{teacher.url}/debrief").text
+    page = room_client.get(f"{teacher.url}/debrief").text
     assert "<td>agreement day</td><td>none</td>" in page
     assert "utility vs BATNA" not in page
     assert "agreed vs thanksgiving_deadline" in page
 
 
 def test_each_group_s_report_downloads_as_an_html_page_of_its_own_path(
-    client: TestClient, teacher: Teacher, room: Classroom
+    room_client: TestClient, teacher: Teacher, seed_room: Classroom
 ) -> None:
     gid, tokens = play_out(teacher, "<b>Blue</b>", "ukraine", "russia")
     other, _ = play_out(teacher, "Green", "united_states")
-    page = client.get(f"{teacher.url}/debrief").text
+    page = room_client.get(f"{teacher.url}/debrief").text
     assert f'href="{teacher.url}/groups/{gid}/report.html" download' in page
-    r = client.get(f"{teacher.url}/groups/{gid}/report.html")
+    r = room_client.get(f"{teacher.url}/groups/{gid}/report.html")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
     assert r.headers["content-disposition"] == f'attachment; filename="group-{gid}.html"'
@@ -79,15 +75,15 @@ def test_each_group_s_report_downloads_as_an_html_page_of_its_own_path(
     # in Green the US is a student who only passed, so the deadline was never set
     trump = "President Trump gives Ukraine until Thanksgiving"
     assert trump in r.text
-    green = client.get(f"{teacher.url}/groups/{other}/report.html").text
+    green = room_client.get(f"{teacher.url}/groups/{other}/report.html").text
     assert "Group Green (#2)" in green and trump not in green
-    assert client.get(f"{teacher.url}/groups/99/report.html").status_code == 404
+    assert room_client.get(f"{teacher.url}/groups/99/report.html").status_code == 404
     seat = tokens["ukraine"]
-    assert client.get(f"/instructor/{seat}/groups/{gid}/report.html").status_code == 404
+    assert room_client.get(f"/instructor/{seat}/groups/{gid}/report.html").status_code == 404
 
 
 def test_the_exports_carry_each_group_s_agreement(labour_room: Classroom) -> None:
-    client = TestClient(create_app(labour_room), follow_redirects=False)
+    client = client_of(labour_room)
     teacher = Teacher(client, labour_room)
     play_out(teacher, "Mediators", "conciliation_service")
     play_out(teacher, "=Union", "union")

@@ -8,8 +8,8 @@ import signal
 import time
 from pathlib import Path
 
-from tests.classroom.conftest import SEAT
 from tests.classroom.serving import get, post, start, stop
+from tests.classroom.web import SEAT
 
 
 def actions(base: str, token: str) -> list[list[dict[str, str]]]:

@@ -6,29 +6,25 @@ text is escaped."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from starlette.testclient import TestClient
 
-from negotiation.classroom import Classroom, open_classroom
-from negotiation.classroom.app import create_app
-from tests.classroom.conftest import Teacher, act, csrf_of
+from negotiation.classroom import Classroom
+from tests.classroom.web import Teacher, act, client_of, csrf_of
 
 STRATEGIES = "labour-contract-2026-strategies"
 
 
 @pytest.fixture
-def labour(tmp_path: Path) -> Iterator[Classroom]:
-    r = open_classroom(tmp_path / "labour.sqlite", STRATEGIES)
-    yield r
-    r.store.close()
+def labour(open_room: Callable[[str], Classroom]) -> Classroom:
+    return open_room(STRATEGIES)
 
 
 @pytest.fixture
 def lab(labour: Classroom) -> Teacher:
-    return Teacher(TestClient(create_app(labour), follow_redirects=False), labour)
+    return Teacher(client_of(labour), labour)
 
 
 def create(t: Teacher, name: str, form: dict[str, object]) -> tuple[int, str]:
@@ -87,9 +83,9 @@ def test_bad_choices_are_refused_with_a_4xx(lab: Teacher) -> None:
     assert lab.room.groups[1].row.strategic == ()
 
 
-def test_each_join_link_has_a_qr_code(teacher: Teacher, client: TestClient) -> None:
+def test_each_join_link_has_a_qr_code(teacher: Teacher, room_client: TestClient) -> None:
     tokens = teacher.create("<i>QR</i>", "ukraine", "russia")
-    page = client.get(teacher.url).text
+    page = room_client.get(teacher.url).text
     assert page.count('<span class="qr" role="img" aria-label="QR code of the join link">') == 2
     assert page.count("<svg ") == 2 and "<script" not in page.split("<main>")[1]
     segno = pytest.importorskip("segno")
@@ -98,37 +94,37 @@ def test_each_join_link_has_a_qr_code(teacher: Teacher, client: TestClient) -> N
     assert "&lt;i&gt;QR&lt;/i&gt;" in page and "<i>QR</i>" not in page
 
 
-def test_a_seat_s_role_sheet_prints(teacher: Teacher, client: TestClient) -> None:
+def test_a_seat_s_role_sheet_prints(teacher: Teacher, room_client: TestClient) -> None:
     token = teacher.create("T", "ukraine")["ukraine"]
-    assert f'href="/seat/{token}/role"' in client.get(teacher.url).text
-    r = client.get(f"/seat/{token}/role")
+    assert f'href="/seat/{token}/role"' in room_client.get(teacher.url).text
+    r = room_client.get(f"/seat/{token}/role")
     assert r.status_code == 200
     assert "Role sheet: Ukraine" in r.text and "Private: for Ukraine only" in r.text
     assert "@media print" in r.text and f'<a href="/seat/{token}">Back</a>' in r.text
     assert "<h2>Instructions</h2>" in r.text
-    assert client.get("/seat/nope/role").status_code == 404
+    assert room_client.get("/seat/nope/role").status_code == 404
 
 
 def test_predictions_in_the_browser_and_in_the_debrief(
-    teacher: Teacher, client: TestClient
+    teacher: Teacher, room_client: TestClient
 ) -> None:
     create(teacher, "P", {"party": ["ukraine"], "predict": "on"})
     token = teacher.room.groups[1].row.tokens["ukraine"]
     assert teacher.control(1, "start") == 303
-    page = client.get(f"/seat/{token}").text
+    page = room_client.get(f"/seat/{token}").text
     assert '<form method="post" action="/seat/' in page and 'id="predict"' in page
     assert "what will <b>deadline thanksgiving_deadline</b> be at the next stop?" in page
-    status, page = act(client, token, "pass")
+    status, page = act(room_client, token, "pass")
     assert status == 409 and "predict first" in page
-    status, page = act(client, token, "predict", "<script>")
+    status, page = act(room_client, token, "predict", "<script>")
     assert status == 409 and "&lt;script&gt;" in page and "<script>" not in page.split("<main>")[1]
-    assert act(client, token, "predict", "missed")[0] == 303
-    assert 'id="predict"' not in client.get(f"/seat/{token}").text
-    assert act(client, token, "pass")[0] == 303  # the clock moves: the prediction is scored
-    page = client.get(f"/seat/{token}").text
+    assert act(room_client, token, "predict", "missed")[0] == 303
+    assert 'id="predict"' not in room_client.get(f"/seat/{token}").text
+    assert act(room_client, token, "pass")[0] == 303  # the clock moves: the prediction is scored
+    page = room_client.get(f"/seat/{token}").text
     assert "Your predictions (0 of 1 right)" in page
     assert "you said missed; it was pending: wrong" in page
-    debrief = client.get(f"{teacher.url}/debrief").text
+    debrief = room_client.get(f"{teacher.url}/debrief").text
     assert "<td>predictions right</td><td>ukraine 0 of 1</td>" in debrief
     assert "<h4>Predictions vs what happened</h4>" in debrief
     assert "<td>missed</td><td>pending</td><td>wrong</td>" in debrief
@@ -153,13 +149,13 @@ def test_the_debrief_shows_utility_of_a_package_agreed_by_offers(lab: Teacher) -
     assert "wages: agreed at 0, hours: agreed at 37.5" in seat
 
 
-def test_unknown_actions_and_seats_are_4xx(teacher: Teacher, client: TestClient) -> None:
+def test_unknown_actions_and_seats_are_4xx(teacher: Teacher, room_client: TestClient) -> None:
     token = teacher.create("T", "ukraine")["ukraine"]
-    csrf = csrf_of(client.get(f"/seat/{token}").text)
-    r = client.post(f"/seat/{token}/act", data={"csrf": csrf, "do": "start"})
+    csrf = csrf_of(room_client.get(f"/seat/{token}").text)
+    r = room_client.post(f"/seat/{token}/act", data={"csrf": csrf, "do": "start"})
     assert r.status_code == 400
     assert teacher.control(1, "start") == 303
-    status, page = act(client, token, "predict", "same")
+    status, page = act(room_client, token, "predict", "same")
     assert status == 409 and "nothing to predict" in page
 
 
@@ -227,21 +223,21 @@ def test_a_seat_without_a_declared_strategy_has_no_package_list(teacher: Teacher
 
 
 def test_each_seat_predicts_about_its_own_situation_and_is_scored_per_seat(
-    teacher: Teacher, client: TestClient
+    teacher: Teacher, room_client: TestClient
 ) -> None:
     create(teacher, "P", {"party": ["ukraine", "russia", "united_states"], "predict": "on"})
     tokens = teacher.room.groups[1].row.tokens
     assert teacher.control(1, "start") == 303
-    ukraine = client.get(f"/seat/{tokens['ukraine']}").text
-    russia = client.get(f"/seat/{tokens['russia']}").text
+    ukraine = room_client.get(f"/seat/{tokens['ukraine']}").text
+    russia = room_client.get(f"/seat/{tokens['russia']}").text
     assert "what will <b>deadline thanksgiving_deadline</b> be" in ukraine
     assert "what will <b>document twenty_eight_point_plan</b> be" in russia
-    assert act(client, tokens["ukraine"], "predict", "same")[0] == 303
-    assert act(client, tokens["russia"], "predict", "ratified")[0] == 303
-    assert act(client, tokens["united_states"], "predict", "same")[0] == 303
+    assert act(room_client, tokens["ukraine"], "predict", "same")[0] == 303
+    assert act(room_client, tokens["russia"], "predict", "ratified")[0] == 303
+    assert act(room_client, tokens["united_states"], "predict", "same")[0] == 303
     for party in ("ukraine", "russia", "united_states"):
-        assert act(client, tokens[party], "pass")[0] == 303
-    debrief = client.get(f"{teacher.url}/debrief").text
+        assert act(room_client, tokens[party], "pass")[0] == 303
+    debrief = room_client.get(f"{teacher.url}/debrief").text
     right = "ukraine 1 of 1<br>united_states 1 of 1<br>russia 0 of 1"
     assert f"<td>predictions right</td><td>{right}</td>" in debrief
     assert "<td>russia</td><td>document twenty_eight_point_plan (was drafted)</td>" in debrief

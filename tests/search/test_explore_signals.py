@@ -144,11 +144,9 @@ def test_a_signal_ends_the_tree_with_partial_results(
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
 @pytest.mark.parametrize("command", list(COMMANDS))
-def test_twenty_signals_at_random_moments(
-    command: str, signum: int, family: Path, request: pytest.FixtureRequest
-) -> None:
-    if not request.config.option.markexpr:  # as the long fuzz run (tests/fuzz/conftest.py)
-        pytest.skip("long run: python -m pytest -m slow tests/search")
+def test_twenty_signals_at_random_moments(command: str, signum: int, family: Path) -> None:
+    """A long run on request: skipped unless a marker expression is given (``LONG_RUNS``
+    in ``tests/conftest.py``)."""
     trials(command, family, signum, count=20)
 
 

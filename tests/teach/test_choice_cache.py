@@ -18,17 +18,19 @@ from tests.conftest import SEED
 START = Action(INSTRUCTOR, "start")
 
 
-def test_choice_caches_are_the_legal_moves_in_words(seed: Engine) -> None:
-    state = seed.initial_state()
-    cache = ChoiceCache(seed)
+def test_choice_caches_are_the_legal_moves_in_words(seed_engine: Engine) -> None:
+    state = seed_engine.initial_state()
+    cache = ChoiceCache(seed_engine)
     for seat in ("ukraine", "russia", "united_states"):
-        expected = [move_text(e) for e in legal_moves(seed, state, [seat]).legal]
+        expected = [move_text(e) for e in legal_moves(seed_engine, state, [seat]).legal]
         assert [c.label for c in cache.choices(state, seat)] == expected
 
 
-def test_a_group_keeps_its_choices_and_another_group_does_not_share_them(seed: Engine) -> None:
-    g = Group.open(seed, ("ukraine", "russia")).take(START)
-    other = Group.open(seed, ("ukraine", "russia")).take(START)
+def test_a_group_keeps_its_choices_and_another_group_does_not_share_them(
+    seed_engine: Engine
+) -> None:
+    g = Group.open(seed_engine, ("ukraine", "russia")).take(START)
+    other = Group.open(seed_engine, ("ukraine", "russia")).take(START)
     assert g.state == other.state
     assert g.choices("ukraine") is g.choices("ukraine")  # kept by the group
     assert other.choice_cache is not g.choice_cache
@@ -39,22 +41,24 @@ def test_a_group_keeps_its_choices_and_another_group_does_not_share_them(seed: E
     assert passed.choices("ukraine") is g.choices("ukraine")
 
 
-def test_groups_given_one_cache_share_their_choices(seed: Engine) -> None:
-    cache = ChoiceCache(seed)
-    g = Group.open(seed, ("ukraine", "russia"), choice_cache=cache).take(START)
-    other = Group.replay(seed, ("ukraine", "russia"), (START,), choice_cache=cache)
+def test_groups_given_one_cache_share_their_choices(seed_engine: Engine) -> None:
+    cache = ChoiceCache(seed_engine)
+    g = Group.open(seed_engine, ("ukraine", "russia"), choice_cache=cache).take(START)
+    other = Group.replay(seed_engine, ("ukraine", "russia"), (START,), choice_cache=cache)
     assert other.choices("ukraine") is g.choices("ukraine")
 
 
-def test_choice_caches_of_another_engine_are_refused(seed: Engine) -> None:
+def test_choice_caches_of_another_engine_are_refused(seed_engine: Engine) -> None:
     another = Engine(load_scenario(SEED))
     with pytest.raises(ValueError, match="another engine"):
-        Group.open(seed, ("ukraine",), choice_cache=ChoiceCache(another))
+        Group.open(seed_engine, ("ukraine",), choice_cache=ChoiceCache(another))
 
 
-def test_choice_caches_keep_at_most_their_bound_the_least_recently_used_out(seed: Engine) -> None:
-    cache = ChoiceCache(seed, most=2)
-    g = Group.open(seed, ("ukraine", "russia")).take(START)
+def test_choice_caches_keep_at_most_their_bound_the_least_recently_used_out(
+    seed_engine: Engine
+) -> None:
+    cache = ChoiceCache(seed_engine, most=2)
+    g = Group.open(seed_engine, ("ukraine", "russia")).take(START)
     first = cache.choices(g.state, "ukraine")
     cache.choices(g.state, "russia")
     assert cache.choices(g.state, "ukraine") is first  # used again: now the most recent
@@ -62,7 +66,7 @@ def test_choice_caches_keep_at_most_their_bound_the_least_recently_used_out(seed
     assert len(cache) == 2
     assert cache.choices(g.state, "ukraine") is first
     with pytest.raises(ValueError, match="at least one"):
-        ChoiceCache(seed, most=0)
+        ChoiceCache(seed_engine, most=0)
 
 
 def test_nothing_keeps_a_groups_engine_alive_once_the_group_is_gone() -> None:

@@ -30,11 +30,13 @@ def employer_lines(g: Group) -> list[str]:
     return [line.text for line in g.log if line.seat == "employer" and line.kind == "script"]
 
 
-def test_only_parties_with_a_declared_strategy_can_follow_one(labour: Engine, seed: Engine) -> None:
+def test_only_parties_with_a_declared_strategy_can_follow_one(
+    labour: Engine, seed_engine: Engine
+) -> None:
     assert strategic_parties(labour) == ("union", "employer")
-    assert strategic_parties(seed) == ()
+    assert strategic_parties(seed_engine) == ()
     with pytest.raises(MoveError, match="no declared strategy for 'russia'"):
-        Strategic(seed, ["russia"])
+        Strategic(seed_engine, ["russia"])
     with pytest.raises(MoveError, match="choose one of seat, strategy, script"):
         counterparts_for(labour, {"union": "robot"})  # type: ignore[dict-item]
     with pytest.raises(MoveError, match="unknown party 'mars'"):

@@ -31,11 +31,11 @@ def labour() -> Engine:
 
 
 def test_the_main_document_is_the_one_interests_value_else_a_deadline_names(
-    labour: Engine, seed: Engine
+    labour: Engine, seed_engine: Engine
 ) -> None:
     assert main_document(labour) == "new_contract"
     # no interests: the first document a deadline's requirement names
-    assert main_document(seed) == "twenty_eight_point_plan"
+    assert main_document(seed_engine) == "twenty_eight_point_plan"
 
 
 def test_the_agreement_day_against_each_due_date(labour: Engine) -> None:

@@ -21,8 +21,8 @@ def panels_of(engine: Engine) -> list[diagram.Panel]:
     return diagram.panels(engine, paths, [d.id for d in engine.scenario.documents])
 
 
-def test_the_path_taken_is_read_from_the_trace(seed: Engine) -> None:
-    panels = {p.document: p for p in panels_of(seed)}
+def test_the_path_taken_is_read_from_the_trace(seed_engine: Engine) -> None:
+    panels = {p.document: p for p in panels_of(seed_engine)}
     plan = panels["twenty_point_plan"]
     assert plan.visited == ("drafted", "proposed", "under_negotiation")
     assert plan.current == "under_negotiation"
@@ -88,8 +88,8 @@ def test_svg_is_deterministic() -> None:
     assert a == b and a.startswith("<?xml")
 
 
-def test_layout_rows_follow_longest_paths(seed: Engine) -> None:
-    plan = next(p for p in panels_of(seed) if p.document == "twenty_point_plan")
+def test_layout_rows_follow_longest_paths(seed_engine: Engine) -> None:
+    plan = next(p for p in panels_of(seed_engine) if p.document == "twenty_point_plan")
     side = exits(DEFAULT_DOCUMENT_LIFECYCLE, plan.edges)
     assert side == ["rejected", "withdrawn", "superseded", "lapsed"]
     rows = layers(DEFAULT_DOCUMENT_LIFECYCLE, plan.edges, set(side))

@@ -19,12 +19,12 @@ ADVANCE = Action(INSTRUCTOR, "advance")
 SIGN = "ukraine signs twenty_point_plan"
 
 
-def started(seed: Engine, *seats: str) -> Group:
-    return Group.open(seed, seats).take(START)
+def started(seed_engine: Engine, *seats: str) -> Group:
+    return Group.open(seed_engine, seats).take(START)
 
 
-def test_opening_applies_the_first_days_script_of_the_other_parties(seed: Engine) -> None:
-    g = Group.open(seed, ("ukraine", "russia"))
+def test_opening_applies_the_first_days_script_of_the_other_parties(seed_engine: Engine) -> None:
+    g = Group.open(seed_engine, ("ukraine", "russia"))
     assert g.status == "waiting"
     assert g.day == dt.date(2025, 11, 1)
     assert [line.seat for line in g.log] == ["united_states", "united_states", None]
@@ -32,22 +32,22 @@ def test_opening_applies_the_first_days_script_of_the_other_parties(seed: Engine
     assert g.waiting_for == ()  # nobody's turn before the start
 
 
-def test_a_student_party_s_scripted_event_is_left_to_the_student(seed: Engine) -> None:
-    g = Group.open(seed, ("united_states",))
+def test_a_student_party_s_scripted_event_is_left_to_the_student(seed_engine: Engine) -> None:
+    g = Group.open(seed_engine, ("united_states",))
     assert [line.seat for line in g.log] == [None]  # only the world's event: the derive
     assert g.state.deadlines["thanksgiving_deadline"].status.value == "inactive"
 
 
-def test_seats_are_checked(seed: Engine) -> None:
+def test_seats_are_checked(seed_engine: Engine) -> None:
     with pytest.raises(MoveError, match="unknown party 'mars'"):
-        Group.open(seed, ("ukraine", "mars"))
+        Group.open(seed_engine, ("ukraine", "mars"))
     with pytest.raises(MoveError, match="each party once"):
-        Group.open(seed, ())
-    assert Group.open(seed, ("russia", "ukraine")).seats == ("ukraine", "russia")
+        Group.open(seed_engine, ())
+    assert Group.open(seed_engine, ("russia", "ukraine")).seats == ("ukraine", "russia")
 
 
-def test_a_refused_move_says_why_and_changes_nothing(seed: Engine) -> None:
-    g = started(seed, "ukraine", "russia")
+def test_a_refused_move_says_why_and_changes_nothing(seed_engine: Engine) -> None:
+    g = started(seed_engine, "ukraine", "russia")
     assert g.why("ukraine", SIGN)[0].startswith("twenty_point_plan is proposed; sign needs")
     with pytest.raises(RefusedError) as refused:
         g.take(Action("ukraine", "move", SIGN))
@@ -60,8 +60,8 @@ def test_a_refused_move_says_why_and_changes_nothing(seed: Engine) -> None:
         g.take(Action("united_states", "pass"))
 
 
-def test_the_clock_moves_when_every_seat_has_acted_or_passed(seed: Engine) -> None:
-    g = started(seed, "ukraine", "russia")
+def test_the_clock_moves_when_every_seat_has_acted_or_passed(seed_engine: Engine) -> None:
+    g = started(seed_engine, "ukraine", "russia")
     assert g.waiting_for == ("ukraine", "russia")
     move = g.choices("ukraine")[0].label
     g = g.take(Action("ukraine", "move", move))
@@ -74,8 +74,8 @@ def test_the_clock_moves_when_every_seat_has_acted_or_passed(seed: Engine) -> No
     assert g.waiting_for == ("ukraine", "russia")
 
 
-def test_the_instructor_advances_and_a_deadline_fires_on_the_way(seed: Engine) -> None:
-    g = started(seed, "ukraine", "russia").take(ADVANCE)
+def test_the_instructor_advances_and_a_deadline_fires_on_the_way(seed_engine: Engine) -> None:
+    g = started(seed_engine, "ukraine", "russia").take(ADVANCE)
     assert g.day == dt.date(2025, 11, 27)
     g = g.take(ADVANCE)
     fired = [line for line in g.log if line.kind == "clock"]
@@ -83,8 +83,8 @@ def test_the_instructor_advances_and_a_deadline_fires_on_the_way(seed: Engine) -
     assert g.state.deadlines["thanksgiving_deadline"].due == dt.date(2025, 12, 25)  # extended
 
 
-def test_pause_blocks_the_students_and_end_stops_the_group(seed: Engine) -> None:
-    g = started(seed, "ukraine").take(Action(INSTRUCTOR, "pause"))
+def test_pause_blocks_the_students_and_end_stops_the_group(seed_engine: Engine) -> None:
+    g = started(seed_engine, "ukraine").take(Action(INSTRUCTOR, "pause"))
     with pytest.raises(RefusedError, match="the group is paused"):
         g.take(Action("ukraine", "pass"))
     with pytest.raises(RefusedError, match="cannot pause"):
@@ -97,8 +97,8 @@ def test_pause_blocks_the_students_and_end_stops_the_group(seed: Engine) -> None
         g.take(Action("ukraine", "start"))
 
 
-def test_advancing_past_the_last_day_finishes_the_group(seed: Engine) -> None:
-    g = started(seed, "ukraine")
+def test_advancing_past_the_last_day_finishes_the_group(seed_engine: Engine) -> None:
+    g = started(seed_engine, "ukraine")
     while g.status == "running":
         g = g.take(ADVANCE)
     assert g.status == "finished"
@@ -117,8 +117,8 @@ class Silent:
         return ()
 
 
-def test_counterparts_are_a_seam(seed: Engine) -> None:
-    g = Group.open(seed, ("ukraine",), Silent())
+def test_counterparts_are_a_seam(seed_engine: Engine) -> None:
+    g = Group.open(seed_engine, ("ukraine",), Silent())
     assert g.log == ()
     assert g.state.documents["twenty_eight_point_plan"].state == "drafted"
 
@@ -144,9 +144,9 @@ def attempts(draw: st.DrawFn) -> list[tuple[str, str, int | str]]:
 
 @given(attempts())
 def test_replaying_the_accepted_actions_gives_the_live_group(
-    seed: Engine, tries: list[tuple[str, str, int | str]]
+    seed_engine: Engine, tries: list[tuple[str, str, int | str]]
 ) -> None:
-    live = Group.open(seed, SEATS).take(START)
+    live = Group.open(seed_engine, SEATS).take(START)
     for seat, kind, what in tries:
         text = what if isinstance(what, str) else ""
         if isinstance(what, int):
@@ -156,15 +156,17 @@ def test_replaying_the_accepted_actions_gives_the_live_group(
             live = live.take(Action(seat, kind, text))  # type: ignore[arg-type]
         except RefusedError:
             continue
-    again = Group.replay(seed, SEATS, live.actions)
+    again = Group.replay(seed_engine, SEATS, live.actions)
     assert again.state == live.state
     assert again.log == live.log
     assert (again.status, again.done, again.day) == (live.status, live.done, live.day)
     assert again.actions == live.actions
 
 
-def test_with_predictions_each_seat_predicts_before_it_acts_and_is_scored(seed: Engine) -> None:
-    g = Group.open(seed, ("ukraine", "russia"), predict=True).take(START)
+def test_with_predictions_each_seat_predicts_before_it_acts_and_is_scored(
+    seed_engine: Engine
+) -> None:
+    g = Group.open(seed_engine, ("ukraine", "russia"), predict=True).take(START)
     question = g.must_predict("ukraine")
     assert question is not None and question.target == "thanksgiving_deadline"
     with pytest.raises(RefusedError, match="predict first"):
@@ -184,29 +186,29 @@ def test_with_predictions_each_seat_predicts_before_it_acts_and_is_scored(seed: 
         ("russia", "pending", "pending", True),
     ]
     assert g.must_predict("ukraine") is not None  # a new day, a new question
-    again = Group.replay(seed, g.seats, g.actions, predict=True)
+    again = Group.replay(seed_engine, g.seats, g.actions, predict=True)
     assert again.predictions == g.predictions
 
 
-def test_without_predictions_a_seat_is_never_asked(seed: Engine) -> None:
-    g = started(seed, "ukraine")
+def test_without_predictions_a_seat_is_never_asked(seed_engine: Engine) -> None:
+    g = started(seed_engine, "ukraine")
     assert g.must_predict("ukraine") is None
     with pytest.raises(RefusedError, match="nothing to predict"):
         g.take(Action("ukraine", "predict", "same"))
 
 
 def test_choices_are_the_legal_moves_and_are_kept_while_the_state_is_the_same(
-    seed: Engine,
+    seed_engine: Engine,
 ) -> None:
     from negotiation.runtime.legal import legal_moves  # noqa: PLC0415
     from negotiation.teach.choices import move_text  # noqa: PLC0415
 
-    g = started(seed, "ukraine", "russia")
-    other = Group.open(seed, ("ukraine", "russia"), choice_cache=g.choice_cache).take(START)
+    g = started(seed_engine, "ukraine", "russia")
+    other = Group.open(seed_engine, ("ukraine", "russia"), choice_cache=g.choice_cache).take(START)
     assert other.choices("ukraine") is g.choices("ukraine")  # one cache, one state
     for _ in range(4):
         for seat in g.waiting_for:
-            expected = [move_text(e) for e in legal_moves(seed, g.state, [seat]).legal]
+            expected = [move_text(e) for e in legal_moves(seed_engine, g.state, [seat]).legal]
             assert [c.label for c in g.choices(seat)] == expected
             assert g.choices(seat) is g.choices(seat)  # kept
             choice = g.choices(seat)[0].label
@@ -214,8 +216,8 @@ def test_choices_are_the_legal_moves_and_are_kept_while_the_state_is_the_same(
     assert g.day > dt.date(2025, 11, 1)
 
 
-def test_each_seat_is_asked_about_its_own_party_s_situation(seed: Engine) -> None:
-    g = Group.open(seed, ("ukraine", "russia", "united_states"), predict=True).take(START)
+def test_each_seat_is_asked_about_its_own_party_s_situation(seed_engine: Engine) -> None:
+    g = Group.open(seed_engine, ("ukraine", "russia", "united_states"), predict=True).take(START)
     asked = {seat: g.must_predict(seat) for seat in g.seats}
     # the deadline set on Ukraine, and set by the United States; Russia's document
     assert {s: q.about for s, q in asked.items() if q} == {

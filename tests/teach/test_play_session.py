@@ -34,8 +34,8 @@ def follow_the_record(session: PlaySession) -> PlaySession:
 # -- the seed case: one decision changes a later deadline's outcome ---------------------------
 
 
-def test_accepting_before_christmas_meets_the_extended_deadline(seed: Engine) -> None:
-    s = PlaySession.begin(seed, "ukraine", until=UNTIL)
+def test_accepting_before_christmas_meets_the_extended_deadline(seed_engine: Engine) -> None:
+    s = PlaySession.begin(seed_engine, "ukraine", until=UNTIL)
     d = s.decision
     assert d is not None and d.day == dt.date(2025, 12, 10)
     assert d.scripted is not None and d.scripted.label == "ukraine comments on twenty_point_plan"
@@ -81,8 +81,8 @@ def test_the_seed_comparison_on_the_command_line() -> None:
     assert "2025-12-25 *" in out  # the day on which the two paths differ is marked
 
 
-def test_choosing_the_record_everywhere_reproduces_it(seed: Engine) -> None:
-    s = follow_the_record(PlaySession.begin(seed, "ukraine", until=UNTIL))
+def test_choosing_the_record_everywhere_reproduces_it(seed_engine: Engine) -> None:
+    s = follow_the_record(PlaySession.begin(seed_engine, "ukraine", until=UNTIL))
     assert s.state.key() == s.recorded[-1].state.key()
     c = compare(s.recorded, s)
     assert c.changed == ()
@@ -100,8 +100,8 @@ def test_following_the_record_as_any_party_changes_no_outcome(name: str) -> None
 # -- the rules of play ---------------------------------------------------------------------
 
 
-def test_a_later_scripted_event_made_illegal_is_skipped_and_logged(choices: Engine) -> None:
-    s = PlaySession.begin(choices, "west")
+def test_a_later_scripted_event_made_illegal_is_skipped_and_logged(choices_engine: Engine) -> None:
+    s = PlaySession.begin(choices_engine, "west")
     seen = []
     while not s.finished:
         d = s.decision
@@ -117,8 +117,8 @@ def test_a_later_scripted_event_made_illegal_is_skipped_and_logged(choices: Engi
     assert {o.what: o.yours for o in c.documents}["plan"] == "agreed_in_principle"
 
 
-def test_decision_points_of_the_scenario(choices: Engine) -> None:
-    s = PlaySession.begin(choices, "west")
+def test_decision_points_of_the_scenario(choices_engine: Engine) -> None:
+    s = PlaySession.begin(choices_engine, "west")
     titles = []
     while not s.finished:
         d = s.decision
@@ -137,8 +137,8 @@ def test_decision_points_of_the_scenario(choices: Engine) -> None:
     assert s.state.deadlines["accept_deadline"].status.value == "waived"
 
 
-def test_an_alternative_of_a_dated_decision_point(choices: Engine) -> None:
-    s = PlaySession.begin(choices, "east")
+def test_an_alternative_of_a_dated_decision_point(choices_engine: Engine) -> None:
+    s = PlaySession.begin(choices_engine, "east")
     d = s.decision
     assert d is not None and d.item is not None and d.item.label == "east_comments"
     s = s.answer("scripted")
@@ -150,8 +150,8 @@ def test_an_alternative_of_a_dated_decision_point(choices: Engine) -> None:
     assert s.state.deadlines["accept_deadline"].status.value == "met"
 
 
-def test_answers_that_are_refused(seed: Engine) -> None:
-    s = PlaySession.begin(seed, "ukraine", until=UNTIL)
+def test_answers_that_are_refused(seed_engine: Engine) -> None:
+    s = PlaySession.begin(seed_engine, "ukraine", until=UNTIL)
     for answer, fragment in [
         ("ukraine signs twenty_point_plan", "blocked: twenty_point_plan is proposed"),
         ("united_states accepts twenty_point_plan", "you play ukraine"),
@@ -165,11 +165,11 @@ def test_answers_that_are_refused(seed: Engine) -> None:
     checked = s.answer("why ukraine signs twenty_point_plan")
     assert checked.reply == "why" and checked.notice.startswith("BLOCKED")
     with pytest.raises(MoveError):
-        PlaySession.begin(seed, "nobody")
+        PlaySession.begin(seed_engine, "nobody")
 
 
-def test_back_undoes_the_last_answer(seed: Engine) -> None:
-    s = PlaySession.begin(seed, "ukraine", until=UNTIL)
+def test_back_undoes_the_last_answer(seed_engine: Engine) -> None:
+    s = PlaySession.begin(seed_engine, "ukraine", until=UNTIL)
     after = s.answer("ukraine accepts twenty_point_plan")
     undone = after.answer("back")
     assert undone.reply == "back"
@@ -177,8 +177,8 @@ def test_back_undoes_the_last_answer(seed: Engine) -> None:
     assert s.answer("back").reply == "error"
 
 
-def test_predictions_are_asked_and_scored(seed: Engine) -> None:
-    s = PlaySession.begin(seed, "ukraine", predict=True)
+def test_predictions_are_asked_and_scored(seed_engine: Engine) -> None:
+    s = PlaySession.begin(seed_engine, "ukraine", predict=True)
     q = s.question
     assert q is not None and q.subject == "document" and q.target == "twenty_eight_point_plan"
     s = s.answer("proposed")  # right
@@ -194,8 +194,8 @@ def test_predictions_are_asked_and_scored(seed: Engine) -> None:
     ]
 
 
-def test_a_student_decision_asks_about_the_deadline_it_may_meet(seed: Engine) -> None:
-    s = PlaySession.begin(seed, "ukraine", until=UNTIL, predict=True)
+def test_a_student_decision_asks_about_the_deadline_it_may_meet(seed_engine: Engine) -> None:
+    s = PlaySession.begin(seed_engine, "ukraine", until=UNTIL, predict=True)
     while s.decision is None:
         s = s.answer("skip")
     s = s.answer("ukraine accepts twenty_point_plan")
@@ -238,8 +238,8 @@ def test_a_party_with_no_scripted_decisions_watches_the_record() -> None:
     assert "every outcome matches the record" in result.stdout
 
 
-def test_undo_is_back(seed: Engine) -> None:
-    s = PlaySession.begin(seed, "ukraine", until=UNTIL)
+def test_undo_is_back(seed_engine: Engine) -> None:
+    s = PlaySession.begin(seed_engine, "ukraine", until=UNTIL)
     after = s.answer("ukraine accepts twenty_point_plan")
     undone = after.answer("undo")
     assert undone.reply == "back"

@@ -15,8 +15,8 @@ from tests.conftest import CHOICES, SEED, engine_of, invoke
 # -- the session ---------------------------------------------------------------------------
 
 
-def test_back_is_a_pointer_to_the_earlier_snapshot(seed: Engine) -> None:
-    s0 = StepSession.start(seed)
+def test_back_is_a_pointer_to_the_earlier_snapshot(seed_engine: Engine) -> None:
+    s0 = StepSession.start(seed_engine)
     s1, _ = s0.handle("n")
     s2, _ = s1.handle("next")
     s3, reply = s2.handle("b")
@@ -26,8 +26,8 @@ def test_back_is_a_pointer_to_the_earlier_snapshot(seed: Engine) -> None:
     assert s0.index == 0  # sessions are values: the old one is unchanged
 
 
-def test_next_at_the_end_and_back_at_the_start_are_notes(seed: Engine) -> None:
-    s = StepSession.start(seed)
+def test_next_at_the_end_and_back_at_the_start_are_notes(seed_engine: Engine) -> None:
+    s = StepSession.start(seed_engine)
     same, reply = s.handle("back")
     assert same is s and reply.kind == "note"
     last, _ = s.handle("jump 2099-01-01")
@@ -36,8 +36,8 @@ def test_next_at_the_end_and_back_at_the_start_are_notes(seed: Engine) -> None:
     assert again is last and "last step" in reply.message
 
 
-def test_jump_goes_to_the_last_step_on_or_before_the_day(seed: Engine) -> None:
-    s, reply = StepSession.start(seed).handle("j 2025-11-28")
+def test_jump_goes_to_the_last_step_on_or_before_the_day(seed_engine: Engine) -> None:
+    s, reply = StepSession.start(seed_engine).handle("j 2025-11-28")
     assert s.frame.date == dt.date(2025, 11, 28)
     assert reply.frame is not None and reply.frame.item is not None
     assert reply.frame.item.label == "christmas_extension"
@@ -47,8 +47,8 @@ def test_jump_goes_to_the_last_step_on_or_before_the_day(seed: Engine) -> None:
     assert early is s and "before the start" in reply.message
 
 
-def test_why_uses_the_engines_check_with_the_move_grammar(seed: Engine) -> None:
-    s, _ = StepSession.start(seed).handle("j 2025-12-12")
+def test_why_uses_the_engines_check_with_the_move_grammar(seed_engine: Engine) -> None:
+    s, _ = StepSession.start(seed_engine).handle("j 2025-12-12")
     _, reply = s.handle("why ukraine signs twenty_point_plan")
     assert reply.kind == "why" and reply.move == "ukraine signs twenty_point_plan"
     assert any("security guarantees come first" in r for r in reply.reasons)
@@ -58,16 +58,16 @@ def test_why_uses_the_engines_check_with_the_move_grammar(seed: Engine) -> None:
     assert reply.kind == "error" and "did you mean 'signs'" in reply.message
 
 
-def test_unknown_commands_and_quit(seed: Engine) -> None:
-    s = StepSession.start(seed)
+def test_unknown_commands_and_quit(seed_engine: Engine) -> None:
+    s = StepSession.start(seed_engine)
     _, reply = s.handle("dance")
     assert reply.kind == "error" and "help" in reply.message
     done, reply = s.handle("q")
     assert done.finished and reply.kind == "quit"
 
 
-def test_deadlines_ahead_count_days_left(seed: Engine) -> None:
-    s, _ = StepSession.start(seed).handle("j 2025-12-11")
+def test_deadlines_ahead_count_days_left(seed_engine: Engine) -> None:
+    s, _ = StepSession.start(seed_engine).handle("j 2025-12-11")
     _, reply = s.handle("b")  # the last step of 2025-12-10, after the elections offer
     assert reply.frame is not None and reply.frame.date == dt.date(2025, 12, 10)
     ahead = {a.deadline: a for a in reply.ahead}
@@ -86,17 +86,17 @@ def test_the_recorded_path_ends_where_the_engine_run_ends(name: str) -> None:
         assert dates == sorted(dates)
 
 
-def test_the_clock_stops_on_each_due_day(seed: Engine) -> None:
-    start = seed.initial_state()
-    after_set = seed.apply(start, seed.timeline()[1]).state
-    stops = advance_to(seed, after_set, dt.date(2025, 12, 1))
+def test_the_clock_stops_on_each_due_day(seed_engine: Engine) -> None:
+    start = seed_engine.initial_state()
+    after_set = seed_engine.apply(start, seed_engine.timeline()[1]).state
+    stops = advance_to(seed_engine, after_set, dt.date(2025, 12, 1))
     assert [s.state.date for s in stops if s.entries] == [dt.date(2025, 11, 27)]
     assert stops[-1].state.date == dt.date(2025, 12, 1)
-    assert advance_to(seed, stops[-1].state, dt.date(2025, 12, 1)) == []
+    assert advance_to(seed_engine, stops[-1].state, dt.date(2025, 12, 1)) == []
 
 
-def test_a_session_may_run_past_the_horizon(seed: Engine) -> None:
-    frames = recorded_frames(seed, None, dt.date(2026, 1, 1))
+def test_a_session_may_run_past_the_horizon(seed_engine: Engine) -> None:
+    frames = recorded_frames(seed_engine, None, dt.date(2026, 1, 1))
     final = frames[-1].state
     assert final.date == dt.date(2026, 1, 1) and final.closed
     assert final.deadlines["thanksgiving_deadline"].status.value == "missed"
@@ -161,8 +161,8 @@ def test_step_rejects_bad_options() -> None:
     assert result.exit_code == 2 and "Traceback" not in result.output
 
 
-def test_jump_lands_on_the_first_event_of_the_day(seed: Engine) -> None:
-    s, reply = StepSession.start(seed).handle("j 2025-12-11")
+def test_jump_lands_on_the_first_event_of_the_day(seed_engine: Engine) -> None:
+    s, reply = StepSession.start(seed_engine).handle("j 2025-12-11")
     day = [f for f in s.frames if f.date == dt.date(2025, 12, 11)]
     assert len(day) > 1  # a day of many events: the jump lands on the first
     assert s.frame is day[0] and reply.message == ""

@@ -1,20 +1,16 @@
-"""The classroom tests' rooms and web clients, over a database in a temporary folder."""
+"""The classroom tests' side of the web pages: the CSRF token and seat links on a page,
+the instructor over a test client (``Teacher``), and a student's POST (``act``). The
+rooms and clients they act on are the root ``conftest.py``'s fixtures (``open_room``,
+``seed_room``, ``room_client``, ``teacher``) and ``client_of`` a room."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-pytest.importorskip("starlette", reason="the classroom extra is not installed")
 
 from starlette.testclient import TestClient
 
-from negotiation.classroom import Classroom, open_classroom
+from negotiation.classroom import Classroom
 from negotiation.classroom.app import create_app
-from tests.conftest import SEED
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 SEAT = re.compile(r'href="/seat/([A-Za-z0-9_-]+)"')
@@ -26,15 +22,8 @@ def csrf_of(page: str) -> str:
     return found.group(1)
 
 
-@pytest.fixture
-def room(tmp_path: Path) -> Iterator[Classroom]:
-    r = open_classroom(tmp_path / "class.sqlite", SEED)
-    yield r
-    r.store.close()
-
-
-@pytest.fixture
-def client(room: Classroom) -> TestClient:
+def client_of(room: Classroom) -> TestClient:
+    """Starlette's test client of a classroom's web app (redirects are not followed)."""
     return TestClient(create_app(room), follow_redirects=False)
 
 
@@ -59,11 +48,6 @@ class Teacher:
     def control(self, gid: int, do: str) -> int:
         data = {"csrf": self.csrf(), "do": do}
         return self.client.post(f"{self.url}/groups/{gid}", data=data).status_code
-
-
-@pytest.fixture
-def teacher(client: TestClient, room: Classroom) -> Teacher:
-    return Teacher(client, room)
 
 
 def act(client: TestClient, token: str, do: str, move: str = "") -> tuple[int, str]:
