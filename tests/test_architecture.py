@@ -176,6 +176,41 @@ def test_no_eval_exec_or_unsafe_loading(module: str, path: Path) -> None:
     assert "pickle" not in external_imports(path), f"{module} imports pickle"
 
 
+def _module_classes(tree: ast.Module) -> list[ast.ClassDef]:
+    """Classes a module defines at its top level, ``if``/``try`` blocks included (not
+    those nested in a function or a class)."""
+    out: list[ast.ClassDef] = []
+    stack: list[ast.stmt] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.ClassDef):
+            out.append(node)
+        elif isinstance(node, (ast.If, ast.Try)):
+            for block in ast.iter_child_nodes(node):
+                if isinstance(block, ast.stmt):
+                    stack.append(block)
+            if isinstance(node, ast.Try):
+                for handler in node.handlers:
+                    stack.extend(handler.body)
+    return out
+
+
+def test_no_two_classes_share_a_name() -> None:
+    """One name, one class (issue 10): a reader who meets ``Outcome`` knows which."""
+    where: dict[str, dict[str, int]] = {}  # name -> file -> line (one per file: a
+    # class defined in both arms of an ``if``/``try`` is one class)
+    for _, path in MODULES:
+        rel = path.relative_to(ROOT).as_posix()
+        for cls in _module_classes(ast.parse(path.read_text(encoding="utf-8"))):
+            where.setdefault(cls.name, {}).setdefault(rel, cls.lineno)
+    shared = [
+        f"  {name}: " + ", ".join(f"{rel}:{line}" for rel, line in sorted(files.items()))
+        for name, files in sorted(where.items())
+        if len(files) > 1
+    ]
+    assert not shared, "classes sharing a name:\n" + "\n".join(shared)
+
+
 def _all_imports(path: Path, module: str) -> set[str]:
     """Package-internal modules a file imports, ``if TYPE_CHECKING:`` blocks included,
     each resolved to the module it names (``from negotiation import x`` to ``x`` where

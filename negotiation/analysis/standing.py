@@ -22,7 +22,7 @@ from negotiation.runtime.engine import Engine
 
 
 @dataclass(frozen=True)
-class Standing:
+class CurrentStanding:
     """One party's utility of one document's current text (``low`` to ``high``: equal
     when no point is open) against its BATNA."""
 
@@ -44,7 +44,7 @@ class Standing:
         return "its BATNA lies within the range"
 
 
-def standings(engine: Engine, state: State) -> list[Standing]:
+def standings(engine: Engine, state: State) -> list[CurrentStanding]:
     """Every interest's standing in ``state``, in the scenario's order (an interest in a
     document without options to value is left out)."""
     out = []
@@ -80,9 +80,9 @@ def standings(engine: Engine, state: State) -> list[Standing]:
         case = interest.reservation.case(lambda when: engine.evaluate(when, state))
         batna = interest.reservation.default if case is None else case.value
         because = None if case is None else case.summary or case.when
-        out.append(Standing(interest.party, doc.id, low, high, tuple(open_), tuple(offered),
+        out.append(CurrentStanding(interest.party, doc.id, low, high, tuple(open_), tuple(offered),
                             batna, because))  # fmt: skip
     return out
 
 
-__all__ = ["Standing", "standings"]
+__all__ = ["CurrentStanding", "standings"]

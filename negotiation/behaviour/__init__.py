@@ -23,11 +23,11 @@ from negotiation.behaviour.bargain import Bargain, bargain
 from negotiation.behaviour.live import Bargaining, LiveRun, Seat, next_move, run_bargaining
 from negotiation.behaviour.mediated import Mediation
 from negotiation.behaviour.protocol import (
+    BargainingOutcome,
+    BargainingTurn,
     EngineMove,
-    Outcome,
     Side,
     Transcript,
-    Turn,
     moves,
 )
 from negotiation.behaviour.strategies import (
@@ -48,13 +48,14 @@ from negotiation.behaviour.strategies import (
 __all__ = [
     "Bargain",
     "Bargaining",
+    "BargainingOutcome",
+    "BargainingTurn",
     "EngineMove",
     "Hardliner",
     "LiveRun",
     "Mediation",
     "Move",
     "MoveKind",
-    "Outcome",
     "RandomOffers",
     "Ranking",
     "Responses",
@@ -64,7 +65,6 @@ __all__ = [
     "TimeBased",
     "TitForTat",
     "Transcript",
-    "Turn",
     "View",
     "bargain",
     "from_spec",

@@ -42,7 +42,13 @@ from negotiation.analysis.utility import (
     state_utility,
     undelayed,
 )
-from negotiation.behaviour.protocol import MAX_ROUNDS, Ending, Outcome, Transcript, Turn
+from negotiation.behaviour.protocol import (
+    MAX_ROUNDS,
+    BargainingOutcome,
+    BargainingTurn,
+    Ending,
+    Transcript,
+)
 from negotiation.behaviour.strategies import (
     Move,
     MoveKind,
@@ -194,7 +200,7 @@ def next_move(
     return seat.strategy.move(seat.view(turn, start or seat.origin, received, sent), rng)
 
 
-class Packages:
+class PackageIndex:
     """A document's packages as the engine holds them (point, option text) and back."""
 
     def __init__(self, space: OutcomeSpace) -> None:
@@ -226,11 +232,11 @@ class Bargaining:
     rng: random.Random = field(init=False)
     round: int = 0
     offers: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []))
-    turns: list[Turn] = field(default_factory=list)
+    turns: list[BargainingTurn] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-    outcome: Outcome | None = None
+    outcome: BargainingOutcome | None = None
     _last: tuple[int, dt.date, float, Move, int | None] | None = None
-    _packages: Packages | None = None
+    _packages: PackageIndex | None = None
     _view: TurnView | None = None
 
     def __post_init__(self) -> None:
@@ -239,7 +245,7 @@ class Bargaining:
         if self.seats[0].party == self.seats[1].party:
             raise ValueError(f"a party cannot bargain with itself ({self.seats[0].party!r})")
         self.rng = random.Random(self.seed)  # noqa: S311 - reproducible simulation
-        self._packages = Packages(self.space)
+        self._packages = PackageIndex(self.space)
 
     @property
     def document(self) -> str:
@@ -257,8 +263,9 @@ class Bargaining:
         utilities = (self._both(package, day) if package is not None
                      else (self.seats[0].batna(view), self.seats[1].batna(view)))
         k = None if how == "deadline" else self.round
-        self.outcome = Outcome(how, package, k, day, time_fraction(self.start, day, closes),
-                               utilities, closes)
+        self.outcome = BargainingOutcome(
+            how, package, k, day, time_fraction(self.start, day, closes), utilities, closes
+        )
 
     def horizon(self, view: TurnView) -> None:
         """End a bargaining that the run's horizon cut short, as at the deadline."""
@@ -338,7 +345,7 @@ class Bargaining:
         me = k % 2
         utilities = None if package is None else self._both(package, day)
         refused = entry.kind != "event"
-        self.turns.append(Turn(k, day, self.seats[me].party, time, move, utilities,
+        self.turns.append(BargainingTurn(k, day, self.seats[me].party, time, move, utilities,
                                refused=tuple(entry.reasons) if refused else ()))
         if not refused:
             if move.kind is MoveKind.offer:
@@ -362,8 +369,8 @@ class Rounds(Turns, Protocol):
     or mediated single-text rounds (``mediated.Mediation``)."""
 
     events: list[Event]
-    outcome: Outcome | None
-    turns: list[Turn]
+    outcome: BargainingOutcome | None
+    turns: list[BargainingTurn]
     rng: random.Random
 
     def horizon(self, view: TurnView) -> None: ...
@@ -390,4 +397,4 @@ def run_bargaining(engine: Engine, bargaining: Rounds, branch: str | None = None
     return LiveRun(bargaining.transcript(), tuple(bargaining.events), trace)
 
 
-__all__ = ["Bargaining", "LiveRun", "Packages", "Rounds", "Seat", "next_move", "run_bargaining"]
+__all__ = ["Bargaining", "LiveRun", "PackageIndex", "Rounds", "Seat", "next_move", "run_bargaining"]

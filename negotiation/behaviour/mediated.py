@@ -66,7 +66,13 @@ from pydantic import TypeAdapter
 from negotiation.analysis.bargaining import EPS
 from negotiation.analysis.space import OutcomeSpace
 from negotiation.behaviour.live import Seat
-from negotiation.behaviour.protocol import MAX_ROUNDS, Ending, Outcome, Transcript, Turn
+from negotiation.behaviour.protocol import (
+    MAX_ROUNDS,
+    BargainingOutcome,
+    BargainingTurn,
+    Ending,
+    Transcript,
+)
 from negotiation.behaviour.strategies import Move, MoveKind, Ranking, View, time_fraction
 from negotiation.model.dates import FuzzyDate
 from negotiation.model.events import Event
@@ -158,9 +164,9 @@ class Mediation:
     drafts: list[int] = field(default_factory=list)
     proposals: list[list[int]] = field(default_factory=list)
     answers: list[bool] = field(default_factory=list)
-    turns: list[Turn] = field(default_factory=list)
+    turns: list[BargainingTurn] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-    outcome: Outcome | None = None
+    outcome: BargainingOutcome | None = None
     _last: tuple[dt.date, float, Move, int | None] | None = None
     _view: TurnView | None = None
 
@@ -199,8 +205,9 @@ class Mediation:
         utilities = (self._all(package, day) if package is not None
                      else tuple(s.batna(view) for s in self.seats))
         k = None if how == "deadline" else self.round
-        self.outcome = Outcome(how, package, k, day, time_fraction(self.start, day, closes),
-                               utilities, closes)
+        self.outcome = BargainingOutcome(
+            how, package, k, day, time_fraction(self.start, day, closes), utilities, closes
+        )
 
     def horizon(self, view: TurnView) -> None:
         """End rounds that the run's horizon cut short, as at the deadline."""
@@ -299,7 +306,7 @@ class Mediation:
         who = self.mediator if self.position == 0 else self.seats[self.position - 1].party
         utilities = None if package is None else self._all(package, day)
         refused = entry.kind != "event"
-        self.turns.append(Turn(self.round, day, who, time, move, utilities,
+        self.turns.append(BargainingTurn(self.round, day, who, time, move, utilities,
                                refused=tuple(entry.reasons) if refused else ()))
         if refused:
             if self.position == 0:  # no text on the table this round: nothing to answer

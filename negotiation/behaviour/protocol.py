@@ -1,5 +1,5 @@
-"""What a bargaining run is made of, whichever protocol ran it: its ``Turn``s, its
-``Outcome`` and its ``Transcript``; a ``Side`` (one party's strategy, utility, due date
+"""What a bargaining run is made of, whichever protocol ran it: its ``BargainingTurn``s, its
+``BargainingOutcome`` and its ``Transcript``; a ``Side`` (one party's strategy, utility, due date
 and BATNA as functions of the day, as ``scenario.Table`` describes it); and ``moves``,
 a transcript's turns as the offer events an engine would apply.
 
@@ -66,7 +66,7 @@ class Side:
 
 
 @dataclass(frozen=True)
-class Turn:
+class BargainingTurn:
     """One move: who moved when, the time it saw, and what the package concerned (the
     one offered or accepted) is worth to each side on that day."""
 
@@ -80,7 +80,7 @@ class Turn:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class BargainingOutcome:
     """How the run ended: the package agreed (None: no agreement), on which round and
     day, at what fraction of the time to the earlier due date, and what each side gets
     (its utility of the agreement, or its BATNA)."""
@@ -104,8 +104,8 @@ class Transcript:
     seed: int
     start: dt.date
     days_per_round: int
-    turns: tuple[Turn, ...]
-    outcome: Outcome
+    turns: tuple[BargainingTurn, ...]
+    outcome: BargainingOutcome
 
 
 @dataclass(frozen=True)
@@ -147,11 +147,11 @@ def moves(transcript: Transcript, space: OutcomeSpace) -> list[EngineMove]:
 
 __all__ = [
     "MAX_ROUNDS",
+    "BargainingOutcome",
+    "BargainingTurn",
     "EngineMove",
-    "Outcome",
     "Side",
     "Transcript",
-    "Turn",
     "constant",
     "moves",
 ]

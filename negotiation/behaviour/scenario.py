@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from negotiation.analysis.space import OutcomeSpace
 from negotiation.analysis.utility import PartyUtility
-from negotiation.behaviour.live import Bargaining, Packages, Rounds, Seat, run_bargaining
+from negotiation.behaviour.live import Bargaining, PackageIndex, Rounds, Seat, run_bargaining
 from negotiation.behaviour.mediated import Mediation
 from negotiation.behaviour.protocol import Side, Transcript
 from negotiation.behaviour.strategies import Ranking, Strategy, from_spec
@@ -114,7 +114,7 @@ def draft_of(spec: PartyStrategy, space: OutcomeSpace) -> int | None:
     if spec.draft is None:
         return None
     items = tuple((p, option_text(v)) for p, v in spec.draft.items())
-    found = Packages(space).index(items)
+    found = PackageIndex(space).index(items)
     if found is None:
         raise AnalysisError(
             f"the first draft of {spec.party}'s mediator strategy in {spec.document} is not "

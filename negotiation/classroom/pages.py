@@ -23,7 +23,7 @@ from negotiation.render.escape import xml_text as e
 from negotiation.render.roles import role_page, role_sheet
 from negotiation.render.views import deadline_rows, document_rows, positions_matrix
 from negotiation.teach.bargaining import PAGE, table_menus
-from negotiation.teach.choices import Choice
+from negotiation.teach.choices import SeatChoice
 from negotiation.teach.counterparts import strategic_parties
 from negotiation.teach.debrief import Debrief, debrief
 from negotiation.teach.group import Group, Line, Prediction
@@ -433,7 +433,7 @@ def seat_page(
 
 
 @lru_cache(maxsize=1024)
-def _options(choices: tuple[Choice, ...], titles: tuple[tuple[str, str], ...]) -> str:
+def _options(choices: tuple[SeatChoice, ...], titles: tuple[tuple[str, str], ...]) -> str:
     """The legal moves as a select's options, grouped by document (kept: groups in one
     state have the same moves)."""
     named = dict(titles)

@@ -38,8 +38,7 @@ from negotiation.model.trace import Trace
 from negotiation.persist import Choice, Session
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.notation import format_move, parse_move
-from negotiation.teach.bargaining import Choice as MenuChoice
-from negotiation.teach.bargaining import Menu, turn_state
+from negotiation.teach.bargaining import Menu, MenuEntry, turn_state
 from negotiation.teach.play import PlaySession
 from negotiation.teach.step import StepSession
 
@@ -285,7 +284,7 @@ class BargainSaver:
     def __post_init__(self) -> None:
         claim(self.path)
 
-    def __call__(self, menu: Menu, chosen: MenuChoice) -> None:
+    def __call__(self, menu: Menu, chosen: MenuEntry) -> None:
         self.answers.append(Choice(on=menu.day, move=chosen.words))
         persist.save(
             self.path,
@@ -311,7 +310,7 @@ class Replay:
     def pending(self) -> tuple[Choice, ...]:
         return self.session.choices[self.done :]
 
-    def next(self, menu: Menu) -> MenuChoice:
+    def next(self, menu: Menu) -> MenuEntry:
         """The next saved answer, found in ``menu``; at the last one, the state of its
         turn must be the saved state."""
         saved = self.pending[0]

@@ -155,7 +155,7 @@ from negotiation.loader._tree import (
     too_large,
     too_large_error,
 )
-from negotiation.loader._yaml import Defer, Limits, plain_data
+from negotiation.loader._yaml import Defer, LoadBudgets, plain_data
 from negotiation.loader._yaml import (
     _SafeLoader as _SafeLoader,  # the pure-Python parser (tests check its base)
 )
@@ -216,9 +216,9 @@ _Chain = tuple[tuple[Path, str], ...]
 """The files of an ``extends`` chain so far: (resolved path, name as given)."""
 
 
-def _limits() -> Limits:
+def _limits() -> LoadBudgets:
     """The budgets, read when a load starts (tests lower them on this module)."""
-    return Limits(
+    return LoadBudgets(
         MAX_FILE_BYTES, MAX_NODES, MAX_DEPTH, MAX_ALIASES, MAX_ALIAS_NODES, MAX_TEXT_CHARS
     )
 
@@ -328,7 +328,7 @@ def _read_text(path: Path, where: Location, sealed: bool = False) -> str:
 
 
 def _fast(
-    text: str, file: str, chain: _Chain, limits: Limits, sealed: bool = False
+    text: str, file: str, chain: _Chain, limits: LoadBudgets, sealed: bool = False
 ) -> Scenario:
     """The scenario, or ``Defer`` (see the module docstring)."""
     data = _fast_tree(text, file, chain, limits, sealed)
@@ -347,7 +347,7 @@ def _fast(
 
 
 def _fast_tree(
-    text: str, file: str, chain: _Chain, limits: Limits, sealed: bool
+    text: str, file: str, chain: _Chain, limits: LoadBudgets, sealed: bool
 ) -> dict[Any, Any]:
     if too_large(text, limits.file_bytes):
         raise Defer
@@ -373,7 +373,7 @@ def _fast_tree(
 
 
 def _located(
-    text: str, file: str, chain: _Chain, limits: Limits, via: str | None = None
+    text: str, file: str, chain: _Chain, limits: LoadBudgets, via: str | None = None
 ) -> Parsed:
     """The located tree of a file and its bases; ``via`` says how a file the user did not
     name was reached (it is read sealed: see the module docstring)."""
@@ -399,7 +399,7 @@ def _located(
     )
 
 
-def _base(ext: LocatedValue, file: str, chain: _Chain, limits: Limits) -> Parsed:
+def _base(ext: LocatedValue, file: str, chain: _Chain, limits: LoadBudgets) -> Parsed:
     """The located tree of the base an ``extends`` value names (and of its bases)."""
     where = location(ext.mark, ("extends",))
     target = extends_target(ext.value, file, where, _bundled)

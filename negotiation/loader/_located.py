@@ -50,7 +50,7 @@ from negotiation.loader._yaml import (
     SEQ,
     STR,
     SURROGATE,
-    Limits,
+    LoadBudgets,
     _SafeLoader,
     implicit_tag,
     text_budget,
@@ -86,7 +86,7 @@ class _Anchor:
 class _Builder:
     """Reads one document's events into a located tree (see the module docstring)."""
 
-    def __init__(self, parser: _SafeLoader, file: str, limits: Limits, sealed: bool) -> None:
+    def __init__(self, parser: _SafeLoader, file: str, limits: LoadBudgets, sealed: bool) -> None:
         self.parser: Any = parser  # untyped in the stubs
         self.file = file
         self.limits = limits
@@ -486,7 +486,7 @@ def _kind(event: Any) -> str:
     return "an alias"
 
 
-def parse(text: str, file: str, limits: Limits, sealed: bool = False) -> Parsed:
+def parse(text: str, file: str, limits: LoadBudgets, sealed: bool = False) -> Parsed:
     """Read one file into a located tree; check the top level and the version.
 
     ``sealed``: the file was reached, not named by the user (a base through ``extends``,

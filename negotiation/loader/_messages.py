@@ -49,7 +49,7 @@ def _child(node: LocatedValue, seg: Any) -> LocatedValue | None:
 
 
 @dataclasses.dataclass
-class _Walk:
+class _Landing:
     """Where a pydantic ``loc`` lands in the data."""
 
     node: LocatedValue
@@ -60,7 +60,7 @@ class _Walk:
     full: FieldPath  # ``loc`` so, the segments not in the data kept
 
 
-def _walk(tree: LocatedValue, loc: Sequence[Any]) -> _Walk:
+def _walk(tree: LocatedValue, loc: Sequence[Any]) -> _Landing:
     node, path, skipped, bad = tree, [], [], tree.bad
     shown: list[Any] = []
     full: list[Any] = []
@@ -77,7 +77,7 @@ def _walk(tree: LocatedValue, loc: Sequence[Any]) -> _Walk:
         else:
             shown, full = [*shown, seg], [*full, seg]
         bad = bad or child.bad
-    return _Walk(node, tuple(path), skipped, bad, tuple(shown), tuple(full))
+    return _Landing(node, tuple(path), skipped, bad, tuple(shown), tuple(full))
 
 
 def _pick(tp: Any, value: Any) -> Any:
@@ -167,7 +167,7 @@ def _choicehint(err: ErrorDetails) -> str:
     return ""
 
 
-def _message(err: ErrorDetails, walk: _Walk, tree: LocatedValue) -> str:
+def _message(err: ErrorDetails, walk: _Landing, tree: LocatedValue) -> str:
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind == "missing":
         return f"missing required field {err['loc'][-1]!r}"
@@ -193,7 +193,7 @@ def _message(err: ErrorDetails, walk: _Walk, tree: LocatedValue) -> str:
     return f"expected {_expected(err)}, got {show(err['input'])}{_choicehint(err)}"
 
 
-def _pydantic_problem(err: ErrorDetails, tree: LocatedValue) -> tuple[Problem, _Walk] | None:
+def _pydantic_problem(err: ErrorDetails, tree: LocatedValue) -> tuple[Problem, _Landing] | None:
     loc = err["loc"]
     walk = _walk(tree, loc)
     if walk.bad:

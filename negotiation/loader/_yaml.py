@@ -96,7 +96,7 @@ _CParser: Any = getattr(yaml, "CSafeLoader", None) if yaml.__with_libyaml__ else
 """libyaml's parser (with PyYAML's safe constructor, which is never called), or None."""
 
 
-class Limits(NamedTuple):
+class LoadBudgets(NamedTuple):
     """The budgets of one load (read from the package when the load starts)."""
 
     file_bytes: int
@@ -175,7 +175,7 @@ def fast_parser(text: str) -> Any:
 
 
 def plain_data(
-    text: str, limits: Limits, parser: Any = None, file: str = "<string>", sealed: bool = False
+    text: str, limits: LoadBudgets, parser: Any = None, file: str = "<string>", sealed: bool = False
 ) -> Any:
     """The plain data of a one-document YAML text, or ``Defer`` (see the module
     docstring). The text must already be within the size budget. ``file`` and
@@ -199,7 +199,7 @@ _ROOT, _ITEM, _KEY, _VALUE = range(4)  # what the collection being read waits fo
 class _Plain:
     """Plain data from an event stream. Per value: one event, a few comparisons."""
 
-    def __init__(self, limits: Limits, file: str, sealed: bool) -> None:
+    def __init__(self, limits: LoadBudgets, file: str, sealed: bool) -> None:
         self.limits = limits
         self.file = file
         self.sealed = sealed

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from negotiation.analysis.solve import Solution
-from negotiation.analysis.standing import Standing
+from negotiation.analysis.standing import CurrentStanding
 from negotiation.analysis.utility import Components
 from negotiation.analysis.zopa import DayRow, OverResult, PackageView, ZopaResult
 from negotiation.model.scenario import Scenario
@@ -287,11 +287,11 @@ def solve_doc(s: Solution, names: tuple[str, str]) -> dict[str, Any]:
     }
 
 
-def _span(r: Standing) -> str:
+def _span(r: CurrentStanding) -> str:
     return _u(r.low) if r.low == r.high else f"{_u(r.low)} - {_u(r.high)}"
 
 
-def standings(rows: Sequence[Standing], file: TextIO) -> None:
+def standings(rows: Sequence[CurrentStanding], file: TextIO) -> None:
     """``show``'s interests: each party's utility of the current text against its BATNA."""
     with output(file) as console:
         heading(console, "Interests: each party's utility of the current text against its "
@@ -308,7 +308,7 @@ def standings(rows: Sequence[Standing], file: TextIO) -> None:
         console.print(table)
 
 
-def standings_doc(rows: Sequence[Standing]) -> list[dict[str, Any]]:
+def standings_doc(rows: Sequence[CurrentStanding]) -> list[dict[str, Any]]:
     return [{
         "party": r.party, "document": r.document, "low": r.low, "high": r.high,
         "open": list(r.open), "on_the_table": list(r.offered), "batna": r.batna,

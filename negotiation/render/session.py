@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from negotiation.model.scenario import Scenario
 from negotiation.model.trace import TraceEntry
 from negotiation.render import text, views
-from negotiation.teach.choices import Decision, Option
+from negotiation.teach.choices import Option, StudentDecision
 from negotiation.teach.compare import Comparison
 from negotiation.teach.play import LogEntry, PlaySession
 from negotiation.teach.predict import Question
@@ -190,7 +190,7 @@ def _target(o: Option) -> str:
     return "other"
 
 
-def decision_text(session: PlaySession, d: Decision) -> str:
+def decision_text(session: PlaySession, d: StudentDecision) -> str:
     lines = _wrap("", f"DECISION {d.day}  you play {session.party}: {d.title}", 0)
     if d.scripted is not None:
         status = "blocked" if d.scripted.reasons else "legal"

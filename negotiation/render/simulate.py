@@ -8,7 +8,7 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.text import Text
 
-from negotiation.behaviour.protocol import Outcome, Turn
+from negotiation.behaviour.protocol import BargainingOutcome, BargainingTurn
 from negotiation.behaviour.scenario import Simulation
 from negotiation.behaviour.strategies import MoveKind
 from negotiation.model.scenario import Scenario
@@ -52,14 +52,14 @@ def _package(sim: Simulation, package: int | None) -> str:
     return ", ".join(f"{point} {label}" for point, label in labels.items())
 
 
-def _concerned(sim: Simulation, turn: Turn, previous: int | None) -> int | None:
+def _concerned(sim: Simulation, turn: BargainingTurn, previous: int | None) -> int | None:
     """The package a turn is about: the one offered, or the one accepted."""
     if turn.move.kind is MoveKind.offer:
         return turn.move.package
     return previous if turn.move.kind in (MoveKind.accept, MoveKind.reject) else None
 
 
-def _outcome_line(sim: Simulation, o: Outcome) -> str:
+def _outcome_line(sim: Simulation, o: BargainingOutcome) -> str:
     parties = sim.transcript.parties
     gets = ", ".join(f"{p} {_u(u)}" for p, u in zip(parties, o.utilities, strict=True))
     if o.agreed:

@@ -158,7 +158,7 @@ class MoveParseError(MoveError):
 
 
 @dataclass(frozen=True)
-class _Tok:
+class _MoveToken:
     value: str  # lower-cased
     raw: str
     pos: int  # 0-based offset in the text
@@ -172,27 +172,29 @@ def _hint_or_list(name: str, known: set[str]) -> str:
     return f" (known: {', '.join(sorted(known))})" if known else " (the scenario has none)"
 
 
-class _Parser:
+class _MoveParser:
     def __init__(self, text: str, scenario: Scenario) -> None:
         self.text = text
         self.vocab = ScenarioVocabulary(scenario)
         self.scenario = scenario
-        self.toks = [_Tok(m.group().lower(), m.group(), m.start()) for m in _TOKEN.finditer(text)]
+        self.toks = [
+            _MoveToken(m.group().lower(), m.group(), m.start()) for m in _TOKEN.finditer(text)
+        ]
         self.i = 0
 
     # -- helpers ---------------------------------------------------------------------
-    def fail(self, reason: str, tok: _Tok | None = None) -> MoveParseError:
+    def fail(self, reason: str, tok: _MoveToken | None = None) -> MoveParseError:
         pos = tok.pos if tok is not None else len(self.text.rstrip())
         return MoveParseError(reason, self.text, pos + 1)
 
-    def peek(self) -> _Tok | None:
+    def peek(self) -> _MoveToken | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
 
     def at(self, word: str) -> bool:
         t = self.peek()
         return t is not None and t.value == word
 
-    def next(self, what: str) -> _Tok:
+    def next(self, what: str) -> _MoveToken:
         t = self.peek()
         if t is None:
             raise self.fail(f"expected {what}, got the end")
@@ -296,7 +298,7 @@ class _Parser:
         out: dict[str, str | float] = {}
         while True:
             point = self.name(set(points), f"point of {doc}")
-            words: list[_Tok] = []
+            words: list[_MoveToken] = []
             while self.peek() is not None and not self.at(","):
                 words.append(self.next("an option"))
             options = self.vocab.options(doc, point)
@@ -322,15 +324,15 @@ class _Parser:
 
 
 # -- one handler per verb (singular form) ------------------------------------------------
-Handler = Callable[[_Parser, list[str], _Tok], Event]
+Handler = Callable[[_MoveParser, list[str], _MoveToken], Event]
 
 
-def _simple_doc(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _simple_doc(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     cls = _SIMPLE_DOC_KINDS[_SINGULAR[verb.value]]
     return cls(by=by, document=p.document())
 
 
-def _withdraw(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _withdraw(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     """``withdraws DOC`` (the document is withdrawn) or ``withdraws from DOC`` (the
     parties leave it, at once or ``effective DATE`` / ``effective after N days``)."""
     if not p.at("from"):
@@ -350,17 +352,17 @@ def _withdraw(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return Leave(by=by, document=doc, effective_after_days=int(t.value))
 
 
-def _join(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _join(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     return Join(by=by, document=p.document())
 
 
-def _suspend(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _suspend(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     party = p.party()
     p.take("from")
     return Suspend(by=by, party=party, document=p.document())
 
 
-def _readmit(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _readmit(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     party = p.party()
     if not p.at("to"):
         return Readmit(by=by, party=party)
@@ -368,7 +370,7 @@ def _readmit(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return Readmit(by=by, party=party, document=p.document())
 
 
-def _exclude(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _exclude(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     party = p.party()
     p.take("from")
     p.take("talks")
@@ -382,18 +384,18 @@ def _exclude(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return Exclude(by=by, party=party, until=p.text[rest.pos:].strip())
 
 
-def _derive(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _derive(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     doc = p.document()
     p.take("from")
     return Derive(by=by, document=doc, source=p.document())
 
 
-def _comment(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _comment(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     p.take("on")
     return SubmitComments(by=by, document=p.document())
 
 
-def _accept_reject(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _accept_reject(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     if p.at("the"):
         for word in ("the", "offer", "on"):
             p.take(word)
@@ -407,7 +409,7 @@ def _accept_reject(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return Reject(by=by, document=doc, point=point)
 
 
-def _support(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _support(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     doc, point = p.target()
     stance = Stance.supports
     if p.at("with"):
@@ -417,19 +419,19 @@ def _support(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return StatePosition(by=by, document=doc, point=point, stance=stance)
 
 
-def _oppose(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _oppose(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     doc, point = p.target()
     return StatePosition(by=by, document=doc, point=point, stance=Stance.opposes)
 
 
-def _undecided(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _undecided(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     p.take("undecided")
     p.take("on")
     doc, point = p.target()
     return StatePosition(by=by, document=doc, point=point, stance=Stance.undecided)
 
 
-def _take_stance(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _take_stance(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     p.take("stance")
     stance = Stance(p.choice([s.value for s in Stance], "stance"))
     p.take("on")
@@ -437,7 +439,7 @@ def _take_stance(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return StatePosition(by=by, document=doc, point=point, stance=stance)
 
 
-def _supersede(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _supersede(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     doc = p.document()
     replacement = None
     if p.at("with"):
@@ -446,7 +448,7 @@ def _supersede(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return Supersede(by=by, document=doc, replacement=replacement)
 
 
-def _transition(p: _Parser, doc: str, trigger: str, tok: _Tok, by: list[str]) -> Event:
+def _transition(p: _MoveParser, doc: str, trigger: str, tok: _MoveToken, by: list[str]) -> Event:
     triggers = p.triggers(doc)
     if trigger not in triggers:
         raise p.fail(
@@ -457,19 +459,19 @@ def _transition(p: _Parser, doc: str, trigger: str, tok: _Tok, by: list[str]) ->
     return Transition(by=by, document=doc, trigger=trigger)
 
 
-def _agree(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _agree(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     doc = p.document()
     return _transition(p, doc, "agree", verb, by)
 
 
-def _move(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _move(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     doc = p.document()
     p.take("by")
     tok = p.next("a lifecycle move")
     return _transition(p, doc, tok.value, tok, by)
 
 
-def _mark(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _mark(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     tok = p.peek()
     doc, point = p.target()
     if point is None:
@@ -479,7 +481,7 @@ def _mark(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return SetPoint(by=by, document=doc, point=point, status=status)
 
 
-def _commit(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _commit(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     p.take("to")
     opens = [p.deadline()]
     while p.at("and") or p.at(","):
@@ -488,7 +490,7 @@ def _commit(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return Commitment(by=by, opens=opens)
 
 
-def _set(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _set(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     what = p.choice(["fact", "deadline"], "'fact' or 'deadline'")
     if what == "fact":
         return SetFact(by=by, fact=p.name(p.vocab.facts(), "fact"))
@@ -500,23 +502,23 @@ def _set(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return SetDeadline(by=by, deadline=d_id, due=due)
 
 
-def _clear(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _clear(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     p.take("fact")
     return ClearFact(by=by, fact=p.name(p.vocab.facts(), "fact"))
 
 
-def _extend(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _extend(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     d_id = p.deadline()
     p.take("to")
     return ExtendDeadline(by=by, deadline=d_id, to=p.date())
 
 
-def _simple_deadline(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _simple_deadline(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     cls = _SIMPLE_DEADLINE_KINDS[_SINGULAR[verb.value]]
     return cls(by=by, deadline=p.deadline())
 
 
-def _declare(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _declare(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     d_id = p.deadline()
     t = p.next("'non-binding'")
     if t.value not in ("non-binding", "nonbinding"):
@@ -524,7 +526,7 @@ def _declare(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return DropDeadline(by=by, deadline=d_id, nonbinding=True)
 
 
-def _relation(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _relation(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     if len(by) != 1:
         raise p.fail("a relation has a single source party", verb)
     if "." in by[0]:
@@ -545,7 +547,7 @@ def _relation(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return SetRelation(by=by, source=by[0], relation=relation, target=target, active=active)
 
 
-def _offer(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _offer(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     doc = p.document()
     package = p.package(doc)
     if _SINGULAR[verb.value] == "offers":
@@ -553,7 +555,7 @@ def _offer(p: _Parser, by: list[str], verb: _Tok) -> Event:
     return Counter(by=by, document=doc, package=package)
 
 
-def _walk(p: _Parser, by: list[str], verb: _Tok) -> Event:
+def _walk(p: _MoveParser, by: list[str], verb: _MoveToken) -> Event:
     p.take("away")
     p.take("from")
     return WalkAway(by=by, document=p.document())
@@ -606,7 +608,7 @@ def parse_move(text: str, scenario: Scenario, date: dt.date | None = None) -> Ev
     """
     if len(text) > MAX_MOVE_LENGTH:
         raise MoveError(f"a move is at most {MAX_MOVE_LENGTH} characters")
-    event = _Parser(text, scenario).parse()
+    event = _MoveParser(text, scenario).parse()
     if date is not None:
         event = event.model_copy(update={"date": FuzzyDate.of(date)})
     return event

@@ -181,7 +181,7 @@ class Expansion:
 
 
 @dataclass(frozen=True, slots=True)
-class Item:
+class AgendaItem:
     day: dt.date
     event: Event | None = None
     decision: DecisionPoint | None = None
@@ -190,7 +190,7 @@ class Item:
 @dataclass(frozen=True, slots=True)
 class Root:
     name: str | None
-    agenda: tuple[Item, ...]
+    agenda: tuple[AgendaItem, ...]
     end: dt.date
 
 
@@ -225,16 +225,17 @@ class Space:
     def _root(self, name: str | None) -> Root:
         engine = self.engine
         items = [
-            (e.date.sort_date if e.date else dt.date.min, e.priority, 0, i, Item(dt.date.min, e))
+            (e.date.sort_date if e.date else dt.date.min, e.priority, 0, i,
+             AgendaItem(dt.date.min, e))
             for i, e in enumerate(engine.timeline(name))
         ]
         items += [
-            (dp.at.sort_date, dp.priority, 1, i, Item(dt.date.min, None, dp))
+            (dp.at.sort_date, dp.priority, 1, i, AgendaItem(dt.date.min, None, dp))
             for i, dp in enumerate(engine.scenario.decisions)
             if dp.at is not None
         ]
         items.sort(key=lambda t: t[:4])
-        agenda = [Item(t[0], t[4].event, t[4].decision) for t in items]
+        agenda = [AgendaItem(t[0], t[4].event, t[4].decision) for t in items]
         horizon = engine.horizon(name)
         start = engine.initial_state().date
         end = horizon or max([start, *(i.day for i in agenda)])

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from negotiation.behaviour.live import Rounds, run_bargaining
-from negotiation.behaviour.protocol import Outcome
+from negotiation.behaviour.protocol import BargainingOutcome
 from negotiation.behaviour.scenario import Table, move_prefix
 from negotiation.behaviour.strategies import Strategy, from_spec
 from negotiation.model._base import Frozen
@@ -106,7 +106,7 @@ class _Bargainer:
         run_bargaining(self.engine, b, self.setting.branch)
         return self.result(b.transcript().outcome, b)
 
-    def result(self, o: Outcome, b: Rounds) -> Result:
+    def result(self, o: BargainingOutcome, b: Rounds) -> Result:
         space = self.table.space
         if o.package is not None:
             label = "agreed: " + ", ".join(

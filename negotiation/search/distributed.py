@@ -49,7 +49,7 @@ from negotiation.search.sample import (
     Sampling,
     Stop,
     Walker,
-    _Run,
+    _SampledRun,
     run_random,
     sample,
     summarize,
@@ -138,13 +138,13 @@ def _walker_for(key: str, scenario: Scenario) -> Walker:
     return cached[key]
 
 
-def run_chunk(key: str, scenario: Scenario, seed: int, start: int, stop: int) -> list[_Run]:
+def run_chunk(key: str, scenario: Scenario, seed: int, start: int, stop: int) -> list[_SampledRun]:
     """Runs ``start`` to ``stop - 1`` of the ensemble."""
     walker = _walker_for(key, scenario)
     return [walker.walk(run_random(seed, i)) for i in range(start, stop)]
 
 
-Counts = dict[_Run, int]
+Counts = dict[_SampledRun, int]
 """How many runs ended each way: a run's (timeline, outcome, invariants broken) -> runs."""
 
 
@@ -155,7 +155,7 @@ def count_chunk(key: str, scenario: Scenario, seed: int, start: int, stop: int) 
     return dict(Counter(walker.walk(run_random(seed, i)) for i in range(start, stop)))
 
 
-def _runs_of(counts: Counts) -> Iterable[_Run]:
+def _runs_of(counts: Counts) -> Iterable[_SampledRun]:
     """Each counted run as many times as it was counted, one at a time (so ``summarize``
     counts them as it counts the local sampler's runs, never holding them all)."""
     return itertools.chain.from_iterable(itertools.repeat(r, n) for r, n in counts.items())
@@ -211,7 +211,7 @@ def sample_on_client(
     index = {f.key: i for i, f in enumerate(futures)}
     waiting = dd.as_completed(futures)
     del futures  # as_completed holds them until they are done; then they are released
-    total: Counter[_Run] = Counter()
+    total: Counter[_SampledRun] = Counter()
     early: dict[int, Counts] = {}  # chunks done ahead of an earlier one still running
     ordered = done = 0
     stopped: Stop | None = None

@@ -125,7 +125,7 @@ def _pick(rng: random.Random, weights: list[float]) -> int:
 
 
 @dataclass(frozen=True)
-class _Run:
+class _SampledRun:
     root: int
     outcome: str
     violated: tuple[str, ...]
@@ -150,7 +150,7 @@ class Walker:
             return set()
         return {b.invariant for b in compiled.breach_list(before, after)}
 
-    def walk(self, rng: random.Random) -> _Run:
+    def walk(self, rng: random.Random) -> _SampledRun:
         root = _pick(rng, self.weights)
         s = self.roots[root]
         violated = self._broken(None, s)
@@ -164,10 +164,10 @@ class Walker:
             if child is None:
                 label = compiled.outcome(s)
                 outcome = f"stuck: {label}" if stuck else label
-                return _Run(root, outcome, tuple(sorted(violated)))
+                return _SampledRun(root, outcome, tuple(sorted(violated)))
             violated |= self._broken(s, child)
             s = child
-        return _Run(root, "did not end", tuple(sorted(violated)))  # pragma: no cover
+        return _SampledRun(root, "did not end", tuple(sorted(violated)))  # pragma: no cover
 
 
 def _root_weights(scenario: Scenario, space: Space) -> list[float]:
@@ -188,7 +188,7 @@ def _init(scenario: Scenario) -> None:
     _WORKER = Walker(scenario)
 
 
-def _runs(seed: int, indices: range) -> list[_Run]:
+def _runs(seed: int, indices: range) -> list[_SampledRun]:
     """The runs of ``indices`` (in a worker, only those before the main process asked
     the workers to stop: it reads no more results then)."""
     assert _WORKER is not None
@@ -235,7 +235,7 @@ def sample(
     started = time.perf_counter()
     limits = Limits(max_seconds=max_seconds, max_memory=max_memory, stop=stop, started=started)
     walker = Walker(scenario)
-    results: list[_Run] = []
+    results: list[_SampledRun] = []
     try:
         if workers <= 1:
             for i in range(runs):
@@ -256,8 +256,8 @@ def sample(
 
 
 def _on_workers(
-    scenario: Scenario, runs: int, seed: int, workers: int, limits: Limits, results: list[_Run],
-    progress: Callable[[int], None] | None,
+    scenario: Scenario, runs: int, seed: int, workers: int, limits: Limits,
+    results: list[_SampledRun], progress: Callable[[int], None] | None,
 ) -> None:
     """Add the runs to ``results`` chunk by chunk, in order, until done or stopped."""
     size = min(MAX_CHUNK, math.ceil(runs / (workers * CHUNKS_PER_WORKER)))
@@ -276,7 +276,7 @@ def _on_workers(
 def summarize(
     space: Space,
     scenario: Scenario,
-    results: Iterable[_Run],
+    results: Iterable[_SampledRun],
     runs: int,
     seed: int,
     workers: int,

@@ -8,6 +8,6 @@ replies (``negotiation.render.session``).
 
 from __future__ import annotations
 
-from negotiation.teach.script import Frame, Item, agenda, end_day, recorded_frames
+from negotiation.teach.script import Frame, ScriptItem, agenda, end_day, recorded_frames
 
-__all__ = ["Frame", "Item", "agenda", "end_day", "recorded_frames"]
+__all__ = ["Frame", "ScriptItem", "agenda", "end_day", "recorded_frames"]

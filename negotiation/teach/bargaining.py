@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from negotiation.analysis.space import OutcomeSpace
-from negotiation.behaviour.live import Bargaining, LiveRun, Packages, Seat, run_bargaining
+from negotiation.behaviour.live import Bargaining, LiveRun, PackageIndex, Seat, run_bargaining
 from negotiation.behaviour.mediated import Mediation
-from negotiation.behaviour.protocol import Outcome
+from negotiation.behaviour.protocol import BargainingOutcome
 from negotiation.behaviour.scenario import (
     Table,
     documents_with_strategies,
@@ -54,7 +54,7 @@ PAGE = 12
 
 
 @dataclass(frozen=True)
-class Choice:
+class MenuEntry:
     """One entry of the menu: its words, the student's utility, the move."""
 
     words: str
@@ -71,11 +71,11 @@ class Menu:
     party: str
     table: str | None  # the offer on the table, in words
     batna: float
-    responses: tuple[Choice, ...]
-    offers: Sequence[Choice]  # best for the student first (``Offers``: made when read)
+    responses: tuple[MenuEntry, ...]
+    offers: Sequence[MenuEntry]  # best for the student first (``MenuOffers``: made when read)
     moves: tuple[Event, ...] = ()  # the moves made so far, both sides', as events
 
-    def page(self, number: int) -> tuple[Choice, ...]:
+    def page(self, number: int) -> tuple[MenuEntry, ...]:
         """The offers of page ``number`` (from 0)."""
         return tuple(self.offers[number * PAGE : (number + 1) * PAGE])
 
@@ -102,11 +102,11 @@ class Menu:
     def pages(self) -> int:
         return max(1, -(-len(self.offers) // PAGE))
 
-    def choose(self, number: int, page: int) -> Choice | None:
+    def choose(self, number: int, page: int) -> MenuEntry | None:
         shown = [*self.responses, *self.page(page)]
         return shown[number - 1] if 1 <= number <= len(shown) else None
 
-    def named(self, words: str) -> Choice | None:
+    def named(self, words: str) -> MenuEntry | None:
         """The entry with these words (a saved answer), on any page."""
         return next((c for c in (*self.responses, *self.offers) if c.words == words), None)
 
@@ -149,7 +149,7 @@ class _Student(_Asking, Bargaining):
 
 
 def build_menu(
-    seat: Seat, view: TurnView, packages: Packages, them: str | None,
+    seat: Seat, view: TurnView, packages: PackageIndex, them: str | None,
     moves: tuple[Event, ...] = (),
 ) -> Menu:
     """The seat's menu on the view's day: accept ``them``'s offer if it is on the table
@@ -166,15 +166,15 @@ def build_menu(
         table = f"{them}: " + ", ".join(f"{p} {v}" for p, v in pending[1])
         found = packages.index(pending[1])
         if found is not None:
-            responses.append(Choice(f"accept {them}'s offer", seat.worth(found, day, view),
+            responses.append(MenuEntry(f"accept {them}'s offer", seat.worth(found, day, view),
                                     Move.accept()))  # fmt: skip
     batna = seat.batna(view)
-    responses.append(Choice("walk away (no agreement)", batna, Move.walk_away()))
-    offers = Offers(ranking.best_first, space, lambda i: seat.worth(i, day, view))
+    responses.append(MenuEntry("walk away (no agreement)", batna, Move.walk_away()))
+    offers = MenuOffers(ranking.best_first, space, lambda i: seat.worth(i, day, view))
     return Menu(day, seat.party, table, batna, tuple(responses), offers, moves)
 
 
-class Offers(Sequence[Choice]):
+class MenuOffers(Sequence[MenuEntry]):
     """A menu's offers in their order, each entry made when it is read: a space may
     have thousands of packages, and a page shows ``PAGE``."""
 
@@ -188,14 +188,14 @@ class Offers(Sequence[Choice]):
     def __len__(self) -> int:
         return len(self._order)
 
-    def _choice(self, i: int) -> Choice:
-        return Choice(self._words(i), self._worth(i), Move.offer(i))
+    def _choice(self, i: int) -> MenuEntry:
+        return MenuEntry(self._words(i), self._worth(i), Move.offer(i))
 
     @overload
-    def __getitem__(self, k: int) -> Choice: ...
+    def __getitem__(self, k: int) -> MenuEntry: ...
     @overload
-    def __getitem__(self, k: slice) -> tuple[Choice, ...]: ...
-    def __getitem__(self, k: int | slice) -> Choice | tuple[Choice, ...]:
+    def __getitem__(self, k: slice) -> tuple[MenuEntry, ...]: ...
+    def __getitem__(self, k: int | slice) -> MenuEntry | tuple[MenuEntry, ...]:
         if isinstance(k, slice):
             return tuple(self._choice(i) for i in self._order[k])
         return self._choice(self._order[k])
@@ -208,9 +208,9 @@ class TableMenu:
 
     document: str
     menu: Menu
-    packages: Packages
+    packages: PackageIndex
 
-    def words(self, choice: Choice) -> str | None:
+    def words(self, choice: MenuEntry) -> str | None:
         """The entry as a move a seat may post (None: an acceptance with nothing to
         accept)."""
         event = move_event(self.menu.party, self.packages.space, choice.move, self.menu.day,
@@ -218,7 +218,7 @@ class TableMenu:
         return None if event is None else move_text(event)
 
 
-Tables = dict[str, tuple[tuple[Seat, Packages], ...]]
+Tables = dict[str, tuple[tuple[Seat, PackageIndex], ...]]
 """Per party, its seats at the tables the scenario declares a usable strategy of it for."""
 
 
@@ -231,7 +231,7 @@ def _tables(engine: Engine, cache: ChoiceCache | None) -> Tables:
             kept: Tables = cache.tables
             return kept
     usable = set(strategic_parties(engine))
-    out: dict[str, list[tuple[Seat, Packages]]] = {}
+    out: dict[str, list[tuple[Seat, PackageIndex]]] = {}
     for spec in engine.scenario.strategies:
         interest = party_interest(engine, spec)
         if spec.party not in usable or interest is None:
@@ -239,7 +239,7 @@ def _tables(engine: Engine, cache: ChoiceCache | None) -> Tables:
         doc = next(d for d in engine.scenario.documents if d.id == spec.document)
         space = OutcomeSpace.of(doc)
         out.setdefault(spec.party, []).append((Seat.of(engine, spec, interest, space),
-                                               Packages(space)))  # fmt: skip
+                                               PackageIndex(space)))  # fmt: skip
     found = {party: tuple(seats) for party, seats in out.items()}
     if cache is not None:
         cache.tables = found
@@ -273,10 +273,10 @@ class _MediatedStudent(_Asking, Mediation):
         worth = seat.worth(self.text, day, view)
         batna = seat.batna(view)
         responses = (
-            Choice(f"accept {self.mediator}'s text", worth, Move.accept()),
-            Choice(f"reject {self.mediator}'s text (it may revise it)", worth,
+            MenuEntry(f"accept {self.mediator}'s text", worth, Move.accept()),
+            MenuEntry(f"reject {self.mediator}'s text (it may revise it)", worth,
                    Move(MoveKind.reject)),
-            Choice("walk away (no agreement)", batna, Move.walk_away()),
+            MenuEntry("walk away (no agreement)", batna, Move.walk_away()),
         )  # fmt: skip
         return Menu(day, seat.party, f"{self.mediator}'s text: {words}", batna, responses, (),
                     tuple(self.events))
@@ -329,7 +329,7 @@ def mediator_menu(session: Mediation, view: TurnView) -> MediatorMenu:
                          for s, ok in zip(seats, session.answers, strict=False))
         table = f"your last text: {package_words(space, session.text)}; {said or 'no answer'}"
     return MediatorMenu(view.today, session.mediator, table, 0.0, (),
-                        Offers(order, space, surplus, words), tuple(session.events),
+                        MenuOffers(order, space, surplus, words), tuple(session.events),
                         parties=session.parties)
 
 
@@ -359,7 +359,7 @@ class Played:
     space: OutcomeSpace
     run: LiveRun
     stopped: bool
-    strategies: Outcome
+    strategies: BargainingOutcome
     recorded: str
 
 
@@ -451,7 +451,7 @@ def comparison(played: Played) -> str:
         return _mediated_comparison(played)
     me = played.run.transcript.parties.index(played.party)
 
-    def said(o: Outcome) -> str:
+    def said(o: BargainingOutcome) -> str:
         if o.package is not None:
             words = ", ".join(f"{p} {v}" for p, v in
                               played.space.labels(played.space.package(o.package)).items())
@@ -473,7 +473,7 @@ def _mediated_comparison(played: Played) -> str:
     mediator rule's and the record's."""
     parties = played.run.transcript.parties
 
-    def said(o: Outcome) -> str:
+    def said(o: BargainingOutcome) -> str:
         each = ", ".join(f"{p} {u:.3f}" for p, u in zip(parties, o.utilities, strict=True))
         if o.package is not None:
             return f"agreed {package_words(played.space, o.package)} on {o.day} ({each})"
@@ -488,7 +488,19 @@ def _mediated_comparison(played: Played) -> str:
 
 
 __all__ = [
-    "PAGE", "Choice", "MediatorMenu", "Menu", "Played", "TableMenu", "build_menu", "comparison",
-    "mediates", "mediator_menu", "package_words", "play_bargain",
-    "table_menus", "tables", "turn_state",
+    "PAGE",
+    "MediatorMenu",
+    "Menu",
+    "MenuEntry",
+    "Played",
+    "TableMenu",
+    "build_menu",
+    "comparison",
+    "mediates",
+    "mediator_menu",
+    "package_words",
+    "play_bargain",
+    "table_menus",
+    "tables",
+    "turn_state",
 ]  # fmt: skip

@@ -14,7 +14,7 @@ Every option is checked with ``Engine.check`` in the state where the decision is
 blocked ones keep their reasons so the student sees why. Meetings, statements and
 requests are records, not decisions: they follow the script.
 
-A classroom seat's legal moves in words (``Choice``) are kept by a ``ChoiceCache`` its
+A classroom seat's legal moves in words (``SeatChoice``) are kept by a ``ChoiceCache`` its
 group owns.
 """
 
@@ -34,7 +34,7 @@ from negotiation.runtime.compiled._base import Op
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.legal import candidate_moves, legal_moves
 from negotiation.runtime.notation import format_move
-from negotiation.teach.script import Item
+from negotiation.teach.script import ScriptItem
 
 OptionKind = Literal["scripted", "move", "alternative", "pass"]
 
@@ -57,12 +57,12 @@ class Option:
 
 
 @dataclass(frozen=True)
-class Decision:
+class StudentDecision:
     """A decision the student takes: where, what the script did, and the options."""
 
     day: dt.date
     title: str
-    item: Item | None
+    item: ScriptItem | None
     point: DecisionPoint | None
     scripted: Option | None
     options: tuple[Option, ...]
@@ -75,7 +75,7 @@ CHOICES_KEPT = 1024
 
 
 @dataclass(frozen=True)
-class Choice:
+class SeatChoice:
     """A legal move of a seat: its words, and what it is about (a document or a
     deadline), for grouping."""
 
@@ -98,7 +98,7 @@ class ChoiceCache:
             raise ValueError(f"ChoiceCache keeps at least one answer, not {most}")
         self.engine = engine
         self.most = most
-        self._kept: dict[tuple[tuple[object, ...], str], tuple[Choice, ...]] = {}
+        self._kept: dict[tuple[tuple[object, ...], str], tuple[SeatChoice, ...]] = {}
         self.tables: Any = None
         """The seats at the engine's bargaining tables, per party, made once when first
         asked (``teach.bargaining.table_menus``: the package lists of the classroom's
@@ -107,7 +107,7 @@ class ChoiceCache:
     def __len__(self) -> int:
         return len(self._kept)
 
-    def choices(self, state: State, seat: str) -> tuple[Choice, ...]:
+    def choices(self, state: State, seat: str) -> tuple[SeatChoice, ...]:
         """``runtime.legal.legal_moves``'s answer for the seat's party in ``state``, in
         words: computed with the state encoded once (not once per candidate), and kept
         by the encoded state (the runtime's whole semantic state, which legal moves
@@ -129,12 +129,12 @@ class ChoiceCache:
         self._kept[key] = kept  # the most recently used last
         return kept
 
-    def _compiled(self, event: Event) -> tuple[Op, Choice]:
+    def _compiled(self, event: Event) -> tuple[Op, SeatChoice]:
         """A candidate move's op (kept by the runtime: a candidate of one day is built
         again for every state of the day) and its words."""
         op = self.engine.runtime.op_of(event)  # may give the positions it names slots
         about = getattr(event, "document", None) or getattr(event, "deadline", None) or ""
-        return op, Choice(move_text(event), str(about))
+        return op, SeatChoice(move_text(event), str(about))
 
 
 def actors(engine: Engine, party: str) -> set[str]:
@@ -152,7 +152,7 @@ def move_text(event: Event) -> str:
         return event.summary or event.kind
 
 
-def is_decision(engine: Engine, party: str, item: Item) -> bool:
+def is_decision(engine: Engine, party: str, item: ScriptItem) -> bool:
     """Whether a scripted item is a decision of ``party``."""
     mine = actors(engine, party)
     if item.event is not None:
@@ -193,7 +193,7 @@ def _checked(engine: Engine, state: State, option: Option) -> Option:
     return Option(option.kind, option.label, option.events, tuple(reasons))
 
 
-def decide(engine: Engine, state: State, party: str, item: Item) -> Decision:
+def decide(engine: Engine, state: State, party: str, item: ScriptItem) -> StudentDecision:
     """The decision at a scripted item (the state is already at its day)."""
     if item.event is not None:
         scripted = _checked(engine, state, Option("scripted", move_text(item.event), (item.event,)))
@@ -204,8 +204,8 @@ def decide(engine: Engine, state: State, party: str, item: Item) -> Decision:
 
 
 def decide_point(
-    engine: Engine, state: State, party: str, point: DecisionPoint, item: Item | None = None
-) -> Decision:
+    engine: Engine, state: State, party: str, point: DecisionPoint, item: ScriptItem | None = None
+) -> StudentDecision:
     """The decision at a decision point of the scenario."""
     day = FuzzyDate.of(state.date)
     alternatives = [
@@ -245,12 +245,12 @@ def _decision(
     state: State,
     party: str,
     title: str,
-    item: Item | None,
+    item: ScriptItem | None,
     point: DecisionPoint | None,
     scripted: Option | None,
     alternatives: list[Option],
     allow_pass: bool,
-) -> Decision:
+) -> StudentDecision:
     first = [scripted] if scripted is not None else []
     options = [o for o in [*first, *alternatives] if not o.reasons]
     blocked = [o for o in [*first, *alternatives] if o.reasons]
@@ -269,6 +269,6 @@ def _decision(
         blocked += [o for o in _signatures(engine, state, party) if o.label not in listed]
     if allow_pass:
         options.append(Option("pass", "pass (do nothing here)"))
-    return Decision(
+    return StudentDecision(
         state.date, title, item, point, scripted, tuple(options), tuple(blocked), allow_pass
     )

@@ -20,7 +20,7 @@ from negotiation.teach.script import Frame
 
 
 @dataclass(frozen=True)
-class Day:
+class ComparedDay:
     """One day: what the record did, what the student's path did."""
 
     day: dt.date
@@ -48,7 +48,7 @@ class ComparedOutcome:
 @dataclass(frozen=True)
 class Comparison:
     end: dt.date
-    days: tuple[Day, ...]
+    days: tuple[ComparedDay, ...]
     deadlines: tuple[ComparedOutcome, ...]
     documents: tuple[ComparedOutcome, ...]
     others: tuple[ComparedOutcome, ...]
@@ -129,7 +129,7 @@ def compare(recorded: tuple[Frame, ...], session: PlaySession) -> Comparison:
         for text in _log_lines(line):
             yours.setdefault(line.day, []).append(text)
     days = tuple(
-        Day(d, tuple(theirs.get(d, ())), tuple(yours.get(d, ())))
+        ComparedDay(d, tuple(theirs.get(d, ())), tuple(yours.get(d, ())))
         for d in sorted(theirs.keys() | yours.keys())
     )
     a, b = recorded[-1].state, session.state

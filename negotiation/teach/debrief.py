@@ -69,7 +69,7 @@ class DeadlineMark:
 
 
 @dataclass(frozen=True)
-class Standing:
+class FinalStanding:
     """One party's utility of the agreed package against its BATNA."""
 
     party: str
@@ -99,7 +99,7 @@ class Other:
     document: str
     agreed_on: dt.date | None
     agreed_state: str | None
-    standings: tuple[Standing, ...]
+    standings: tuple[FinalStanding, ...]
 
     @property
     def agreement(self) -> str:
@@ -114,7 +114,7 @@ class Debrief:
     agreed_on: dt.date | None
     agreed_state: str | None
     deadlines: tuple[DeadlineMark, ...]
-    standings: tuple[Standing, ...]
+    standings: tuple[FinalStanding, ...]
     """Empty when the scenario declares no interests in the main document."""
     others: tuple[Other, ...] = ()
     """The other documents the parties' interests value, in the scenario's order."""
@@ -193,7 +193,7 @@ def agreed_package(space: OutcomeSpace, doc: DocumentState) -> Package | None:
 
 def standings(
     engine: Engine, state: State, document: str, agreed_on: dt.date | None
-) -> tuple[Standing, ...]:
+) -> tuple[FinalStanding, ...]:
     """Each interested party's BATNA on ``state`` and its utility of the package the
     state records (None if none), delayed to ``agreed_on``."""
     interests = [x for x in engine.scenario.interests if x.document == document]
@@ -214,7 +214,7 @@ def standings(
         if package is not None and agreed_on is not None:
             world = world_of(x, view.state, view.fact)
             utility = state_utility(x, PartyUtility.of(x, space)(package), world, days)
-        out.append(Standing(x.party, batna, because, utility, agreed_on is not None))
+        out.append(FinalStanding(x.party, batna, because, utility, agreed_on is not None))
     return tuple(out)
 
 

@@ -45,7 +45,7 @@ from negotiation.model.state import State
 from negotiation.model.trace import TraceEntry
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.notation import parse_move
-from negotiation.teach.choices import STUDENT, Choice, ChoiceCache, actors, move_text
+from negotiation.teach.choices import STUDENT, ChoiceCache, SeatChoice, actors, move_text
 from negotiation.teach.predict import (
     Question,
     actual,
@@ -54,7 +54,7 @@ from negotiation.teach.predict import (
     question_for_document,
     seat_question,
 )
-from negotiation.teach.script import Frame, FrameKind, Item, advance_to, agenda, end_day
+from negotiation.teach.script import Frame, FrameKind, ScriptItem, advance_to, agenda, end_day
 
 ActionKind = Literal["start", "pause", "end", "advance", "move", "pass", "predict"]
 Status = Literal["waiting", "running", "paused", "ended", "finished"]
@@ -164,7 +164,7 @@ class Scripted:
     those). Events by no party (the world) are the script's too."""
 
     def __init__(self, engine: Engine, branch: str | None = None) -> None:
-        self.items: tuple[Item, ...] = tuple(i for i in agenda(engine, branch) if i.event)
+        self.items: tuple[ScriptItem, ...] = tuple(i for i in agenda(engine, branch) if i.event)
 
     def moves(self, turn: Turn) -> tuple[Event, ...]:
         out = []
@@ -310,7 +310,7 @@ class Group:
             return None
         return self.question(seat)
 
-    def choices(self, seat: str) -> tuple[Choice, ...]:
+    def choices(self, seat: str) -> tuple[SeatChoice, ...]:
         """The legal moves of a seat's party now, in a stable order (documents in
         declaration order, then deadlines), in the move grammar's words
         (``runtime.legal.legal_moves``'s answer, kept by the group's ``choice_cache``: a

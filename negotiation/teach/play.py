@@ -30,8 +30,8 @@ from negotiation.model.trace import TraceEntry
 from negotiation.runtime.engine import Engine
 from negotiation.runtime.notation import format_move, parse_move
 from negotiation.teach.choices import (
-    Decision,
     Option,
+    StudentDecision,
     actors,
     decide,
     decide_point,
@@ -40,7 +40,7 @@ from negotiation.teach.choices import (
     student_event,
 )
 from negotiation.teach.predict import Question, actual, question_for
-from negotiation.teach.script import Frame, Item, advance_to, agenda, end_day, recorded_frames
+from negotiation.teach.script import Frame, ScriptItem, advance_to, agenda, end_day, recorded_frames
 
 LogKind = Literal["clock", "script", "skipped", "choice", "pass", "prediction", "end"]
 Reply = Literal["", "help", "state", "why", "error", "back", "quit"]
@@ -63,7 +63,7 @@ class Chosen:
     """What will be applied for the current item: the script, the student's option."""
 
     option: Option
-    item: Item | None
+    item: ScriptItem | None
     point: DecisionPoint | None = None
     by_student: bool = False
 
@@ -75,12 +75,12 @@ class PlaySession:
     branch: str | None
     end: dt.date
     predict: bool
-    items: tuple[Item, ...]
+    items: tuple[ScriptItem, ...]
     recorded: tuple[Frame, ...]
     state: State
     cursor: int = 0
     log: tuple[LogEntry, ...] = ()
-    decision: Decision | None = None
+    decision: StudentDecision | None = None
     question: Question | None = None
     chosen: Chosen | None = None
     taken: frozenset[str] = frozenset()
@@ -183,7 +183,7 @@ class PlaySession:
                 return replace(nxt, question=q, chosen=chosen)
         return nxt.apply(chosen).run()
 
-    def _option(self, decision: Decision, text: str) -> Option | str:
+    def _option(self, decision: StudentDecision, text: str) -> Option | str:
         """The option an answer names, or why it names none."""
         word = text.lower()
         if word.isdigit():
@@ -271,7 +271,7 @@ class PlaySession:
         cursor = self.cursor + 1 if item is not None else self.cursor
         return replace(self, state=state, log=tuple(log), cursor=cursor, taken=taken)
 
-    def _skipped(self, item: Item, state: State, reasons: list[str]) -> LogEntry:
+    def _skipped(self, item: ScriptItem, state: State, reasons: list[str]) -> LogEntry:
         event = item.event
         assert event is not None
         had = self.recorded_outcome(item.index)

@@ -29,7 +29,7 @@ FrameKind = Literal["start", "clock", "event", "end"]
 
 
 @dataclass(frozen=True)
-class Item:
+class ScriptItem:
     """One scripted item: an event, or a dated decision point."""
 
     index: int
@@ -55,7 +55,7 @@ class Frame:
     before: State
     state: State
     entries: tuple[TraceEntry, ...] = ()
-    item: Item | None = None
+    item: ScriptItem | None = None
 
     @property
     def date(self) -> dt.date:
@@ -77,7 +77,7 @@ class Stop:
     entries: tuple[TraceEntry, ...]
 
 
-def agenda(engine: Engine, branch: str | None) -> tuple[Item, ...]:
+def agenda(engine: Engine, branch: str | None) -> tuple[ScriptItem, ...]:
     """The scripted items of a timeline, in the engine's total order."""
     keyed: list[tuple[dt.date, int, int, int, Event | None, DecisionPoint | None]] = []
     for i, e in enumerate(engine.timeline(branch)):
@@ -87,7 +87,9 @@ def agenda(engine: Engine, branch: str | None) -> tuple[Item, ...]:
         if dp.at is not None:
             keyed.append((dp.at.sort_date, dp.priority, 1, i, None, dp))
     keyed.sort(key=lambda t: t[:4])
-    return tuple(Item(index=n, day=t[0], event=t[4], decision=t[5]) for n, t in enumerate(keyed))
+    return tuple(
+        ScriptItem(index=n, day=t[0], event=t[4], decision=t[5]) for n, t in enumerate(keyed)
+    )
 
 
 def end_day(engine: Engine, branch: str | None, until: dt.date | None) -> dt.date:
@@ -150,7 +152,7 @@ def recorded_frames(
         before: State,
         after: State,
         entries: tuple[TraceEntry, ...],
-        item: Item | None = None,
+        item: ScriptItem | None = None,
     ) -> None:
         frames.append(Frame(len(frames), kind, before, after, entries, item))
 

@@ -87,7 +87,7 @@ def _problem(
     return None
 
 
-class Participation(Parts):
+class Participants(Parts):
     """Participation events, the gate on other events, and the clock's part."""
 
     def _compile_participation(self) -> None:

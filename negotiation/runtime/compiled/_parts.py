@@ -91,7 +91,7 @@ class Parts:
     has_rules: bool
     static_wake: set[int]
     fact_wake: list[tuple[int, int]]
-    # set by Participation._compile_participation
+    # set by Participants._compile_participation
     participation_used: bool
     until_preds: dict[str, tuple[Pred, cond.Node]]
     leaves_later: bool
@@ -124,7 +124,7 @@ class Parts:
         def offer_op(self, event: OfferEvent) -> Op: ...
         # Publication
         def point_text_op(self, event: AmendPoint | PublishPoints | RemovePoint) -> Op: ...
-        # Participation
+        # Participants
         def participation_op(self, event: Event) -> Op: ...
         def gate(self, event: Event, op: Op) -> Op: ...
         def withdrawals_due(self, w: W, day: int, rec: Recorder | None) -> set[int]: ...

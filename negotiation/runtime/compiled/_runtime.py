@@ -14,7 +14,7 @@ from negotiation.runtime.compiled._conditions import Conditions
 from negotiation.runtime.compiled._decided import DecidedLater
 from negotiation.runtime.compiled._layout import Layout
 from negotiation.runtime.compiled._offers import Offers
-from negotiation.runtime.compiled._participation import Participation
+from negotiation.runtime.compiled._participation import Participants
 from negotiation.runtime.compiled._publish import Publication
 from negotiation.runtime.compiled._settle import Settle
 from negotiation.runtime.compiled._subs import Subs
@@ -28,7 +28,7 @@ KEPT_OPS = 4096
 
 
 class Runtime(
-    Layout, Conditions, Acts, Votes, Offers, Publication, Participation, DecidedLater, Clock,
+    Layout, Conditions, Acts, Votes, Offers, Publication, Participants, DecidedLater, Clock,
     Settle,
 ):
     """Conditions, events, the clock and settling of one program, over working lists.
