@@ -10,6 +10,8 @@ from negotiation.runtime.compiled.space import CompiledSpace
 from negotiation.runtime.space import InvariantBreach
 from negotiation.search.record import SearchRecord
 
+_NOTHING_KEPT: dict[S, bool] = {}
+
 Tick = Callable[[int, float], None]
 """Progress: (frontier size, elapsed seconds), once per chunk of the frontier."""
 Check = Callable[[], str | None]
@@ -143,9 +145,11 @@ class _Walk:
         max_states = self.max_states
         # a step can break an invariant only where a declared one is false or a
         # document changed in a way that risks one (``breaches`` says exactly when
-        # ``Space.check`` finds one; ``risks`` is kept per pair of document slots)
-        lo, hi, always = FIRST_DOC, compiled.doc_end, bool(compiled.invariants)
-        moved, end_key = compiled.moved_breaches, compiled.end_key
+        # ``Space.check`` finds one; ``risks`` is kept per pair of document slots, in
+        # ``risky_steps``: a pair kept safe is not asked again)
+        always = bool(compiled.invariants)
+        at = slice(FIRST_DOC, compiled.doc_end)  # made once, not at every ``s[lo:hi]``
+        moved, end_key, known = compiled.moved_breaches, compiled.end_parts, compiled.risky_steps
         transitions = 0
         n = len(parent)
         try:
@@ -158,12 +162,14 @@ class _Walk:
                         end = end_key(s)
                         ends[end] = ends.get(end, 0) + 1
                     continue
-                docs = s[lo:hi]
+                docs = s[at]
+                safe = known.get(docs, _NOTHING_KEPT)
                 transitions += len(children)
                 for code, child, _ in children:
-                    after = child[lo:hi]
+                    after = child[at]
                     if (always and breaches(s, child)) or (
-                        docs != after and moved(s, child, docs, after)
+                        docs != after and safe.get(after) is not False
+                        and moved(s, child, docs, after)
                     ):
                         self._breach(index, code, s, child)
                     if seen.setdefault(child if keyf is None else keyf(child), n) != n:

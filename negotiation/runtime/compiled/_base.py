@@ -163,6 +163,8 @@ class DocMoves:
     by_state: dict[str, list[Op]]
     stance_slot: int
     stances: list[tuple[str, Op]]
+    kept: dict[tuple[int, str | None], list[Op]] = field(default_factory=dict)
+    """The candidate moves by (sub-state, stance slot): ``Steps._free_moves``."""
 
 
 @dataclass(slots=True)

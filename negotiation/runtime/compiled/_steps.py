@@ -162,18 +162,16 @@ class Steps(SearchParts):
 
     def _free_moves(self, s: S, dec: Decision) -> list[Op]:
         """The candidate moves of ``decisions.candidate_moves``, in its order (unchecked)."""
-        names = self.subs.state
         out: list[Op] = []
         for doc_moves, dl_moves in dec.free:
             for m in doc_moves:
-                current = names[s[m.slot]]
-                out += m.by_state[current]
-                if current in m.absorbing:
-                    continue
-                stance = s[m.stance_slot]
-                if stance is None:
-                    stance = "unknown"
-                out += [op for value, op in m.stances if value != stance]
+                # a document's moves depend on its sub-state and the party's stance only:
+                # kept per pair (a space has few)
+                key = (s[m.slot], s[m.stance_slot])
+                found = m.kept.get(key)
+                if found is None:
+                    found = m.kept[key] = self._doc_candidates(m, *key)
+                out += found
             for d in dl_moves:
                 status = s[d.slot][0]
                 if status == MISSED:
@@ -185,6 +183,16 @@ class Steps(SearchParts):
                 if status in (INACTIVE, DROPPED):
                     out.append(d.set)
         return out
+
+    def _doc_candidates(self, m: DocMoves, x: int, stance: str | None) -> list[Op]:
+        """A party's candidate moves on a document in sub-state ``x``, its stance
+        ``stance``."""
+        current = self.subs.state[x]
+        if current in m.absorbing:
+            return m.by_state[current]
+        if stance is None:
+            stance = "unknown"
+        return [*m.by_state[current], *(op for value, op in m.stances if value != stance)]
 
     def expand(self, s: S) -> tuple[Children, bool]:
         """(children with their codes, stuck?); no children and not stuck: the node is
