@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 
 from negotiation.runtime.compiled._base import FIRST_DOC, Code, S
@@ -105,7 +106,7 @@ class _Walk:
         self.started = started
         self.checks = len(compiled.invariants) + 3  # declared and built-in invariants
         self.check: Check | None = None
-        self.ends: dict[tuple[S, S], int] = {}
+        self.ends: Counter[tuple[S, S]] = Counter()
         """Terminal states that are not stuck, counted by what their label reads."""
 
     def labelled(self) -> None:
@@ -139,7 +140,6 @@ class _Walk:
         """Expand ``part``; True when ``max_states`` is reached."""
         compiled, search = self.compiled, self.search
         successors, breaches = compiled.successors, compiled.breaches
-        ends = self.ends
         keyf = compiled.key if compiled.project else None
         seen, parent, codes = search.seen, search.parent, search.code
         max_states = self.max_states
@@ -149,7 +149,8 @@ class _Walk:
         # ``risky_steps``: a pair kept safe is not asked again)
         always = bool(compiled.invariants)
         at = slice(FIRST_DOC, compiled.doc_end)  # made once, not at every ``s[lo:hi]``
-        moved, end_key, known = compiled.moved_breaches, compiled.end_parts, compiled.risky_steps
+        moved, known = compiled.moved_breaches, compiled.risky_steps
+        terminal: list[S] = []  # counted by what their label reads, after the loop
         transitions = 0
         n = len(parent)
         try:
@@ -158,9 +159,8 @@ class _Walk:
                 if not children:
                     if stuck is not None:
                         self._stuck(index, s)
-                    else:  # counted by what its label reads, labelled at the end
-                        end = end_key(s)
-                        ends[end] = ends.get(end, 0) + 1
+                    else:
+                        terminal.append(s)
                     continue
                 docs = s[at]
                 safe = known.get(docs, _NOTHING_KEPT)
@@ -185,6 +185,8 @@ class _Walk:
             return False
         finally:
             search.transitions += transitions
+            # keyed and counted in C (labelled at the end)
+            self.ends.update(map(compiled.end_parts, terminal))
 
     def _stuck(self, index: int, s: S) -> None:
         """A stuck node: its reason and outcome as the engine words them."""

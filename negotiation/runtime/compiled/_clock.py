@@ -46,7 +46,6 @@ from negotiation.runtime.compiled._base import (
 from negotiation.runtime.compiled._parts import Parts
 from negotiation.runtime.compiled._record import DeadlineHistory, History, Recorder, change
 
-
 _DUE = (PENDING, OPEN)  # the statuses a due day ends (made once, not at every close)
 
 
