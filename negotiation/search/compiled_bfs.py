@@ -7,11 +7,10 @@ from collections import Counter
 from collections.abc import Callable
 
 from negotiation.runtime.compiled._base import FIRST_DOC, Code, S
+from negotiation.runtime.compiled._outcomes import NOTHING_KEPT
 from negotiation.runtime.compiled.space import CompiledSpace
 from negotiation.runtime.space import InvariantBreach
 from negotiation.search.record import SearchRecord
-
-_NOTHING_KEPT: dict[S, bool] = {}
 
 Tick = Callable[[int, float], None]
 """Progress: (frontier size, elapsed seconds), once per chunk of the frontier."""
@@ -163,7 +162,7 @@ class _Walk:
                         terminal.append(s)
                     continue
                 docs = s[at]
-                safe = known.get(docs, _NOTHING_KEPT)
+                safe = known.get(docs, NOTHING_KEPT)
                 transitions += len(children)
                 for code, child, _ in children:
                     after = child[at]

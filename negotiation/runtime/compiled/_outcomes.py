@@ -23,7 +23,8 @@ SIGNED = "signed_only_with_acceptance"
 CLOCK = "clock_never_goes_back"
 DECLARED = ""
 
-_NOTHING_KEPT: dict[S, bool] = {}
+NOTHING_KEPT: dict[S, bool] = {}
+"""What ``risky_steps`` keeps for document slots never asked about (never written)."""
 
 Found = tuple[str, int]
 """A breach before it is worded: the built-in invariant's name (``DECLARED`` for a
@@ -50,7 +51,7 @@ class Outcomes(SearchParts):
         """``doc_breaches`` as the searches ask it, for a step whose document slots went
         from ``docs`` to ``moved`` (they differ): asked exactly only where the change
         ``risks`` a built-in invariant (kept per pair: a space has few)."""
-        if self.risky_steps.get(docs, _NOTHING_KEPT).get(moved) is False:
+        if self.risky_steps.get(docs, NOTHING_KEPT).get(moved) is False:
             return False
         return self.risks(docs, moved) and self.doc_breaches(before, after)
 
