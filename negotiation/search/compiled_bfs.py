@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 
 from negotiation.runtime.compiled._base import FIRST_DOC, Code, S
+from negotiation.runtime.compiled._outcomes import NOTHING_KEPT
 from negotiation.runtime.compiled.space import CompiledSpace
 from negotiation.runtime.space import InvariantBreach
 from negotiation.search.record import SearchRecord
@@ -103,7 +105,7 @@ class _Walk:
         self.started = started
         self.checks = len(compiled.invariants) + 3  # declared and built-in invariants
         self.check: Check | None = None
-        self.ends: dict[tuple[S, S], int] = {}
+        self.ends: Counter[tuple[S, S]] = Counter()
         """Terminal states that are not stuck, counted by what their label reads."""
 
     def labelled(self) -> None:
@@ -137,15 +139,17 @@ class _Walk:
         """Expand ``part``; True when ``max_states`` is reached."""
         compiled, search = self.compiled, self.search
         successors, breaches = compiled.successors, compiled.breaches
-        ends = self.ends
         keyf = compiled.key if compiled.project else None
         seen, parent, codes = search.seen, search.parent, search.code
         max_states = self.max_states
         # a step can break an invariant only where a declared one is false or a
         # document changed in a way that risks one (``breaches`` says exactly when
-        # ``Space.check`` finds one; ``risks`` is kept per pair of document slots)
-        lo, hi, always = FIRST_DOC, compiled.doc_end, bool(compiled.invariants)
-        moved, end_key = compiled.moved_breaches, compiled.end_key
+        # ``Space.check`` finds one; ``risks`` is kept per pair of document slots, in
+        # ``risky_steps``: a pair kept safe is not asked again)
+        always = bool(compiled.invariants)
+        at = slice(FIRST_DOC, compiled.doc_end)  # made once, not at every ``s[lo:hi]``
+        moved, known = compiled.moved_breaches, compiled.risky_steps
+        terminal: list[S] = []  # counted by what their label reads, after the loop
         transitions = 0
         n = len(parent)
         try:
@@ -154,16 +158,17 @@ class _Walk:
                 if not children:
                     if stuck is not None:
                         self._stuck(index, s)
-                    else:  # counted by what its label reads, labelled at the end
-                        end = end_key(s)
-                        ends[end] = ends.get(end, 0) + 1
+                    else:
+                        terminal.append(s)
                     continue
-                docs = s[lo:hi]
+                docs = s[at]
+                safe = known.get(docs, NOTHING_KEPT)
                 transitions += len(children)
                 for code, child, _ in children:
-                    after = child[lo:hi]
+                    after = child[at]
                     if (always and breaches(s, child)) or (
-                        docs != after and moved(s, child, docs, after)
+                        docs != after and safe.get(after) is not False
+                        and moved(s, child, docs, after)
                     ):
                         self._breach(index, code, s, child)
                     if seen.setdefault(child if keyf is None else keyf(child), n) != n:
@@ -179,6 +184,8 @@ class _Walk:
             return False
         finally:
             search.transitions += transitions
+            # keyed and counted in C (labelled at the end)
+            self.ends.update(map(compiled.end_parts, terminal))
 
     def _stuck(self, index: int, s: S) -> None:
         """A stuck node: its reason and outcome as the engine words them."""

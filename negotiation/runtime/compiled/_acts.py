@@ -163,7 +163,7 @@ class Acts(Parts):
                 self._op_memo[key] = base
         compiled = Op(base.blocked, base.mutate, event.id, base.writes, True,
                       base.legal_as_candidate, event, base.reasons, base.describe,
-                      base.effects, base.cause, base.only)
+                      base.effects, base.cause, base.only, sets=base.sets)
         self._new_op(compiled)
         return compiled
 
@@ -255,14 +255,17 @@ class Acts(Parts):
         if not lc_guards:
             plain: dict[int, int] = {}
 
-            def mutate_plain(w: W) -> None:
-                new = plain.get(w[i])
+            def step(x: int) -> int:
+                new = plain.get(x)
                 if new is None:
-                    new = plain[w[i]] = successor(w[i], ())
-                w[i] = new
+                    new = plain[x] = successor(x, ())
+                return new
+
+            def mutate_plain(w: W) -> None:
+                w[i] = step(w[i])
 
             return Op(blocked, mutate_plain, event.id, frozenset({i}), legal_as_candidate=simple,
-                      reasons=reasons, describe=describe)
+                      reasons=reasons, describe=describe, sets=(i, step))
         memo: dict[tuple[int, tuple[bool, ...]], int] = {}
 
         def mutate(w: W) -> None:
@@ -623,9 +626,12 @@ class Acts(Parts):
             def mutate_one(w: W) -> None:
                 w[only] = stance
 
+            def step(x: object) -> str:
+                return stance
+
             return Op(blocked, mutate_one, event.id, frozenset(slots),
                       legal_as_candidate=all(allowed.values()), reasons=reasons,
-                      describe=describe)
+                      describe=describe, sets=(only, step))
 
         def mutate(w: W) -> None:
             for j in slots:

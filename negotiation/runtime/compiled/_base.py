@@ -125,6 +125,15 @@ class Op:
     touched: set[int] | None = None
     """The slots settling after it looks at (``Settle.touched_by``; set with
     ``settles``)."""
+    sets: tuple[int, Callable[[Any], Any]] | None = None
+    """(slot, f) when ``mutate(w)`` is ``w[slot] = f(w[slot])``: a free move's child
+    slot, kept with its candidates (``Steps._doc_candidates``)."""
+
+
+Candidate = tuple[Op, int, Any]
+"""A candidate free move, and the slot and value performing it sets when that is all it
+does (its ``sets``, where ``plain``, never blocked where offered and not settling); else
+slot -1."""
 
 
 @dataclass(slots=True)
@@ -163,6 +172,8 @@ class DocMoves:
     by_state: dict[str, list[Op]]
     stance_slot: int
     stances: list[tuple[str, Op]]
+    kept: dict[tuple[int, str | None], list[Candidate]] = field(default_factory=dict)
+    """The candidate moves by (sub-state, stance slot): ``Steps._free_moves``."""
 
 
 @dataclass(slots=True)

@@ -46,6 +46,8 @@ from negotiation.runtime.compiled._base import (
 from negotiation.runtime.compiled._parts import Parts
 from negotiation.runtime.compiled._record import DeadlineHistory, History, Recorder, change
 
+_DUE = (PENDING, OPEN)  # the statuses a due day ends (made once, not at every close)
+
 
 def _day(ordinal: int | None) -> dt.date | None:
     return None if ordinal is None else dt.date.fromordinal(ordinal)
@@ -348,18 +350,18 @@ class Clock(Parts):
 
     def close_day(self, w: W, rec: Recorder | None = None) -> None:
         date = w[DATE]
-        touched: set[int] | None = set()
+        cut: set[int] = set()
         if date in self.cutoff_days:
             for d in self.deadlines:
                 if d.cutoff == date and not w[d.slot][4] and w[d.slot][0] in LIVE:
                     self.cutoff(w, d, rec)
-                    if touched is not None:
-                        touched.add(d.slot)
-        if touched is not None and self.decision_preds:
-            touched |= self.settle_decisions(w, rec)
+                    cut.add(d.slot)
+        if self.decision_preds:
+            cut |= self.settle_decisions(w, rec)
+        touched: set[int] | None = cut
         for d in self.deadlines:
             ds = w[d.slot]
-            if ds[0] in (PENDING, OPEN) and ds[1] == date:
+            if ds[0] in _DUE and ds[1] == date:
                 self.expire(w, d, ds, rec)
                 if d.effects and w[d.slot][0] != MISSED:  # consequences: anything changed
                     touched = None

@@ -8,7 +8,8 @@ invariants are explained by ``conditions.explain`` over a ``TupleView``."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from operator import itemgetter
 
 from negotiation import conditions as cond
 from negotiation.runtime.compiled._base import ACCEPTS, DATE, FIRST_DOC, INACTIVE, LIVE, ROOT, S
@@ -21,6 +22,9 @@ FINAL = "final_states_are_final"
 SIGNED = "signed_only_with_acceptance"
 CLOCK = "clock_never_goes_back"
 DECLARED = ""
+
+NOTHING_KEPT: dict[S, bool] = {}
+"""What ``risky_steps`` keeps for document slots never asked about (never written)."""
 
 Found = tuple[str, int]
 """A breach before it is worded: the built-in invariant's name (``DECLARED`` for a
@@ -47,19 +51,20 @@ class Outcomes(SearchParts):
         """``doc_breaches`` as the searches ask it, for a step whose document slots went
         from ``docs`` to ``moved`` (they differ): asked exactly only where the change
         ``risks`` a built-in invariant (kept per pair: a space has few)."""
-        found = self.risky_steps.get((docs, moved), None)
-        if found is False:
+        if self.risky_steps.get(docs, NOTHING_KEPT).get(moved) is False:
             return False
         return self.risks(docs, moved) and self.doc_breaches(before, after)
 
     def risks(self, docs: tuple[int, ...], after: tuple[int, ...]) -> bool:
         """Whether documents going from sub-states ``docs`` to ``after`` (the document
         slots of a step) may break a built-in invariant; the search asks
-        ``doc_breaches`` only then. Kept per pair: a space has few."""
-        pair = (docs, after)
-        risky = self.risky_steps.get(pair)
+        ``doc_breaches`` only then. Kept per pair (``risky_steps``): a space has few."""
+        table = self.risky_steps.get(docs)
+        if table is None:
+            table = self.risky_steps[docs] = {}
+        risky = table.get(after)
         if risky is None:
-            risky = self.risky_steps[pair] = any(
+            risky = table[after] = any(
                 self._kinds(i, a, b)
                 for i, a, b in zip(range(FIRST_DOC, self.doc_end), docs, after, strict=True)
                 if a != b
@@ -149,7 +154,11 @@ class Outcomes(SearchParts):
     def end_key(self, s: S) -> tuple[S, S]:
         """What a terminal state's outcome label reads: its document and deadline slots
         (the searches count terminal states by it, and label each key once)."""
-        return s[FIRST_DOC : self.doc_end], s[self.dl_first : self.dl_end]
+        return self.end_parts(s)
+
+    def _end_parts(self) -> Callable[[S], tuple[S, S]]:
+        """``end_key`` as one C call (``itemgetter`` of two slices), made once."""
+        return itemgetter(slice(FIRST_DOC, self.doc_end), slice(self.dl_first, self.dl_end))
 
     def outcome_of(self, k: tuple[S, S]) -> str:
         """The outcome label of a terminal state whose document slots and deadline slots

@@ -3,6 +3,8 @@ the runtime's: the attributes ``CompiledSpace.__init__`` sets."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from negotiation.runtime.compiled._base import (
     DeadlineMoves,
     Decision,
@@ -27,8 +29,11 @@ class SearchParts(Parts):
     invariants: list[tuple[Pred, frozenset[int]]]
     """Each declared invariant's test and the roots (timelines) it holds in."""
     initial_names: dict[int, str]
+    end_parts: Callable[[S], tuple[S, S]]
+    """``Outcomes.end_key``, made once (``Outcomes._end_parts``)."""
     _outcomes: dict[tuple[S, S], str]
     _risky: dict[tuple[int, int, int], tuple[str, ...]]
-    risky_steps: dict[tuple[S, S], bool]
+    risky_steps: dict[S, dict[S, bool]]
     """Whether a step between two tuples of document slots risks a built-in invariant
-    (``Outcomes.risks``, kept)."""
+    (``Outcomes.risks``, kept by the first, then the second): a search may read it
+    before asking ``moved_breaches``, which asks nothing more of a pair kept False."""

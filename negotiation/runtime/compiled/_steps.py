@@ -35,6 +35,7 @@ from negotiation.runtime.compiled._base import (
     ROOT,
     STANCE_MOVES,
     TAKEN,
+    Candidate,
     Children,
     Code,
     DeadlineMoves,
@@ -45,6 +46,7 @@ from negotiation.runtime.compiled._base import (
     Pick,
     RootInfo,
     S,
+    W,
     _move_codes,
     _RuleLoopError,
 )
@@ -162,28 +164,51 @@ class Steps(SearchParts):
 
     def _free_moves(self, s: S, dec: Decision) -> list[Op]:
         """The candidate moves of ``decisions.candidate_moves``, in its order (unchecked)."""
-        names = self.subs.state
-        out: list[Op] = []
+        return [op for op, _, _ in self._candidates(s, dec)]
+
+    def _candidates(self, s: S, dec: Decision) -> list[Candidate]:
+        """``_free_moves``, each with the slot and value it sets when that is all
+        performing it does (``Candidate``)."""
+        out: list[Candidate] = []
         for doc_moves, dl_moves in dec.free:
             for m in doc_moves:
-                current = names[s[m.slot]]
-                out += m.by_state[current]
-                if current in m.absorbing:
-                    continue
-                stance = s[m.stance_slot]
-                if stance is None:
-                    stance = "unknown"
-                out += [op for value, op in m.stances if value != stance]
+                # a document's moves depend on its sub-state and the party's stance only:
+                # kept per pair (a space has few)
+                key = (s[m.slot], s[m.stance_slot])
+                found = m.kept.get(key)
+                if found is None:
+                    found = m.kept[key] = self._doc_candidates(m, *key)
+                out += found
             for d in dl_moves:
                 status = s[d.slot][0]
                 if status == MISSED:
                     if d.enforce is not None:
-                        out.append(d.enforce)
-                    out.append(d.waive)
+                        out.append((d.enforce, -1, None))
+                    out.append((d.waive, -1, None))
                 if status in LIVE or status == MISSED:
-                    out.append(d.drop)
+                    out.append((d.drop, -1, None))
                 if status in (INACTIVE, DROPPED):
-                    out.append(d.set)
+                    out.append((d.set, -1, None))
+        return out
+
+    def _doc_candidates(self, m: DocMoves, x: int, stance: str | None) -> list[Candidate]:
+        """A party's candidate moves on a document in sub-state ``x``, its stance
+        ``stance``; what a move sets is computed here, once per pair, where performing it
+        only sets one of these two slots (from its value here)."""
+        current = self.subs.state[x]
+        ops = m.by_state[current]
+        if current not in m.absorbing:
+            unknown = "unknown" if stance is None else stance
+            ops = [*ops, *(op for value, op in m.stances if value != unknown)]
+        before = {m.slot: x, m.stance_slot: stance}
+        out: list[Candidate] = []
+        for op in ops:
+            sets = op.sets
+            if (sets is None or sets[0] not in before or not op.plain or op.settles
+                    or not op.legal_as_candidate):
+                out.append((op, -1, None))
+            else:
+                out.append((op, sets[0], sets[1](before[sets[0]])))
         return out
 
     def expand(self, s: S) -> tuple[Children, bool]:
@@ -300,32 +325,7 @@ class Steps(SearchParts):
             elif rec is not None:
                 why = "; ".join(rec.entries[-1].reasons)
                 blocked.append(f"{dp.alternatives[k].id}: {why}")
-        moves = 0
-        if dec.is_free:
-            closed = s[CLOSED]
-            settle = self.settle
-            codes = _move_codes(self.max_moves)
-            for op in self._free_moves(s, dec):
-                if not op.legal_as_candidate and op.blocked(base):
-                    continue
-                if not closed:  # a legal move on a closed day is blocked as late
-                    w = base.copy()
-                    if h is None:
-                        if op.plain:
-                            op.mutate(w)
-                        else:
-                            self.perform(w, op, None, None)
-                        if op.settles:
-                            settle(w, None, op.touched)
-                        edges.append((codes[moves], tuple(w), None))
-                    else:
-                        assert op.event is not None
-                        move = self.op(op.event.model_copy(update={"date": dated}))
-                        rec = Recorder(h.copy())
-                        self.apply_top(w, move, rec)
-                        assert move.event is not None
-                        edges.append((codes[moves], tuple(w), _traced(rec, "move", (move.event,))))
-                moves += 1
+        moves = self._free_edges(s, dec, base, h, dated, edges) if dec.is_free else 0
         if dec.allow_pass:
             passed = None if h is None else Traced("pass", history=h)
             edges.append((("pass", 0), tuple(base), passed))
@@ -336,6 +336,41 @@ class Steps(SearchParts):
         day = dt.date.fromordinal(s[DATE])
         why = "; ".join(blocked) or "no legal move"
         return [], f"decision {dp.id} on {day}: no option ({why})" if h is not None else ""
+
+    def _free_edges(
+        self, s: S, dec: Decision, base: W, h: History | None, dated: FuzzyDate | None,
+        edges: list[TracedChild],
+    ) -> int:
+        """Add the edges of the legal free moves of ``dec`` from ``base`` (none on a
+        closed day: a legal move is blocked there as late); how many moves are legal."""
+        moves = 0
+        closed = s[CLOSED]
+        codes = _move_codes(self.max_moves)
+        for op, slot, value in self._candidates(s, dec):
+            if not op.legal_as_candidate and op.blocked(base):
+                continue
+            if not closed:
+                w = base.copy()
+                if h is not None:
+                    assert op.event is not None
+                    move = self.op(op.event.model_copy(update={"date": dated}))
+                    rec = Recorder(h.copy())
+                    self.apply_top(w, move, rec)
+                    assert move.event is not None
+                    edges.append((codes[moves], tuple(w), _traced(rec, "move", (move.event,))))
+                elif slot >= 0:  # all performing it does, computed once (``_doc_candidates``)
+                    w[slot] = value
+                    edges.append((codes[moves], tuple(w), None))
+                else:
+                    if op.plain:
+                        op.mutate(w)
+                    else:
+                        self.perform(w, op, None, None)
+                    if op.settles:
+                        self.settle(w, None, op.touched)
+                    edges.append((codes[moves], tuple(w), None))
+            moves += 1
+        return moves
 
     # -- one successor drawn (``sample``) ------------------------------------------------
     def choose(self, s: S, pick: Pick) -> tuple[S | None, bool]:

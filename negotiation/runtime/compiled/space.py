@@ -101,8 +101,9 @@ class CompiledSpace(Runtime, Steps, Outcomes):
             for inv, test in space.invariants
         ]
         self._outcomes: dict[tuple[S, S], str] = {}
+        self.end_parts = self._end_parts()
         self._risky: dict[tuple[int, int, int], tuple[str, ...]] = {}
-        self.risky_steps: dict[tuple[S, S], bool] = {}
+        self.risky_steps: dict[S, dict[S, bool]] = {}
 
     def key(self, s: S) -> Hashable:
         """What the search merges on: the state, without visited when the engine's key
