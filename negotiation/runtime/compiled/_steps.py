@@ -359,6 +359,7 @@ class Steps(SearchParts):
                     assert move.event is not None
                     edges.append((codes[moves], tuple(w), _traced(rec, "move", (move.event,))))
                 elif slot >= 0:  # all performing it does, computed once (``_doc_candidates``)
+                    # from ``s``'s slots: ``base`` differs from ``s`` only in cursor and taken
                     w[slot] = value
                     edges.append((codes[moves], tuple(w), None))
                 else:
