@@ -599,6 +599,8 @@ def check_cmd(
                     seen = stats
                     if say is not None:
                         say(f"Hypothesis: example {stats.examples:,} of {examples:,}")
+                    if signals():  # its KeyboardInterrupt was lost: raised in a finalizer
+                        raise KeyboardInterrupt  # the collector ran, which swallows it
 
                 signals.raising = True  # Hypothesis stops on KeyboardInterrupt alone
                 try:
