@@ -740,7 +740,8 @@ def bench_sample(cfg: Config, rep: Report) -> None:
     from benchmarks.sampling import sample_timing
 
     try:
-        s = sample_timing(cfg.sample_family, cfg.sample_runs, dask=cfg.name != "tiny")
+        s = sample_timing(cfg.sample_family, cfg.sample_runs, dask=cfg.name != "tiny",
+                          repeats=1 if cfg.name == "tiny" else 3)
     except Exception as e:  # the sampler's API is another engineer's, and may move
         rep.notes.append(f"sample benchmark failed: {type(e).__name__}: {e}")
         return
