@@ -7,10 +7,12 @@ from collections import Counter
 from collections.abc import Callable
 
 from negotiation.runtime.compiled._base import FIRST_DOC, Code, S
-from negotiation.runtime.compiled._outcomes import NOTHING_KEPT
 from negotiation.runtime.compiled.space import CompiledSpace
 from negotiation.runtime.space import InvariantBreach
 from negotiation.search.record import SearchRecord
+
+NOTHING_KEPT: dict[S, bool] = {}
+"""What ``risky_steps`` keeps for document slots never asked about (never written)."""
 
 Tick = Callable[[int, float], None]
 """Progress: (frontier size, elapsed seconds), once per chunk of the frontier."""
@@ -185,7 +187,7 @@ class _Walk:
         finally:
             search.transitions += transitions
             # keyed and counted in C (labelled at the end)
-            self.ends.update(map(compiled.end_parts, terminal))
+            self.ends.update(map(compiled.end_key, terminal))
 
     def _stuck(self, index: int, s: S) -> None:
         """A stuck node: its reason and outcome as the engine words them."""

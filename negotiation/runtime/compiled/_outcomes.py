@@ -23,9 +23,6 @@ SIGNED = "signed_only_with_acceptance"
 CLOCK = "clock_never_goes_back"
 DECLARED = ""
 
-NOTHING_KEPT: dict[S, bool] = {}
-"""What ``risky_steps`` keeps for document slots never asked about (never written)."""
-
 Found = tuple[str, int]
 """A breach before it is worded: the built-in invariant's name (``DECLARED`` for a
 declared one) and the declared invariant's index or the document's slot."""
@@ -51,8 +48,6 @@ class Outcomes(SearchParts):
         """``doc_breaches`` as the searches ask it, for a step whose document slots went
         from ``docs`` to ``moved`` (they differ): asked exactly only where the change
         ``risks`` a built-in invariant (kept per pair: a space has few)."""
-        if self.risky_steps.get(docs, NOTHING_KEPT).get(moved) is False:
-            return False
         return self.risks(docs, moved) and self.doc_breaches(before, after)
 
     def risks(self, docs: tuple[int, ...], after: tuple[int, ...]) -> bool:
@@ -151,13 +146,9 @@ class Outcomes(SearchParts):
         label = self.outcome_of(self.end_key(s))
         return label if stuck is None else f"stuck: {label}"
 
-    def end_key(self, s: S) -> tuple[S, S]:
-        """What a terminal state's outcome label reads: its document and deadline slots
-        (the searches count terminal states by it, and label each key once)."""
-        return self.end_parts(s)
-
-    def _end_parts(self) -> Callable[[S], tuple[S, S]]:
-        """``end_key`` as one C call (``itemgetter`` of two slices), made once."""
+    def _end_key(self) -> Callable[[S], tuple[S, S]]:
+        """``end_key`` (what a terminal state's outcome label reads: its document and
+        deadline slots), as one C call (``itemgetter`` of two slices), made once."""
         return itemgetter(slice(FIRST_DOC, self.doc_end), slice(self.dl_first, self.dl_end))
 
     def outcome_of(self, k: tuple[S, S]) -> str:

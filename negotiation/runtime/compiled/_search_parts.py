@@ -29,8 +29,9 @@ class SearchParts(Parts):
     invariants: list[tuple[Pred, frozenset[int]]]
     """Each declared invariant's test and the roots (timelines) it holds in."""
     initial_names: dict[int, str]
-    end_parts: Callable[[S], tuple[S, S]]
-    """``Outcomes.end_key``, made once (``Outcomes._end_parts``)."""
+    end_key: Callable[[S], tuple[S, S]]
+    """What a terminal state's outcome label reads: its document and deadline slots (the
+    searches count terminal states by it, and label each key once; ``Outcomes._end_key``)."""
     _outcomes: dict[tuple[S, S], str]
     _risky: dict[tuple[int, int, int], tuple[str, ...]]
     risky_steps: dict[S, dict[S, bool]]

@@ -101,7 +101,7 @@ class CompiledSpace(Runtime, Steps, Outcomes):
             for inv, test in space.invariants
         ]
         self._outcomes: dict[tuple[S, S], str] = {}
-        self.end_parts = self._end_parts()
+        self.end_key = self._end_key()
         self._risky: dict[tuple[int, int, int], tuple[str, ...]] = {}
         self.risky_steps: dict[S, dict[S, bool]] = {}
 
